@@ -1,0 +1,55 @@
+# Two commands for a newcomer: `make run` (app + demo data on SQLite) and `make test` (both backends).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+export FLASK_APP := app
+
+.PHONY: run test test-sqlite test-servers bench worker scheduler lint install assets clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/static/vendor/.copied: node_modules/.installed scripts/copy_assets.sh
+	bash scripts/copy_assets.sh
+	touch $@
+
+install: $(VENV)/.installed
+assets: web/static/vendor/.copied
+
+run: install assets  ## Serve http://127.0.0.1:5000 with demo data on the embedded default
+	$(FLASK) crm init-db
+	$(FLASK) crm demo
+	$(FLASK) crm serve
+
+test: install assets  ## The whole suite on SQLite, then on PostgreSQL + Redis with rq workers
+	$(VENV)/bin/ruff check .
+	bash scripts/run_tests.sh
+
+test-sqlite: install assets
+	CRM_TEST_BACKEND=sqlite $(VENV)/bin/pytest
+
+test-servers: install assets
+	CRM_TEST_BACKEND=servers $(VENV)/bin/pytest
+
+bench: install  ## Engine and worklist benchmarks; writes bench/results/engine.json
+	$(PY) -m bench
+
+worker: install  ## An rq worker (production: set DATABASE_URL and REDIS_URL)
+	$(FLASK) engine worker
+
+scheduler: install  ## Fires due timers and relays the job outbox (production)
+	$(FLASK) engine scheduler
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules web/static/vendor instance

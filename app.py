@@ -1,0 +1,90 @@
+"""Composition root: ``create_app`` wires settings, database, engine, handlers, jobs and the web."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+import config
+import handlers
+from crm.database import make_engine, make_sessions
+from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner, Relay
+from engine.rq_dispatch import RqDispatcher
+from engine.runtime import ProcessEngine
+from engine.services import HandlerRegistry
+from services.deploy_checks import platform_checks
+from services.form_catalog import FormCatalog
+
+
+@dataclass
+class Platform:
+    """Everything a request or a job needs, built once per process."""
+
+    settings: config.Settings
+    db: Engine
+    sessions: sessionmaker
+    registry: HandlerRegistry
+    engine: ProcessEngine
+    runner: JobRunner
+    dispatcher: Dispatcher
+    relay: Relay
+    forms: FormCatalog
+
+
+def build_platform(settings: config.Settings) -> Platform:
+    """Create the engine, job machinery and handler registry for ``settings``."""
+    db = make_engine(settings.database_url)
+    sessions = make_sessions(db)
+    registry = HandlerRegistry(services={"settings": settings})
+    handlers.register_all(registry, settings.handler_modules)
+    forms = FormCatalog()
+    engine = ProcessEngine(
+        registry, max_bpmn_bytes=settings.max_bpmn_bytes,
+        deploy_checks=platform_checks(registry),
+    )
+    runner = JobRunner(sessions, engine)
+    dispatcher: Dispatcher = (
+        RqDispatcher(settings.redis_url, settings.queue_name) if settings.uses_redis
+        else InProcessDispatcher(runner)
+    )
+    relay = Relay(sessions, dispatcher, dt.timedelta(seconds=settings.job_stale_seconds))
+    return Platform(settings, db, sessions, registry, engine, runner, dispatcher, relay, forms)
+
+
+def create_app(settings: config.Settings | None = None) -> Flask:
+    """The Flask application factory."""
+    settings = settings or config.from_environment()
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=settings.max_bpmn_bytes + 1024 * 1024,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=settings.session_minutes),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    platform = build_platform(settings)
+    app.extensions["crm"] = platform
+
+    from web import init_web
+    from web.cli import register_cli
+
+    init_web(app)
+    register_cli(app)
+    return app
+
+
+_worker_platform: Platform | None = None
+
+
+def run_outbox_job(job_id: int) -> str:
+    """rq entry point: run one outbox job with this worker process's platform."""
+    global _worker_platform
+    if _worker_platform is None:
+        _worker_platform = build_platform(config.from_environment())
+    return _worker_platform.runner.run(job_id)

@@ -1,0 +1,58 @@
+"""Settings, read from the environment once and passed down explicitly."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "crm.sqlite"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one deployment of the CRM.
+
+    ``redis_url`` empty means the embedded default: jobs run in the web process.
+    ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
+    """
+
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    redis_url: str = ""
+    secret_key: str = "dev-only-secret-change-me"
+    queue_name: str = "crm"
+    bpmn_dir: Path = PROJECT_ROOT / "bpmn"
+    upload_dir: Path = PROJECT_ROOT / "instance" / "uploads"
+    max_bpmn_bytes: int = 5 * 1024 * 1024
+    session_minutes: int = 480
+    login_attempts_per_15min: int = 10
+    job_stale_seconds: int = 120
+    smtp_host: str = ""
+    sms_gateway_url: str = ""
+    handler_modules: tuple[str, ...] = ()
+    testing: bool = False
+
+    @property
+    def uses_redis(self) -> bool:
+        """True when jobs go to rq workers instead of running in process."""
+        return bool(self.redis_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def from_environment(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY`` and friends."""
+    env = dict(os.environ if env is None else env)
+    defaults = Settings()
+    return Settings(
+        database_url=env.get("DATABASE_URL", defaults.database_url),
+        redis_url=env.get("REDIS_URL", ""),
+        secret_key=env.get("SECRET_KEY", defaults.secret_key),
+        queue_name=env.get("CRM_QUEUE", defaults.queue_name),
+        smtp_host=env.get("SMTP_HOST", ""),
+        sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
+        handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
+    )

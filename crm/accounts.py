@@ -1,0 +1,97 @@
+"""Account services: create users, check passwords, throttle failed logins, resolve data scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from .base import utcnow
+from .users import ROLES, LoginAttempt, Role, Team, User
+
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+class LoginThrottled(Exception):
+    """Too many failed attempts for this username recently."""
+
+
+def ensure_roles(session: Session) -> None:
+    """Create every known role that is missing."""
+    existing = set(session.scalars(select(Role.key)))
+    session.add_all(Role(key=k, label=v) for k, v in ROLES.items() if k not in existing)
+    session.flush()
+
+
+def create_user(
+    session: Session, username: str, password: str, display_name: str, roles: Iterable[str],
+    *, email: str = "", phone: str = "", manager: User | None = None, team: Team | None = None,
+) -> User:
+    """Add a user with a hashed password and the given role keys."""
+    role_rows = list(session.scalars(select(Role).where(Role.key.in_(list(roles)))))
+    user = User(
+        username=username, display_name=display_name, password_hash=_hasher.hash(password),
+        email=email, phone=phone, manager=manager, team=team, roles=role_rows,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = _hasher.hash(password)
+
+
+def authenticate(session: Session, username: str, password: str, limit: int, window: dt.timedelta) -> User | None:
+    """The active user with these credentials, or None; raises :class:`LoginThrottled` past ``limit``."""
+    since = utcnow() - window
+    failures = session.scalar(
+        select(func.count()).select_from(LoginAttempt)
+        .where(LoginAttempt.username == username, LoginAttempt.at >= since)
+    )
+    if failures >= limit:
+        raise LoginThrottled(f"too many failed logins; try again in {int(window.total_seconds() // 60)} minutes")
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if user is not None and _verify(user, password):
+        session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+        return user
+    session.add(LoginAttempt(username=username))
+    session.flush()
+    return None
+
+
+def _verify(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+def subordinates(session: Session, user: User) -> list[User]:
+    """Everyone reporting to ``user``, directly or indirectly."""
+    found: list[User] = []
+    frontier = [user.id]
+    while frontier:
+        rows = list(session.scalars(select(User).where(User.manager_id.in_(frontier))))
+        found.extend(rows)
+        frontier = [u.id for u in rows]
+    return found
+
+
+def visible_owner_ids(session: Session, user: User) -> set[int] | None:
+    """Owners whose records ``user`` may see; None means everyone (directors, finance, admins)."""
+    if user.role_keys & {"administrator", "customer_director", "marketing_director", "finance",
+                         "information_officer"}:
+        return None
+    return {user.id} | {u.id for u in subordinates(session, user)}
+
+
+def users_with_role(session: Session, role: str) -> list[User]:
+    """Active users holding ``role``."""
+    return list(session.scalars(
+        select(User).join(User.roles).where(Role.key == role, User.active.is_(True)).order_by(User.username)
+    ))

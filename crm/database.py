@@ -1,0 +1,40 @@
+"""Build the SQLAlchemy engine and session factory for a database URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import sessionmaker
+
+from engine.models import EngineBase
+
+from .base import CrmBase
+
+ALL_METADATA = (EngineBase.metadata, CrmBase.metadata)
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and working SAVEPOINTs."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN, so SAVEPOINT works
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_sessions(engine: Engine) -> sessionmaker:
+    """Session factory; objects stay usable after commit (views render them)."""
+    return sessionmaker(engine, expire_on_commit=False)

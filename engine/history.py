@@ -1,0 +1,30 @@
+"""Writing an instance's history rows."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from .models import InstanceEvent
+
+
+def record(
+    session: Session,
+    instance_id: int,
+    actor: str,
+    kind: str,
+    message: str = "",
+    task=None,
+    before: str | None = None,
+    after: str | None = None,
+) -> InstanceEvent:
+    """Add one history row; ``task`` may be a SpiffWorkflow task or a ``HumanTask`` row."""
+    task_id = task_name = None
+    if task is not None:
+        task_id = str(task.id)
+        task_name = getattr(task, "task_name", None) or task.task_spec.name
+    event = InstanceEvent(
+        instance_id=instance_id, actor=actor, kind=kind, message=message,
+        task_id=task_id, task_name=task_name, data_before=before, data_after=after,
+    )
+    session.add(event)
+    return event

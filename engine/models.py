@@ -1,0 +1,152 @@
+"""Tables owned by the engine: versions, instances, the task mirror, history and the job outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now: every timestamp the platform stores is UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class EngineBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ProcessVersion(EngineBase):
+    """One deployed version of one process: its sources and parsed spec set, stored once."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("process_key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(300))
+    source_xml: Mapped[str] = mapped_column(Text)
+    dependency_sources: Mapped[str] = mapped_column(Text, default="{}")
+    spec_json: Mapped[str] = mapped_column(Text)
+    task_meta: Mapped[str] = mapped_column(Text, default="{}")
+    deployed_by: Mapped[str] = mapped_column(String(100))
+    deployed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+INSTANCE_STATUSES = ("running", "waiting", "completed", "error", "suspended", "terminated")
+
+
+class ProcessInstance(EngineBase):
+    """A running (or finished) process; ``state`` is the spec-free serialized workflow."""
+
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    waiting_on: Mapped[str] = mapped_column(String(20), default="")
+    state: Mapped[str] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    customer_id: Mapped[int | None] = mapped_column(index=True)
+    started_by: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    completed_at: Mapped[dt.datetime | None]
+    next_timer_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    error_task: Mapped[str | None] = mapped_column(String(200))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_traceback: Mapped[str | None] = mapped_column(Text)
+
+    version: Mapped[ProcessVersion] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+TASK_STATUSES = ("ready", "completed", "cancelled")
+
+
+class HumanTask(EngineBase):
+    """Mirror of a READY user task, so worklists never load a workflow."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_queue", "status", "role", "assignee", "due_at"),
+        Index("ix_human_task_mine", "assignee", "status", "due_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(200))
+    task_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(100))
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="ready")
+    priority: Mapped[int] = mapped_column(default=50)
+    customer_id: Mapped[int | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[dt.datetime | None]
+    follow_up_at: Mapped[dt.datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(100))
+    completed_at: Mapped[dt.datetime | None]
+
+    instance: Mapped[ProcessInstance] = relationship(lazy="joined")
+
+
+class InstanceEvent(EngineBase):
+    """One row of an instance's history: who did what, when, with data before and after."""
+
+    __tablename__ = "instance_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    task_name: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text, default="")
+    data_before: Mapped[str | None] = mapped_column(Text)
+    data_after: Mapped[str | None] = mapped_column(Text)
+
+
+JOB_STATUSES = ("pending", "queued", "done", "failed")
+
+
+class OutboxJob(EngineBase):
+    """Work to do outside the request that asked for it, written in the same transaction.
+
+    A relay pushes pending rows to the queue after commit (or runs them in process); rows queued
+    too long without finishing are pushed again, so a killed worker's job is redone.
+    """
+
+    __tablename__ = "outbox_job"
+    __table_args__ = (Index("ix_outbox_job_due", "status", "available_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30), default="advance")
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    available_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)

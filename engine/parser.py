@@ -1,0 +1,154 @@
+"""Turn a set of BPMN/DMN files into executable specs plus the platform's per-task metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+
+from .errors import DeploymentError
+from .xml_safety import parse_xml
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+)
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
+
+
+def role_key(lane_name: str) -> str:
+    """``"Customer director"`` -> ``"customer_director"``: lanes are roles."""
+    return re.sub(r"[^a-z0-9]+", "_", lane_name.strip().lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class TaskMeta:
+    """What the worklist needs to know about a user task, read once at deploy time."""
+
+    name: str
+    title: str
+    lane: str | None
+    role: str | None
+    due: str | None = None
+    priority: int = 50
+    instructions: str = ""
+
+
+@dataclass
+class ParsedProcess:
+    """One executable process of a bundle, ready to be stored as a version."""
+
+    key: str
+    name: str
+    filename: str
+    spec: object
+    subprocess_specs: dict
+    tasks: dict[str, TaskMeta] = field(default_factory=dict)
+    dependencies: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ParsedBundle:
+    """The result of parsing a set of files together."""
+
+    processes: dict[str, ParsedProcess]
+    roots: dict[str, etree._Element]
+
+
+def parse_bundle(files: dict[str, bytes], max_bytes: int) -> ParsedBundle:
+    """Parse BPMN and DMN files together; raise :class:`DeploymentError` listing every problem."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    roots: dict[str, etree._Element] = {}
+    problems: list[dict] = []
+    for filename, content in files.items():
+        try:
+            root = parse_xml(content, filename, max_bytes)
+        except DeploymentError as exc:
+            problems.extend(exc.problems)
+            continue
+        roots[filename] = root
+        try:
+            if etree.QName(root).namespace in DMN_NAMESPACES:
+                parser.add_dmn_xml(root, filename=filename)
+            elif etree.QName(root).namespace == BPMN_NS:
+                parser.add_bpmn_xml(root, filename=filename)
+            else:
+                problems.append({"file": filename, "line": root.sourceline,
+                                 "message": "not a BPMN 2.0 or DMN document"})
+        except (ValidationException, SpiffWorkflowException, etree.DocumentInvalid) as exc:
+            problems.append(_problem(exc, filename))
+    if problems:
+        raise DeploymentError(problems)
+
+    processes: dict[str, ParsedProcess] = {}
+    for filename, root in roots.items():
+        if etree.QName(root).namespace != BPMN_NS:
+            continue
+        for process in root.iterfind("bpmn:process", NS):
+            key = process.get("id")
+            try:
+                spec = parser.get_spec(key)
+                subprocess_specs = parser.get_subprocess_specs(key)
+            except (ValidationException, SpiffWorkflowException) as exc:
+                problems.append(_problem(exc, filename))
+                continue
+            processes[key] = ParsedProcess(
+                key=key, name=process.get("name") or key, filename=filename, spec=spec,
+                subprocess_specs=subprocess_specs, tasks=read_task_meta(process),
+                dependencies=_dependency_files(spec, subprocess_specs, parser, filename),
+            )
+    if problems:
+        raise DeploymentError(problems)
+    if not processes:
+        raise DeploymentError([{"file": ", ".join(files), "message": "no BPMN process found"}])
+    return ParsedBundle(processes=processes, roots=roots)
+
+
+def _dependency_files(spec, subprocess_specs, parser, own_file: str) -> set[str]:
+    """Every other file this process needs: called processes and DMN decisions."""
+    files = {s.file for s in subprocess_specs.values() if getattr(s, "file", None)}
+    for dmn_parser in parser.dmn_parsers.values():
+        files.add(dmn_parser.filename)
+    files.discard(own_file)
+    return {f for f in files if f}
+
+
+def read_task_meta(process: etree._Element) -> dict[str, TaskMeta]:
+    """Lane/role, due-date expression, priority and instructions of every user task."""
+    lanes: dict[str, str] = {}
+    for lane in process.iterfind(".//bpmn:lane", NS):
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            lanes[(ref.text or "").strip()] = lane.get("name") or lane.get("id")
+    meta = {}
+    for task in process.iterfind(".//bpmn:userTask", NS):
+        task_id = task.get("id")
+        lane = lanes.get(task_id)
+        doc = task.find("bpmn:documentation", NS)
+        meta[task_id] = TaskMeta(
+            name=task_id,
+            title=task.get("name") or task_id,
+            lane=lane,
+            role=role_key(lane) if lane else None,
+            due=task.get(f"{{{CAMUNDA_NS}}}dueDate"),
+            priority=int(task.get(f"{{{CAMUNDA_NS}}}priority") or 50),
+            instructions=(doc.text or "").strip() if doc is not None else "",
+        )
+    return meta
+
+
+def _problem(exc: Exception, filename: str) -> dict:
+    line = getattr(exc, "line_number", None) or getattr(exc, "lineno", None)
+    element = getattr(exc, "id", "") or getattr(exc, "name", "")
+    message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    if isinstance(exc, etree.DocumentInvalid) and exc.error_log:
+        entry = exc.error_log[0]
+        line, message = entry.line, f"schema: {entry.message}"
+    return {"file": getattr(exc, "file_name", "") or filename, "line": line or None,
+            "element": element or None, "message": message}

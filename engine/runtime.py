@@ -1,0 +1,374 @@
+"""The process engine service: start instances, complete and claim tasks, advance in jobs.
+
+Every public method takes an open SQLAlchemy session and only flushes; the caller commits.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import traceback
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from . import history
+from .deployment import Check, DeployResult, deploy, latest_versions
+from .errors import Conflict, Forbidden, InvalidState, NotFound
+from .models import HumanTask, OutboxJob, ProcessInstance, ProcessVersion, utcnow
+from .parser import TaskMeta, role_key
+from .sandbox import SandboxedEnvironment
+from .serializer import StateSerializer
+from .services import HandlerContext, HandlerRegistry
+from .task_mirror import ready_user_tasks, sync_tasks
+from .workflow import PlatformScriptEngine, PlatformWorkflow
+
+RETRY_BACKOFF_SECONDS = (5, 30, 120)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a username and the role keys they hold."""
+
+    username: str
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def is_admin(self) -> bool:
+        return "administrator" in self.roles
+
+
+SYSTEM = Actor("system", frozenset({"administrator"}))
+
+
+@dataclass(frozen=True)
+class LoadedVersion:
+    """A version's deserialized specs and task metadata (immutable, so cached per process)."""
+
+    version_id: int
+    spec: Any
+    subprocess_specs: dict
+    tasks: dict[str, TaskMeta]
+    start_role: str | None
+
+
+class _Deferred(Exception):
+    """Raised to stop engine steps at a background service task."""
+
+
+class ProcessEngine:
+    """Runs SpiffWorkflow instances persisted in the database."""
+
+    def __init__(
+        self,
+        registry: HandlerRegistry,
+        serializer: StateSerializer | None = None,
+        max_bpmn_bytes: int = 5 * 1024 * 1024,
+        deploy_checks: Iterable[Check] = (),
+    ):
+        self.registry = registry
+        self.serializer = serializer or StateSerializer()
+        self.max_bpmn_bytes = max_bpmn_bytes
+        self.deploy_checks = list(deploy_checks)
+        self.environment = SandboxedEnvironment()
+        self._loaded: dict[str, LoadedVersion] = {}
+
+    # -- versions ---------------------------------------------------------------------------
+    def deploy(self, session: Session, files: dict[str, bytes], user: str, comment: str = "") -> list[DeployResult]:
+        """Deploy BPMN/DMN files; see :func:`engine.deployment.deploy`."""
+        return deploy(session, self.serializer, files, user, self.max_bpmn_bytes, self.deploy_checks, comment)
+
+    def latest_version(self, session: Session, process_key: str) -> ProcessVersion:
+        """The newest version of a process, or :class:`NotFound`."""
+        version = latest_versions(session).get(process_key)
+        if version is None:
+            raise NotFound(f"no process {process_key!r} is deployed")
+        return version
+
+    def load_version(self, version: ProcessVersion) -> LoadedVersion:
+        """Deserialize a version's specs once per process lifetime (keyed by content hash)."""
+        loaded = self._loaded.get(version.content_hash)
+        if loaded is None:
+            spec, subprocess_specs = self.serializer.load_specs(version.spec_json)
+            tasks = {k: TaskMeta(**v) for k, v in json.loads(version.task_meta).items()}
+            loaded = LoadedVersion(version.id, spec, subprocess_specs, tasks, _start_role(spec))
+            self._loaded[version.content_hash] = loaded
+        return loaded
+
+    # -- instances --------------------------------------------------------------------------
+    def start(self, session: Session, process_key: str, data: Mapping[str, Any], actor: Actor) -> ProcessInstance:
+        """Create an instance of the newest version and run it up to its first wait."""
+        version = self.latest_version(session, process_key)
+        loaded = self.load_version(version)
+        if loaded.start_role and loaded.start_role not in actor.roles and not actor.is_admin:
+            raise Forbidden(f"starting {version.name!r} needs the role {loaded.start_role!r}")
+        workflow = PlatformWorkflow(loaded.spec, loaded.subprocess_specs)
+        start_task = workflow.get_tasks(state=TaskState.READY)[0]
+        start_task.data.update(copy.deepcopy(dict(data)))
+        instance = ProcessInstance(
+            version=version, version_id=version.id, process_key=process_key, title=version.name,
+            status="running", state="", started_by=actor.username,
+            customer_id=_int_or_none(data.get("customer_id")),
+        )
+        session.add(instance)
+        session.flush()
+        history.record(session, instance.id, actor.username, "started", after=self.serializer.data_to_json(dict(data)))
+        self._run(session, instance, workflow, loaded, actor, in_job=False, is_new=True)
+        return instance
+
+    def restore(self, instance: ProcessInstance) -> PlatformWorkflow:
+        """The instance's workflow object, rebuilt from its saved state and version."""
+        loaded = self.load_version(instance.version)
+        return self.serializer.load_state(instance.state, loaded.spec, loaded.subprocess_specs)
+
+    def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
+        """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction."""
+        instance = session.get(ProcessInstance, instance_id, with_for_update=True, populate_existing=True)
+        if instance is None:
+            raise NotFound(f"no instance {instance_id}")
+        return instance
+
+    def get_task(self, session: Session, task_id: str) -> HumanTask:
+        """A task row, or :class:`NotFound`."""
+        row = session.get(HumanTask, task_id)
+        if row is None:
+            raise NotFound(f"no task {task_id}")
+        return row
+
+    def check_can_work_on(self, row: HumanTask, actor: Actor) -> None:
+        """Raise :class:`Forbidden` unless the actor holds the task's role and it is not someone else's."""
+        if row.role and row.role not in actor.roles:
+            raise Forbidden(f"this task belongs to the {row.lane or row.role} lane")
+        if row.assignee and row.assignee != actor.username:
+            raise Forbidden(f"this task is assigned to {row.assignee}")
+
+    def complete(
+        self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor, *, override: bool = False
+    ) -> ProcessInstance:
+        """Apply ``data`` to a READY user task, complete it and run the engine on.
+
+        ``override`` (admin console) skips the role check. Raises :class:`Conflict` when the task is
+        no longer READY or another writer saved the instance first.
+        """
+        row = self.get_task(session, task_id)
+        if not override:
+            self.check_can_work_on(row, actor)
+        self._require_ready(row)
+        instance = self.lock_instance(session, row.instance_id)
+        session.refresh(row)
+        self._require_ready(row)
+        if instance.status in ("suspended", "terminated"):
+            raise InvalidState(f"the process is {instance.status}")
+        workflow = self.restore(instance)
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise Conflict("this task was already completed")
+        before = {k: task.data.get(k) for k in data}
+        task.set_data(**copy.deepcopy(dict(data)))
+        task.run()
+        now = utcnow()
+        row.status, row.completed_by, row.completed_at = "completed", actor.username, now
+        history.record(
+            session, instance.id, actor.username, "task_completed", task=row,
+            before=self.serializer.data_to_json(before), after=self.serializer.data_to_json(dict(data)),
+        )
+        self._run(session, instance, workflow, self.load_version(instance.version), actor, in_job=False)
+        return instance
+
+    def claim(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
+        """Assign a queued task to the actor; a task claimed by someone else is a conflict."""
+        row = self.get_task(session, task_id)
+        if row.role and row.role not in actor.roles:
+            raise Forbidden(f"this task belongs to the {row.lane or row.role} lane")
+        self._require_ready(row)
+        if row.assignee and row.assignee != actor.username:
+            raise Conflict(f"already claimed by {row.assignee}")
+        row.assignee = actor.username
+        history.record(session, row.instance_id, actor.username, "claimed", task=row)
+        return row
+
+    def unclaim(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
+        """Put a claimed task back in its lane's queue."""
+        row = self.get_task(session, task_id)
+        if row.assignee != actor.username and not actor.is_admin:
+            raise Forbidden("only the assignee can release this task")
+        self._require_ready(row)
+        row.assignee = None
+        history.record(session, row.instance_id, actor.username, "unclaimed", task=row)
+        return row
+
+    def assign(self, session: Session, task_id: str, assignee: str, assignee_roles: Iterable[str], actor: Actor) -> HumanTask:
+        """Hand a task to a colleague holding the task's role."""
+        row = self.get_task(session, task_id)
+        self._require_ready(row)
+        if not actor.is_admin and (row.assignee not in (None, actor.username) or row.role not in actor.roles):
+            raise Forbidden("you can only hand over tasks of your own lanes that are not someone else's")
+        if row.role and row.role not in set(assignee_roles):
+            raise InvalidState(f"{assignee} does not hold the role {row.role!r}")
+        row.assignee = assignee
+        history.record(session, row.instance_id, actor.username, "assigned", f"handed to {assignee}", task=row)
+        return row
+
+    def advance(self, session: Session, instance_id: int, actor: Actor = SYSTEM, *, retry: bool = False) -> ProcessInstance:
+        """Fire due timers and run every ready engine task, background services included (job entry)."""
+        instance = self.lock_instance(session, instance_id)
+        if instance.status in ("completed", "terminated", "suspended"):
+            return instance
+        if instance.status == "error" and not retry:
+            return instance
+        workflow = self.restore(instance)
+        if retry:
+            for task in workflow.get_tasks(state=TaskState.ERROR):
+                workflow.reset_from_task_id(task.id)
+            instance.error_task = instance.error_message = instance.error_traceback = None
+            history.record(session, instance.id, actor.username, "retried")
+        workflow.refresh_timers()
+        self._run(session, instance, workflow, self.load_version(instance.version), actor, in_job=True)
+        return instance
+
+    # -- internals --------------------------------------------------------------------------
+    @staticmethod
+    def _require_ready(row: HumanTask) -> None:
+        if row.status != "ready":
+            by = f" by {row.completed_by}" if row.completed_by else ""
+            raise Conflict(f"this task was already {row.status}{by}")
+
+    def _run(self, session, instance, workflow, loaded, actor, *, in_job, is_new=False) -> None:
+        """Run engine steps, then save state, mirror tasks and set status, all in this transaction."""
+        workflow.script_engine = PlatformScriptEngine(
+            self.environment, service_caller=self._service_caller(session, instance, actor)
+        )
+
+        def stop_at_background_service(task):
+            if not in_job and self._is_background(task):
+                raise _Deferred()
+
+        deferred = failed = False
+        try:
+            workflow.do_engine_steps(will_complete_task=stop_at_background_service)
+        except _Deferred:
+            deferred = True
+            workflow.refresh_timers()
+        except Exception as exc:  # a script or handler failed: keep what is done, mark the error
+            failed = True
+            self._record_error(session, instance, actor, exc)
+        self._save(session, instance, workflow, loaded, is_new=is_new, deferred=deferred, failed=failed)
+        if deferred:
+            enqueue(session, instance.id, "advance")
+
+    def _is_background(self, task) -> bool:
+        name = getattr(task.task_spec, "operation_name", None)
+        operation = self.registry.get(name) if name else None
+        return bool(operation and operation.background)
+
+    def _service_caller(self, session, instance, actor):
+        def call(task, operation_name: str, params: dict) -> str:
+            operation = self.registry.get(operation_name)
+            if operation is None:
+                raise LookupError(f"no handler is registered for operation {operation_name!r}")
+            context = HandlerContext(
+                instance_id=instance.id, process_key=instance.process_key, task_name=task.task_spec.name,
+                data=MappingProxyType(copy.deepcopy(task.data)), session=session, actor=actor.username,
+                services=self.registry.services,
+            )
+            with session.begin_nested():
+                result = operation.func(context, **params)
+            history.record(session, instance.id, actor.username, "service_called", operation_name, task=task)
+            return json.dumps(result, default=_json_default)
+
+        return call
+
+    def _record_error(self, session, instance, actor, exc: Exception) -> None:
+        task = getattr(exc, "task", None)
+        instance.error_task = task.task_spec.name if task is not None else None
+        instance.error_message = str(exc)
+        instance.error_traceback = "".join(traceback.format_exception(exc))
+        attempt = session.info.get("retry_attempt", 0)
+        history.record(session, instance.id, actor.username, "error", str(exc), task=task)
+        if attempt < len(RETRY_BACKOFF_SECONDS):
+            enqueue(
+                session, instance.id, "retry", {"attempt": attempt + 1},
+                delay=dt.timedelta(seconds=RETRY_BACKOFF_SECONDS[attempt]),
+            )
+
+    def _save(self, session, instance, workflow, loaded, *, is_new, deferred, failed) -> None:
+        new_rows = sync_tasks(session, instance, workflow, loaded.tasks, is_new)
+        now = utcnow()
+        if failed:
+            instance.status = "error"
+        elif workflow.is_completed():
+            instance.status, instance.completed_at = "completed", now
+            history.record(session, instance.id, "system", "completed")
+        elif deferred or ready_user_tasks(workflow):
+            instance.status = "running"
+        else:
+            instance.status = "waiting"
+        instance.next_timer_at = next_timer(workflow)
+        instance.waiting_on = _waiting_on(workflow) if instance.status == "waiting" else ""
+        data = current_data(workflow)
+        instance.customer_id = _int_or_none(data.get("customer_id")) or instance.customer_id
+        for row in new_rows:
+            row.customer_id = instance.customer_id
+        instance.state = self.serializer.dump_state(workflow)
+        instance.updated_at = now
+        try:
+            session.flush()
+        except StaleDataError:
+            raise Conflict("someone else changed this process at the same moment; reload and try again") from None
+
+
+def enqueue(session: Session, instance_id: int, kind: str, payload: dict | None = None,
+            delay: dt.timedelta = dt.timedelta(0)) -> OutboxJob:
+    """Write an outbox job in the current transaction; it is dispatched after commit."""
+    job = OutboxJob(instance_id=instance_id, kind=kind, payload=json.dumps(payload or {}),
+                    available_at=utcnow() + delay)
+    session.add(job)
+    session.info.setdefault("new_jobs", []).append(job)
+    return job
+
+
+def current_data(workflow) -> dict:
+    """The process data as of the most recently completed task."""
+    task = workflow.last_task
+    return task.data if task is not None else workflow.data
+
+
+def next_timer(workflow) -> dt.datetime | None:
+    """When the earliest waiting timer of a workflow is due (naive UTC)."""
+    due = []
+    for event in workflow.waiting_events():
+        if "Timer" in event.event_type and isinstance(event.value, str):
+            due.append(TimerEventDefinition.get_datetime(event.value).replace(tzinfo=None))
+    return min(due) if due else None
+
+
+def _waiting_on(workflow) -> str:
+    kinds = {e.event_type for e in workflow.waiting_events()}
+    return "timer" if any("Timer" in k for k in kinds) else ("message" if kinds else "")
+
+
+def _start_role(spec) -> str | None:
+    """The role of the lane the start event sits in, if the diagram has lanes."""
+    start = spec.start.outputs[0] if spec.start.outputs else None
+    lane = getattr(start, "lane", None)
+    return role_key(lane) if lane else None
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)

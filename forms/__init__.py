@@ -1,0 +1,35 @@
+"""Forms of user tasks and start events: read from BPMN, validated, rendered and described as JSON."""
+
+from .bpmn_reader import read_form, read_forms
+from .definition import (
+    FIELD_TYPES,
+    REFERENCE_KINDS,
+    FieldDefinition,
+    FormDefinition,
+    json_value,
+    lookup_url,
+)
+from .errors import FormDefinitionError, FormValidationError
+from .render import render_fields
+from .validation import ReferenceExists, clean_value, initial_values, validate
+from .wtf import apply_errors, build_wtform
+
+__all__ = [
+    "FIELD_TYPES",
+    "REFERENCE_KINDS",
+    "FieldDefinition",
+    "FormDefinition",
+    "FormDefinitionError",
+    "FormValidationError",
+    "ReferenceExists",
+    "apply_errors",
+    "build_wtform",
+    "clean_value",
+    "initial_values",
+    "json_value",
+    "lookup_url",
+    "read_form",
+    "read_forms",
+    "render_fields",
+    "validate",
+]

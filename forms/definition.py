@@ -1,0 +1,96 @@
+"""What a form is: its fields and their constraints, independent of BPMN, HTML and JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+FIELD_TYPES = (
+    "string", "text", "integer", "decimal", "date", "datetime",
+    "boolean", "enum", "multi_enum", "reference", "file",
+)
+REFERENCE_KINDS = ("customer", "contact", "user")
+
+
+def lookup_url(kind: str) -> str:
+    """The API endpoint that searches records of a reference ``kind``."""
+    return f"/api/lookup/{kind}"
+
+
+def json_value(value: Any) -> Any:
+    """``value`` as JSON: dates and datetimes as ISO strings, decimals as strings, tuples as lists."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [json_value(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class FieldDefinition:
+    """One form field.
+
+    ``options`` are ``(value, label)`` pairs of an enum or multi_enum field; ``min`` and ``max`` have
+    the field's own type (int, Decimal, date or datetime); ``reference`` is the kind of record a
+    reference field points at. ``default`` is a literal already coerced to the field's type (a tuple
+    for multi_enum); ``default_from`` names the process-data variable the default is taken from.
+    """
+
+    id: str
+    label: str
+    type: str
+    required: bool = False
+    readonly: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    min: Any = None
+    max: Any = None
+    minlength: int | None = None
+    maxlength: int | None = None
+    pattern: str | None = None
+    reference: str | None = None
+    default: Any = None
+    default_from: str | None = None
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type not in FIELD_TYPES:
+            raise ValueError(f"unknown field type {self.type!r}")
+        if self.type == "reference" and self.reference not in REFERENCE_KINDS:
+            raise ValueError(f"unknown reference kind {self.reference!r}")
+
+    def to_api(self) -> dict[str, Any]:
+        """The field as the JSON API describes it."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "type": self.type,
+            "required": self.required,
+            "readonly": self.readonly,
+            "options": [{"value": value, "label": label} for value, label in self.options],
+            "min": json_value(self.min),
+            "max": json_value(self.max),
+            "minlength": self.minlength,
+            "maxlength": self.maxlength,
+            "pattern": self.pattern,
+            "default": json_value(self.default),
+            "reference": (
+                {"kind": self.reference, "lookup_url": lookup_url(self.reference)}
+                if self.reference else None
+            ),
+            "help": self.help,
+        }
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    """The fields of one user task's or start event's form, in display order."""
+
+    fields: tuple[FieldDefinition, ...] = ()
+
+    def to_api(self) -> dict[str, Any]:
+        """The form as the JSON API describes it."""
+        return {"fields": [field.to_api() for field in self.fields]}

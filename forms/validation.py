@@ -1,0 +1,122 @@
+"""Validate submitted form values against a form definition: the single source of truth."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from .coercion import InvalidValue, coerce, empty_value, is_missing
+from .definition import FieldDefinition, FormDefinition
+from .errors import FormValidationError
+
+ReferenceExists = Callable[[str, int], bool]
+"""``reference_exists(kind, id)``: whether the record a reference field names exists."""
+
+_REQUIRED = "This field is required."
+
+
+def initial_values(form: FormDefinition, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Each field's starting value, as Camunda fills a form from process data.
+
+    A process variable named like the field wins, then the ``default_from`` variable, then the
+    literal default; a field with none of them gets its empty value (False, [] or None).
+    """
+    context = context or {}
+    return {field.id: _initial(field, context) for field in form.fields}
+
+
+def _initial(field: FieldDefinition, context: Mapping[str, Any]) -> Any:
+    if field.id in context:
+        return context[field.id]
+    if field.default_from is not None and field.default_from in context:
+        return context[field.default_from]
+    if field.default is not None:
+        return list(field.default) if field.type == "multi_enum" else field.default
+    return empty_value(field.type)
+
+
+def validate(
+    form: FormDefinition,
+    raw: Mapping[str, Any],
+    context: Mapping[str, Any] | None = None,
+    *,
+    reference_exists: ReferenceExists | None = None,
+) -> dict[str, Any]:
+    """The form's fields typed from ``raw`` (JSON or HTML form data), or :class:`FormValidationError`.
+
+    Keys of ``raw`` that are not fields are dropped. A readonly field keeps its initial value
+    (see :func:`initial_values`) whatever was submitted. ``raw`` may be a werkzeug ``MultiDict``:
+    multi_enum values are then read with ``getlist``.
+    """
+    initial = initial_values(form, context)
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field in form.fields:
+        if field.readonly:
+            values[field.id] = initial[field.id]
+            continue
+        try:
+            value = clean_value(field, _submitted(raw, field))
+        except InvalidValue as exc:
+            errors[field.id] = exc.messages
+            continue
+        problem = _presence_problem(field, value, reference_exists)
+        if problem:
+            errors[field.id] = [problem]
+        else:
+            values[field.id] = value
+    if errors:
+        raise FormValidationError(errors)
+    return values
+
+
+def clean_value(field: FieldDefinition, raw: Any) -> Any:
+    """``raw`` coerced to the field's type with its constraints checked; missing gives the empty value.
+
+    Raises :class:`InvalidValue` listing every problem. ``required`` is not checked here.
+    """
+    if is_missing(raw):
+        return empty_value(field.type)
+    value = coerce(field, raw)
+    problems = _constraint_problems(field, value)
+    if problems:
+        raise InvalidValue(*problems)
+    return value
+
+
+def _submitted(raw: Mapping[str, Any], field: FieldDefinition) -> Any:
+    if field.type == "multi_enum" and hasattr(raw, "getlist"):
+        return raw.getlist(field.id)
+    return raw.get(field.id)
+
+
+def _constraint_problems(field: FieldDefinition, value: Any) -> list[str]:
+    problems = []
+    at_least, at_most = ("on or after", "on or before") if isinstance(value, date) else ("at least", "at most")
+    if field.min is not None and value < field.min:
+        problems.append(f"Must be {at_least} {field.min}.")
+    if field.max is not None and value > field.max:
+        problems.append(f"Must be {at_most} {field.max}.")
+    if field.minlength is not None and len(value) < field.minlength:
+        problems.append(f"Must be at least {_characters(field.minlength)}.")
+    if field.maxlength is not None and len(value) > field.maxlength:
+        problems.append(f"Must be at most {_characters(field.maxlength)}.")
+    if field.pattern is not None and re.fullmatch(field.pattern, value) is None:
+        problems.append("Does not match the required format.")
+    return problems
+
+
+def _characters(count: int) -> str:
+    return f"{count} character" if count == 1 else f"{count} characters"
+
+
+def _presence_problem(
+    field: FieldDefinition, value: Any, reference_exists: ReferenceExists | None
+) -> str | None:
+    if value is None or value is False or value == []:
+        return _REQUIRED if field.required else None
+    if field.type == "reference" and reference_exists is not None and not reference_exists(field.reference, value):
+        return f"No such {field.reference}."
+    return None

@@ -1,0 +1,146 @@
+"""Build a Flask-WTF form class from a form definition, for rendering and CSRF.
+
+Validation is not done here: the web layer calls :func:`forms.validation.validate` and hands the
+errors back with :func:`apply_errors`. The validators attached mirror the constraints so that the
+rendered inputs carry the matching HTML attributes (required, min, max, minlength, pattern, ...).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    Field,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.utils import unset_value
+from wtforms.validators import (
+    Disabled,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ReadOnly,
+    Regexp,
+)
+
+from .definition import FieldDefinition, FormDefinition, json_value, lookup_url
+from .validation import initial_values
+
+_FIELD_CLASSES: dict[str, type[Field]] = {
+    "string": StringField,
+    "text": TextAreaField,
+    "integer": IntegerField,
+    "decimal": DecimalField,
+    "date": DateField,
+    "datetime": DateTimeLocalField,
+    "boolean": BooleanField,
+    "enum": SelectField,
+    "multi_enum": SelectMultipleField,
+    "reference": IntegerField,
+    "file": FileField,
+}
+_NUMBER_TYPES = ("integer", "decimal")
+"""Types WTForms' NumberRange can check; date bounds are only rendered as min/max attributes."""
+_NO_READONLY_ATTRIBUTE = ("boolean", "enum", "multi_enum", "file")
+"""Inputs HTML cannot make readonly; they are disabled instead."""
+
+
+def build_wtform(form: FormDefinition, context: Mapping[str, Any] | None = None) -> type[FlaskForm]:
+    """A FlaskForm subclass with one field per form field, starting from :func:`initial_values`.
+
+    Each field's HTML name and id are the field id; its attribute on the form is ``f_<id>`` so that
+    ids such as ``data`` or ``errors`` cannot clash with the form's own attributes.
+    """
+    initial = initial_values(form, context)
+    attributes = {f"f_{field.id}": _unbound(field, initial[field.id]) for field in form.fields}
+    return type("DefinedForm", (FlaskForm,), attributes)
+
+
+def apply_errors(wtform: FlaskForm, errors: Mapping[str, Sequence[str]]) -> None:
+    """Put :func:`validate`'s errors on the matching fields; others go to ``wtform.form_errors``."""
+    fields = {field.short_name: field for field in wtform}
+    for field_id, messages in errors.items():
+        if field_id in fields:
+            fields[field_id].errors = list(messages)
+        else:
+            wtform.form_errors.extend(messages)
+
+
+def _unbound(field: FieldDefinition, value: Any) -> Any:
+    field_class = _FIELD_CLASSES[field.type]
+    if field.readonly:
+        field_class = _ignoring_submission(field_class)
+    kwargs: dict[str, Any] = {
+        "label": field.label,
+        "name": field.id,
+        "default": value,
+        "description": field.help,
+        "validators": _validators(field),
+        "render_kw": _render_kw(field),
+    }
+    if field.type == "decimal":
+        kwargs["places"] = None
+    elif field.type == "enum":
+        kwargs["choices"] = [SelectChoice("", "—"), *_choices(field)]
+    elif field.type == "multi_enum":
+        kwargs["choices"] = _choices(field)
+    return field_class(**kwargs)
+
+
+def _choices(field: FieldDefinition) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in field.options]
+
+
+def _validators(field: FieldDefinition) -> list[Any]:
+    if field.readonly:
+        validators: list[Any] = [Disabled() if field.type in _NO_READONLY_ATTRIBUTE else ReadOnly()]
+    elif field.required:
+        validators = [FileRequired() if field.type == "file" else InputRequired()]
+    else:
+        validators = [Optional()]
+    if field.type in _NUMBER_TYPES and (field.min is not None or field.max is not None):
+        validators.append(NumberRange(min=field.min, max=field.max))
+    if field.minlength is not None or field.maxlength is not None:
+        validators.append(Length(min=field.minlength or -1, max=field.maxlength or -1))
+    if field.pattern is not None:
+        validators.append(Regexp(field.pattern, matcher=re.fullmatch, html_pattern=True))
+    return validators
+
+
+def _render_kw(field: FieldDefinition) -> dict[str, Any]:
+    render_kw: dict[str, Any] = {}
+    if field.min is not None:
+        render_kw["min"] = json_value(field.min)
+    if field.max is not None:
+        render_kw["max"] = json_value(field.max)
+    if field.type == "boolean":
+        render_kw["value"] = "true"
+    if field.reference is not None:
+        render_kw["data-lookup"] = lookup_url(field.reference)
+        render_kw["data-reference"] = field.reference
+    return render_kw
+
+
+@functools.cache
+def _ignoring_submission(field_class: type[Field]) -> type[Field]:
+    """``field_class`` made to keep its default whatever is submitted, as readonly fields do."""
+
+    def process(self: Field, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        field_class.process(self, None, data, extra_filters)
+
+    return type(field_class.__name__, (field_class,), {"process": process})

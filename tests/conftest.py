@@ -1,0 +1,167 @@
+"""Fixtures: one backend per pytest run (CRM_TEST_BACKEND=sqlite | servers), an app per test.
+
+``servers`` uses TEST_DATABASE_URL (PostgreSQL) and TEST_REDIS_URL with real rq worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+import config
+from app import create_app
+from crm.accounts import create_user, ensure_roles
+from crm.database import ALL_METADATA, make_engine
+from crm.users import User
+from services.schema import upgrade
+from tests.support.jobs import settle
+from tests.support.web import WebUser
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = os.environ.get("CRM_TEST_BACKEND", "sqlite")
+TEST_HANDLERS = "tests.support.handlers"
+KEPT_TABLES = {"role", "app_user", "user_role", "team"}
+
+DEMO_USERS = {
+    "admin": ("Ada Admin", ["administrator"]),
+    "owner": ("Otto Owner", ["process_owner"]),
+    "sales": ("Sam Sales", ["salesperson"]),
+    "sales2": ("Sue Sales", ["salesperson"]),
+    "info": ("Ian Info", ["information_officer"]),
+    "custdir": ("Cara Customer-Director", ["customer_director"]),
+    "salesdir": ("Sid Sales-Director", ["sales_director"]),
+    "mktdir": ("Mia Marketing-Director", ["marketing_director"]),
+    "finance": ("Fay Finance", ["finance"]),
+    "agent": ("Al Agent", ["service_agent"]),
+    "engineer": ("Eve Engineer", ["engineer"]),
+}
+
+
+def servers_mode() -> bool:
+    return BACKEND == "servers"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if servers_mode():
+        url = os.environ["TEST_DATABASE_URL"]
+        engine = make_engine(url)
+        with engine.begin() as conn:  # a clean schema for every run
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    upgrade(url)
+    engine = make_engine(url)
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        ensure_roles(session)
+        users = {}
+        for username, (name, roles) in DEMO_USERS.items():
+            manager = users.get("salesdir") if username in ("sales", "sales2") else None
+            users[username] = create_user(session, username, "demo", name, roles, manager=manager)
+        session.flush()
+        users["sales"].manager = users["sales2"].manager = users["salesdir"]
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def queue_name() -> str:
+    return f"crm-test-{uuid.uuid4().hex[:8]}"
+
+
+def make_settings(database_url: str, queue_name: str) -> config.Settings:
+    return config.Settings(
+        database_url=database_url,
+        redis_url=os.environ["TEST_REDIS_URL"] if servers_mode() else "",
+        queue_name=queue_name,
+        secret_key="test-secret",
+        testing=True,
+        handler_modules=(TEST_HANDLERS,),
+        job_stale_seconds=20,
+    )
+
+
+@pytest.fixture(scope="session")
+def workers(database_url, queue_name):
+    """Two rq worker processes for the servers backend (none for SQLite)."""
+    if not servers_mode():
+        yield []
+        return
+    processes = [start_worker(database_url, queue_name) for _ in range(2)]
+    yield processes
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=10)
+
+
+def start_worker(database_url: str, queue_name: str) -> subprocess.Popen:
+    """Start ``flask engine worker`` as a separate process against the test servers."""
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": os.environ["TEST_REDIS_URL"],
+           "CRM_QUEUE": queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": "test-secret"}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def app(database_url, queue_name, workers):
+    application = create_app(make_settings(database_url, queue_name))
+    platform = application.extensions["crm"]
+    yield application
+    _clear_tables(platform)
+    if servers_mode():
+        platform.dispatcher.queue.empty()
+    platform.db.dispose()
+
+
+def _clear_tables(platform) -> None:
+    with platform.sessions.begin() as session:
+        for metadata in ALL_METADATA:
+            for table in reversed(metadata.sorted_tables):
+                if table.name not in KEPT_TABLES:
+                    session.execute(delete(table))
+
+
+@pytest.fixture
+def platform(app):
+    return app.extensions["crm"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app):
+    """``login("sales")`` -> a :class:`WebUser` with its own cookie jar."""
+    def make(username: str) -> WebUser:
+        return WebUser(app.test_client(), username).login()
+
+    return make
+
+
+@pytest.fixture
+def settle_jobs(platform):
+    """Call to wait until every due job has run (in process or in the rq workers)."""
+    return lambda **kwargs: settle(platform, **kwargs)
+
+
+@pytest.fixture
+def actors(platform):
+    """Engine actors for the demo users."""
+    from engine.runtime import Actor
+    from sqlalchemy import select
+
+    with platform.sessions() as session:
+        return {u.username: Actor(u.username, u.role_keys) for u in session.scalars(select(User))}

@@ -1,0 +1,65 @@
+"""Admin pages for users and their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from crm.accounts import create_user, set_password
+from crm.users import ROLES, Role, User
+
+from . import db
+from .auth import require_role
+
+bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
+
+
+@bp.before_request
+@login_required
+def only_admins():
+    require_role("administrator")
+
+
+@bp.get("/")
+def index():
+    users = list(db.session().scalars(select(User).order_by(User.username)))
+    return render_template("users.html", users=users, roles=ROLES)
+
+
+@bp.post("/")
+def create():
+    form = request.form
+    username = form.get("username", "").strip()
+    if not username or not form.get("password"):
+        flash("Username and password are required.", "danger")
+        return redirect(url_for("admin_users.index"))
+    if db.session().scalar(select(User).where(User.username == username)):
+        flash(f"User {username} already exists.", "danger")
+        return redirect(url_for("admin_users.index"))
+    manager = db.session().get(User, form.get("manager_id", type=int)) if form.get("manager_id") else None
+    create_user(db.session(), username, form["password"], form.get("display_name") or username,
+                [r for r in form.getlist("roles") if r in ROLES], email=form.get("email", ""),
+                phone=form.get("phone", ""), manager=manager)
+    db.commit()
+    flash(f"User {username} created.", "success")
+    return redirect(url_for("admin_users.index"))
+
+
+@bp.post("/<int:user_id>")
+def update(user_id: int):
+    session = db.session()
+    user = session.get(User, user_id)
+    if user is None:
+        flash("No such user.", "danger")
+        return redirect(url_for("admin_users.index"))
+    form = request.form
+    keys = [r for r in form.getlist("roles") if r in ROLES]
+    user.roles = list(session.scalars(select(Role).where(Role.key.in_(keys))))
+    user.active = form.get("active") == "on"
+    user.manager_id = form.get("manager_id", type=int) or None
+    if form.get("password"):
+        set_password(user, form["password"])
+    db.commit()
+    flash(f"User {user.username} updated.", "success")
+    return redirect(url_for("admin_users.index"))

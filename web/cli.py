@@ -1,0 +1,182 @@
+"""Command line: ``flask engine deploy|start|list|show|tick|scheduler|worker`` and ``flask crm ...``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from crm.users import User
+from engine.errors import EngineError
+from engine.models import HumanTask, ProcessInstance
+from engine.runtime import Actor, current_data
+
+engine_cli = AppGroup("engine", help="Deploy processes and operate the engine.")
+crm_cli = AppGroup("crm", help="Database, users and demo data.")
+
+
+def _platform():
+    return current_app.extensions["crm"]
+
+
+def _actor(session, username: str) -> Actor:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    return Actor(user.username, user.role_keys)
+
+
+def deploy_directory(platform, directory: Path, user: str) -> list:
+    """Deploy every .bpmn/.dmn file of ``directory`` in one bundle; returns the results."""
+    files = {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.suffix in (".bpmn", ".dmn")}
+    with platform.sessions.begin() as session:
+        return [(r.version.process_key, r.version.version, r.created)
+                for r in platform.engine.deploy(session, files, user)]
+
+
+@engine_cli.command("deploy")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--user", default="system", help="Recorded as the deployer.")
+def deploy_command(paths, user):
+    """Deploy BPMN/DMN files or directories (default: the bpmn/ directory)."""
+    platform = _platform()
+    files: dict[str, bytes] = {}
+    for path in paths or (platform.settings.bpmn_dir,):
+        items = sorted(path.iterdir()) if path.is_dir() else [path]
+        files.update({p.name: p.read_bytes() for p in items if p.suffix in (".bpmn", ".dmn")})
+    try:
+        with platform.sessions.begin() as session:
+            for result in platform.engine.deploy(session, files, user):
+                state = "new version" if result.created else "unchanged"
+                click.echo(f"{result.version.process_key}: v{result.version.version} ({state})")
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@engine_cli.command("start")
+@click.argument("process_key")
+@click.option("--data", default="{}", help="Start data as JSON.")
+@click.option("--user", default="admin")
+def start_command(process_key, data, user):
+    """Start an instance of PROCESS_KEY."""
+    platform = _platform()
+    try:
+        with platform.sessions() as session:
+            instance = platform.engine.start(session, process_key, json.loads(data), _actor(session, user))
+            session.commit()
+            platform.relay.after_commit(session)
+            click.echo(f"instance {instance.id}: {instance.status}")
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@engine_cli.command("list")
+@click.option("--status", default=None)
+@click.option("--limit", default=50)
+def list_command(status, limit):
+    """List instances, newest first."""
+    with _platform().sessions() as session:
+        query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
+        if status:
+            query = query.where(ProcessInstance.status == status)
+        for i in session.scalars(query):
+            click.echo(f"{i.id:>6}  {i.process_key:<28} v{i.version.version:<3} {i.status:<10} {i.updated_at:%Y-%m-%d %H:%M}")
+
+
+@engine_cli.command("show")
+@click.argument("instance_id", type=int)
+def show_command(instance_id):
+    """Show one instance: status, open tasks, data."""
+    platform = _platform()
+    with platform.sessions() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise click.ClickException(f"no instance {instance_id}")
+        click.echo(f"#{instance.id} {instance.process_key} v{instance.version.version} {instance.status}")
+        if instance.error_message:
+            click.echo(f"error in {instance.error_task}: {instance.error_message}")
+        for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)):
+            click.echo(f"  task {row.task_name:<24} {row.status:<10} lane={row.lane} assignee={row.assignee or '-'}")
+        data = current_data(platform.engine.restore(instance))
+        click.echo(json.dumps(data, default=str, indent=2))
+
+
+@engine_cli.command("tick")
+def tick_command():
+    """Fire due timers and run pending jobs once."""
+    click.echo(f"{_platform().relay.tick()} job(s) dispatched")
+
+
+@engine_cli.command("scheduler")
+@click.option("--interval", default=1.0, help="Seconds between ticks.")
+def scheduler_command(interval):
+    """Loop forever: fire due timers, relay pending and stale jobs (safe to run several)."""
+    run_ticker(_platform(), interval)
+
+
+def run_ticker(platform, interval: float, stop: threading.Event | None = None) -> None:
+    """Call ``relay.tick`` every ``interval`` seconds until ``stop`` is set."""
+    log = logging.getLogger("crm.scheduler")
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        try:
+            platform.relay.tick()
+        except Exception:  # keep ticking: the next tick retries whatever failed
+            log.exception("scheduler tick failed")
+        stop.wait(interval)
+
+
+@engine_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker_command(burst):
+    """Run an rq worker for the platform's queue (production mode)."""
+    from rq import SimpleWorker
+
+    platform = _platform()
+    if not platform.settings.uses_redis:
+        raise click.ClickException("REDIS_URL is not set: the embedded default runs jobs in process")
+    worker = SimpleWorker([platform.dispatcher.queue], connection=platform.dispatcher.connection)
+    worker.work(burst=burst, with_scheduler=False)
+
+
+@crm_cli.command("init-db")
+def init_db_command():
+    """Apply the Alembic migrations."""
+    from services.schema import upgrade
+
+    upgrade(_platform().settings.database_url)
+    click.echo("database is up to date")
+
+
+@crm_cli.command("demo")
+def demo_command():
+    """Load demo users, processes and data (embedded default)."""
+    from services.demo import load_demo
+
+    platform = _platform()
+    for line in load_demo(platform):
+        click.echo(line)
+
+
+@crm_cli.command("serve")
+@click.option("--port", default=5000)
+@click.option("--host", default="127.0.0.1")
+def serve_command(port, host):
+    """Serve the app with an in-process timer/job ticker (embedded default)."""
+    platform = _platform()
+    if not platform.settings.uses_redis:
+        threading.Thread(target=run_ticker, args=(platform, 1.0), daemon=True).start()
+    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(engine_cli)
+    app.cli.add_command(crm_cli)
+
+

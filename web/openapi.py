@@ -1,0 +1,75 @@
+"""The API's OpenAPI 3.1 document (kept by hand beside ``api.py``; a test checks every route is in it)."""
+
+from __future__ import annotations
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _op(summary: str, *, body: str | None = None, ok: int = 200, errors: tuple[int, ...] = (401, 404)) -> dict:
+    responses = {str(ok): {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}
+    for code in errors:
+        responses[str(code)] = {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
+    operation = {"summary": summary, "responses": responses}
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": body}}}}
+    return operation
+
+
+def _path_param(name: str, kind: str = "string") -> list[dict]:
+    return [{"name": name, "in": "path", "required": True, "schema": {"type": kind}}]
+
+
+OPENAPI: dict = {
+    "openapi": "3.1.0",
+    "info": {"title": "Process CRM API", "version": "1.0.0",
+             "description": "Authenticate with the session cookie (browser; send X-CSRFToken on POST) or "
+                            "`Authorization: Bearer <token>` from POST /api/auth/token."},
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                            "cookie": {"type": "apiKey", "in": "cookie", "name": "session"}},
+        "schemas": {
+            "Error": {"type": "object", "properties": {
+                "error": {"type": "string"}, "status": {"type": "integer"},
+                "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            }},
+            "Credentials": {"type": "object", "required": ["username", "password"],
+                            "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+            "Data": {"type": "object", "description": "Field id -> value, as the form definition describes"},
+            "FormField": {"type": "object", "properties": {
+                "id": {"type": "string"}, "label": {"type": "string"},
+                "type": {"enum": ["string", "text", "integer", "decimal", "date", "datetime", "boolean",
+                                  "enum", "multi_enum", "reference", "file"]},
+                "required": {"type": "boolean"}, "readonly": {"type": "boolean"},
+                "options": {"type": "array", "items": {"type": "object"}},
+                "min": {}, "max": {}, "minlength": {}, "maxlength": {}, "pattern": {},
+                "reference": {"type": ["object", "null"],
+                              "properties": {"kind": {"type": "string"}, "lookup_url": {"type": "string"}}},
+            }},
+        },
+    },
+    "security": [{"bearer": []}, {"cookie": []}],
+    "paths": {
+        "/api/auth/token": {"post": {**_op("Exchange username/password for a bearer token",
+                                          body="#/components/schemas/Credentials", errors=(401,)), "security": []}},
+        "/api/processes": {"get": _op("Deployed processes with their start form definitions")},
+        "/api/processes/{key}/instances": {"parameters": _path_param("key"), "post": _op(
+            "Start an instance; the body is the start data", body="#/components/schemas/Data", ok=201,
+            errors=(401, 403, 404, 422))},
+        "/api/instances/{id}": {"parameters": _path_param("id", "integer"),
+                                "get": _op("Instance status, current tasks, data and history")},
+        "/api/tasks": {"get": _op("My tasks and my lanes' queue (filters: process, customer_id, overdue, "
+                                  "min_priority, sort, page)")},
+        "/api/tasks/{id}": {"parameters": _path_param("id"),
+                            "get": _op("A task with its context data and form definition")},
+        "/api/tasks/{id}/claim": {"parameters": _path_param("id"), "post": _op(
+            "Claim a queued task", errors=(401, 403, 404, 409))},
+        "/api/tasks/{id}/unclaim": {"parameters": _path_param("id"), "post": _op(
+            "Put a claimed task back in the queue", errors=(401, 403, 404, 409))},
+        "/api/tasks/{id}/complete": {"parameters": _path_param("id"), "post": _op(
+            "Complete a task; the body is the form data (422 per-field errors, 409 conflict)",
+            body="#/components/schemas/Data", errors=(401, 403, 404, 409, 422))},
+        "/api/lookup/{kind}": {"parameters": _path_param("kind"), "get": _op(
+            "Valid values of a reference field: [{id, label}] (query: q)")},
+        "/api/openapi.json": {"get": {**_op("This document", errors=()), "security": []}},
+    },
+}

@@ -1,0 +1,117 @@
+/*
+ * Small site-wide helpers. No bundler; loaded by base.html after bootstrap.bundle.min.js.
+ *
+ *   crmFetch(url, options) -> Promise<Response>
+ *     fetch() with credentials 'same-origin' and, for same-origin URLs, the header
+ *     X-CSRFToken taken from <meta name="csrf-token"> (what Flask-WTF's CSRFProtect checks).
+ *     Extra option `json`: a value to send as a JSON body (sets Content-Type and defaults method to POST).
+ *   crmFetch.json(url, options) -> Promise<any>
+ *     Same, with Accept: application/json; parses the JSON answer and rejects with an Error
+ *     (err.status, err.data) when the response is not ok.
+ *   crmCsrfToken() -> string
+ *
+ *   <button data-confirm="Really cancel this process?">  (also <a> and <form data-confirm>)
+ *     asks for confirmation before the click/submit goes ahead.
+ */
+(function () {
+  'use strict';
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') || '' : '';
+  }
+
+  function isSameOrigin(url) {
+    try {
+      return new URL(url, window.location.href).origin === window.location.origin;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function crmFetch(url, options) {
+    var opts = Object.assign({}, options || {});
+    var headers = new Headers(opts.headers || {});
+
+    if (Object.prototype.hasOwnProperty.call(opts, 'json')) {
+      opts.body = JSON.stringify(opts.json);
+      delete opts.json;
+      if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+      if (!opts.method) opts.method = 'POST';
+    }
+
+    var target = (typeof Request !== 'undefined' && url instanceof Request) ? url.url : String(url);
+    if (isSameOrigin(target)) {
+      var token = csrfToken();
+      if (token && !headers.has('X-CSRFToken')) headers.set('X-CSRFToken', token);
+      if (!headers.has('X-Requested-With')) headers.set('X-Requested-With', 'XMLHttpRequest');
+    }
+
+    opts.headers = headers;
+    if (!opts.credentials) opts.credentials = 'same-origin';
+    return window.fetch(url, opts);
+  }
+
+  crmFetch.json = function (url, options) {
+    var opts = Object.assign({}, options || {});
+    var headers = new Headers(opts.headers || {});
+    if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+    opts.headers = headers;
+    return crmFetch(url, opts).then(function (resp) {
+      var type = resp.headers.get('Content-Type') || '';
+      var body = type.indexOf('json') !== -1
+        ? resp.json().catch(function () { return null; })
+        : resp.text();
+      return body.then(function (data) {
+        if (!resp.ok) {
+          var message = (data && typeof data === 'object' && (data.message || data.error)) ||
+            ('Request failed: ' + resp.status + ' ' + resp.statusText);
+          var err = new Error(message);
+          err.status = resp.status;
+          err.data = data;
+          throw err;
+        }
+        return data;
+      });
+    });
+  };
+
+  window.crmFetch = crmFetch;
+  window.crmCsrfToken = csrfToken;
+
+  // ---- confirmations --------------------------------------------------------
+  // Capture phase so the confirmation runs before other click handlers.
+  document.addEventListener('click', function (event) {
+    var trigger = event.target.closest && event.target.closest('[data-confirm]');
+    if (!trigger || trigger.tagName === 'FORM') return;
+    if (trigger.disabled || trigger.getAttribute('aria-disabled') === 'true') return;
+    if (!window.confirm(trigger.getAttribute('data-confirm') || 'Are you sure?')) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    } else if (trigger.form && trigger.form.hasAttribute('data-confirm')) {
+      // Already confirmed via the button; don't ask again in the form's submit handler.
+      trigger.form.dataset.crmConfirmed = '1';
+    }
+  }, true);
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute('data-confirm')) return;
+    if (form.dataset.crmConfirmed === '1') {
+      delete form.dataset.crmConfirmed;
+      return;
+    }
+    if (!window.confirm(form.getAttribute('data-confirm') || 'Are you sure?')) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // ---- Bootstrap niceties ----------------------------------------------------
+  document.addEventListener('DOMContentLoaded', function () {
+    if (!window.bootstrap) return;
+    document.querySelectorAll('[data-bs-toggle="tooltip"]').forEach(function (node) {
+      window.bootstrap.Tooltip.getOrCreateInstance(node);
+    });
+  });
+})();
