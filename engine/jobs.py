@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker

@@ -18,7 +18,7 @@ NAMING = {
 
 def utcnow() -> dt.datetime:
     """Naive UTC now: every timestamp the platform stores is UTC."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class EngineBase(DeclarativeBase):

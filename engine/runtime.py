@@ -9,15 +9,16 @@ import copy
 import datetime as dt
 import json
 import traceback
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import history
 from .deployment import Check, DeployResult, deploy, latest_versions
@@ -204,7 +205,9 @@ class ProcessEngine:
         history.record(session, row.instance_id, actor.username, "unclaimed", task=row)
         return row
 
-    def assign(self, session: Session, task_id: str, assignee: str, assignee_roles: Iterable[str], actor: Actor) -> HumanTask:
+    def assign(
+        self, session: Session, task_id: str, assignee: str, assignee_roles: Iterable[str], actor: Actor
+    ) -> HumanTask:
         """Hand a task to a colleague holding the task's role."""
         row = self.get_task(session, task_id)
         self._require_ready(row)
@@ -216,7 +219,9 @@ class ProcessEngine:
         history.record(session, row.instance_id, actor.username, "assigned", f"handed to {assignee}", task=row)
         return row
 
-    def advance(self, session: Session, instance_id: int, actor: Actor = SYSTEM, *, retry: bool = False) -> ProcessInstance:
+    def advance(
+        self, session: Session, instance_id: int, actor: Actor = SYSTEM, *, retry: bool = False
+    ) -> ProcessInstance:
         """Fire due timers and run every ready engine task, background services included (job entry)."""
         instance = self.lock_instance(session, instance_id)
         if instance.status in ("completed", "terminated", "suspended"):
@@ -232,6 +237,19 @@ class ProcessEngine:
         workflow.refresh_timers()
         self._run(session, instance, workflow, self.load_version(instance.version), actor, in_job=True)
         return instance
+
+    def run_after_repair(self, session: Session, instance: ProcessInstance, workflow, actor: Actor) -> None:
+        """Run engine steps after an admin changed the workflow (rewind, resume, fire timer)."""
+        instance.status = "running"
+        self._run(session, instance, workflow, self.load_version(instance.version), actor, in_job=False)
+
+    def save(self, session: Session, instance: ProcessInstance, workflow, *, status: str) -> None:
+        """Save a workflow with a status decided by the caller (terminate), mirroring its tasks."""
+        sync_tasks(session, instance, workflow, self.load_version(instance.version).tasks, is_new=False)
+        instance.status, instance.next_timer_at, instance.waiting_on = status, None, ""
+        instance.state = self.serializer.dump_state(workflow)
+        instance.updated_at = utcnow()
+        self._flush(session)
 
     # -- internals --------------------------------------------------------------------------
     @staticmethod
@@ -318,6 +336,10 @@ class ProcessEngine:
             row.customer_id = instance.customer_id
         instance.state = self.serializer.dump_state(workflow)
         instance.updated_at = now
+        self._flush(session)
+
+    @staticmethod
+    def _flush(session: Session) -> None:
         try:
             session.flush()
         except StaleDataError:

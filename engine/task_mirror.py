@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .models import HumanTask, ProcessInstance, utcnow
 from .parser import TaskMeta
@@ -65,5 +65,5 @@ def due_date(expression: str | None, task, workflow, now: dt.datetime) -> dt.dat
             value = dt.datetime.combine(value, dt.time(17, 0))
         return value.replace(tzinfo=None) if value else None
     duration = TimerEventDefinition.parse_iso_duration(expression)
-    aware = now.replace(tzinfo=dt.timezone.utc)
+    aware = now.replace(tzinfo=dt.UTC)
     return now + TimerEventDefinition.get_timedelta_from_start(duration, aware)

@@ -11,7 +11,7 @@ from .definition import (
 )
 from .errors import FormDefinitionError, FormValidationError
 from .render import render_fields
-from .validation import ReferenceExists, clean_value, initial_values, validate
+from .validation import ReferenceExists, initial_values, validate
 from .wtf import apply_errors, build_wtform
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "ReferenceExists",
     "apply_errors",
     "build_wtform",
-    "clean_value",
     "initial_values",
     "json_value",
     "lookup_url",

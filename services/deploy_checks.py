@@ -117,7 +117,8 @@ def _check_timers(filename: str, process: etree._Element) -> list[dict]:
         for child in timer:
             expression = (child.text or "").strip()
             code_problems = _check_code(filename, event, expression, "eval")
-            problems += code_problems or _check_timer_value(filename, event, etree.QName(child).localname, expression, environment)
+            kind = etree.QName(child).localname
+            problems += code_problems or _check_timer_value(filename, event, kind, expression, environment)
     return problems
 
 

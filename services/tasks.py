@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
@@ -69,7 +70,9 @@ def instance_history(session: Session, instance_id: int) -> list[InstanceEvent]:
     ))
 
 
-def validated(session: Session, form: FormDefinition | None, raw: Mapping[str, Any], context: Mapping[str, Any]) -> dict:
+def validated(
+    session: Session, form: FormDefinition | None, raw: Mapping[str, Any], context: Mapping[str, Any]
+) -> dict:
     """Typed form data, or :class:`TaskDataInvalid` with per-field messages."""
     if form is None:
         return {}
@@ -96,7 +99,8 @@ def start_form(engine: ProcessEngine, catalog: FormCatalog, version: ProcessVers
 
 
 def start_process(
-    session: Session, engine: ProcessEngine, catalog: FormCatalog, process_key: str, raw: Mapping[str, Any], actor: Actor
+    session: Session, engine: ProcessEngine, catalog: FormCatalog, process_key: str, raw: Mapping[str, Any],
+    actor: Actor,
 ) -> ProcessInstance:
     """Validate the start form (if any) and start the newest version of a process."""
     version = engine.latest_version(session, process_key)

@@ -160,8 +160,9 @@ def settle_jobs(platform):
 @pytest.fixture
 def actors(platform):
     """Engine actors for the demo users."""
-    from engine.runtime import Actor
     from sqlalchemy import select
+
+    from engine.runtime import Actor
 
     with platform.sessions() as session:
         return {u.username: Actor(u.username, u.role_keys) for u in session.scalars(select(User))}

@@ -8,9 +8,9 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from engine.deployment import latest_versions
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import HumanTask, ProcessInstance
-from engine.deployment import latest_versions
 from engine.runtime import current_data
 from services import lookups, tasks, worklist
 
@@ -26,9 +26,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.before_request
 def csrf_for_cookie_sessions():
     """Browser calls (cookie session) need the CSRF header; bearer-token calls do not."""
-    if request.method == "POST" and not request.headers.get("Authorization", "").startswith("Bearer "):
-        if request.endpoint != "api.token":
-            csrf.protect()
+    bearer = request.headers.get("Authorization", "").startswith("Bearer ")
+    if request.method == "POST" and not bearer and request.endpoint != "api.token":
+        csrf.protect()
 
 
 def api_login_required(view):

@@ -86,7 +86,8 @@ def list_command(status, limit):
         if status:
             query = query.where(ProcessInstance.status == status)
         for i in session.scalars(query):
-            click.echo(f"{i.id:>6}  {i.process_key:<28} v{i.version.version:<3} {i.status:<10} {i.updated_at:%Y-%m-%d %H:%M}")
+            click.echo(f"{i.id:>6}  {i.process_key:<28} v{i.version.version:<3} {i.status:<10} "
+                       f"{i.updated_at:%Y-%m-%d %H:%M}")
 
 
 @engine_cli.command("show")

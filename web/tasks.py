@@ -31,7 +31,8 @@ def show(task_id: str):
     wtform = form_class(data=view.initial) if form_class else None
     if request.method == "POST":
         if view.row.status != "ready":
-            flash(f"This task was already {view.row.status} by {view.row.completed_by}. Nothing was changed.", "warning")
+            flash(f"This task was already {view.row.status} by {view.row.completed_by}. Nothing was changed.",
+                  "warning")
             return redirect(url_for("worklist.index"))
         wtform = form_class() if form_class else None  # CSRF is checked globally by CSRFProtect
         try:

@@ -1,4 +1,4 @@
-"""validate(), clean_value() and initial_values(): typing, constraints, presence and readonly fields."""
+"""validate() and initial_values(): typing, constraints, presence and readonly fields."""
 
 from datetime import date, datetime
 from decimal import Decimal

@@ -147,7 +147,8 @@ def test_field_ids_cannot_clash_with_form_attributes(app, attribute):
 
 
 @pytest.mark.parametrize(("definition", "submitted", "tag", "kept"), [
-    (FieldDefinition(id="x", label="X", type="boolean", readonly=True, default=True), {}, "input", "checked"),
+    (FieldDefinition(id="x", label="X", type="boolean", readonly=True, default=True), {"other": "1"},
+     "input", "checked"),
     (FieldDefinition(id="x", label="X", type="enum", options=OPTIONS, readonly=True, default="low"),
      {"x": "high"}, "select", "low"),
     (FieldDefinition(id="x", label="X", type="string", readonly=True, default="kept"), {"x": "forged"},

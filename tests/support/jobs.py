@@ -31,6 +31,8 @@ def settle(platform, timeout: float = 30.0, fast_forward: bool = False) -> None:
         if fast_forward:
             make_all_due(platform)
         platform.relay.tick()
+        if fast_forward:
+            make_all_due(platform)
         remaining = open_jobs(platform)
         if remaining == 0:
             return

@@ -83,7 +83,7 @@ def test_base_full_context():
     )
     assert re.search(r'<meta name="csrf-token" content="[^"]+">', html)
     assert "Ann &lt;Admin&gt;" in html and "Ann <Admin>" not in html
-    assert 'href="/logout"' in html
+    assert 'action="/logout"' in html
     assert 'href="/notifications"' in html
     assert re.search(r'crm-bell-badge">\s*3\s*</span>', html)
     assert 'href="/tasks" aria-current="page"' in html

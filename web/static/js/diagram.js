@@ -214,11 +214,17 @@
       badge.style.color = style.color;
       badge.title = id + ': ' + value;
       var element = registry.get(id);
-      var isConnection = !!element.waypoints;
-      overlays.add(element, 'crm-heat', {
-        position: isConnection ? { top: -10, left: -10 } : { top: -10, right: 18 },
-        html: badge
-      });
+      // Shapes: top-right corner. Sequence flows: the middle of their bounding box.
+      var position = { top: -10, right: 18 };
+      if (element.waypoints) {
+        var xs = element.waypoints.map(function (p) { return p.x; });
+        var ys = element.waypoints.map(function (p) { return p.y; });
+        position = {
+          top: Math.round((Math.max.apply(null, ys) - Math.min.apply(null, ys)) / 2) - 10,
+          left: Math.round((Math.max.apply(null, xs) - Math.min.apply(null, xs)) / 2) - 12
+        };
+      }
+      overlays.add(element, 'crm-heat', { position: position, html: badge });
     });
 
     if (missing.length && window.console) {

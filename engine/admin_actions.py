@@ -1,0 +1,130 @@
+"""Repair actions on one instance (admin console and CLI); each is recorded with its reason.
+
+Every function locks the instance, changes it, saves through the engine and writes history; the
+caller commits (and so the audit row lands with the change, or neither does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from . import history
+from .errors import InvalidState, NotFound
+from .models import ProcessInstance, utcnow
+from .runtime import Actor, ProcessEngine, enqueue
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidState("say why: every repair action needs a reason for the audit log")
+    return reason
+
+
+def completed_tasks(engine: ProcessEngine, instance: ProcessInstance) -> list:
+    """Completed tasks an instance can be rewound to (user, script and service tasks), oldest first."""
+    workflow = engine.restore(instance)
+    tasks = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+             if getattr(t.task_spec, "bpmn_id", None) and t.task_spec.__class__.__name__.endswith("Task")]
+    return sorted(tasks, key=lambda t: t.last_state_change)
+
+
+def service_tasks_after(engine: ProcessEngine, instance: ProcessInstance, task_id: str) -> list[str]:
+    """Names of service tasks that ran after ``task_id`` and would run again on a rewind."""
+    workflow = engine.restore(instance)
+    target = workflow.get_task_from_id(UUID(task_id))
+    if target is None:
+        raise NotFound(f"no task {task_id} in instance {instance.id}")
+    return [t.task_spec.bpmn_name or t.task_spec.name for t in workflow.get_tasks(state=TaskState.COMPLETED)
+            if hasattr(t.task_spec, "operation_name") and t.last_state_change >= target.last_state_change]
+
+
+def rewind(session: Session, engine: ProcessEngine, instance_id: int, task_id: str, actor: Actor, reason: str):
+    """Reset the instance to a completed task and run on from there (side effects after it run again)."""
+    reason = _require_reason(reason)
+    instance = engine.lock_instance(session, instance_id)
+    if instance.status == "terminated":
+        raise InvalidState("a terminated instance cannot be rewound")
+    workflow = engine.restore(instance)
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or not task.has_state(TaskState.COMPLETED):
+        raise InvalidState("rewind needs a completed task of this instance")
+    workflow.reset_from_task_id(task.id)
+    instance.error_task = instance.error_message = instance.error_traceback = None
+    instance.completed_at = None
+    history.record(session, instance.id, actor.username, "rewound", reason, task=task)
+    engine.run_after_repair(session, instance, workflow, actor)
+    return instance
+
+
+def retry(session: Session, engine: ProcessEngine, instance_id: int, actor: Actor, reason: str):
+    """Run the failed task again (after the cause was fixed)."""
+    reason = _require_reason(reason)
+    instance = engine.lock_instance(session, instance_id)
+    if instance.status != "error":
+        raise InvalidState(f"only an instance in error can be retried (this one is {instance.status})")
+    history.record(session, instance.id, actor.username, "retry_requested", reason)
+    return engine.advance(session, instance_id, actor, retry=True)
+
+
+def set_suspended(session: Session, engine: ProcessEngine, instance_id: int, suspended: bool, actor: Actor,
+                  reason: str):
+    """Suspend (nothing runs, tasks cannot be completed) or resume an instance."""
+    reason = _require_reason(reason)
+    instance = engine.lock_instance(session, instance_id)
+    if suspended:
+        if instance.status in ("completed", "terminated", "suspended"):
+            raise InvalidState(f"the instance is {instance.status}")
+        instance.status = "suspended"
+        history.record(session, instance.id, actor.username, "suspended", reason)
+        return instance
+    if instance.status != "suspended":
+        raise InvalidState("the instance is not suspended")
+    history.record(session, instance.id, actor.username, "resumed", reason)
+    engine.run_after_repair(session, instance, engine.restore(instance), actor)
+    return instance
+
+
+def terminate(session: Session, engine: ProcessEngine, instance_id: int, actor: Actor, reason: str):
+    """Stop an instance for good; its open tasks are cancelled."""
+    reason = _require_reason(reason)
+    instance = engine.lock_instance(session, instance_id)
+    if instance.status in ("completed", "terminated"):
+        raise InvalidState(f"the instance is already {instance.status}")
+    workflow = engine.restore(instance)
+    workflow.cancel()
+    engine.save(session, instance, workflow, status="terminated")
+    history.record(session, instance.id, actor.username, "terminated", reason)
+    return instance
+
+
+def fire_timer_now(session: Session, engine: ProcessEngine, instance_id: int, actor: Actor, reason: str):
+    """Make every waiting timer of the instance due now and run it."""
+    reason = _require_reason(reason)
+    instance = engine.lock_instance(session, instance_id)
+    workflow = engine.restore(instance)
+    past = (utcnow() - dt.timedelta(seconds=1)).replace(tzinfo=dt.UTC).isoformat()
+    fired = 0
+    for task in workflow.event_manager.tasks.values():
+        if "Timer" in task.task_spec.event_definition.__class__.__name__:
+            task._set_internal_data(event_value=past)
+            fired += 1
+    if not fired:
+        raise InvalidState("this instance is not waiting for a timer")
+    history.record(session, instance.id, actor.username, "timer_fired", reason)
+    workflow.refresh_timers()
+    engine.run_after_repair(session, instance, workflow, actor)
+    return instance
+
+
+def requeue(session: Session, instance_id: int, actor: Actor, reason: str) -> None:
+    """Queue a fresh 'advance' job for the instance (e.g. after a lost job)."""
+    reason = _require_reason(reason)
+    if session.get(ProcessInstance, instance_id) is None:
+        raise NotFound(f"no instance {instance_id}")
+    enqueue(session, instance_id, "advance")
+    history.record(session, instance_id, actor.username, "requeued", reason)
