@@ -29,12 +29,17 @@ class Dispatcher(Protocol):
     def push(self, job_ids: list[int]) -> None: ...
 
 
+JobKind = Callable[[Session, OutboxJob, dict], None]
+"""An extra job kind: ``(session, job, payload)``; runs inside the job's transaction."""
+
+
 class JobRunner:
     """Executes one outbox job in its own transaction."""
 
-    def __init__(self, sessions: sessionmaker, engine: ProcessEngine):
+    def __init__(self, sessions: sessionmaker, engine: ProcessEngine, kinds: dict[str, JobKind] | None = None):
         self.sessions = sessions
         self.engine = engine
+        self.kinds = dict(kinds or {})
 
     def run(self, job_id: int) -> str:
         """Run a job; returns its final status. Failures are recorded, never lost."""
@@ -58,6 +63,8 @@ class JobRunner:
             self.engine.advance(session, job.instance_id)
         elif job.kind == "retry":
             self.engine.advance(session, job.instance_id, retry=True)
+        elif job.kind in self.kinds:
+            self.kinds[job.kind](session, job, payload)
         else:
             raise ValueError(f"unknown job kind {job.kind!r}")
 
@@ -92,11 +99,13 @@ class Relay:
     """Moves outbox rows to the dispatcher: new ones after commit, due or stale ones on each tick."""
 
     def __init__(self, sessions: sessionmaker, dispatcher: Dispatcher, stale_after: dt.timedelta,
-                 clock: Callable[[], dt.datetime] = utcnow):
+                 clock: Callable[[], dt.datetime] = utcnow,
+                 periodic: list[Callable[[Session, dt.datetime], object]] | None = None):
         self.sessions = sessions
         self.dispatcher = dispatcher
         self.stale_after = stale_after
         self.clock = clock
+        self.periodic = list(periodic or [])
 
     def after_commit(self, session: Session) -> None:
         """Dispatch the jobs a just-committed transaction wrote (those due now)."""
@@ -107,10 +116,12 @@ class Relay:
             self._push(due)
 
     def tick(self) -> int:
-        """Queue due timers, then push every due pending job and every stale queued one."""
+        """Queue due timers and periodic work, then push every due pending job and every stale queued one."""
         now = self.clock()
         with self.sessions.begin() as session:
             schedule_due_timers(session, now)
+            for task in self.periodic:  # e.g. due-date reminders; they write outbox rows
+                task(session, now)
         with self.sessions.begin() as session:
             stale = now - self.stale_after
             rows = session.scalars(

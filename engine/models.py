@@ -140,7 +140,7 @@ class OutboxJob(EngineBase):
     __table_args__ = (Index("ix_outbox_job_due", "status", "available_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30), default="advance")
     payload: Mapped[str] = mapped_column(Text, default="{}")
     status: Mapped[str] = mapped_column(String(20), default="pending")

@@ -9,7 +9,7 @@ import copy
 import datetime as dt
 import json
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -32,6 +32,9 @@ from .task_mirror import ready_user_tasks, sync_tasks
 from .workflow import PlatformScriptEngine, PlatformWorkflow
 
 RETRY_BACKOFF_SECONDS = (5, 30, 120)
+
+TaskListener = Callable[[Session, HumanTask], None]
+"""Called in the saving transaction for every user task that became READY (e.g. notifications)."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,13 @@ class ProcessEngine:
         serializer: StateSerializer | None = None,
         max_bpmn_bytes: int = 5 * 1024 * 1024,
         deploy_checks: Iterable[Check] = (),
+        task_listeners: Iterable[TaskListener] = (),
     ):
         self.registry = registry
         self.serializer = serializer or StateSerializer()
         self.max_bpmn_bytes = max_bpmn_bytes
         self.deploy_checks = list(deploy_checks)
+        self.task_listeners = list(task_listeners)
         self.environment = SandboxedEnvironment()
         self._loaded: dict[str, LoadedVersion] = {}
 
@@ -337,6 +342,9 @@ class ProcessEngine:
         instance.state = self.serializer.dump_state(workflow)
         instance.updated_at = now
         self._flush(session)
+        for row in new_rows:
+            for listener in self.task_listeners:
+                listener(session, row)
 
     @staticmethod
     def _flush(session: Session) -> None:

@@ -2,10 +2,11 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 20:07:26.672253
+Create Date: 2026-11-23 20:10:27.920203
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = '0001'
 down_revision = None
@@ -108,7 +109,7 @@ def upgrade() -> None:
 
     op.create_table('outbox_job',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
