@@ -1,3 +1,3 @@
 """Import every CRM model module so their tables are on ``CrmBase.metadata`` (for Alembic)."""
 
-from . import users  # noqa: F401
+from . import customers, users  # noqa: F401

@@ -5,9 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.customers import Contact, Customer
 from crm.users import User
 
-_KINDS: dict[str, tuple[type, str]] = {"user": (User, "display_name")}
+_KINDS: dict[str, tuple[type, str]] = {
+    "user": (User, "display_name"),
+    "customer": (Customer, "company"),
+    "contact": (Contact, "name"),
+}
 """Reference kinds: the model and the attribute shown as the record's label."""
 
 
