@@ -12,13 +12,15 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 import config
 from app import create_app
-from crm.accounts import create_user, ensure_roles
 from crm.database import ALL_METADATA, make_engine
+from crm.demo_users import create_demo_users
 from crm.users import User
+from engine.runtime import Actor
 from services.schema import upgrade
 from tests.support.jobs import settle
 from tests.support.web import WebUser
@@ -27,21 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKEND = os.environ.get("CRM_TEST_BACKEND", "sqlite")
 TEST_HANDLERS = "tests.support.handlers"
 KEPT_TABLES = {"role", "app_user", "user_role", "team"}
-
-DEMO_USERS = {
-    "admin": ("Ada Admin", ["administrator"]),
-    "owner": ("Otto Owner", ["process_owner"]),
-    "sales": ("Sam Sales", ["salesperson"]),
-    "sales2": ("Sue Sales", ["salesperson"]),
-    "info": ("Ian Info", ["information_officer"]),
-    "custdir": ("Cara Customer-Director", ["customer_director"]),
-    "salesdir": ("Sid Sales-Director", ["sales_director"]),
-    "mktdir": ("Mia Marketing-Director", ["marketing_director"]),
-    "finance": ("Fay Finance", ["finance"]),
-    "agent": ("Al Agent", ["service_agent"]),
-    "engineer": ("Eve Engineer", ["engineer"]),
-}
-
 
 def servers_mode() -> bool:
     return BACKEND == "servers"
@@ -59,16 +46,8 @@ def database_url(tmp_path_factory) -> str:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     upgrade(url)
     engine = make_engine(url)
-    from sqlalchemy.orm import Session
-
     with Session(engine) as session:
-        ensure_roles(session)
-        users = {}
-        for username, (name, roles) in DEMO_USERS.items():
-            manager = users.get("salesdir") if username in ("sales", "sales2") else None
-            users[username] = create_user(session, username, "demo", name, roles, manager=manager)
-        session.flush()
-        users["sales"].manager = users["sales2"].manager = users["salesdir"]
+        create_demo_users(session)
         session.commit()
     engine.dispose()
     return url
@@ -160,9 +139,7 @@ def settle_jobs(platform):
 @pytest.fixture
 def actors(platform):
     """Engine actors for the demo users."""
-    from sqlalchemy import select
 
-    from engine.runtime import Actor
 
     with platform.sessions() as session:
         return {u.username: Actor(u.username, u.role_keys) for u in session.scalars(select(User))}
