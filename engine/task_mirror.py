@@ -33,9 +33,13 @@ def sync_tasks(
     for task_id, row in existing.items():
         if task_id not in ready:
             row.status, row.completed_at = "cancelled", now
+    reopened = _reopen_rows(session, [t for t in ready if t not in existing]) if not is_new else {}
     created = []
     for task_id, task in ready.items():
         if task_id in existing:
+            continue
+        if task_id in reopened:  # rewound to a task that was completed before: same task id
+            created.append(reopened[task_id])
             continue
         info = meta.get(task.task_spec.name) or TaskMeta(
             name=task.task_spec.name, title=task.task_spec.bpmn_name or task.task_spec.name,
@@ -50,6 +54,17 @@ def sync_tasks(
         session.add(row)
         created.append(row)
     return created
+
+
+def _reopen_rows(session: Session, task_ids: list[str]) -> dict[str, HumanTask]:
+    """Rows of earlier (completed/cancelled) tasks that are READY again, set back to ready."""
+    if not task_ids:
+        return {}
+    rows = session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids))).all()
+    for row in rows:
+        row.status, row.assignee, row.completed_by, row.completed_at = "ready", None, None, None
+        row.created_at = utcnow()
+    return {row.id: row for row in rows}
 
 
 def due_date(expression: str | None, task, workflow, now: dt.datetime) -> dt.datetime | None:
