@@ -156,7 +156,7 @@ def schedule_due_timers(session: Session, now: dt.datetime) -> int:
         select(ProcessInstance).where(
             ProcessInstance.next_timer_at <= now,
             ProcessInstance.status.in_(("running", "waiting")),
-        ).with_for_update(skip_locked=True)
+        ).with_for_update(skip_locked=True, of=ProcessInstance)
     ).all()
     count = 0
     for instance in due:

@@ -72,7 +72,7 @@ class ProcessInstance(EngineBase):
     error_message: Mapped[str | None] = mapped_column(Text)
     error_traceback: Mapped[str | None] = mapped_column(Text)
 
-    version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    version: Mapped[ProcessVersion] = relationship(lazy="joined", innerjoin=True)
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -106,7 +106,7 @@ class HumanTask(EngineBase):
     completed_by: Mapped[str | None] = mapped_column(String(100))
     completed_at: Mapped[dt.datetime | None]
 
-    instance: Mapped[ProcessInstance] = relationship(lazy="joined")
+    instance: Mapped[ProcessInstance] = relationship(lazy="joined", innerjoin=True)
 
 
 class InstanceEvent(EngineBase):

@@ -136,7 +136,9 @@ class ProcessEngine:
 
     def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
         """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction."""
-        instance = session.get(ProcessInstance, instance_id, with_for_update=True, populate_existing=True)
+        instance = session.get(
+            ProcessInstance, instance_id, with_for_update={"of": ProcessInstance}, populate_existing=True
+        )
         if instance is None:
             raise NotFound(f"no instance {instance_id}")
         return instance

@@ -2,6 +2,9 @@
 
 - Task iteration stops at depth 1000 (``max_depth``), so a loop of ~333 iterations hides its READY task
   and the workflow looks finished: iteration here is unbounded and ``is_completed`` looks at every task.
+- Every completed task walks the whole task tree (``update_waiting_tasks``) and every engine step scans
+  it for READY tasks, so a loop's cost per iteration grows with its history: here ``workflow.tasks``
+  also indexes the unfinished tasks, and both look only at those (flat cost per iteration).
 - ``reset_from_task_id`` on a completed workflow leaves ``completed`` set: it is cleared here.
 - ``PythonScriptEngine.call_service`` turns any handler exception into ``NameError: script``:
   the platform engine reports the handler's own exception, naming the task.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -25,7 +29,53 @@ ServiceCaller = Callable[[Any, str, dict], Any]
 """``(spiff_task, operation_name, evaluated_params) -> JSON-serializable result``."""
 
 
+class TaskTable(dict):
+    """``workflow.tasks`` that also keeps the tasks which may still be unfinished.
+
+    Spiff adds and removes tasks only with ``tasks[id] = task`` and ``tasks.pop(id)``. A finished task
+    is dropped from the open set when next seen; it becomes unfinished again only through a reset,
+    after which :meth:`reopen` must be called (``PlatformWorkflow.reset_from_task_id`` does).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reopen()
+
+    def __setitem__(self, key, task) -> None:
+        super().__setitem__(key, task)
+        self._open[key] = task
+
+    def __delitem__(self, key) -> None:
+        super().__delitem__(key)
+        self._open.pop(key, None)
+
+    def pop(self, key, *default):
+        self._open.pop(key, None)
+        return super().pop(key, *default)
+
+    def reopen(self) -> None:
+        """Consider every task again (after a reset moved finished tasks back)."""
+        self._open = dict(self)
+
+    def unfinished(self) -> list:
+        """Tasks not in a finished state, in creation order; prunes the finished ones."""
+        found, finished = [], []
+        for key, task in self._open.items():
+            (finished if task.state & TaskState.FINISHED_MASK else found).append(task if key is None else key)
+        for key in finished:
+            del self._open[key]
+        return [t for t in found if not isinstance(t, UUID)]
+
+
 class _UnboundedIteration:
+    @property
+    def tasks(self) -> TaskTable:
+        return self._tasks
+
+    @tasks.setter
+    def tasks(self, value: dict) -> None:
+        self._tasks = value if isinstance(value, TaskTable) else TaskTable(value)
+
     def get_tasks_iterator(self, first_task=None, **kwargs):
         kwargs.setdefault("max_depth", UNBOUNDED)
         return super().get_tasks_iterator(first_task, **kwargs)
@@ -35,22 +85,26 @@ class _UnboundedIteration:
             return _flat_scan(self, kwargs.get("state", TaskState.ANY_MASK), kwargs.get("manual"))
         return super().get_tasks(first_task, **kwargs)
 
+    def update_waiting_tasks(self) -> None:
+        """Spiff walks the whole tree (to depth 1000) after every task; only unfinished tasks can wait."""
+        for task in [t for t in self.tasks.unfinished() if t.state == TaskState.WAITING]:
+            task.task_spec._update(task)
+
     def is_completed(self) -> bool:
         if not self.completed:
-            self.completed = not any(
-                t.state & TaskState.NOT_FINISHED_MASK for t in self.tasks.values()
-            )
+            self.completed = not self.tasks.unfinished()
         return self.completed
 
 
 def _flat_scan(workflow, state: int, manual: bool | None) -> list:
-    """Match tasks by state without walking the tree (linear, no depth limit)."""
+    """Match tasks by state without walking the tree (no depth limit; unfinished tasks only if asked)."""
     found = []
     workflows = [workflow]
     if isinstance(workflow, BpmnWorkflow):
         workflows += [sp for sp in workflow.subprocesses.values() if not sp.completed]
     for wf in workflows:
-        for task in wf.tasks.values():
+        tasks = wf.tasks.values() if state & TaskState.FINISHED_MASK else wf.tasks.unfinished()
+        for task in tasks:
             if task.state & state and (manual is None or task.task_spec.manual == manual):
                 found.append(task)
     return found
@@ -73,7 +127,9 @@ class PlatformWorkflow(_UnboundedIteration, BpmnWorkflow):
     def reset_from_task_id(self, task_id, data=None, remove_subprocess=True):
         descendants = super().reset_from_task_id(task_id, data, remove_subprocess)
         self.completed = False
+        self.tasks.reopen()
         for subprocess in self.subprocesses.values():
+            subprocess.tasks.reopen()
             subprocess.completed = subprocess.is_completed()
         return descendants
 

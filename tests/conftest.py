@@ -27,6 +27,8 @@ from tests.support.web import WebUser
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = os.environ.get("CRM_TEST_BACKEND", "sqlite")
+os.environ.setdefault("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/crm_test")
+os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TEST_HANDLERS = "tests.support.handlers"
 KEPT_TABLES = {"role", "app_user", "user_role", "team"}
 

@@ -9,13 +9,14 @@ from sqlalchemy import func, select, update
 from engine.models import OutboxJob, utcnow
 
 
-def open_jobs(platform) -> int:
-    """Jobs queued, or pending and already due (delayed retries are not counted)."""
+def open_jobs(platform, include_delayed: bool = False) -> int:
+    """Jobs queued or pending; delayed ones (retry backoff) only with ``include_delayed``."""
+    pending = OutboxJob.status == "pending"
+    if not include_delayed:
+        pending = pending & (OutboxJob.available_at <= utcnow())
     with platform.sessions() as session:
         return session.scalar(select(func.count()).select_from(OutboxJob).where(
-            (OutboxJob.status == "queued")
-            | ((OutboxJob.status == "pending") & (OutboxJob.available_at <= utcnow()))
-        ))
+            (OutboxJob.status == "queued") | pending))
 
 
 def make_all_due(platform) -> None:
@@ -31,9 +32,7 @@ def settle(platform, timeout: float = 30.0, fast_forward: bool = False) -> None:
         if fast_forward:
             make_all_due(platform)
         platform.relay.tick()
-        if fast_forward:
-            make_all_due(platform)
-        remaining = open_jobs(platform)
+        remaining = open_jobs(platform, include_delayed=fast_forward)
         if remaining == 0:
             return
         if time.monotonic() > deadline:
