@@ -18,6 +18,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import history
@@ -135,7 +136,14 @@ class ProcessEngine:
         return self.serializer.load_state(instance.state, loaded.spec, loaded.subprocess_specs)
 
     def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
-        """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction."""
+        """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction.
+
+        A copy loaded earlier in this session is expired first: after waiting for the lock, the row may
+        carry a newer lock version, which is the point of waiting, not an error.
+        """
+        loaded = session.identity_map.get(identity_key(ProcessInstance, instance_id))
+        if loaded is not None:
+            session.expire(loaded)
         instance = session.get(
             ProcessInstance, instance_id, with_for_update={"of": ProcessInstance}, populate_existing=True
         )

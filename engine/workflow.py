@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -61,10 +60,13 @@ class TaskTable(dict):
         """Tasks not in a finished state, in creation order; prunes the finished ones."""
         found, finished = [], []
         for key, task in self._open.items():
-            (finished if task.state & TaskState.FINISHED_MASK else found).append(task if key is None else key)
+            if task.state & TaskState.FINISHED_MASK:
+                finished.append(key)
+            else:
+                found.append(task)
         for key in finished:
             del self._open[key]
-        return [t for t in found if not isinstance(t, UUID)]
+        return found
 
 
 class _UnboundedIteration:
