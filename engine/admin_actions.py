@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from . import history
 from .errors import InvalidState, NotFound
 from .models import ProcessInstance, utcnow
-from .runtime import Actor, ProcessEngine, enqueue
+from .runtime import Actor, ProcessEngine, current_data, enqueue
 
 
 def _require_reason(reason: str) -> str:
@@ -128,3 +131,62 @@ def requeue(session: Session, instance_id: int, actor: Actor, reason: str) -> No
         raise NotFound(f"no instance {instance_id}")
     enqueue(session, instance_id, "advance")
     history.record(session, instance_id, actor.username, "requeued", reason)
+
+
+def edit_data(session: Session, engine: ProcessEngine, instance_id: int, changes: dict, actor: Actor, reason: str):
+    """Change process data on every open task (and the last completed one); the diff goes to history."""
+    reason = _require_reason(reason)
+    instance = engine.lock_instance(session, instance_id)
+    if instance.status in ("completed", "terminated"):
+        raise InvalidState(f"the instance is {instance.status}; rewind it first")
+    workflow = engine.restore(instance)
+    targets = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
+    if workflow.last_task is not None:
+        targets.append(workflow.last_task)
+    current = current_data(workflow)
+    before = {key: current.get(key) for key in changes}
+    for task in targets:
+        task.data.update(changes)
+    history.record(session, instance.id, actor.username, "data_edited", reason,
+                   before=engine.serializer.data_to_json(before), after=engine.serializer.data_to_json(changes))
+    engine.save(session, instance, workflow, status=instance.status)
+    return instance
+
+
+def skip_task(session: Session, engine: ProcessEngine, instance_id: int, task_id: str, actor: Actor, reason: str):
+    """Mark a READY or failed task done without running it, and run on."""
+    reason = _require_reason(reason)
+    instance = engine.lock_instance(session, instance_id)
+    workflow = engine.restore(instance)
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or not task.has_state(TaskState.READY | TaskState.ERROR):
+        raise InvalidState("only a ready or failed task can be skipped")
+    task.complete()
+    instance.error_task = instance.error_message = instance.error_traceback = None
+    history.record(session, instance.id, actor.username, "task_skipped", reason, task=task)
+    engine.run_after_repair(session, instance, workflow, actor)
+    return instance
+
+
+def complete_by_hand(session: Session, engine: ProcessEngine, task_id: str, data: dict, actor: Actor, reason: str):
+    """Complete a user task on someone's behalf (no lane check), with the given data."""
+    reason = _require_reason(reason)
+    instance = engine.complete(session, task_id, data, actor, override=True)
+    history.record(session, instance.id, actor.username, "completed_by_hand", reason)
+    return instance
+
+
+def send_message(session: Session, engine: ProcessEngine, instance_id: int, name: str, payload: dict,
+                 actor: Actor, reason: str):
+    """Deliver a BPMN message (by name) to a waiting instance."""
+    reason = _require_reason(reason)
+    instance = engine.lock_instance(session, instance_id)
+    workflow = engine.restore(instance)
+    try:
+        workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload))
+    except WorkflowException as exc:
+        raise InvalidState(str(exc)) from None
+    history.record(session, instance.id, actor.username, "message_sent", f"{name}: {reason}",
+                   after=engine.serializer.data_to_json(payload))
+    engine.run_after_repair(session, instance, workflow, actor)
+    return instance

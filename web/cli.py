@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from crm.users import User
 from engine.errors import EngineError
@@ -173,10 +174,13 @@ def serve_command(port, host):
     platform = _platform()
     if not platform.settings.uses_redis:
         threading.Thread(target=run_ticker, args=(platform, 1.0), daemon=True).start()
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    click.echo(f"Serving on http://{host}:{port} (embedded default: jobs and timers run in this process)")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def register_cli(app: Flask) -> None:
+    from . import cli_repair  # noqa: F401  (adds the repair commands to engine_cli)
+
     app.cli.add_command(engine_cli)
     app.cli.add_command(crm_cli)
 

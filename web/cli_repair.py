@@ -1,0 +1,101 @@
+"""Repair commands for scripting: ``flask engine retry | rewind | suspend | resume | terminate | fire-timer``."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from crm.users import User
+from engine import admin_actions
+from engine.errors import EngineError
+from engine.models import ProcessInstance
+from engine.runtime import Actor
+
+from .cli import engine_cli
+
+_reason = click.option("--reason", required=True, help="Why (written to the instance's history).")
+_user = click.option("--user", default="admin", show_default=True, help="Administrator acting.")
+
+
+def _run(username: str, action) -> None:
+    """Run ``action(session, engine, actor)`` in one transaction, dispatch its jobs, report errors."""
+    platform = current_app.extensions["crm"]
+    with platform.sessions() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None or not user.has_role("administrator"):
+            raise click.ClickException(f"{username!r} is not an administrator")
+        try:
+            instance = action(session, platform.engine, Actor(user.username, user.role_keys))
+            session.commit()
+        except EngineError as exc:
+            raise click.ClickException(str(exc)) from None
+        platform.relay.after_commit(session)
+        if isinstance(instance, ProcessInstance):
+            session.refresh(instance)
+            click.echo(f"instance {instance.id}: {instance.status}")
+
+
+@engine_cli.command("retry")
+@click.argument("instance_id", type=int)
+@_reason
+@_user
+def retry_command(instance_id, reason, user):
+    """Run the failed task of INSTANCE_ID again."""
+    _run(user, lambda s, e, a: admin_actions.retry(s, e, instance_id, a, reason))
+
+
+@engine_cli.command("rewind")
+@click.argument("instance_id", type=int)
+@click.argument("task")
+@_reason
+@_user
+def rewind_command(instance_id, task, reason, user):
+    """Rewind INSTANCE_ID to its latest completed TASK (a BPMN id or a task UUID) and replay."""
+    def action(session, engine, actor):
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise click.ClickException(f"no instance {instance_id}")
+        matches = [t for t in admin_actions.completed_tasks(engine, instance)
+                   if task in (str(t.id), t.task_spec.name)]
+        if not matches:
+            raise click.ClickException(f"no completed task {task!r} in instance {instance_id}")
+        return admin_actions.rewind(session, engine, instance_id, str(matches[-1].id), actor, reason)
+
+    _run(user, action)
+
+
+@engine_cli.command("suspend")
+@click.argument("instance_id", type=int)
+@_reason
+@_user
+def suspend_command(instance_id, reason, user):
+    """Suspend INSTANCE_ID."""
+    _run(user, lambda s, e, a: admin_actions.set_suspended(s, e, instance_id, True, a, reason))
+
+
+@engine_cli.command("resume")
+@click.argument("instance_id", type=int)
+@_reason
+@_user
+def resume_command(instance_id, reason, user):
+    """Resume a suspended INSTANCE_ID."""
+    _run(user, lambda s, e, a: admin_actions.set_suspended(s, e, instance_id, False, a, reason))
+
+
+@engine_cli.command("terminate")
+@click.argument("instance_id", type=int)
+@_reason
+@_user
+def terminate_command(instance_id, reason, user):
+    """Terminate INSTANCE_ID for good."""
+    _run(user, lambda s, e, a: admin_actions.terminate(s, e, instance_id, a, reason))
+
+
+@engine_cli.command("fire-timer")
+@click.argument("instance_id", type=int)
+@_reason
+@_user
+def fire_timer_command(instance_id, reason, user):
+    """Fire the waiting timers of INSTANCE_ID now."""
+    _run(user, lambda s, e, a: admin_actions.fire_timer_now(s, e, instance_id, a, reason))
