@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from pathlib import Path
 
 import click
@@ -137,14 +138,24 @@ def run_ticker(platform, interval: float, stop: threading.Event | None = None) -
 @engine_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst):
-    """Run an rq worker for the platform's queue (production mode)."""
+    """Run an rq worker for the platform's queue (production mode); it outlives Redis outages."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
     from rq import SimpleWorker
 
     platform = _platform()
     if not platform.settings.uses_redis:
         raise click.ClickException("REDIS_URL is not set: the embedded default runs jobs in process")
-    worker = SimpleWorker([platform.dispatcher.queue], connection=platform.dispatcher.connection)
-    worker.work(burst=burst, with_scheduler=False)
+    log = logging.getLogger("crm.worker")
+    while True:
+        try:
+            worker = SimpleWorker([platform.dispatcher.queue], connection=platform.dispatcher.connection)
+            worker.max_connection_wait_time = 5  # reconnect within seconds when Redis comes back
+            worker.work(burst=burst, with_scheduler=False)
+            return
+        except (RedisConnectionError, RedisTimeoutError) as exc:  # rq gives up in some code paths; we don't
+            log.warning("Redis unavailable (%s); starting the worker again in 2 s", exc)
+            time.sleep(2)
 
 
 @crm_cli.command("init-db")

@@ -1,0 +1,181 @@
+"""Recovery on real servers: Redis stopped while users work, lost timer jobs, a killed worker repaired.
+
+These tests run their own redis-server on a free port, so stopping it does not disturb anything else.
+"""
+
+import datetime as dt
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from app import create_app
+from engine.models import InstanceEvent, OutboxJob, ProcessInstance, utcnow
+from tests.conftest import ROOT, TEST_HANDLERS, make_settings
+from tests.engine.helpers import deploy, instance, ready_tasks, start
+from tests.support.jobs import settle
+from tests.support.web import WebUser
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server that a test can stop and start again."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                         "--save", "", "--appendonly", "no"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def private_stack(database_url, queue_name, workers):
+    """An app and a worker whose Redis the test controls; tables shared with the main test database."""
+    redis_server = RedisServer()
+    redis_server.start()
+    settings = make_settings(database_url, queue_name + "-private")
+    settings = type(settings)(**{**settings.__dict__, "redis_url": redis_server.url})
+    app = create_app(settings)
+    processes: list[subprocess.Popen] = []
+
+    def start_worker():
+        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_server.url,
+               "CRM_QUEUE": settings.queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": "test-secret"}
+        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"], cwd=ROOT,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(process)
+        return process
+
+    yield app, redis_server, start_worker
+    for process in processes:
+        process.kill()
+        process.wait(timeout=10)
+    redis_server.stop()
+    platform = app.extensions["crm"]
+    with platform.sessions.begin() as session:
+        from crm.database import ALL_METADATA
+
+        for metadata in ALL_METADATA:
+            for table in reversed(metadata.sorted_tables):
+                if table.name not in {"role", "app_user", "user_role", "team"}:
+                    session.execute(delete(table))
+    platform.db.dispose()
+
+
+def _login(app, username):
+    return WebUser(app.test_client(), username).login()
+
+
+def test_redis_down_for_30_seconds_while_users_work(private_stack, actors, tmp_path):
+    app, redis_server, start_worker = private_stack
+    platform = app.extensions["crm"]
+    start_worker()
+    deploy(platform, "services.bpmn")
+    sales = _login(app, "sales")
+    admin = _login(app, "admin")
+
+    redis_server.stop()
+    stopped_at = time.monotonic()
+    started = []
+    while time.monotonic() - stopped_at < 30:  # users keep working for 30 s; the web keeps answering
+        response = sales.api("POST", "/api/processes/services/instances", json={"flag_path": str(tmp_path / "x")})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        started.append(response.json["id"])
+        assert sales.get("/worklist/").status_code == 200
+        platform.relay.tick()  # the scheduler keeps ticking too; nothing can be pushed
+        time.sleep(2)
+    health = admin.get("/admin/health").get_data(as_text=True)
+    assert "Redis:" in health  # the console says why nothing moves
+    with platform.sessions() as session:
+        pending = session.scalars(select(OutboxJob).where(OutboxJob.instance_id.in_(started))).all()
+    assert len(pending) == len(started) and all(j.status == "pending" for j in pending)
+
+    redis_server.start()
+    settle(platform, timeout=60)
+    for instance_id in started:
+        assert instance(platform, instance_id).status == "running"
+        assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["check"]
+
+
+def test_a_lost_timer_job_is_found_again_from_the_database(private_stack, actors):
+    app, redis_server, start_worker = private_stack
+    platform = app.extensions["crm"]
+    deploy(platform, "timer.bpmn")
+    first = start(platform, "timer", actors["sales"], {"wait_for": "PT1H"})
+    second = start(platform, "timer", actors["sales"], {"wait_for": "PT1H"})
+    _make_due(platform, first, second)
+    platform.relay.tick()  # jobs for both timers go to Redis; no worker runs yet
+    redis_server.stop()  # Redis keeps nothing on disk: both queued jobs are lost
+    redis_server.start()
+    with platform.sessions.begin() as session:  # and for the second even the outbox row is gone
+        session.execute(delete(OutboxJob).where(OutboxJob.instance_id == second))
+        session.execute(update(OutboxJob).where(OutboxJob.status == "queued")
+                        .values(updated_at=utcnow() - dt.timedelta(minutes=5)))
+    start_worker()
+    settle(platform, timeout=60)
+    for instance_id in (first, second):
+        assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["work"]
+
+
+def _make_due(platform, *instance_ids):
+    from tests.engine.test_handlers_and_jobs import _make_timers_due
+
+    for instance_id in instance_ids:
+        _make_timers_due(platform, instance_id)
+
+
+def test_worker_killed_mid_job_repaired_from_the_console(private_stack, actors, tmp_path):
+    app, redis_server, start_worker = private_stack
+    platform = app.extensions["crm"]
+    victim = start_worker()
+    deploy(platform, "slow_job.bpmn")
+    marker = tmp_path / "started"
+    instance_id = start(platform, "slow_job", actors["sales"], {"seconds": 6.0, "marker": str(marker)})
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=10)
+    admin = _login(app, "admin")
+    page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+    assert re.search(r"<td>advance</td><td>queued</td>", page)  # the console shows the stuck job
+    start_worker()
+    admin.post(f"/admin/instances/{instance_id}/requeue", {"reason": "worker host crashed"})
+    settle(platform, timeout=60)
+    assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["after"]
+    with platform.sessions() as session:
+        kinds = session.scalars(select(InstanceEvent.kind).where(InstanceEvent.instance_id == instance_id)).all()
+        assert "requeued" in kinds
+        assert session.get(ProcessInstance, instance_id).status == "running"
