@@ -99,13 +99,14 @@ def app(database_url, queue_name, workers):
     application = create_app(make_settings(database_url, queue_name))
     platform = application.extensions["crm"]
     yield application
-    _clear_tables(platform)
+    clear_tables(platform)
     if servers_mode():
         platform.dispatcher.queue.empty()
     platform.db.dispose()
 
 
-def _clear_tables(platform) -> None:
+def clear_tables(platform) -> None:
+    """Empty every table but users and roles (created once per run)."""
     with platform.sessions.begin() as session:
         for metadata in ALL_METADATA:
             for table in reversed(metadata.sorted_tables):

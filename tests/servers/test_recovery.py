@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 
 from app import create_app
 from engine.models import InstanceEvent, OutboxJob, ProcessInstance, utcnow
-from tests.conftest import ROOT, TEST_HANDLERS, make_settings
+from tests.conftest import ROOT, TEST_HANDLERS, clear_tables, make_settings
 from tests.engine.helpers import deploy, instance, ready_tasks, start
 from tests.support.jobs import settle
 from tests.support.web import WebUser
@@ -84,13 +84,7 @@ def private_stack(database_url, queue_name, workers):
         process.wait(timeout=10)
     redis_server.stop()
     platform = app.extensions["crm"]
-    with platform.sessions.begin() as session:
-        from crm.database import ALL_METADATA
-
-        for metadata in ALL_METADATA:
-            for table in reversed(metadata.sorted_tables):
-                if table.name not in {"role", "app_user", "user_role", "team"}:
-                    session.execute(delete(table))
+    clear_tables(platform)
     platform.db.dispose()
 
 
@@ -157,7 +151,7 @@ def _make_due(platform, *instance_ids):
 
 
 def test_worker_killed_mid_job_repaired_from_the_console(private_stack, actors, tmp_path):
-    app, redis_server, start_worker = private_stack
+    app, _redis, start_worker = private_stack
     platform = app.extensions["crm"]
     victim = start_worker()
     deploy(platform, "slow_job.bpmn")
