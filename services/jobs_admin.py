@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm import audit
 from engine import history
 from engine.errors import InvalidState
 from engine.models import OutboxJob, utcnow
@@ -37,6 +38,7 @@ def requeue_failed(session: Session, platform, actor: Actor, reason: str) -> int
         if job.instance_id is not None:
             history.record(session, job.instance_id, actor.username, "job_requeued", reason)
         count += 1
+    audit.record(session, actor.username, "jobs.requeue_failed", "outbox", {"count": count}, reason)
     if platform.settings.uses_redis:
         registry = platform.dispatcher.queue.failed_job_registry
         for job_id in registry.get_job_ids():

@@ -8,7 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlalchemy import select
 
-from engine import admin_actions
+from crm import audit
+from engine import admin_actions, migration
 from engine.deployment import latest_versions
 from engine.errors import EngineError, InvalidState
 from engine.models import OutboxJob, ProcessInstance
@@ -92,9 +93,24 @@ def perform(action: str, instance_id: int, form) -> str:
                                    _json_field("payload"), who, reason)
     elif action == "requeue":
         admin_actions.requeue(session, instance_id, who, reason)
+    elif action == "migrate":
+        migrate_to_newest(session, engine, instance_id, who, reason)
     else:
         abort(404)
+    audit.record(session, who.username, f"instance.{action}", f"instance:{instance_id}",
+                 {k: v for k, v in form.items() if k not in ("csrf_token", "reason", "ids", "next")}, reason)
     return f"#{instance_id}: {action.replace('-', ' ')} done"
+
+
+def migrate_to_newest(session, engine, instance_id: int, who, reason: str) -> None:
+    """Move an instance to the newest version of its process (refused when unsafe)."""
+    if not reason.strip():
+        raise InvalidState("say why: every repair action needs a reason for the audit log")
+    instance = _instance(instance_id)
+    target = engine.latest_version(session, instance.process_key)
+    if target.id == instance.version_id:
+        raise InvalidState(f"the instance already runs the newest version (v{target.version})")
+    migration.migrate(engine, session, instance_id, target, who)
 
 
 @bp.post("/instances/<int:instance_id>/<action>")
@@ -112,7 +128,7 @@ def act(instance_id: int, action: str):
 @bp.post("/instances/bulk")
 def bulk():
     action = request.form.get("action", "")
-    if action not in ("retry", "suspend", "resume", "terminate", "fire-timer", "requeue"):
+    if action not in ("retry", "suspend", "resume", "terminate", "fire-timer", "requeue", "migrate"):
         abort(400)
     done, failed = 0, []
     for instance_id in request.form.getlist("ids", type=int):

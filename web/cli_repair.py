@@ -1,4 +1,4 @@
-"""Repair commands for scripting: ``flask engine retry | rewind | suspend | resume | terminate | fire-timer``."""
+"""Repair commands: ``flask engine retry | rewind | suspend | resume | terminate | fire-timer | migrate``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from crm import audit
 from crm.users import User
-from engine import admin_actions
+from engine import admin_actions, migration
 from engine.errors import EngineError
-from engine.models import ProcessInstance
+from engine.models import ProcessInstance, ProcessVersion
 from engine.runtime import Actor
 
 from .cli import engine_cli
@@ -18,8 +19,8 @@ _reason = click.option("--reason", required=True, help="Why (written to the inst
 _user = click.option("--user", default="admin", show_default=True, help="Administrator acting.")
 
 
-def _run(username: str, action) -> None:
-    """Run ``action(session, engine, actor)`` in one transaction, dispatch its jobs, report errors."""
+def _run(username: str, action, name: str, instance_id: int, reason: str) -> None:
+    """Run ``action(session, engine, actor)`` in one transaction with an audit row; report errors."""
     platform = current_app.extensions["crm"]
     with platform.sessions() as session:
         user = session.scalar(select(User).where(User.username == username))
@@ -27,6 +28,8 @@ def _run(username: str, action) -> None:
             raise click.ClickException(f"{username!r} is not an administrator")
         try:
             instance = action(session, platform.engine, Actor(user.username, user.role_keys))
+            audit.record(session, user.username, f"instance.{name}", f"instance:{instance_id}",
+                         {"via": "cli"}, reason)
             session.commit()
         except EngineError as exc:
             raise click.ClickException(str(exc)) from None
@@ -42,7 +45,7 @@ def _run(username: str, action) -> None:
 @_user
 def retry_command(instance_id, reason, user):
     """Run the failed task of INSTANCE_ID again."""
-    _run(user, lambda s, e, a: admin_actions.retry(s, e, instance_id, a, reason))
+    _run(user, lambda s, e, a: admin_actions.retry(s, e, instance_id, a, reason), "retry", instance_id, reason)
 
 
 @engine_cli.command("rewind")
@@ -62,7 +65,7 @@ def rewind_command(instance_id, task, reason, user):
             raise click.ClickException(f"no completed task {task!r} in instance {instance_id}")
         return admin_actions.rewind(session, engine, instance_id, str(matches[-1].id), actor, reason)
 
-    _run(user, action)
+    _run(user, action, "rewind", instance_id, reason)
 
 
 @engine_cli.command("suspend")
@@ -71,7 +74,8 @@ def rewind_command(instance_id, task, reason, user):
 @_user
 def suspend_command(instance_id, reason, user):
     """Suspend INSTANCE_ID."""
-    _run(user, lambda s, e, a: admin_actions.set_suspended(s, e, instance_id, True, a, reason))
+    _run(user, lambda s, e, a: admin_actions.set_suspended(s, e, instance_id, True, a, reason), "suspend",
+         instance_id, reason)
 
 
 @engine_cli.command("resume")
@@ -80,7 +84,8 @@ def suspend_command(instance_id, reason, user):
 @_user
 def resume_command(instance_id, reason, user):
     """Resume a suspended INSTANCE_ID."""
-    _run(user, lambda s, e, a: admin_actions.set_suspended(s, e, instance_id, False, a, reason))
+    _run(user, lambda s, e, a: admin_actions.set_suspended(s, e, instance_id, False, a, reason), "resume",
+         instance_id, reason)
 
 
 @engine_cli.command("terminate")
@@ -89,7 +94,8 @@ def resume_command(instance_id, reason, user):
 @_user
 def terminate_command(instance_id, reason, user):
     """Terminate INSTANCE_ID for good."""
-    _run(user, lambda s, e, a: admin_actions.terminate(s, e, instance_id, a, reason))
+    _run(user, lambda s, e, a: admin_actions.terminate(s, e, instance_id, a, reason), "terminate", instance_id,
+         reason)
 
 
 @engine_cli.command("fire-timer")
@@ -98,4 +104,27 @@ def terminate_command(instance_id, reason, user):
 @_user
 def fire_timer_command(instance_id, reason, user):
     """Fire the waiting timers of INSTANCE_ID now."""
-    _run(user, lambda s, e, a: admin_actions.fire_timer_now(s, e, instance_id, a, reason))
+    _run(user, lambda s, e, a: admin_actions.fire_timer_now(s, e, instance_id, a, reason), "fire-timer",
+         instance_id, reason)
+
+
+@engine_cli.command("migrate")
+@click.argument("instance_id", type=int)
+@click.option("--to", "to_version", type=int, default=None, help="Target version (default: the newest).")
+@_reason
+@_user
+def migrate_command(instance_id, to_version, reason, user):
+    """Move INSTANCE_ID to a newer version of its process, when that is safe."""
+    def action(session, engine, actor):
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise click.ClickException(f"no instance {instance_id}")
+        target = engine.latest_version(session, instance.process_key)
+        if to_version is not None:
+            target = session.scalar(select(ProcessVersion).where(
+                ProcessVersion.process_key == instance.process_key, ProcessVersion.version == to_version))
+            if target is None:
+                raise click.ClickException(f"{instance.process_key} has no version {to_version}")
+        return migration.migrate(engine, session, instance_id, target, actor)
+
+    _run(user, action, "migrate", instance_id, reason)

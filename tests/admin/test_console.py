@@ -71,14 +71,15 @@ def test_rewind_a_completed_instance_and_finish_again(platform, actors, admin):
     assert ("rewound", "admin", "wrong amount") in _history(platform, instance_id)
 
 
-def test_suspend_resume_terminate_and_edit_data(platform, actors, admin):
+def test_suspend_resume_terminate_and_edit_data(platform, actors, admin, login):
     deploy(platform, "approval.bpmn")
     instance_id = start(platform, "approval", actors["sales"])
     [task] = ready_tasks(platform, instance_id)
     admin.post(f"/admin/instances/{instance_id}/suspend", {"reason": "customer on hold"})
     assert instance(platform, instance_id).status == "suspended"
-    blocked = login_and_complete(admin, task.id)
-    assert "suspended" in blocked
+    blocked = login("sales").post(f"/tasks/{task.id}", {"amount": "1"}, follow_redirects=True)
+    assert "the process is suspended" in blocked.get_data(as_text=True)
+    assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["request"]
     admin.post(f"/admin/instances/{instance_id}/resume", {"reason": "back on"})
     assert instance(platform, instance_id).status == "running"
 
@@ -98,11 +99,6 @@ def test_suspend_resume_terminate_and_edit_data(platform, actors, admin):
     kinds = [k for k, _, _ in _history(platform, instance_id)]
     for kind in ("suspended", "resumed", "data_edited", "completed_by_hand", "terminated"):
         assert kind in kinds
-
-
-def login_and_complete(admin, task_id):
-    response = admin.post(f"/tasks/{task_id}", {"amount": "1"}, follow_redirects=True)
-    return response.get_data(as_text=True)
 
 
 def test_fire_timer_now_and_skip_a_failed_task(platform, actors, admin, settle_jobs):
@@ -156,3 +152,24 @@ def test_cli_repairs(app, platform, actors, tmp_path, settle_jobs):
     assert "terminated" in runner.invoke(args=["engine", "terminate", str(done), "--reason", "r"]).output
     refused = runner.invoke(args=["engine", "retry", str(done), "--reason", "r", "--user", "sales"])
     assert refused.exit_code != 0 and "not an administrator" in refused.output
+
+
+def test_migrate_from_the_console_and_the_audit_log(platform, actors, admin):
+    from crm.audit import entries
+    from tests.engine.helpers import bpmn
+
+    deploy(platform, "approval.bpmn")
+    instance_id = start(platform, "approval", actors["sales"])
+    changed = bpmn("approval.bpmn").replace(b'name="Review request"', b'name="Director review"')
+    with platform.sessions.begin() as session:
+        platform.engine.deploy(session, {"approval.bpmn": changed}, "owner")
+    admin.post(f"/admin/instances/{instance_id}/migrate", {"reason": "new review wording"})
+    assert instance(platform, instance_id).version.version == 2
+    complete(platform, ready_tasks(platform, instance_id)[0].id, actors["sales"], {"amount": 3})
+    assert [t.title for t in ready_tasks(platform, instance_id)] == ["Director review"]
+    already = admin.post(f"/admin/instances/{instance_id}/migrate", {"reason": "again"}, follow_redirects=True)
+    assert "already runs the newest version" in already.get_data(as_text=True)
+    with platform.sessions() as session:
+        [entry] = entries(session, action_prefix="instance.")
+        assert (entry.actor, entry.action, entry.target, entry.reason) == (
+            "admin", "instance.migrate", f"instance:{instance_id}", "new review wording")
