@@ -15,7 +15,6 @@ from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,11 +23,13 @@ from sqlalchemy.orm.util import identity_key
 from . import history
 from .deployment import Check, DeployResult, deploy, latest_versions
 from .errors import Conflict, Forbidden, InvalidState, NotFound
-from .models import HumanTask, OutboxJob, ProcessInstance, ProcessVersion, utcnow
+from .models import HumanTask, ProcessInstance, ProcessVersion, utcnow
+from .outbox import enqueue
 from .parser import TaskMeta, role_key
 from .sandbox import SandboxedEnvironment
 from .serializer import StateSerializer
 from .services import HandlerContext, HandlerRegistry
+from .state import current_data, next_timer, waiting_on
 from .task_mirror import ready_user_tasks, sync_tasks
 from .workflow import PlatformScriptEngine, PlatformWorkflow
 
@@ -344,7 +345,7 @@ class ProcessEngine:
         else:
             instance.status = "waiting"
         instance.next_timer_at = next_timer(workflow)
-        instance.waiting_on = _waiting_on(workflow) if instance.status == "waiting" else ""
+        instance.waiting_on = waiting_on(workflow) if instance.status == "waiting" else ""
         data = current_data(workflow)
         instance.customer_id = _int_or_none(data.get("customer_id")) or instance.customer_id
         for row in new_rows:
@@ -362,36 +363,6 @@ class ProcessEngine:
             session.flush()
         except StaleDataError:
             raise Conflict("someone else changed this process at the same moment; reload and try again") from None
-
-
-def enqueue(session: Session, instance_id: int, kind: str, payload: dict | None = None,
-            delay: dt.timedelta = dt.timedelta(0)) -> OutboxJob:
-    """Write an outbox job in the current transaction; it is dispatched after commit."""
-    job = OutboxJob(instance_id=instance_id, kind=kind, payload=json.dumps(payload or {}),
-                    available_at=utcnow() + delay)
-    session.add(job)
-    session.info.setdefault("new_jobs", []).append(job)
-    return job
-
-
-def current_data(workflow) -> dict:
-    """The process data as of the most recently completed task."""
-    task = workflow.last_task
-    return task.data if task is not None else workflow.data
-
-
-def next_timer(workflow) -> dt.datetime | None:
-    """When the earliest waiting timer of a workflow is due (naive UTC)."""
-    due = []
-    for event in workflow.waiting_events():
-        if "Timer" in event.event_type and isinstance(event.value, str):
-            due.append(TimerEventDefinition.get_datetime(event.value).replace(tzinfo=None))
-    return min(due) if due else None
-
-
-def _waiting_on(workflow) -> str:
-    kinds = {e.event_type for e in workflow.waiting_events()}
-    return "timer" if any("Timer" in k for k in kinds) else ("message" if kinds else "")
 
 
 def _start_role(spec) -> str | None:

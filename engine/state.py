@@ -1,0 +1,28 @@
+"""What a saved workflow is doing: its current data, next timer, what it waits for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+
+def current_data(workflow) -> dict:
+    """The process data as of the most recently completed task."""
+    task = workflow.last_task
+    return task.data if task is not None else workflow.data
+
+
+def next_timer(workflow) -> dt.datetime | None:
+    """When the earliest waiting timer of a workflow is due (naive UTC)."""
+    due = []
+    for event in workflow.waiting_events():
+        if "Timer" in event.event_type and isinstance(event.value, str):
+            due.append(TimerEventDefinition.get_datetime(event.value).replace(tzinfo=None))
+    return min(due) if due else None
+
+
+def waiting_on(workflow) -> str:
+    """"timer", "message" or "" — what a workflow with no ready work waits for."""
+    kinds = {e.event_type for e in workflow.waiting_events()}
+    return "timer" if any("Timer" in k for k in kinds) else ("message" if kinds else "")
