@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from . import history
 from .errors import InvalidState, NotFound
 from .models import ProcessInstance, utcnow
-from .runtime import Actor, ProcessEngine, current_data, enqueue
+from .outbox import enqueue
+from .runtime import Actor, ProcessEngine
+from .state import current_data
 
 
 def _require_reason(reason: str) -> str:

@@ -16,7 +16,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import OutboxJob, ProcessInstance, utcnow
-from .runtime import ProcessEngine, enqueue
+from .outbox import enqueue
+from .runtime import ProcessEngine
 
 log = logging.getLogger(__name__)
 

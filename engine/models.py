@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -78,6 +78,8 @@ class ProcessInstance(EngineBase):
 
 
 TASK_STATUSES = ("ready", "completed", "cancelled")
+QUEUED = "status = 'ready' AND assignee IS NULL"
+"""The rows of lane queues; partial indexes cover only these."""
 
 
 class HumanTask(EngineBase):
@@ -87,6 +89,11 @@ class HumanTask(EngineBase):
     __table_args__ = (
         Index("ix_human_task_queue", "status", "role", "assignee", "due_at"),
         Index("ix_human_task_mine", "assignee", "status", "due_at"),
+        # the queue (open, unassigned): first page by due date, and its count without reading the table
+        Index("ix_human_task_open_due", "due_at", "created_at", postgresql_where=text(QUEUED),
+              sqlite_where=text(QUEUED)),
+        Index("ix_human_task_open_role", "role", "customer_id", postgresql_where=text(QUEUED),
+              sqlite_where=text(QUEUED)),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
