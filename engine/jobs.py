@@ -15,6 +15,7 @@ from typing import Protocol
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import history
 from .models import OutboxJob, ProcessInstance, utcnow
 from .outbox import enqueue
 from .runtime import ProcessEngine
@@ -60,7 +61,10 @@ class JobRunner:
             return self._record_failure(job_id, exc)
 
     def _execute(self, session: Session, job: OutboxJob, payload: dict) -> None:
-        if job.kind in ("advance", "timer"):
+        if job.kind == "timer":
+            history.record(session, job.instance_id, "system", "timer_fired", f"due {payload.get('due', '')}")
+            self.engine.advance(session, job.instance_id)
+        elif job.kind == "advance":
             self.engine.advance(session, job.instance_id)
         elif job.kind == "retry":
             self.engine.advance(session, job.instance_id, retry=True)
