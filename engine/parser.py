@@ -114,8 +114,16 @@ def parse_bundle(files: dict[str, bytes], max_bytes: int) -> ParsedBundle:
 def _dependency_files(spec, subprocess_specs, parser, own_file: str) -> set[str]:
     """Every other file this process needs: called processes and DMN decisions."""
     files = {s.file for s in subprocess_specs.values() if getattr(s, "file", None)}
+    tables = {
+        task_spec.dmnEngine.decision_table.id
+        for process_spec in (spec, *subprocess_specs.values())
+        for task_spec in process_spec.task_specs.values()
+        if hasattr(task_spec, "dmnEngine")
+    }
     for dmn_parser in parser.dmn_parsers.values():
-        files.add(dmn_parser.filename)
+        decision = getattr(dmn_parser, "decision", None)  # set only for parsed (referenced) decisions
+        if decision is not None and any(t.id in tables for t in decision.decisionTables):
+            files.add(dmn_parser.filename)
     files.discard(own_file)
     return {f for f in files if f}
 

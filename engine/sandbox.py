@@ -76,7 +76,10 @@ def _compile(source: str, mode: str):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             raise ScriptSecurityError(f"imports are not allowed (line {node.lineno})")
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(source)
+    try:
+        result = compiler(source)
+    except SyntaxError as exc:  # e.g. ``return`` outside a function: parses, does not compile
+        raise ScriptSecurityError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
     if result.errors:
         raise ScriptSecurityError("; ".join(result.errors))
     return result.code

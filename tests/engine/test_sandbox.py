@@ -67,3 +67,8 @@ def test_a_refused_script_in_a_process_names_the_task(platform, actors):
     [problem] = refused.value.problems
     assert problem["element"] == "prepare" and "script refused" in problem["message"]
     assert deploy  # helper import kept for symmetry with other tests
+
+
+def test_code_that_parses_but_does_not_compile_is_a_clear_error():
+    with pytest.raises(ScriptSecurityError, match="syntax error on line 1"):
+        check_source("return 42")
