@@ -17,7 +17,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-web/static/vendor/.copied: node_modules/.installed scripts/copy_assets.sh
+web/static/vendor/.copied: node_modules/.installed scripts/copy_assets.sh $(wildcard web/frontend/*)
 	bash scripts/copy_assets.sh
 	touch $@
 

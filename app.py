@@ -16,8 +16,12 @@ from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner, Relay
 from engine.rq_dispatch import RqDispatcher
 from engine.runtime import ProcessEngine
 from engine.services import HandlerRegistry
+from services.channels import configured_transports
 from services.deploy_checks import platform_checks
 from services.form_catalog import FormCatalog
+from services.interop_checks import interop_check
+from services.notifier import DELIVER_KIND, Notifier
+from services.task_alerts import TaskAlerts
 
 
 @dataclass
@@ -33,26 +37,30 @@ class Platform:
     dispatcher: Dispatcher
     relay: Relay
     forms: FormCatalog
+    alerts: TaskAlerts
 
 
 def build_platform(settings: config.Settings) -> Platform:
     """Create the engine, job machinery and handler registry for ``settings``."""
     db = make_engine(settings.database_url)
     sessions = make_sessions(db)
-    registry = HandlerRegistry(services={"settings": settings})
+    notifier = Notifier(configured_transports(settings))
+    alerts = TaskAlerts(notifier)
+    registry = HandlerRegistry(services={"settings": settings, "notifier": notifier})
     handlers.register_all(registry, settings.handler_modules)
     forms = FormCatalog()
     engine = ProcessEngine(
         registry, max_bpmn_bytes=settings.max_bpmn_bytes,
-        deploy_checks=platform_checks(registry),
+        deploy_checks=[*platform_checks(registry), interop_check()], task_listeners=[alerts.task_ready],
     )
-    runner = JobRunner(sessions, engine)
+    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver})
     dispatcher: Dispatcher = (
         RqDispatcher(settings.redis_url, settings.queue_name) if settings.uses_redis
         else InProcessDispatcher(runner)
     )
-    relay = Relay(sessions, dispatcher, dt.timedelta(seconds=settings.job_stale_seconds))
-    return Platform(settings, db, sessions, registry, engine, runner, dispatcher, relay, forms)
+    relay = Relay(sessions, dispatcher, dt.timedelta(seconds=settings.job_stale_seconds),
+                  periodic=[alerts.remind_due])
+    return Platform(settings, db, sessions, registry, engine, runner, dispatcher, relay, forms, alerts)
 
 
 def create_app(settings: config.Settings | None = None) -> Flask:

@@ -10,6 +10,7 @@ import datetime as dt
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -115,7 +116,7 @@ def fire_timer_now(session: Session, engine: ProcessEngine, instance_id: int, ac
     past = (utcnow() - dt.timedelta(seconds=1)).replace(tzinfo=dt.UTC).isoformat()
     fired = 0
     for task in workflow.event_manager.tasks.values():
-        if "Timer" in task.task_spec.event_definition.__class__.__name__:
+        if isinstance(task.task_spec.event_definition, TimerEventDefinition):
             task._set_internal_data(event_value=past)
             fired += 1
     if not fired:

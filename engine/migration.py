@@ -1,8 +1,9 @@
 """Move running instances to a newer version of their process, where that is safe.
 
 SpiffWorkflow aligns the instance's tasks with the new spec (``diff_workflow``) and swaps the specs
-(``migrate_workflow``). An instance is refused when a task whose definition changed has already run or
-is running (completed, started, in error), or when a task that was removed is anything but predicted:
+(``migrate_workflow``). An instance is refused when a task whose definition changed (in the spec, or in
+the XML the platform reads: form, lane, due date) has already run or is running (completed, started, in
+error), or when a task that was removed is anything but predicted:
 its work would be silently redefined or lost. Waiting timers keep their due time when their
 expression did not change.
 """
@@ -21,6 +22,7 @@ from .errors import InvalidState
 from .models import HumanTask, ProcessInstance, ProcessVersion
 from .parser import TaskMeta
 from .runtime import Actor, ProcessEngine
+from .version_diff import diff_sources
 
 UNFINISHED = ("running", "waiting", "error", "suspended")
 CHANGED_BLOCKS = TaskState.COMPLETED | TaskState.STARTED | TaskState.ERROR
@@ -111,15 +113,19 @@ def _plan(engine: ProcessEngine, instance: ProcessInstance, target: ProcessVersi
             check.reasons.append(f"the running subprocess {name!r} no longer exists")
         else:
             plan.diffs[sp_id] = diff
+    # Forms, lanes and due dates live in the XML, not in SpiffWorkflow's specs: compare both.
+    xml_changed = {c.element for c in diff_sources(
+        instance.version.source_xml, target.source_xml, target.process_key, engine.max_bpmn_bytes).changed}
     for diff in plan.diffs.values():
-        check.reasons += _blocking(diff)
+        check.reasons += _blocking(diff, xml_changed)
     return plan
 
 
-def _blocking(diff: WorkflowDiff) -> list[str]:
+def _blocking(diff: WorkflowDiff, xml_changed: set[str]) -> list[str]:
     reasons = []
-    for task in diff.changed:
-        if task.state & CHANGED_BLOCKS:
+    for task in diff.alignment:
+        changed = task in diff.changed or task.task_spec.name in xml_changed
+        if changed and task.state & CHANGED_BLOCKS:
             reasons.append(f"{_label(task)} was changed but is already {_state(task)}")
     for task in diff.removed:
         if task.state & REMOVED_BLOCKS:

@@ -87,6 +87,10 @@ def parse_bundle(files: dict[str, bytes], max_bytes: int) -> ParsedBundle:
     if problems:
         raise DeploymentError(problems)
 
+    elements = {
+        p.get("id"): p for root in roots.values() if etree.QName(root).namespace == BPMN_NS
+        for p in root.iterfind("bpmn:process", NS)
+    }
     processes: dict[str, ParsedProcess] = {}
     for filename, root in roots.items():
         if etree.QName(root).namespace != BPMN_NS:
@@ -101,7 +105,7 @@ def parse_bundle(files: dict[str, bytes], max_bytes: int) -> ParsedBundle:
                 continue
             processes[key] = ParsedProcess(
                 key=key, name=process.get("name") or key, filename=filename, spec=spec,
-                subprocess_specs=subprocess_specs, tasks=read_task_meta(process),
+                subprocess_specs=subprocess_specs, tasks=_task_meta_with_called(process, subprocess_specs, elements),
                 dependencies=_dependency_files(spec, subprocess_specs, parser, filename),
             )
     if problems:
@@ -126,6 +130,16 @@ def _dependency_files(spec, subprocess_specs, parser, own_file: str) -> set[str]
             files.add(dmn_parser.filename)
     files.discard(own_file)
     return {f for f in files if f}
+
+
+def _task_meta_with_called(process, subprocess_specs: dict, elements: dict) -> dict[str, TaskMeta]:
+    """Task metadata of a process and of every process it calls (their lanes are their roles)."""
+    meta: dict[str, TaskMeta] = {}
+    for called in subprocess_specs:
+        if called in elements:
+            meta.update(read_task_meta(elements[called]))
+    meta.update(read_task_meta(process))
+    return meta
 
 
 def read_task_meta(process: etree._Element) -> dict[str, TaskMeta]:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+
+TIMER_EVENT_TYPES = frozenset(
+    cls.__name__ for cls in (TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition)
+)
 
 
 def current_data(workflow) -> dict:
@@ -17,7 +26,7 @@ def next_timer(workflow) -> dt.datetime | None:
     """When the earliest waiting timer of a workflow is due (naive UTC)."""
     due = []
     for event in workflow.waiting_events():
-        if "Timer" in event.event_type and isinstance(event.value, str):
+        if event.event_type in TIMER_EVENT_TYPES and isinstance(event.value, str):
             due.append(TimerEventDefinition.get_datetime(event.value).replace(tzinfo=None))
     return min(due) if due else None
 
@@ -25,4 +34,4 @@ def next_timer(workflow) -> dt.datetime | None:
 def waiting_on(workflow) -> str:
     """"timer", "message" or "" — what a workflow with no ready work waits for."""
     kinds = {e.event_type for e in workflow.waiting_events()}
-    return "timer" if any("Timer" in k for k in kinds) else ("message" if kinds else "")
+    return "timer" if kinds & TIMER_EVENT_TYPES else ("message" if kinds else "")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Copy the front-end distribution files we use from node_modules/ into web/static/vendor/.
-# No bundler, no build step: templates load these files directly via url_for('static', ...).
+# Copy the front-end distribution files we use from node_modules/ into web/static/vendor/, and bundle
+# the process modeler (web/frontend/) with esbuild. Templates load these via url_for('static', ...).
 #
 # Usage (from a clean clone):   npm ci && bash scripts/copy_assets.sh
 # Idempotent: the vendor directory is rebuilt from scratch on every run.
@@ -80,6 +80,13 @@ copy     dmn-js/LICENSE                                      dmn-js
 copy          chart.js/dist/chart.umd.min.js      chart.js
 copy_optional chart.js/dist/chart.umd.min.js.map  chart.js
 copy          chart.js/LICENSE.md                 chart.js
+
+# --- The process modeler (web/frontend/*.js, ES modules -> one IIFE bundle) --
+# bpmn-js Modeler + properties panel + Camunda/SpiffWorkflow moddle, built with esbuild from npm.
+copy     @bpmn-io/properties-panel/dist/assets/properties-panel.css  modeler
+copy     bpmn-js-properties-panel/LICENSE                            modeler
+"$NM/.bin/esbuild" "$ROOT/web/frontend/modeler.js" --bundle --minify --sourcemap --format=iife \
+  --target=es2020 --legal-comments=linked --log-level=warning --outfile="$VENDOR/modeler/modeler.bundle.js"
 
 count=$(find "$VENDOR" -type f | wc -l)
 echo "copy_assets: $count files copied to ${VENDOR#"$ROOT"/}"

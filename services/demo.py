@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from crm.demo_users import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 
-DEMO_LOADERS: tuple[str, ...] = ()
+DEMO_LOADERS: tuple[str, ...] = ("crm.demo_sales", "crm.demo_orders")
 """Modules with ``load(platform, session, users) -> str`` adding sample records (run in order)."""
 
 
@@ -16,7 +16,8 @@ def load_demo(platform) -> Iterator[str]:
     with platform.sessions.begin() as session:
         users = create_demo_users(session)
     yield f"{len(users)} demo users (password {DEMO_PASSWORD!r}): {', '.join(DEMO_USERS)}"
-    files = {p.name: p.read_bytes() for p in sorted(platform.settings.bpmn_dir.glob("*.[bd][pm]mn"))}
+    files = {p.name: p.read_bytes() for p in sorted(platform.settings.bpmn_dir.iterdir())
+             if p.suffix in (".bpmn", ".dmn")}
     if files:
         with platform.sessions.begin() as session:
             results = platform.engine.deploy(session, files, "owner", "demo deployment")

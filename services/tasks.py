@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,13 +12,25 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.worklist import TaskComment, comments_on
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
 from engine.runtime import Actor, ProcessEngine, current_data
-from forms import FormDefinition, FormValidationError, initial_values, validate
+from forms import FieldDefinition, FormDefinition, FormValidationError, initial_values, validate
 
-from . import lookups
+from . import lookups, uploads
 from .form_catalog import FormCatalog
+from .scope import in_scope, owner_scope
+
+
+@dataclass(frozen=True)
+class Step:
+    """An earlier step of the instance: who entered what, when (shown read-only)."""
+
+    title: str
+    actor: str
+    at: dt.datetime
+    values: list[tuple[str, Any]]
 
 
 @dataclass
@@ -30,17 +44,24 @@ class TaskView:
     initial: dict[str, Any]
     history: list[InstanceEvent] = field(default_factory=list)
     instructions: str = ""
+    customer: str | None = None
+    steps: list[Step] = field(default_factory=list)
+    comments: list[TaskComment] = field(default_factory=list)
+    done_elements: list[str] = field(default_factory=list)
+    task_titles: dict[str, str] = field(default_factory=dict)
 
 
-def visible_to(row: HumanTask, actor: Actor) -> bool:
-    """A task is visible to its lane's members, its assignee and administrators."""
-    return actor.is_admin or row.assignee == actor.username or (row.role is None or row.role in actor.roles)
+def visible_to(session: Session, row: HumanTask, actor: Actor) -> bool:
+    """A task is visible to its assignee, administrators, and its lane's members within their data scope."""
+    if actor.is_admin or row.assignee == actor.username:
+        return True
+    return (row.role is None or row.role in actor.roles) and in_scope(session, row, owner_scope(session, actor))
 
 
 def load_task(session: Session, engine: ProcessEngine, task_id: str, actor: Actor) -> HumanTask:
     """A task the actor may see; others' tasks look like missing ones (404, not 403)."""
     row = session.get(HumanTask, task_id)
-    if row is None or not visible_to(row, actor):
+    if row is None or not visible_to(session, row, actor):
         raise NotFound("no such task, or it is not in your lanes")
     return row
 
@@ -55,12 +76,56 @@ def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, tas
     form = catalog.task_form(instance.version, row.task_name)
     loaded = engine.load_version(instance.version)
     meta = loaded.tasks.get(row.task_name)
+    history = instance_history(session, instance.id)
+    titles = dict(session.execute(
+        select(HumanTask.id, HumanTask.title).where(HumanTask.instance_id == instance.id)
+    ).all())
     return TaskView(
         row=row, instance=instance, form=form, data=data,
         initial=initial_values(form, data) if form else {},
-        history=instance_history(session, instance.id),
+        history=history,
         instructions=meta.instructions if meta else "",
+        customer=lookups.label(session, "customer", instance.customer_id) if instance.customer_id else None,
+        steps=_steps(session, engine, catalog, instance, history, titles),
+        comments=comments_on(session, instance.id),
+        done_elements=[e.task_name for e in history if e.kind in ("task_completed", "service_called")],
+        task_titles=titles,
     )
+
+
+def _steps(session: Session, engine: ProcessEngine, catalog: FormCatalog, instance: ProcessInstance,
+           history: list[InstanceEvent], titles: dict[str, str]) -> list[Step]:
+    """The start data and every completed task's submitted values, labelled by their forms."""
+    steps = []
+    for event in history:
+        if event.kind not in ("started", "task_completed") or not event.data_after:
+            continue
+        values = engine.serializer.registry.restore(json.loads(event.data_after))
+        if event.kind == "started":
+            form, title = start_form(engine, catalog, instance.version), "Started"
+        else:
+            form, title = catalog.task_form(instance.version, event.task_name), titles.get(event.task_id, "")
+        fields = {f.id: f for f in form.fields} if form else {}
+        shown = [(fields[k].label if k in fields else k, display_value(session, fields.get(k), v))
+                 for k, v in values.items() if (not form or k in fields) and v not in (None, "", [])]
+        steps.append(Step(title or event.task_name or "", event.actor, event.at, shown))
+    return steps
+
+
+def display_value(session: Session, field_def: FieldDefinition | None, value: Any) -> Any:
+    """A submitted value for reading: labels for references and choices; file values stay dicts."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field_def is not None and field_def.type == "reference":
+        return f"{lookups.label(session, field_def.reference, value) or '?'} (#{value})"
+    if field_def is not None and field_def.type in ("enum", "multi_enum"):
+        options = dict(field_def.options)
+        return ", ".join(options.get(v, v) for v in (value if isinstance(value, list) else [value]))
+    if isinstance(value, dict) and "storage_key" in value:
+        return value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def instance_history(session: Session, instance_id: int) -> list[InstanceEvent]:
@@ -71,15 +136,22 @@ def instance_history(session: Session, instance_id: int) -> list[InstanceEvent]:
 
 
 def validated(
-    session: Session, form: FormDefinition | None, raw: Mapping[str, Any], context: Mapping[str, Any]
+    session: Session, form: FormDefinition | None, raw: Mapping[str, Any], context: Mapping[str, Any], actor: Actor
 ) -> dict:
-    """Typed form data, or :class:`TaskDataInvalid` with per-field messages."""
+    """Typed form data, or :class:`TaskDataInvalid` with per-field messages.
+
+    File values must name uploads the actor made (see :mod:`services.uploads`).
+    """
     if form is None:
         return {}
     try:
-        return validate(form, raw, context, reference_exists=lambda kind, rid: lookups.exists(session, kind, rid))
+        values = validate(form, raw, context, reference_exists=lambda kind, rid: lookups.exists(session, kind, rid))
     except FormValidationError as exc:
         raise TaskDataInvalid(exc.errors) from None
+    errors = uploads.foreign_files(session, form, values, actor.username)
+    if errors:
+        raise TaskDataInvalid(errors)
+    return values
 
 
 def complete_task(
@@ -90,7 +162,7 @@ def complete_task(
     engine.check_can_work_on(row, actor)
     form = catalog.task_form(row.instance.version, row.task_name)
     context = dict(current_data(engine.restore(row.instance))) if form else {}
-    return engine.complete(session, task_id, validated(session, form, raw, context), actor)
+    return engine.complete(session, task_id, validated(session, form, raw, context, actor), actor)
 
 
 def start_form(engine: ProcessEngine, catalog: FormCatalog, version: ProcessVersion) -> FormDefinition | None:
@@ -105,5 +177,5 @@ def start_process(
     """Validate the start form (if any) and start the newest version of a process."""
     version = engine.latest_version(session, process_key)
     form = start_form(engine, catalog, version)
-    data = validated(session, form, raw, {}) if form else dict(raw)
+    data = validated(session, form, raw, {}, actor) if form else dict(raw)
     return engine.start(session, process_key, data, actor)

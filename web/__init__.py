@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import admin_users, api, auth, errors, processes, tasks, worklist
+from . import admin_instances, admin_users, api, auth, errors, files, notifications, processes, tasks, worklist
+
+# isort: split
+from . import modeler, process_versions  # process authoring
+
+# isort: split
+from . import contracts, engineers, payments, projects, quotes, service  # orders and service
+
+# isort: split
+from . import customers, opportunities, plans  # sales
 from .context import inject_navigation
 from .db import close_session
 from .extensions import csrf, login_manager
@@ -16,7 +25,10 @@ def init_web(app: Flask) -> None:
     app.json = CrmJSONProvider(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    for blueprint in (auth.bp, api.bp, worklist.bp, tasks.bp, processes.bp, admin_users.bp):
+    for blueprint in (auth.bp, api.bp, worklist.bp, tasks.bp, processes.bp, admin_users.bp, admin_instances.bp,
+                      notifications.bp, files.bp, modeler.bp, process_versions.bp,
+                      quotes.bp, contracts.bp, projects.bp, payments.bp, service.bp, engineers.bp,
+                      customers.bp, opportunities.bp, plans.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     errors.register(app)

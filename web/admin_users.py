@@ -1,4 +1,4 @@
-"""Admin pages for users and their roles."""
+"""Admin pages for users, their roles, managers and teams."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from crm.accounts import create_user, set_password
-from crm.users import ROLES, Role, User
+from crm.users import ROLES, Role, Team, User
 
 from . import db
 from .auth import require_role
@@ -24,7 +24,8 @@ def only_admins():
 @bp.get("/")
 def index():
     users = list(db.session().scalars(select(User).order_by(User.username)))
-    return render_template("users.html", users=users, roles=ROLES)
+    teams = list(db.session().scalars(select(Team).order_by(Team.name)))
+    return render_template("users.html", users=users, roles=ROLES, teams=teams)
 
 
 @bp.post("/")
@@ -38,9 +39,10 @@ def create():
         flash(f"User {username} already exists.", "danger")
         return redirect(url_for("admin_users.index"))
     manager = db.session().get(User, form.get("manager_id", type=int)) if form.get("manager_id") else None
+    team = db.session().get(Team, form.get("team_id", type=int)) if form.get("team_id") else None
     create_user(db.session(), username, form["password"], form.get("display_name") or username,
-                [r for r in form.getlist("roles") if r in ROLES], email=form.get("email", ""),
-                phone=form.get("phone", ""), manager=manager)
+                [r for r in form.getlist("roles") if r in ROLES], email=form.get("email", "").strip(),
+                phone=form.get("phone", "").strip(), manager=manager, team=team)
     db.commit()
     flash(f"User {username} created.", "success")
     return redirect(url_for("admin_users.index"))
@@ -58,8 +60,39 @@ def update(user_id: int):
     user.roles = list(session.scalars(select(Role).where(Role.key.in_(keys))))
     user.active = form.get("active") == "on"
     user.manager_id = form.get("manager_id", type=int) or None
+    if user.manager_id == user.id:
+        user.manager_id = None
+    user.team_id = form.get("team_id", type=int) or None
+    user.email, user.phone = form.get("email", "").strip(), form.get("phone", "").strip()
+    user.display_name = form.get("display_name", "").strip() or user.display_name
     if form.get("password"):
         set_password(user, form["password"])
     db.commit()
     flash(f"User {user.username} updated.", "success")
     return redirect(url_for("admin_users.index"))
+
+
+@bp.post("/teams")
+def create_team():
+    name = request.form.get("name", "").strip()
+    if not name or db.session().scalar(select(Team).where(Team.name == name)):
+        flash("Give the team a name that is not taken.", "danger")
+    else:
+        db.session().add(Team(name=name[:100]))
+        db.commit()
+        flash(f"Team {name} created.", "success")
+    return redirect(url_for("admin_users.index") + "#teams")
+
+
+@bp.post("/teams/<int:team_id>")
+def rename_team(team_id: int):
+    session = db.session()
+    team = session.get(Team, team_id)
+    name = request.form.get("name", "").strip()
+    if team is None or not name or session.scalar(select(Team).where(Team.name == name, Team.id != team_id)):
+        flash("Give the team a name that is not taken.", "danger")
+    else:
+        team.name = name[:100]
+        db.commit()
+        flash(f"Team renamed to {name}.", "success")
+    return redirect(url_for("admin_users.index") + "#teams")

@@ -8,15 +8,17 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from crm.accounts import LoginThrottled
 from engine.deployment import latest_versions
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import current_data
-from services import lookups, tasks, worklist
+from services import lookups, task_actions, tasks, uploads, worklist
 
 from . import db
 from .auth import TOKEN_MAX_AGE, actor, check_credentials, issue_token
 from .extensions import csrf
+from .form_input import store
 from .openapi import OPENAPI
 from .views_json import event_json, instance_json, task_json
 
@@ -56,7 +58,10 @@ def openapi():
 @bp.post("/auth/token")
 def token():
     body = request.get_json(silent=True) or {}
-    user = check_credentials(str(body.get("username", "")), str(body.get("password", "")))
+    try:
+        user = check_credentials(str(body.get("username", "")), str(body.get("password", "")))
+    except LoginThrottled as exc:
+        return jsonify({"error": str(exc), "status": 429}), 429
     if user is None:
         return jsonify({"error": "wrong username or password", "status": 401}), 401
     return jsonify({"token": issue_token(user), "token_type": "Bearer",
@@ -156,10 +161,40 @@ def complete(task_id: str):
     return jsonify(_instance_detail(instance))
 
 
+@bp.post("/tasks/<task_id>/assign")
+@api_login_required
+def assign(task_id: str):
+    platform = db.platform()
+    row = task_actions.hand_over(db.session(), platform.engine, platform.alerts, task_id,
+                                 str(_body().get("username", "")), actor())
+    db.commit()
+    return jsonify(task_json(row))
+
+
+@bp.post("/uploads")
+@api_login_required
+def upload():
+    """Store one file (multipart field ``file``); the answer is the value to put in a file field."""
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        raise TaskDataInvalid({"file": ["Send the file as the multipart field 'file'."]})
+    try:
+        stored = store(sent)
+    except uploads.UploadTooLarge as exc:
+        raise TaskDataInvalid({"file": [str(exc)]}) from None
+    db.commit()
+    return jsonify(stored.as_value()), 201
+
+
 @bp.get("/lookup/<kind>")
 @api_login_required
 def lookup(kind: str):
+    """Records of a kind whose label contains ``q``; or the one record ``id`` (to label a stored value)."""
     if kind not in lookups.kinds():
         raise NotFound(f"no lookup {kind!r}")
+    record_id = request.args.get("id", type=int)
+    if record_id is not None:
+        label = lookups.label(db.session(), kind, record_id)
+        return jsonify([{"id": record_id, "label": label}] if label is not None else [])
     rows = lookups.search(db.session(), kind, request.args.get("q", ""))
     return jsonify([{"id": rid, "label": label} for rid, label in rows])

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from flask import request, url_for
 from flask_login import current_user
 
+from crm.notifications import unread_count
+
+from . import db
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -22,11 +26,25 @@ _NAV = (
     ("Start", "processes.start_menu", "play-circle", ()),
     ("Processes", "processes.library", "diagram-3", ("process_owner", "administrator")),
     ("Users", "admin_users.index", "people", ("administrator",)),
+    ("Instances", "admin_instances.index", "activity", ("administrator",)),
+    ("Health", "admin_instances.health", "heart-pulse", ("administrator",)),
+    ("Quotes", "quotes.index", "file-earmark-text", ("salesperson", "customer_director", "sales_director")),
+    ("Contracts", "contracts.index", "file-earmark-check",
+     ("salesperson", "customer_director", "sales_director", "finance", "administrator")),
+    ("Projects", "projects.index", "kanban", ("salesperson", "customer_director", "sales_director")),
+    ("Receivables", "payments.receivables_page", "cash-coin", ("finance", "customer_director", "sales_director")),
+    ("Service", "service.index", "tools", ("service_agent", "engineer", "customer_director", "finance")),
+    ("Schedule", "engineers.schedule", "calendar-week", ("service_agent", "engineer", "administrator")),
+    ("Customers", "customers.index", "building", ()),
+    ("Pipeline", "opportunities.board", "funnel",
+     ("salesperson", "customer_director", "sales_director", "marketing_director", "administrator")),
+    ("My day", "plans.mine", "calendar-check", ("salesperson",)),
+    ("Team plans", "plans.team", "people", ("sales_director", "customer_director")),
 )
 
 
 def inject_navigation() -> dict:
-    """``nav_items`` and ``logout_url`` for ``base.html``."""
+    """``nav_items``, ``logout_url`` and the bell's ``unread_count`` / ``notifications_url`` for ``base.html``."""
     if not current_user.is_authenticated:
         return {"nav_items": []}
     roles = current_user.role_keys
@@ -35,4 +53,6 @@ def inject_navigation() -> dict:
         for label, endpoint, icon, allowed in _NAV
         if not allowed or roles & set(allowed)
     ]
-    return {"nav_items": items, "logout_url": url_for("auth.logout")}
+    return {"nav_items": items, "logout_url": url_for("auth.logout"),
+            "unread_count": unread_count(db.session(), current_user.id),
+            "notifications_url": url_for("notifications.index")}

@@ -34,7 +34,12 @@ OPENAPI: dict = {
             }},
             "Credentials": {"type": "object", "required": ["username", "password"],
                             "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
-            "Data": {"type": "object", "description": "Field id -> value, as the form definition describes"},
+            "Data": {"type": "object", "description": "Field id -> value, as the form definition describes "
+                                                      "(a file field's value is a FileValue from POST /api/uploads)"},
+            "FileValue": {"type": "object", "required": ["name", "size", "content_type", "storage_key"],
+                          "properties": {"name": {"type": "string"}, "size": {"type": "integer"},
+                                         "content_type": {"type": "string"}, "storage_key": {"type": "string"}}},
+            "Assignee": {"type": "object", "required": ["username"], "properties": {"username": {"type": "string"}}},
             "FormField": {"type": "object", "properties": {
                 "id": {"type": "string"}, "label": {"type": "string"},
                 "type": {"enum": ["string", "text", "integer", "decimal", "date", "datetime", "boolean",
@@ -49,8 +54,9 @@ OPENAPI: dict = {
     },
     "security": [{"bearer": []}, {"cookie": []}],
     "paths": {
-        "/api/auth/token": {"post": {**_op("Exchange username/password for a bearer token",
-                                          body="#/components/schemas/Credentials", errors=(401,)), "security": []}},
+        "/api/auth/token": {"post": {**_op("Exchange username/password for a bearer token (429 when throttled)",
+                                          body="#/components/schemas/Credentials", errors=(401, 429)),
+                                     "security": []}},
         "/api/processes": {"get": _op("Deployed processes with their start form definitions")},
         "/api/processes/{key}/instances": {"parameters": _path_param("key"), "post": _op(
             "Start an instance; the body is the start data", body="#/components/schemas/Data", ok=201,
@@ -68,8 +74,23 @@ OPENAPI: dict = {
         "/api/tasks/{id}/complete": {"parameters": _path_param("id"), "post": _op(
             "Complete a task; the body is the form data (422 per-field errors, 409 conflict)",
             body="#/components/schemas/Data", errors=(401, 403, 404, 409, 422))},
+        "/api/tasks/{id}/assign": {"parameters": _path_param("id"), "post": _op(
+            "Hand a task over to a colleague holding its role; the body is {\"username\": ...}",
+            body="#/components/schemas/Assignee", errors=(401, 403, 404, 409))},
+        "/api/uploads": {"post": {**_op(
+            "Upload a file for a file field (multipart field `file`, at most 5 MB). The answer "
+            "{name, size, content_type, storage_key} is the value to send for that field when completing "
+            "a task or starting a process; it is only accepted from the user who uploaded it.",
+            ok=201, errors=(401, 413, 422)),
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"201": {"description": "Stored", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/FileValue"}}}},
+                **{str(c): {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
+                   for c in (401, 413, 422)}}}},
         "/api/lookup/{kind}": {"parameters": _path_param("kind"), "get": _op(
-            "Valid values of a reference field: [{id, label}] (query: q)")},
+            "Valid values of a reference field: [{id, label}] (query: q = label contains; or id = one record)")},
         "/api/openapi.json": {"get": {**_op("This document", errors=()), "security": []}},
     },
 }

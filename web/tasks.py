@@ -1,25 +1,53 @@
-"""The task page: generated form, context, history and diagram; completing returns to the worklist."""
+"""The task page: generated form, context, earlier steps, comments, history and diagram.
+
+Completing returns to the worklist with a confirmation. When someone else completed the task first,
+the page is shown again (409) with the user's input read-only, so nothing typed is lost.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.errors import Conflict, TaskDataInvalid
+from engine.errors import Conflict, EngineError, TaskDataInvalid
 from forms import apply_errors, build_wtform, render_fields
-from services import tasks
+from services import task_actions, tasks, uploads, worklist
 
 from . import db
 from .auth import actor
+from .form_input import shown_back, submitted
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 
-def _raw_form_data() -> dict:
-    """Submitted values: lists for multi-valued fields, single values otherwise."""
-    data = {key: values if len(values) > 1 else values[0] for key, values in request.form.lists()}
-    data.pop("csrf_token", None)
-    return data
+def _page(view, wtform, status: int = 200, conflict_input: list | None = None):
+    me = actor()
+    try:
+        db.platform().engine.check_can_work_on(view.row, me)
+        can_work = view.row.status == "ready"
+    except EngineError:
+        can_work = False
+    return render_template(
+        "task.html", view=view, wtform=wtform, fields_html=render_fields(wtform) if wtform is not None else "",
+        can_work=can_work, conflict_input=conflict_input,
+        colleagues=worklist.colleagues(db.session(), view.row.role, me) if can_work else [],
+        priority=worklist.priority_label(view.row.priority), due=worklist.due_state(view.row),
+        follow_up_due=worklist.follow_up_due(view.row),
+    ), status
+
+
+def _conflict(view, reason: str = ""):
+    """409: the task moved on under the user; show their input back, read-only."""
+    row = view.row
+    when = f" at {row.completed_at:%Y-%m-%d %H:%M} UTC" if row.completed_at else ""
+    if row.status == "completed":
+        reason = f"{row.completed_by or 'Someone'} completed this task first{when}."
+    elif row.status != "ready":
+        reason = f"This task was {row.status}{when}."
+    flash(f"{reason} Your input was not applied; it is shown below so you can copy it.", "warning")
+    return _page(view, None, 409, shown_back(view.form))
 
 
 @bp.route("/<task_id>", methods=["GET", "POST"])
@@ -28,26 +56,67 @@ def show(task_id: str):
     platform = db.platform()
     view = tasks.task_view(db.session(), platform.engine, platform.forms, task_id, actor())
     form_class = build_wtform(view.form, view.data) if view.form else None
-    wtform = form_class(data=view.initial) if form_class else None
-    if request.method == "POST":
-        if view.row.status != "ready":
-            flash(f"This task was already {view.row.status} by {view.row.completed_by}. Nothing was changed.",
-                  "warning")
-            return redirect(url_for("worklist.index"))
-        wtform = form_class() if form_class else None  # CSRF is checked globally by CSRFProtect
-        try:
-            tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, _raw_form_data(), actor())
-            db.commit()
-        except TaskDataInvalid as exc:
-            db.session().rollback()
-            apply_errors(wtform, exc.errors)
-            flash("Please correct the marked fields.", "danger")
-        except Conflict as exc:
-            db.session().rollback()
-            flash(f"{exc}. Your input was not applied; the task list is up to date now.", "warning")
-            return redirect(url_for("worklist.index"))
-        else:
-            flash(f"“{view.row.title}” completed.", "success")
-            return redirect(url_for("worklist.index"))
-    fields_html = render_fields(wtform) if wtform is not None else ""
-    return render_template("task.html", view=view, wtform=wtform, fields_html=fields_html)
+    if request.method == "GET":
+        return _page(view, form_class(data=view.initial) if form_class else None)
+    if view.row.status != "ready":
+        return _conflict(view)
+    wtform = form_class() if form_class else None  # CSRF is checked globally by CSRFProtect
+    stored: list[str] = []
+    try:
+        raw, stored = submitted(view.form)
+        tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, raw, actor())
+        db.commit()
+    except TaskDataInvalid as exc:
+        db.session().rollback()
+        uploads.discard(platform.settings.upload_dir, stored)
+        apply_errors(wtform, exc.errors)
+        flash("Please correct the marked fields.", "danger")
+        return _page(view, wtform, 422)
+    except Conflict as exc:
+        db.session().rollback()
+        uploads.discard(platform.settings.upload_dir, stored)
+        message = str(exc)
+        return _conflict(view, f"{message[:1].upper()}{message[1:]}.")
+    flash(f"“{view.row.title}” completed.", "success")
+    return redirect(url_for("worklist.index"))
+
+
+def back_to(default: str):
+    """Redirect to the form's ``next`` (a local path only) or ``default``."""
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+@bp.post("/<task_id>/handover")
+@login_required
+def handover(task_id: str):
+    platform = db.platform()
+    row = task_actions.hand_over(db.session(), platform.engine, platform.alerts, task_id,
+                                 request.form.get("assignee", ""), actor())
+    db.commit()
+    flash(f"“{row.title}” handed over to {row.assignee}.", "success")
+    return back_to(url_for("worklist.index"))
+
+
+@bp.post("/<task_id>/follow-up")
+@login_required
+def follow_up(task_id: str):
+    text = "" if "clear" in request.form else request.form.get("follow_up", "").strip()
+    try:
+        when = dt.datetime.combine(dt.date.fromisoformat(text), dt.time()) if text else None
+    except ValueError:
+        flash("Enter the follow-up date as YYYY-MM-DD.", "danger")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    task_actions.set_follow_up(db.session(), db.platform().engine, task_id, when, actor())
+    db.commit()
+    flash(f"Follow-up set to {when:%Y-%m-%d}." if when else "Follow-up date cleared.", "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/<task_id>/comments")
+@login_required
+def add_comment(task_id: str):
+    task_actions.comment(db.session(), db.platform().engine, task_id, request.form.get("body", ""), actor())
+    db.commit()
+    flash("Comment added.", "success")
+    return redirect(url_for("tasks.show", task_id=task_id) + "#comments")

@@ -18,6 +18,7 @@ def task_json(row: HumanTask) -> dict:
         "title": row.title, "lane": row.lane, "role": row.role, "assignee": row.assignee,
         "status": row.status, "priority": row.priority, "customer_id": row.customer_id,
         "created_at": _iso(row.created_at), "due_at": _iso(row.due_at), "due_state": due_state(row),
+        "follow_up_at": _iso(row.follow_up_at),
         "completed_by": row.completed_by, "completed_at": _iso(row.completed_at),
     }
 

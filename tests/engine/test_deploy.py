@@ -43,3 +43,17 @@ def test_instance_state_does_not_embed_the_spec(platform, actors):
     assert "spec" not in state and "subprocess_specs" not in state
     assert len(found.state) < 4096
     assert found.version.spec_json.count('"approval"') >= 1
+
+
+def test_called_process_tasks_get_their_own_lane_role(platform, actors):
+    """A user task inside a called process is mirrored with the role of its own lane."""
+    from tests.engine.helpers import ready_tasks, start
+
+    results = deploy(platform, "approval.bpmn", "caller.bpmn")
+    assert ("caller", 1, True) in results
+    with platform.sessions() as session:
+        version = session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == "caller"))
+        assert json.loads(version.dependency_sources).keys() == {"approval.bpmn"}
+    instance_id = start(platform, "caller", actors["sales"])
+    [task] = ready_tasks(platform, instance_id)
+    assert (task.task_name, task.role, task.due_at is not None) == ("request", "salesperson", True)

@@ -121,3 +121,14 @@ def test_money_survives_jobs(platform, actors, settle_jobs, tmp_path):
                         {"flag_path": str(tmp_path / "none"), "amount": Decimal("0.10")})
     settle_jobs()
     assert data(platform, instance_id)["amount"] == Decimal("0.10")
+
+
+def test_date_timers_are_scheduled_and_fire(platform, actors, settle_jobs):
+    deploy(platform, "date_timer.bpmn")
+    due = (utcnow() + dt.timedelta(hours=5)).replace(microsecond=0)
+    instance_id = start(platform, "date_timer", actors["sales"], {"wait_until": due.isoformat() + "+00:00"})
+    found = instance(platform, instance_id)
+    assert (found.status, found.waiting_on, found.next_timer_at) == ("waiting", "timer", due)
+    _make_timers_due(platform, instance_id)
+    settle_jobs()
+    assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["work"]

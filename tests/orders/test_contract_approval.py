@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.contracts import Contract
+from crm.notifications import OutboxMessage
 from crm.reminders import Reminder
 
 from .driver import location_id, make_timer_due
@@ -151,11 +152,9 @@ def test_reminder_then_escalation_to_the_sales_director(desk, sales, shop, settl
 
 
 def test_text_messages_go_through_the_notifier(desk, sales, shop):
-    from crm.notifications import OutboxMessage
-
     contract_id = quote_to_contract(sales, shop, "key", [("HULL", "2", "0")])
     submit(sales, contract_id)
+    number = contract(desk.platform, contract_id).number
     with desk.platform.sessions() as session:
         texts = session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
-        assert [(m.subject, m.address) for m in texts] == [(f"Contract {contract(desk.platform, contract_id).number}",
-                                                            "+86 555 0100")]
+        assert [(m.subject, m.address) for m in texts] == [(f"Contract {number}", "+86 555 0100")]

@@ -19,8 +19,8 @@ def fill_task(platform, actors, tmp_uploads):
     return ready_task(platform, start(platform, actors["sales"]))
 
 
-def _json_value(field: str, value):
-    """The invalid HTML string as a JSON client would send it (numbers stay strings where invalid)."""
+def _json_value(value):
+    """An HTML-form test value as a JSON client sends it: an empty field is null."""
     return None if value == "" else value
 
 
@@ -36,10 +36,18 @@ def _upload(user, content: bytes = b"report", name: str = "report.txt"):
 @pytest.mark.parametrize(("field", "value", "message"), INVALID, ids=[f"{f}-{m}" for f, _, m in INVALID])
 def test_invalid_value_gives_422_with_the_field_message(platform, login, fill_task, field, value, message):
     response = login("sales").api("POST", f"/api/tasks/{fill_task.id}/complete",
-                                  json=_valid(platform, **{field: _json_value(field, value)}))
+                                  json=_valid(platform, **{field: _json_value(value)}))
     assert response.status_code == 422
     assert response.json["fields"] == {field: [message]}
     assert ready_task(platform, fill_task.instance_id).id == fill_task.id
+
+
+@pytest.mark.parametrize(("field", "value", "message"), INVALID, ids=[f"{f}-{m}" for f, _, m in INVALID])
+def test_invalid_start_value_gives_422_with_the_field_message(platform, login, tmp_uploads, field, value, message):
+    deploy(platform, "start_all_fields.bpmn")
+    response = login("sales").api("POST", "/api/processes/start_all_fields/instances",
+                                  json=_valid(platform, **{field: _json_value(value)}))
+    assert response.status_code == 422 and response.json["fields"] == {field: [message]}
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

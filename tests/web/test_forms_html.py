@@ -48,6 +48,30 @@ def test_invalid_value_is_refused_with_a_message_at_the_field(platform, login, f
     assert ready_task(platform, fill_task.instance_id).id == fill_task.id  # nothing was completed
 
 
+@pytest.mark.parametrize(("field", "value", "message"), INVALID, ids=[f"{f}-{m}" for f, _, m in INVALID])
+def test_invalid_value_on_a_start_form(platform, login, tmp_uploads, field, value, message):
+    deploy(platform, "start_all_fields.bpmn")
+    response = login("sales").post("/processes/start/start_all_fields", data=_valid(platform, **{field: value}))
+    assert response.status_code == 422
+    block = _field_block(response.get_data(as_text=True), field)
+    assert "is-invalid" in block and message in html.unescape(block)
+    with platform.sessions() as session:
+        assert session.scalars(select(ProcessInstance)).all() == []
+
+
+def test_valid_start_form_with_every_field_type(platform, login, tmp_uploads):
+    deploy(platform, "start_all_fields.bpmn")
+    form = _valid(platform, fixed="tampered", attachment=(io.BytesIO(b"spec"), "spec.txt"))
+    response = login("sales").post("/processes/start/start_all_fields", data=form, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with platform.sessions() as session:
+        instance = session.scalars(select(ProcessInstance)).one()
+    values = data(platform, instance.id)
+    assert values["amount"] == Decimal("12.50") and values["visit_date"] == dt.date(2030, 5, 1)
+    assert values["topics"] == ["price", "tech"] and values["urgent"] is True and values["fixed"] == "as designed"
+    assert values["attachment"]["name"] == "spec.txt" and values["attachment"]["size"] == 4
+
+
 def test_invalid_submission_keeps_what_was_typed(platform, login, fill_task):
     page = login("sales").post(f"/tasks/{fill_task.id}", data=_valid(platform, quantity="0", notes="keep me"))
     text = page.get_data(as_text=True)

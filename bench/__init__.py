@@ -1,0 +1,1 @@
+"""Benchmarks of the engine and the worklist (``make bench``); results go to bench/results/engine.json."""

@@ -1,0 +1,202 @@
+"""``python -m bench``: run every benchmark, print tables, write bench/results/engine.json.
+
+``--only throughput,loop`` runs some sections and prints them without writing the results file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+
+from sqlalchemy.engine import make_url
+
+from . import loop, throughput, timers, worklist, worklist_data
+from .common import RESULTS_DIR, WORKLIST_DB, pg_url, prepare_postgres, table, temp_sqlite_url, with_database
+from .machine import machine_info
+
+SECTIONS = ("throughput", "loop", "timers", "worklist")
+STATE_LIMIT = 4096
+WORKLIST_P95_MS = 50
+TIMER_LAG_MS = 5000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {SECTIONS}")
+    args = parser.parse_args(argv)
+    only = [s for s in args.only.split(",") if s]
+    if unknown := set(only) - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    began = time.perf_counter()
+    results: dict = {"machine": machine_info()}
+    pg = pg_url()
+    pg_problem = prepare_postgres(pg)
+    if pg_problem:
+        print(f"PostgreSQL is not reachable, its figures are skipped: {pg_problem}\n")
+    results["postgresql"] = {"url": _safe(pg), "available": pg_problem is None, "problem": pg_problem}
+
+    if "throughput" in only:
+        results["throughput"], results["state_bytes"] = run_throughput(None if pg_problem else pg)
+    if "loop" in only:
+        results["loop"] = run_loop()
+    if "timers" in only:
+        results["timers"] = run_timers(None if pg_problem else pg)
+    if "worklist" in only:
+        results["worklist"] = run_worklist(None if pg_problem else with_database(pg, WORKLIST_DB))
+    results["targets"] = targets(results)
+    print(table("Targets", ["target", "measured", "met"], results["targets"]["rows"]))
+    results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["machine"]["bench_seconds"] = round(time.perf_counter() - began, 1)
+    print(f"load average before {results['machine']['load_average_before']}, "
+          f"after {results['machine']['load_average_after']}; took {results['machine']['bench_seconds']} s")
+    if set(only) == set(SECTIONS):
+        write(results)
+    else:
+        print("(partial run: bench/results/engine.json left unchanged)")
+    return 0
+
+
+def run_throughput(pg: str | None) -> tuple[dict, dict]:
+    raw = throughput.RawSpiff()
+    figures = {"raw_spiff": throughput.measure(raw.run_instance)}
+    sqlite = throughput.PlatformRun(temp_sqlite_url())
+    figures["platform_sqlite"] = throughput.measure(sqlite.run_instance)
+    sizes = throughput.state_sizes(raw, sqlite.first_state())
+    sqlite.close()
+    if pg:
+        postgres = throughput.PlatformRun(pg)
+        figures["platform_postgresql"] = throughput.measure(postgres.run_instance)
+        postgres.close()
+    base = figures["raw_spiff"]["instances_per_s"]
+    for name in ("platform_sqlite", "platform_postgresql"):
+        if name in figures:
+            figures[name]["ratio_to_raw"] = round(figures[name]["instances_per_s"] / base, 3)
+    labels = {"raw_spiff": "raw SpiffWorkflow 3.2, serialize+deserialize every step",
+              "platform_sqlite": "platform, SQLite file, one transaction per step",
+              "platform_postgresql": "platform, PostgreSQL, one transaction per step"}
+    rows = [[labels[k], v["instances_per_s"], v["ms_per_instance"], v.get("ratio_to_raw", 1.0)]
+            for k, v in figures.items()]
+    if not pg:
+        rows.append([labels["platform_postgresql"], "skipped", None, None])
+    print(table(f"Approval process, complete instances ({throughput.ROUNDS} rounds x {throughput.PER_ROUND} after "
+                f"{throughput.WARMUP} warm-up; median round)",
+                ["variant", "instances/s", "ms/instance", "x raw"], rows))
+    print(table("Saved state per instance at the first user task", ["what", "bytes"], [
+        ["raw Spiff serialize_json (spec embedded)", sizes["raw_spiff_bytes"]],
+        ["  of which spec + subprocess specs", sizes["raw_spiff_spec_bytes"]],
+        ["platform process_instance.state", sizes["platform_state_bytes"]],
+    ]))
+    return figures, sizes
+
+
+def run_loop() -> dict:
+    figures = {"raw_spiff": loop.raw_spiff(), "platform_workflow": loop.platform_workflow(),
+               "platform_service_sqlite": loop.platform_service(temp_sqlite_url())}
+    rows = []
+    for label, key in (("raw SpiffWorkflow BpmnWorkflow", "raw_spiff"),
+                       ("platform PlatformWorkflow (sandboxed scripts)", "platform_workflow")):
+        f = figures[key]
+        per = f["per_iteration_ms"]
+        rows.append([label, f["iterations_run"], per["100"], per["500"], per["1000"], f["growth_last_vs_100"],
+                     f["total_s"], f["user_task_visible"], f["state_bytes"]])
+    service = figures["platform_service_sqlite"]
+    rows.append(["platform engine.start on SQLite (run + save)", loop.TARGET, None, None, None, None,
+                 service["total_s"], service["user_task_visible"], service["state_bytes"]])
+    print(table(f"Script loop of {loop.TARGET} iterations (CPU ms per iteration at N: median over the {loop.WINDOW} "
+                "iterations ending at N)", ["variant", "iterations", "@100", "@500", "@1000", "last/@100", "total s",
+                                 "user task", "state bytes"], rows))
+    raw = figures["raw_spiff"]
+    if not raw["user_task_visible"]:
+        print(f"raw Spiff stopped after {raw['iterations_run']} iterations: no READY user task, "
+              f"is_completed() = {raw['reports_completed']} (task iteration max_depth=1000)\n")
+    return figures
+
+
+def run_timers(pg: str | None) -> dict:
+    figures = {"sqlite": timers.measure(temp_sqlite_url())}
+    if pg:
+        figures["postgresql"] = timers.measure(pg)
+    rows = [[name, f["fired"], f["median_ms"], f["p95_ms"], f["max_ms"], f["scheduled_p95_ms"]]
+            for name, f in figures.items()]
+    print(table(f"Timer lag, due -> user task row ({timers.INSTANCES} instances, {timers.WAIT} timer, "
+                f"scheduler tick {timers.INTERVAL_S} s, jobs in process)",
+                ["backend", "fired", "median ms", "p95 ms", "max ms", "due->job p95 ms"], rows))
+    return figures
+
+
+def run_worklist(url: str | None) -> dict:
+    if url is None:
+        print("Worklist benchmark skipped: it needs PostgreSQL.\n")
+        return {"skipped": True}
+    problem = prepare_postgres(url)
+    if problem:
+        print(f"Worklist benchmark skipped: {problem}\n")
+        return {"skipped": True, "problem": problem}
+    figures = {"data": worklist_data.generate(url), **worklist.measure(url)}
+    data, counts = figures["data"], figures["counts"]
+    rows = [[label, f["median_ms"], f["p95_ms"], f["max_ms"]] for label, f in (
+        ("services.worklist.list_tasks queue, page 1, by due", figures["query_queue"]),
+        ("services.worklist.list_tasks mine, page 1, by due", figures["query_mine"]),
+        ("GET /worklist/?list=queue (Flask test client)", figures["page_queue"]),
+    )]
+    print(table(f"Worklist on PostgreSQL: {data['human_task_rows']:,} task rows, queue {counts['queue']:,}, "
+                f"mine {counts['mine']:,} ({worklist.SAMPLES} samples; data generated in {data['generate_s']} s)",
+                ["what", "median ms", "p95 ms", "max ms"], rows))
+    statements = [[f"{which}: {p['sql'][:70]}", p["execution"]] for which, plans in figures["plans"].items()
+                  for p in plans if p["sql"].startswith(("SELECT human_task", "SELECT count", "(what-if"))]
+    print(table("Worklist statements (EXPLAIN ANALYZE execution time)", ["statement", "execution"], statements))
+    return figures
+
+
+def targets(results: dict) -> dict:
+    """The issue's targets against what was measured (None where a section did not run)."""
+    checks: list[list] = []
+    tp = results.get("throughput", {})
+    if "platform_postgresql" in tp:
+        ratio = tp["platform_postgresql"]["ratio_to_raw"]
+        checks.append(["platform on PostgreSQL >= 0.5x raw save-every-step", f"{ratio:.2f}x", ratio >= 0.5])
+    if "state_bytes" in results:
+        size = results["state_bytes"]["platform_state_bytes"]
+        checks.append(["state at first user task <= 4 KB", f"{size:,} bytes", size <= STATE_LIMIT])
+    if "loop" in results:
+        f = results["loop"]["platform_workflow"]
+        growth = f["growth_last_vs_100"]
+        flat = f["iterations_run"] == loop.TARGET and growth is not None and growth <= 1.5
+        completes = f["user_task_visible"] and results["loop"]["platform_service_sqlite"]["user_task_visible"]
+        checks.append(["1,000-iteration loop completes, flat cost per iteration",
+                       f"{f['iterations_run']} iterations, @1000/@100 = {growth}", bool(flat and completes)])
+    for backend, f in results.get("timers", {}).items():
+        checks.append([f"timers fire <= 5 s after due ({backend}, max)", f"{f['max_ms']:,.0f} ms",
+                       f["fired"] == f["instances"] and f["max_ms"] <= TIMER_LAG_MS])
+    wl = results.get("worklist", {})
+    if "page_queue" in wl:
+        p95 = wl["page_queue"]["p95_ms"]
+        checks.append(["worklist page p95 <= 50 ms (PostgreSQL)", f"{p95} ms", p95 <= WORKLIST_P95_MS])
+    return {"rows": [[name, measured, "yes" if ok else "NO"] for name, measured, ok in checks],
+            "all_met": all(ok for *_, ok in checks)}
+
+
+def write(results: dict) -> None:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    target = RESULTS_DIR / "engine.json"
+    scratch = target.with_suffix(".json.tmp")
+    scratch.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    scratch.replace(target)
+    print(f"wrote {target.relative_to(RESULTS_DIR.parent.parent)}")
+
+
+def _safe(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Service-task operations of contract approval and payment collection (thin: the work is in crm/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from crm import contracts, payments, reminders
+from crm.base import utcnow
+from engine.services import HandlerContext, HandlerRegistry
+
+from .text_messages import text_message
+
+_APPROVAL_TEXTS = {
+    "approval_request": "Contract {number} ({company}, {amount}) awaits your approval.",
+    "approval_reminder": "Reminder: contract {number} ({company}, {amount}) still awaits your approval.",
+}
+REMINDER_TIME = dt.time(9, 0)
+"""Payment reminders and overdue escalations fire at this time of day (UTC)."""
+
+
+def _contract(ctx: HandlerContext, contract_id) -> contracts.Contract:
+    return contracts.lock(ctx.session, int(contract_id))
+
+
+def _owner(contract: contracts.Contract | None) -> list[str]:
+    return [contract.owner.username] if contract is not None and contract.owner is not None else []
+
+
+def _until(day: dt.date) -> str:
+    """An ISO duration from now until ``day`` at :data:`REMINDER_TIME` (zero if that has passed).
+
+    A duration, not a date: ``engine.state.next_timer`` does not see timeDate timers, so they never fire.
+    """
+    moment = dt.datetime.combine(day, REMINDER_TIME, dt.UTC)
+    return f"PT{max(int((moment - dt.datetime.now(dt.UTC)).total_seconds()), 0)}S"
+
+
+def register(registry: HandlerRegistry) -> None:
+    @registry.register("orders.submit_contract")
+    def submit_contract(ctx: HandlerContext, contract_id):
+        """Put a draft contract into approval, linked to this instance; returns what routing needs."""
+        contract = _contract(ctx, contract_id)
+        contracts.submit(contract, ctx.instance_id)
+        return {"id": contract.id, "number": contract.number, "amount": str(contract.amount),
+                "customer_id": contract.customer_id, "customer_grade": contract.customer.grade,
+                "company": contract.customer.company}
+
+    @registry.register("orders.set_approval_route")
+    def set_approval_route(ctx: HandlerContext, contract_id, route: str):
+        """Show the approval route the decision table chose on the contract."""
+        _contract(ctx, contract_id).approval_route = route
+        return route
+
+    @registry.register("orders.sms_approver")
+    def sms_approver(ctx: HandlerContext, contract_id, role: str, kind: str):
+        """Text the approvers holding ``role``; the reminder is kept on the contract either way."""
+        contract = _contract(ctx, contract_id)
+        text = _APPROVAL_TEXTS[kind].format(number=contract.number, company=contract.customer.company,
+                                            amount=f"{contract.amount:,.2f}")
+        names, sent = text_message(ctx, [f"role:{role}"], f"Contract {contract.number}", text,
+                                   f"/contracts/{contract.id}")
+        reminders.record(ctx.session, kind, text, names, sent=sent, contract_id=contract.id,
+                         instance_id=ctx.instance_id)
+        return {"recipients": names, "sent": sent}
+
+    @registry.register("orders.escalate_approval")
+    def escalate_approval(ctx: HandlerContext, contract_id, from_role: str, to_role: str):
+        """The approval waited too long: record the escalation and tell the approvers who missed it."""
+        contract = _contract(ctx, contract_id)
+        contract.escalated_at = utcnow()
+        text = (f"Contract {contract.number} waited too long for approval and was escalated to the "
+                f"{to_role.replace('_', ' ')}.")
+        names, sent = text_message(ctx, [f"role:{from_role}"], f"Contract {contract.number} escalated", text)
+        reminders.record(ctx.session, "escalation", text, names, sent=sent, contract_id=contract.id,
+                         instance_id=ctx.instance_id)
+        return {"escalated_to": to_role}
+
+    @registry.register("orders.activate_contract")
+    def activate_contract(ctx: HandlerContext, contract_id, company_signed_on: dt.date, customer_signed_on: dt.date):
+        """Approved and signed: the contract is active."""
+        contract = _contract(ctx, contract_id)
+        contracts.approve(contract, company_signed_on, customer_signed_on)
+        return contract.status
+
+    @registry.register("orders.reject_contract")
+    def reject_contract(ctx: HandlerContext, contract_id, reason: str):
+        """Back to draft with the reason; the owner is told."""
+        contract = _contract(ctx, contract_id)
+        contracts.reject(contract, reason)
+        if _owner(contract):
+            text_message(ctx, _owner(contract), f"Contract {contract.number} rejected", reason,
+                         f"/contracts/{contract.id}")
+        return contract.status
+
+    @registry.register("orders.start_collection")
+    def start_collection(ctx: HandlerContext, plan_line_id, remind_days_before):
+        """Link a plan line to this collection instance; returns its amounts and reminder times."""
+        line = payments.lock_line(ctx.session, int(plan_line_id))
+        if line.status == "settled":
+            raise payments.PaymentError(f"“{line.label}” is already settled")
+        if line.collection_instance_id not in (None, ctx.instance_id):
+            raise payments.PaymentError(f"“{line.label}” is collected by process #{line.collection_instance_id}")
+        line.collection_instance_id = ctx.instance_id
+        contract = line.plan.contract
+        return {
+            "customer_id": line.plan.customer_id, "label": line.label, "amount": str(line.amount),
+            "open_amount": str(line.open_amount), "due_date": line.due_date.isoformat(),
+            "reminder_in": _until(line.due_date - dt.timedelta(days=int(remind_days_before))),
+            "contract_number": contract.number if contract else "",
+        }
+
+    @registry.register("orders.payment_reminder")
+    def payment_reminder(ctx: HandlerContext, plan_line_id, kind: str):
+        """Remind finance and the contract owner before the due date, or escalate once it is overdue.
+
+        Returns ``overdue_in``: how long until the day after the due date (when escalation is due).
+        """
+        line = payments.lock_line(ctx.session, int(plan_line_id))
+        owner = _owner(line.plan.contract)
+        if kind == "payment_due":
+            line.reminded_at = utcnow()
+            to, text = ["role:finance", *owner], f"“{line.label}” ({line.open_amount:,.2f}) is due on {line.due_date}."
+        else:
+            line.escalated_at = utcnow()
+            to = [*owner, "role:customer_director"]
+            text = f"“{line.label}” is overdue since {line.due_date}: {line.open_amount:,.2f} still open."
+        names, sent = text_message(ctx, to, f"Payment {line.plan.customer.company}", text,
+                                   f"/payments/plans/{line.plan_id}")
+        reminders.record(ctx.session, kind, text, names, sent=sent, plan_line_id=line.id,
+                         instance_id=ctx.instance_id)
+        return {"recipients": names, "sent": sent, "overdue_in": _until(line.due_date + dt.timedelta(days=1))}
+
+    @registry.register("orders.record_payment")
+    def record_payment(ctx: HandlerContext, plan_line_id, amount: Decimal, received_on: dt.date, reference: str):
+        """A payment made from the plan line (partial allowed); says what is still open, or why it was refused."""
+        try:
+            payment = payments.record_payment(ctx.session, int(plan_line_id), Decimal(amount), received_on,
+                                              reference=reference or "", recorded_by=ctx.actor,
+                                              instance_id=ctx.instance_id)
+        except payments.PaymentError as exc:
+            line = payments.lock_line(ctx.session, int(plan_line_id))
+            return {"payment_id": None, "open_amount": str(line.open_amount), "settled": False, "refused": str(exc)}
+        line = payment.line
+        return {"payment_id": payment.id, "open_amount": str(line.open_amount), "settled": line.status == "settled",
+                "refused": ""}

@@ -1,0 +1,132 @@
+"""Service-task operations of service request handling (thin: the work is in crm/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from crm import engineers, service_desk, settlements
+from crm.users import User
+from engine.services import HandlerContext, HandlerRegistry
+
+
+def _request(ctx: HandlerContext, request_id) -> service_desk.ServiceRequest:
+    return service_desk.get_request(ctx.session, int(request_id))
+
+
+def _order(ctx: HandlerContext, order_id) -> service_desk.ServiceOrder:
+    return service_desk.get_order(ctx.session, int(order_id))
+
+
+def _slot(starts_at: dt.datetime, hours) -> tuple[dt.datetime, dt.datetime]:
+    return starts_at, starts_at + dt.timedelta(hours=float(hours))
+
+
+def register(registry: HandlerRegistry) -> None:
+    @registry.register("service.register_request")
+    def register_request(ctx: HandlerContext, customer_id, channel: str, request_type: str, product_code,
+                         description: str):
+        """Record the incoming request, linked to this instance."""
+        request = service_desk.register_request(
+            ctx.session, int(customer_id), channel, request_type, description, product_code=product_code or "",
+            created_by=ctx.actor, instance_id=ctx.instance_id,
+        )
+        return {"id": request.id, "number": request.number}
+
+    @registry.register("service.classify")
+    def classify(ctx: HandlerContext, request_id, request_type: str, urgency: str, handling: str):
+        """Store type, urgency grade and the chosen handling."""
+        service_desk.classify(_request(ctx, request_id), request_type, urgency, handling)
+        return handling
+
+    @registry.register("service.record_complaint")
+    def record_complaint(ctx: HandlerContext, request_id, cause: str, action: str):
+        """What caused the complaint and what was done."""
+        service_desk.record_complaint(_request(ctx, request_id), cause, action)
+        return cause
+
+    @registry.register("service.close_request")
+    def close_request(ctx: HandlerContext, request_id, status: str, resolution):
+        """Close the request as resolved, closed or cancelled."""
+        service_desk.close(_request(ctx, request_id), status, resolution or "")
+        return status
+
+    @registry.register("service.create_order")
+    def create_order(ctx: HandlerContext, request_id, items: list[str], free_service: bool, required_skill: str,
+                     planned_hours: Decimal, scheduled_start: dt.datetime):
+        """A service order with its items and fee quote."""
+        order = service_desk.create_order(
+            ctx.session, _request(ctx, request_id), list(items), free_service=bool(free_service),
+            required_skill=required_skill, planned_hours=Decimal(planned_hours), scheduled_start=scheduled_start,
+            instance_id=ctx.instance_id,
+        )
+        return {"id": order.id, "number": order.number, "fee_quote": str(order.fee_quote)}
+
+    @registry.register("service.record_confirmation")
+    def record_confirmation(ctx: HandlerContext, order_id, confirmed: bool):
+        """The customer's yes or no to items, time and fee quote."""
+        order = _order(ctx, order_id)
+        service_desk.record_confirmation(order, bool(confirmed))
+        return order.status
+
+    @registry.register("service.suggest_engineers")
+    def suggest_engineers(ctx: HandlerContext, order_id, starts_at: dt.datetime, hours):
+        """Free engineers with the order's skill, least loaded first; the first one is proposed."""
+        order = _order(ctx, order_id)
+        found = engineers.suggest(ctx.session, order.required_skill, *_slot(starts_at, hours))
+        lines = [s.label for s in found] or [f"nobody with the skill {order.required_skill!r} is free then"]
+        return {"engineer": found[0].engineer.user_id if found else None, "suggestions": "\n".join(lines)}
+
+    @registry.register("service.book_engineer")
+    def book_engineer(ctx: HandlerContext, order_id, engineer, starts_at: dt.datetime, hours):
+        """Book the chosen engineer (a user id); returns "" when booked, else why it was refused."""
+        order = _order(ctx, order_id)
+        profile = engineers.engineer_for_user(ctx.session, int(engineer))
+        if profile is None:
+            user = ctx.session.get(User, int(engineer))
+            return f"{user.display_name if user else engineer} has no engineer profile"
+        try:
+            engineers.book(ctx.session, profile.id, *_slot(starts_at, hours), order_id=order.id,
+                           note=f"{order.number}: {order.request.description[:80]}", created_by=ctx.actor)
+        except engineers.BookingRefused as exc:
+            return str(exc)
+        service_desk.mark_scheduled(order, starts_at)
+        return ""
+
+    @registry.register("service.record_work")
+    def record_work(ctx: HandlerContext, order_id, labour_hours, materials_cost, materials_note, work_report: str):
+        """Hours, materials and the engineer's report."""
+        service_desk.record_work(_order(ctx, order_id), Decimal(labour_hours), Decimal(materials_cost or 0),
+                                 materials_note or "", work_report)
+        return "done"
+
+    @registry.register("service.record_follow_up")
+    def record_follow_up(ctx: HandlerContext, order_id, attitude, quality, complaint: bool, comment):
+        """Satisfaction with attitude and quality; whether the customer complained."""
+        follow_up = service_desk.record_follow_up(ctx.session, _order(ctx, order_id), int(attitude), int(quality),
+                                                  bool(complaint), comment or "", ctx.actor)
+        return follow_up.id
+
+    @registry.register("service.resolve_complaint")
+    def resolve_complaint(ctx: HandlerContext, order_id, action: str, goodwill_percent):
+        """How the follow-up complaint was resolved, with any goodwill discount."""
+        order = _order(ctx, order_id)
+        service_desk.resolve_follow_up_complaint(order.follow_up, action, Decimal(goodwill_percent or 0))
+        return str(order.follow_up.goodwill_percent)
+
+    @registry.register("service.discount")
+    def discount(ctx: HandlerContext, order_id):
+        """The customer's discount percent: by grade, plus goodwill granted on a complaint."""
+        order = _order(ctx, order_id)
+        goodwill = order.follow_up.goodwill_percent if order.follow_up else Decimal(0)
+        return str(settlements.customer_discount(order.customer.grade, goodwill))
+
+    @registry.register("service.settle")
+    def settle(ctx: HandlerContext, order_id, policy: str, discount_percent):
+        """Settle the fees and post the amount to finance as a receivable."""
+        settlement, plan = settlements.settle(
+            ctx.session, _order(ctx, order_id), policy, Decimal(discount_percent), settled_by=ctx.actor,
+            today=dt.date.today(), instance_id=ctx.instance_id,
+        )
+        return {"settlement_id": settlement.id, "amount": str(settlement.amount),
+                "receivable_plan_id": plan.id if plan else None}

@@ -1,0 +1,23 @@
+"""Downloading form attachments by storage key."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, send_file
+from flask_login import login_required
+
+from services import uploads
+
+from . import db
+
+bp = Blueprint("files", __name__, url_prefix="/files")
+
+
+@bp.get("/<storage_key>")
+@login_required
+def download(storage_key: str):
+    """The file, to any signed-in user holding its (unguessable) key."""
+    stored = uploads.find(db.session(), storage_key)
+    path = uploads.path_of(db.platform().settings.upload_dir, storage_key) if stored else None
+    if path is None or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=stored.content_type, as_attachment=True, download_name=stored.name)
