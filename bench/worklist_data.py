@@ -11,14 +11,17 @@ import time
 
 from sqlalchemy import insert, select, text
 
+from config import PROJECT_ROOT
 from crm.accounts import create_user, ensure_roles
 from crm.customers import Customer
+from engine.errors import EngineError
 from engine.models import ProcessInstance, ProcessVersion
 
 from .common import platform_for, start
 
 USER = "bench"
 PASSWORD = "bench-password"
+BPMN_DIR = PROJECT_ROOT / "bpmn"
 USER_ROLES = ("salesperson", "service_agent")  # salesperson is a scoped lane (services.scope)
 OTHER_ROLES = ("information_officer", "sales_director", "marketing_director", "finance", "customer_director",
                "engineer", "process_owner", *(f"branch_{n}_desk" for n in range(1, 12)))
@@ -38,6 +41,7 @@ def generate(database_url: str) -> dict:
     began = time.perf_counter()
     platform = platform_for(database_url, "approval.bpmn")
     start(platform, "approval", {})  # one real instance: its saved state is copied to every bulk instance
+    deployed = _deploy_customer_processes(platform)
     with platform.sessions.begin() as session:
         ensure_roles(session)
         user = create_user(session, USER, PASSWORD, "Bench User", USER_ROLES)
@@ -48,7 +52,7 @@ def generate(database_url: str) -> dict:
             for n in range(1, CUSTOMERS + 1)
         ])
         state = session.scalar(select(ProcessInstance.state))
-        version_id = session.scalar(select(ProcessVersion.id))
+        version_id = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_key == "approval"))
         session.execute(text("""
             INSERT INTO process_instance (version_id, process_key, title, status, waiting_on, state, lock_version,
                 customer_id, started_by, started_at, updated_at)
@@ -73,8 +77,19 @@ def generate(database_url: str) -> dict:
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
     platform.db.dispose()
     return {"human_task_rows": TASKS + 1, "process_instance_rows": INSTANCES + 1, "customers": CUSTOMERS,
+            "customer_processes_deployed": deployed,
             "queue_tasks": QUEUE_TASKS, "mine_tasks": MINE_TASKS, "out_of_scope_tasks": OUT_OF_SCOPE,
             "open_tasks": OPEN_TASKS, "generate_s": round(time.perf_counter() - began, 1)}
+
+
+def _deploy_customer_processes(platform) -> int | str:
+    """Deploy bpmn/ too, so pages listing processes load what production has; the count, or why not."""
+    files = {f.name: f.read_bytes() for f in sorted(BPMN_DIR.iterdir()) if f.suffix in (".bpmn", ".dmn")}
+    try:
+        with platform.sessions.begin() as session:
+            return len(platform.engine.deploy(session, files, "bench"))
+    except EngineError as exc:
+        return f"not deployed: {exc}"
 
 
 def _drop_keys_and_indexes(session, table: str) -> list[str]:

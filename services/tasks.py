@@ -179,3 +179,11 @@ def start_process(
     form = start_form(engine, catalog, version)
     data = validated(session, form, raw, {}, actor) if form else dict(raw)
     return engine.start(session, process_key, data, actor)
+
+
+def may_see_instance(session: Session, instance: ProcessInstance, actor: Actor) -> bool:
+    """Administrators, the starter, and whoever holds a task of it (lane role, assignee or completer)."""
+    if actor.is_admin or instance.started_by == actor.username:
+        return True
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    return any(visible_to(session, row, actor) or row.completed_by == actor.username for row in rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def make_settings(database_url: str, queue_name: str) -> config.Settings:
         testing=True,
         handler_modules=(TEST_HANDLERS,),
         job_stale_seconds=20,
+        upload_dir=Path(tempfile.mkdtemp(prefix="crm-test-uploads-")),
     )
 
 

@@ -93,8 +93,8 @@ def start(key: str):
 @api_login_required
 def instance(instance_id: int):
     found = db.session().get(ProcessInstance, instance_id)
-    if found is None:
-        raise NotFound(f"no instance {instance_id}")
+    if found is None or not tasks.may_see_instance(db.session(), found, actor()):
+        raise NotFound(f"no instance {instance_id}, or it is not one of yours")
     return jsonify(_instance_detail(found))
 
 

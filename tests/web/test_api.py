@@ -96,3 +96,11 @@ def test_lookup_lists_users(client):
     rows = client.get("/api/lookup/user?q=Sales", headers=headers).json
     assert {"Sid Sales-Director", "Sam Sales", "Sue Sales"} <= {r["label"] for r in rows}
     assert client.get("/api/lookup/planet", headers=headers).status_code == 404
+
+
+def test_instances_are_visible_only_to_those_involved(client, approval):
+    sales, finance = _token(client, "sales"), _token(client, "finance")
+    created = client.post("/api/processes/approval/instances", json={}, headers=sales).json
+    assert client.get(f"/api/instances/{created['id']}", headers=sales).status_code == 200
+    assert client.get(f"/api/instances/{created['id']}", headers=finance).status_code == 404
+    assert client.get(f"/api/instances/{created['id']}", headers=_token(client, "admin")).status_code == 200
