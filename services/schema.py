@@ -15,6 +15,6 @@ def alembic_config(database_url: str) -> Config:
     return cfg
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
+def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database at ``database_url`` up to ``revision``."""
     command.upgrade(alembic_config(database_url), revision)
