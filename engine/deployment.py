@@ -42,6 +42,21 @@ def latest_versions(session: Session) -> dict[str, ProcessVersion]:
     return {v.process_key: v for v in rows}
 
 
+def process_names(session: Session) -> list[tuple[str, str]]:
+    """(key, name) of every deployed process, by name of its newest version, without loading sources."""
+    newest = (
+        select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("v"))
+        .group_by(ProcessVersion.process_key).subquery()
+    )
+    rows = session.execute(
+        select(ProcessVersion.process_key, ProcessVersion.name).join(
+            newest,
+            (ProcessVersion.process_key == newest.c.process_key) & (ProcessVersion.version == newest.c.v),
+        ).order_by(ProcessVersion.name)
+    )
+    return [(key, name) for key, name in rows]
+
+
 def library_files(session: Session) -> dict[str, bytes]:
     """Source files of every process's newest version (and what they depend on)."""
     files: dict[str, bytes] = {}

@@ -127,6 +127,7 @@ class Relay:
             schedule_due_timers(session, now)
             for task in self.periodic:  # e.g. due-date reminders; they write outbox rows
                 task(session, now)
+        now = self.clock()  # again: the timer jobs just written are due now, push them in this tick
         with self.sessions.begin() as session:
             stale = now - self.stale_after
             rows = session.scalars(

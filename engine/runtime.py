@@ -16,12 +16,13 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
 from . import history
-from .deployment import Check, DeployResult, deploy, latest_versions
+from .deployment import Check, DeployResult, deploy
 from .errors import Conflict, Forbidden, InvalidState, NotFound
 from .models import HumanTask, ProcessInstance, ProcessVersion, utcnow
 from .outbox import enqueue
@@ -95,7 +96,10 @@ class ProcessEngine:
 
     def latest_version(self, session: Session, process_key: str) -> ProcessVersion:
         """The newest version of a process, or :class:`NotFound`."""
-        version = latest_versions(session).get(process_key)
+        version = session.scalars(
+            select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+            .order_by(ProcessVersion.version.desc()).limit(1)
+        ).first()
         if version is None:
             raise NotFound(f"no process {process_key!r} is deployed")
         return version

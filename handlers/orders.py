@@ -27,13 +27,9 @@ def _owner(contract: contracts.Contract | None) -> list[str]:
     return [contract.owner.username] if contract is not None and contract.owner is not None else []
 
 
-def _until(day: dt.date) -> str:
-    """An ISO duration from now until ``day`` at :data:`REMINDER_TIME` (zero if that has passed).
-
-    A duration, not a date: ``engine.state.next_timer`` does not see timeDate timers, so they never fire.
-    """
-    moment = dt.datetime.combine(day, REMINDER_TIME, dt.UTC)
-    return f"PT{max(int((moment - dt.datetime.now(dt.UTC)).total_seconds()), 0)}S"
+def _at(day: dt.date) -> str:
+    """``day`` at :data:`REMINDER_TIME` as an ISO datetime, for a timeDate timer."""
+    return dt.datetime.combine(day, REMINDER_TIME, dt.UTC).isoformat()
 
 
 def register(registry: HandlerRegistry) -> None:
@@ -106,16 +102,14 @@ def register(registry: HandlerRegistry) -> None:
         return {
             "customer_id": line.plan.customer_id, "label": line.label, "amount": str(line.amount),
             "open_amount": str(line.open_amount), "due_date": line.due_date.isoformat(),
-            "reminder_in": _until(line.due_date - dt.timedelta(days=int(remind_days_before))),
+            "reminder_at": _at(line.due_date - dt.timedelta(days=int(remind_days_before))),
+            "overdue_at": _at(line.due_date + dt.timedelta(days=1)),
             "contract_number": contract.number if contract else "",
         }
 
     @registry.register("orders.payment_reminder")
     def payment_reminder(ctx: HandlerContext, plan_line_id, kind: str):
-        """Remind finance and the contract owner before the due date, or escalate once it is overdue.
-
-        Returns ``overdue_in``: how long until the day after the due date (when escalation is due).
-        """
+        """Remind finance and the contract owner before the due date, or escalate once it is overdue."""
         line = payments.lock_line(ctx.session, int(plan_line_id))
         owner = _owner(line.plan.contract)
         if kind == "payment_due":
@@ -129,7 +123,7 @@ def register(registry: HandlerRegistry) -> None:
                                    f"/payments/plans/{line.plan_id}")
         reminders.record(ctx.session, kind, text, names, sent=sent, plan_line_id=line.id,
                          instance_id=ctx.instance_id)
-        return {"recipients": names, "sent": sent, "overdue_in": _until(line.due_date + dt.timedelta(days=1))}
+        return {"recipients": names, "sent": sent}
 
     @registry.register("orders.record_payment")
     def record_payment(ctx: HandlerContext, plan_line_id, amount: Decimal, received_on: dt.date, reference: str):

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from crm.worklist import delete_filter, filters_for, save_filter
-from engine.deployment import latest_versions
+from engine.deployment import process_names
 from services import worklist
 
 from . import db
@@ -25,7 +25,7 @@ def index():
     page_no = max(request.args.get("page", 1, type=int), 1)
     session, me = db.session(), actor()
     page = worklist.list_tasks(session, me, which, flt, page_no)
-    processes = sorted((v.process_key, v.name) for v in latest_versions(session).values())
+    processes = process_names(session)
     roles = {task.role for task in page.items}
     return render_template(
         "worklist.html", page=page, which=which, flt=flt, processes=processes, due_state=worklist.due_state,

@@ -1,4 +1,4 @@
-"""Migration 0003 goes up and down on its own branch, on SQLite and on PostgreSQL (with the exclusion constraint)."""
+"""Migration 0003 goes down and up again on its own branch, on SQLite and PostgreSQL (with the exclusion constraint)."""
 
 import os
 
@@ -51,7 +51,8 @@ def test_upgrade_and_downgrade_of_the_orders_branch(scratch_url):
             assert conn.scalar(text("SELECT count(*) FROM pg_constraint WHERE conname = "
                                     "'ex_engineer_booking_no_overlap'")) == 1
         engine.dispose()
-    command.downgrade(alembic_config(scratch_url), "0003@-1")
+    command.downgrade(alembic_config(scratch_url), "0003")  # undo the merge of the branches (0007)
+    command.downgrade(alembic_config(scratch_url), "0003@-1")  # then the orders branch alone
     remaining = tables(scratch_url)
     assert not ORDER_TABLES & remaining and {"customer", "process_instance"} <= remaining
     upgrade(scratch_url)
