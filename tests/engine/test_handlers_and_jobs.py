@@ -3,10 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from engine.models import InstanceEvent, OutboxJob, ProcessInstance, utcnow
+from engine.models import InstanceEvent, OutboxJob, utcnow
 from tests.engine.helpers import complete, data, deploy, instance, ready_tasks, start
+from tests.support.timers import make_timers_due
 
 
 def test_inline_and_background_handlers(platform, actors, settle_jobs, tmp_path):
@@ -80,7 +81,7 @@ def test_due_timer_fires_from_the_database(platform, actors, settle_jobs):
     assert found.next_timer_at > utcnow() + dt.timedelta(minutes=59)
     settle_jobs()
     assert instance(platform, instance_id).status == "waiting"  # not due yet
-    _make_timers_due(platform, instance_id)
+    make_timers_due(platform, instance_id)
     settle_jobs()
     [task] = ready_tasks(platform, instance_id)
     assert task.task_name == "work"
@@ -93,26 +94,12 @@ def test_boundary_timer_escalates_and_cancels_the_task(platform, actors, settle_
     instance_id = start(platform, "timer", actors["sales"], {"wait_for": "PT0S"})
     settle_jobs()
     assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["work"]
-    _make_timers_due(platform, instance_id)
+    make_timers_due(platform, instance_id)
     settle_jobs()
     found = instance(platform, instance_id)
     assert found.status == "completed"
     assert data(platform, instance_id)["escalated"] is True
     assert ready_tasks(platform, instance_id) == []
-
-
-def _make_timers_due(platform, instance_id: int) -> None:
-    """Move every waiting timer of the instance into the past (as if the time had passed)."""
-    with platform.sessions.begin() as session:
-        found = session.get(ProcessInstance, instance_id)
-        workflow = platform.engine.restore(found)
-        past = (utcnow() - dt.timedelta(seconds=1)).replace(tzinfo=dt.UTC).isoformat()
-        for task in workflow.event_manager.tasks.values():
-            if task._get_internal_data("event_value"):
-                task._set_internal_data(event_value=past)
-        found.state = platform.engine.serializer.dump_state(workflow)
-        session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id)
-                        .values(next_timer_at=utcnow() - dt.timedelta(seconds=1)))
 
 
 def test_money_survives_jobs(platform, actors, settle_jobs, tmp_path):
@@ -129,6 +116,6 @@ def test_date_timers_are_scheduled_and_fire(platform, actors, settle_jobs):
     instance_id = start(platform, "date_timer", actors["sales"], {"wait_until": due.isoformat() + "+00:00"})
     found = instance(platform, instance_id)
     assert (found.status, found.waiting_on, found.next_timer_at) == ("waiting", "timer", due)
-    _make_timers_due(platform, instance_id)
+    make_timers_due(platform, instance_id)
     settle_jobs()
     assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["work"]

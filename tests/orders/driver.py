@@ -7,9 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from engine.models import HumanTask, ProcessInstance, utcnow
+from engine.models import HumanTask, ProcessInstance
+from tests.support.timers import make_timers_due
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 ORDER_FILES = ("contract_approval.bpmn", "contract_approval_route.dmn", "payment_collection.bpmn",
@@ -133,17 +134,7 @@ class Desk:
 
 def make_timer_due(platform, instance_id: int, event_id: str) -> None:
     """Move one waiting timer (by its BPMN id) into the past, as if its time had come."""
-    with platform.sessions.begin() as session:
-        found = session.get(ProcessInstance, instance_id)
-        workflow = platform.engine.restore(found)
-        past = (utcnow() - dt.timedelta(seconds=1)).replace(tzinfo=dt.UTC).isoformat()
-        timers = [t for t in workflow.event_manager.tasks.values() if t.task_spec.name == event_id]
-        assert timers, f"no waiting timer {event_id}"
-        for task in timers:
-            task._set_internal_data(event_value=past)
-        found.state = platform.engine.serializer.dump_state(workflow)
-        session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id)
-                        .values(next_timer_at=utcnow() - dt.timedelta(seconds=1)))
+    make_timers_due(platform, instance_id, event_id)
 
 
 def location_id(response) -> int:

@@ -7,9 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from engine.models import HumanTask, ProcessInstance, utcnow
+from engine.models import HumanTask, ProcessInstance
+from tests.support.timers import make_timers_due
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 SALES_FILES = (
@@ -156,18 +157,8 @@ class Team:
 
 
 def make_timer_due(platform, instance_id: int, event_name: str) -> None:
-    """Move one waiting timer of the instance into the past, as if its time had come."""
-    with platform.sessions.begin() as session:
-        found = session.get(ProcessInstance, instance_id)
-        workflow = platform.engine.restore(found)
-        past = (utcnow() - dt.timedelta(seconds=1)).replace(tzinfo=dt.UTC).isoformat()
-        timers = [t for t in workflow.event_manager.tasks.values() if t.task_spec.name == event_name]
-        assert timers, f"no waiting timer {event_name}"
-        for task in timers:
-            task._set_internal_data(event_value=past)
-        found.state = platform.engine.serializer.dump_state(workflow)
-        session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id)
-                        .values(next_timer_at=utcnow() - dt.timedelta(seconds=1)))
+    """Move one waiting timer (by its BPMN id) into the past, as if its time had come."""
+    make_timers_due(platform, instance_id, event_name)
 
 
 def _json(data: dict) -> dict:

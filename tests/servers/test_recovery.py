@@ -20,6 +20,7 @@ from engine.models import InstanceEvent, OutboxJob, ProcessInstance, utcnow
 from tests.conftest import ROOT, TEST_HANDLERS, clear_tables, make_settings
 from tests.engine.helpers import deploy, instance, ready_tasks, start
 from tests.support.jobs import settle
+from tests.support.timers import make_timers_due
 from tests.support.web import WebUser
 
 
@@ -144,10 +145,8 @@ def test_a_lost_timer_job_is_found_again_from_the_database(private_stack, actors
 
 
 def _make_due(platform, *instance_ids):
-    from tests.engine.test_handlers_and_jobs import _make_timers_due
-
     for instance_id in instance_ids:
-        _make_timers_due(platform, instance_id)
+        make_timers_due(platform, instance_id)
 
 
 def test_worker_killed_mid_job_repaired_from_the_console(private_stack, actors, tmp_path):
