@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
-from .models import InstanceEvent
+from .models import InstanceEvent, utcnow
+
+
+def event_values(
+    instance_id: int,
+    actor: str,
+    kind: str,
+    message: str = "",
+    task=None,
+    before: str | None = None,
+    after: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one history row; ``task`` may be a SpiffWorkflow task or a ``HumanTask`` row."""
+    task_id = task_name = None
+    if task is not None:
+        task_id = str(task.id)
+        task_name = getattr(task, "task_name", None) or task.task_spec.name
+    return {"instance_id": instance_id, "at": utcnow(), "actor": actor, "kind": kind, "message": message,
+            "task_id": task_id, "task_name": task_name, "data_before": before, "data_after": after}
 
 
 def record(
@@ -17,14 +37,7 @@ def record(
     before: str | None = None,
     after: str | None = None,
 ) -> InstanceEvent:
-    """Add one history row; ``task`` may be a SpiffWorkflow task or a ``HumanTask`` row."""
-    task_id = task_name = None
-    if task is not None:
-        task_id = str(task.id)
-        task_name = getattr(task, "task_name", None) or task.task_spec.name
-    event = InstanceEvent(
-        instance_id=instance_id, actor=actor, kind=kind, message=message,
-        task_id=task_id, task_name=task_name, data_before=before, data_after=after,
-    )
+    """Add one history row to the session (see :func:`event_values`)."""
+    event = InstanceEvent(**event_values(instance_id, actor, kind, message, task, before, after))
     session.add(event)
     return event

@@ -26,7 +26,11 @@ class EngineBase(DeclarativeBase):
 
 
 class ProcessVersion(EngineBase):
-    """One deployed version of one process: its sources and parsed spec set, stored once."""
+    """One deployed version of one process: its sources and parsed spec set, stored once.
+
+    The large columns are deferred: loading a version (e.g. with every instance) reads its name and
+    number, and sources or specs only when something reads them.
+    """
 
     __tablename__ = "process_version"
     __table_args__ = (UniqueConstraint("process_key", "version"),)
@@ -37,10 +41,10 @@ class ProcessVersion(EngineBase):
     name: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(300))
-    source_xml: Mapped[str] = mapped_column(Text)
-    dependency_sources: Mapped[str] = mapped_column(Text, default="{}")
-    spec_json: Mapped[str] = mapped_column(Text)
-    task_meta: Mapped[str] = mapped_column(Text, default="{}")
+    source_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    dependency_sources: Mapped[str] = mapped_column(Text, default="{}", deferred=True)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
+    task_meta: Mapped[str] = mapped_column(Text, default="{}", deferred=True)
     deployed_by: Mapped[str] = mapped_column(String(100))
     deployed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -50,7 +54,11 @@ INSTANCE_STATUSES = ("running", "waiting", "completed", "error", "suspended", "t
 
 
 class ProcessInstance(EngineBase):
-    """A running (or finished) process; ``state`` is the spec-free serialized workflow."""
+    """A running (or finished) process; ``state`` is the spec-free serialized workflow.
+
+    ``state`` is deferred: lists and task rows load an instance without it; the engine reads it with
+    the row lock it takes anyway (:meth:`engine.runtime.ProcessEngine.lock_instance`).
+    """
 
     __tablename__ = "process_instance"
 
@@ -60,7 +68,7 @@ class ProcessInstance(EngineBase):
     title: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(20), index=True)
     waiting_on: Mapped[str] = mapped_column(String(20), default="")
-    state: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(Text, deferred=True)
     lock_version: Mapped[int] = mapped_column(default=1)
     customer_id: Mapped[int | None] = mapped_column(index=True)
     started_by: Mapped[str] = mapped_column(String(100))

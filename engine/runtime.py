@@ -10,27 +10,27 @@ import datetime as dt
 import json
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, contains_eager, undefer
 from sqlalchemy.orm.util import identity_key
 
 from . import history
 from .deployment import Check, DeployResult, deploy
 from .errors import Conflict, Forbidden, InvalidState, NotFound
-from .models import HumanTask, ProcessInstance, ProcessVersion, utcnow
+from .models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion, utcnow
 from .outbox import enqueue
 from .parser import TaskMeta, role_key
 from .sandbox import SandboxedEnvironment
 from .serializer import StateSerializer
 from .services import HandlerContext, HandlerRegistry
 from .state import current_data, next_timer, waiting_on
+from .step_writer import NewRows, SetValues, attach_written, mark_written, write_together
 from .task_mirror import ready_user_tasks, sync_tasks
 from .workflow import PlatformScriptEngine, PlatformWorkflow
 
@@ -57,7 +57,7 @@ SYSTEM = Actor("system", frozenset({"administrator"}))
 
 @dataclass(frozen=True)
 class LoadedVersion:
-    """A version's deserialized specs and task metadata (immutable, so cached per process)."""
+    """A version's deserialized specs and task metadata (a version never changes, so cached per process)."""
 
     version_id: int
     spec: Any
@@ -68,6 +68,16 @@ class LoadedVersion:
 
 class _Deferred(Exception):
     """Raised to stop engine steps at a background service task."""
+
+
+@dataclass
+class _Step:
+    """What one engine step writes besides the instance: history rows, and the task row it completed."""
+
+    ready_before: set[str] | None
+    events: list[dict] = field(default_factory=list)
+    done: HumanTask | None = None
+    done_values: dict = field(default_factory=dict)
 
 
 class ProcessEngine:
@@ -87,7 +97,7 @@ class ProcessEngine:
         self.deploy_checks = list(deploy_checks)
         self.task_listeners = list(task_listeners)
         self.environment = SandboxedEnvironment()
-        self._loaded: dict[str, LoadedVersion] = {}
+        self._loaded: dict[int, LoadedVersion] = {}
 
     # -- versions ---------------------------------------------------------------------------
     def deploy(self, session: Session, files: dict[str, bytes], user: str, comment: str = "") -> list[DeployResult]:
@@ -95,7 +105,7 @@ class ProcessEngine:
         return deploy(session, self.serializer, files, user, self.max_bpmn_bytes, self.deploy_checks, comment)
 
     def latest_version(self, session: Session, process_key: str) -> ProcessVersion:
-        """The newest version of a process, or :class:`NotFound`."""
+        """The newest version of a process (its large columns not loaded), or :class:`NotFound`."""
         version = session.scalars(
             select(ProcessVersion).where(ProcessVersion.process_key == process_key)
             .order_by(ProcessVersion.version.desc()).limit(1)
@@ -105,14 +115,19 @@ class ProcessEngine:
         return version
 
     def load_version(self, version: ProcessVersion) -> LoadedVersion:
-        """Deserialize a version's specs once per process lifetime (keyed by content hash)."""
-        loaded = self._loaded.get(version.content_hash)
+        """Deserialize a version's specs once per process lifetime (keyed by version id)."""
+        loaded = self._loaded.get(version.id)
         if loaded is None:
             spec, subprocess_specs = self.serializer.load_specs(version.spec_json)
             tasks = {k: TaskMeta(**v) for k, v in json.loads(version.task_meta).items()}
             loaded = LoadedVersion(version.id, spec, subprocess_specs, tasks, _start_role(spec))
-            self._loaded[version.content_hash] = loaded
+            self._loaded[version.id] = loaded
         return loaded
+
+    def loaded_version(self, session: Session, version_id: int) -> LoadedVersion:
+        """:meth:`load_version` by id, reading the version's row only when it is not cached yet."""
+        loaded = self._loaded.get(version_id)
+        return loaded if loaded is not None else self.load_version(session.get(ProcessVersion, version_id))
 
     # -- instances --------------------------------------------------------------------------
     def start(self, session: Session, process_key: str, data: Mapping[str, Any], actor: Actor) -> ProcessInstance:
@@ -131,8 +146,10 @@ class ProcessEngine:
         )
         session.add(instance)
         session.flush()
-        history.record(session, instance.id, actor.username, "started", after=self.serializer.data_to_json(dict(data)))
-        self._run(session, instance, workflow, loaded, actor, in_job=False, is_new=True)
+        step = _Step(ready_before=set())
+        step.events.append(history.event_values(
+            instance.id, actor.username, "started", after=self.serializer.data_to_json(dict(data))))
+        self._run(session, instance, workflow, loaded, actor, step, in_job=False)
         return instance
 
     def restore(self, instance: ProcessInstance) -> PlatformWorkflow:
@@ -141,7 +158,7 @@ class ProcessEngine:
         return self.serializer.load_state(instance.state, loaded.spec, loaded.subprocess_specs)
 
     def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
-        """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction.
+        """Load an instance with its state, holding its row lock (PostgreSQL) for the rest of the transaction.
 
         A copy loaded earlier in this session is expired first: after waiting for the lock, the row may
         carry a newer lock version, which is the point of waiting, not an error.
@@ -150,11 +167,27 @@ class ProcessEngine:
         if loaded is not None:
             session.expire(loaded)
         instance = session.get(
-            ProcessInstance, instance_id, with_for_update={"of": ProcessInstance}, populate_existing=True
+            ProcessInstance, instance_id, with_for_update={"of": ProcessInstance}, populate_existing=True,
+            options=[undefer(ProcessInstance.state)],
         )
         if instance is None:
             raise NotFound(f"no instance {instance_id}")
         return instance
+
+    def lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
+        """A task row and its instance (with state), the instance row locked, in one statement.
+
+        The task row may be a moment older than the instance under the lock: the instance's state,
+        not the row, decides whether the task is still READY.
+        """
+        found = session.execute(
+            select(HumanTask, ProcessInstance).join(HumanTask.instance).where(HumanTask.id == task_id)
+            .options(contains_eager(HumanTask.instance), undefer(ProcessInstance.state))
+            .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
+        ).first()
+        if found is None:
+            raise NotFound(f"no task {task_id}")
+        return found[0], found[1]
 
     def get_task(self, session: Session, task_id: str) -> HumanTask:
         """A task row, or :class:`NotFound`."""
@@ -178,29 +211,29 @@ class ProcessEngine:
         ``override`` (admin console) skips the role check. Raises :class:`Conflict` when the task is
         no longer READY or another writer saved the instance first.
         """
-        row = self.get_task(session, task_id)
+        row, instance = self.lock_task(session, task_id)
         if not override:
             self.check_can_work_on(row, actor)
         self._require_ready(row)
-        instance = self.lock_instance(session, row.instance_id)
-        session.refresh(row)
-        self._require_ready(row)
         if instance.status in ("suspended", "terminated"):
             raise InvalidState(f"the process is {instance.status}")
-        workflow = self.restore(instance)
+        loaded = self.loaded_version(session, instance.version_id)
+        workflow = self.serializer.load_state(instance.state, loaded.spec, loaded.subprocess_specs)
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
+            session.refresh(row)  # completed while we waited for the lock: say by whom
+            self._require_ready(row)
             raise Conflict("this task was already completed")
+        step = _Step(ready_before=_ready_ids(workflow) - {task_id}, done=row,
+                     done_values={"status": "completed", "completed_by": actor.username, "completed_at": utcnow()})
         before = {k: task.data.get(k) for k in data}
         task.set_data(**copy.deepcopy(dict(data)))
         task.run()
-        now = utcnow()
-        row.status, row.completed_by, row.completed_at = "completed", actor.username, now
-        history.record(
-            session, instance.id, actor.username, "task_completed", task=row,
+        step.events.append(history.event_values(
+            instance.id, actor.username, "task_completed", task=row,
             before=self.serializer.data_to_json(before), after=self.serializer.data_to_json(dict(data)),
-        )
-        self._run(session, instance, workflow, self.load_version(instance.version), actor, in_job=False)
+        ))
+        self._run(session, instance, workflow, loaded, actor, step, in_job=False)
         return instance
 
     def claim(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
@@ -248,28 +281,31 @@ class ProcessEngine:
             return instance
         if instance.status == "error" and not retry:
             return instance
-        workflow = self.restore(instance)
+        loaded = self.loaded_version(session, instance.version_id)
+        workflow = self.serializer.load_state(instance.state, loaded.spec, loaded.subprocess_specs)
+        step = _Step(ready_before=_ready_ids(workflow))
         if retry:
             for task in workflow.get_tasks(state=TaskState.ERROR):
                 workflow.reset_from_task_id(task.id)
+            step.ready_before = None  # a reset may bring back tasks that had rows: read them
             instance.error_task = instance.error_message = instance.error_traceback = None
-            history.record(session, instance.id, actor.username, "retried")
+            step.events.append(history.event_values(instance.id, actor.username, "retried"))
         workflow.refresh_timers()
-        self._run(session, instance, workflow, self.load_version(instance.version), actor, in_job=True)
+        self._run(session, instance, workflow, loaded, actor, step, in_job=True)
         return instance
 
     def run_after_repair(self, session: Session, instance: ProcessInstance, workflow, actor: Actor) -> None:
         """Run engine steps after an admin changed the workflow (rewind, resume, fire timer)."""
         instance.status = "running"
-        self._run(session, instance, workflow, self.load_version(instance.version), actor, in_job=False)
+        self._run(session, instance, workflow, self.load_version(instance.version), actor, _Step(ready_before=None),
+                  in_job=False)
 
     def save(self, session: Session, instance: ProcessInstance, workflow, *, status: str) -> None:
-        """Save a workflow with a status decided by the caller (terminate), mirroring its tasks."""
-        sync_tasks(session, instance, workflow, self.load_version(instance.version).tasks, is_new=False)
-        instance.status, instance.next_timer_at, instance.waiting_on = status, None, ""
-        instance.state = self.serializer.dump_state(workflow)
-        instance.updated_at = utcnow()
-        self._flush(session)
+        """Save a workflow with a status decided by the caller (terminate, data edit), mirroring its tasks."""
+        if session.new or session.dirty:
+            session.flush()
+        values = {"status": status, "next_timer_at": None, "waiting_on": "", "updated_at": utcnow()}
+        self._write(session, instance, workflow, self.load_version(instance.version), _Step(ready_before=None), values)
 
     # -- internals --------------------------------------------------------------------------
     @staticmethod
@@ -278,10 +314,10 @@ class ProcessEngine:
             by = f" by {row.completed_by}" if row.completed_by else ""
             raise Conflict(f"this task was already {row.status}{by}")
 
-    def _run(self, session, instance, workflow, loaded, actor, *, in_job, is_new=False) -> None:
+    def _run(self, session, instance, workflow, loaded, actor, step: _Step, *, in_job) -> None:
         """Run engine steps, then save state, mirror tasks and set status, all in this transaction."""
         workflow.script_engine = PlatformScriptEngine(
-            self.environment, service_caller=self._service_caller(session, instance, actor)
+            self.environment, service_caller=self._service_caller(session, instance, actor, step)
         )
 
         def stop_at_background_service(task):
@@ -296,8 +332,8 @@ class ProcessEngine:
             workflow.refresh_timers()
         except Exception as exc:  # a script or handler failed: keep what is done, mark the error
             failed = True
-            self._record_error(session, instance, actor, exc)
-        self._save(session, instance, workflow, loaded, is_new=is_new, deferred=deferred, failed=failed)
+            self._record_error(session, instance, actor, exc, step)
+        self._save(session, instance, workflow, loaded, step, deferred=deferred, failed=failed)
         if deferred:
             enqueue(session, instance.id, "advance")
 
@@ -306,11 +342,12 @@ class ProcessEngine:
         operation = self.registry.get(name) if name else None
         return bool(operation and operation.background)
 
-    def _service_caller(self, session, instance, actor):
+    def _service_caller(self, session, instance, actor, step: _Step):
         def call(task, operation_name: str, params: dict) -> str:
             operation = self.registry.get(operation_name)
             if operation is None:
                 raise LookupError(f"no handler is registered for operation {operation_name!r}")
+            _write_events(session, step)  # the history so far comes before the handler's rows
             context = HandlerContext(
                 instance_id=instance.id, process_key=instance.process_key, task_name=task.task_spec.name,
                 data=MappingProxyType(copy.deepcopy(task.data)), session=session, actor=actor.username,
@@ -323,50 +360,65 @@ class ProcessEngine:
 
         return call
 
-    def _record_error(self, session, instance, actor, exc: Exception) -> None:
+    def _record_error(self, session, instance, actor, exc: Exception, step: _Step) -> None:
         task = getattr(exc, "task", None)
         instance.error_task = task.task_spec.name if task is not None else None
         instance.error_message = str(exc)
         instance.error_traceback = "".join(traceback.format_exception(exc))
         attempt = session.info.get("retry_attempt", 0)
-        history.record(session, instance.id, actor.username, "error", str(exc), task=task)
+        step.events.append(history.event_values(instance.id, actor.username, "error", str(exc), task=task))
         if attempt < len(RETRY_BACKOFF_SECONDS):
             enqueue(
                 session, instance.id, "retry", {"attempt": attempt + 1},
                 delay=dt.timedelta(seconds=RETRY_BACKOFF_SECONDS[attempt]),
             )
 
-    def _save(self, session, instance, workflow, loaded, *, is_new, deferred, failed) -> None:
-        new_rows = sync_tasks(session, instance, workflow, loaded.tasks, is_new)
+    def _save(self, session, instance, workflow, loaded, step: _Step, *, deferred, failed) -> None:
+        """Decide the instance's status and write the step."""
+        if session.new or session.dirty:
+            session.flush()  # handlers' rows, an admin's or a retry's edits: written first, in order
         now = utcnow()
+        values: dict[str, Any] = {"updated_at": now, "completed_at": instance.completed_at}
         if failed:
-            instance.status = "error"
+            values["status"] = "error"
         elif workflow.is_completed():
-            instance.status, instance.completed_at = "completed", now
-            history.record(session, instance.id, "system", "completed")
+            values["status"], values["completed_at"] = "completed", now
+            step.events.append(history.event_values(instance.id, "system", "completed"))
         elif deferred or ready_user_tasks(workflow):
-            instance.status = "running"
+            values["status"] = "running"
         else:
-            instance.status = "waiting"
-        instance.next_timer_at = next_timer(workflow)
-        instance.waiting_on = waiting_on(workflow) if instance.status == "waiting" else ""
-        data = current_data(workflow)
-        instance.customer_id = _int_or_none(data.get("customer_id")) or instance.customer_id
-        for row in new_rows:
-            row.customer_id = instance.customer_id
-        instance.state = self.serializer.dump_state(workflow)
-        instance.updated_at = now
-        self._flush(session)
-        for row in new_rows:
+            values["status"] = "waiting"
+        values["next_timer_at"] = next_timer(workflow)
+        values["waiting_on"] = waiting_on(workflow) if values["status"] == "waiting" else ""
+        values["customer_id"] = _int_or_none(current_data(workflow).get("customer_id")) or instance.customer_id
+        self._write(session, instance, workflow, loaded, step, values)
+
+    def _write(self, session, instance, workflow, loaded, step: _Step, values: dict[str, Any]) -> None:
+        """Write state, task rows and history in one go (see :mod:`engine.step_writer`), then tell listeners."""
+        changes = sync_tasks(session, instance, workflow, loaded.tasks, step.ready_before,
+                             values.get("customer_id", instance.customer_id))
+        values["state"] = self.serializer.dump_state(workflow)
+        values["lock_version"] = instance.lock_version + 1
+        writes = list(changes.writes)
+        if step.done is not None:
+            writes.append(SetValues(HumanTask.__table__, step.done_values, {"id": step.done.id}))
+        if step.events:
+            writes.append(NewRows(InstanceEvent.__table__, step.events))
+        save_instance = SetValues(ProcessInstance.__table__, values,
+                                  {"id": instance.id, "lock_version": instance.lock_version})
+        if write_together(session, writes, save_instance) != 1:
+            raise Conflict("someone else changed this process at the same moment; reload and try again")
+        step.events.clear()
+        mark_written(instance, values)
+        if step.done is not None:
+            mark_written(step.done, step.done_values)
+        for row in changes.inserted:
+            attach_written(session, row)
+        _expire_rows(session, changes.cancelled)
+        for row in changes.new_rows:
             for listener in self.task_listeners:
                 listener(session, row)
 
-    @staticmethod
-    def _flush(session: Session) -> None:
-        try:
-            session.flush()
-        except StaleDataError:
-            raise Conflict("someone else changed this process at the same moment; reload and try again") from None
 
 
 def _start_role(spec) -> str | None:
@@ -374,6 +426,24 @@ def _start_role(spec) -> str | None:
     start = spec.start.outputs[0] if spec.start.outputs else None
     lane = getattr(start, "lane", None)
     return role_key(lane) if lane else None
+
+
+def _write_events(session: Session, step: _Step) -> None:
+    if step.events:
+        session.execute(insert(InstanceEvent.__table__).values(step.events))
+        step.events.clear()
+
+
+def _expire_rows(session: Session, task_ids: list[str]) -> None:
+    """Forget loaded copies of task rows changed by hand (cancelled), so they are read again."""
+    for task_id in task_ids:
+        row = session.identity_map.get(identity_key(HumanTask, task_id))
+        if row is not None:
+            session.expire(row)
+
+
+def _ready_ids(workflow) -> set[str]:
+    return {str(task.id) for task in ready_user_tasks(workflow)}
 
 
 def _int_or_none(value) -> int | None:

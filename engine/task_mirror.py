@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .models import HumanTask, ProcessInstance, utcnow
 from .parser import TaskMeta
+from .step_writer import NewRows, SetValues, Write
 
 
 def ready_user_tasks(workflow) -> list:
@@ -18,53 +21,76 @@ def ready_user_tasks(workflow) -> list:
     return workflow.get_tasks(state=TaskState.READY, manual=True)
 
 
+@dataclass
+class TaskChanges:
+    """What saving a step does to the task table: writes to run, then rows to attach and announce."""
+
+    writes: list[Write] = field(default_factory=list)
+    inserted: list[HumanTask] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    reopened: list[HumanTask] = field(default_factory=list)
+
+    @property
+    def new_rows(self) -> list[HumanTask]:
+        """Rows of tasks that became READY (the task listeners' business)."""
+        return self.reopened + self.inserted
+
+
 def sync_tasks(
-    session: Session, instance: ProcessInstance, workflow, meta: dict[str, TaskMeta], is_new: bool
-) -> list[HumanTask]:
-    """Insert rows for newly READY tasks, cancel rows whose task vanished; return the new rows."""
+    session: Session, instance: ProcessInstance, workflow, meta: dict[str, TaskMeta],
+    ready_before: Collection[str] | None, customer_id: int | None,
+) -> TaskChanges:
+    """Rows for newly READY tasks, and cancelled rows for tasks that vanished.
+
+    ``ready_before`` holds the ids of the instance's open rows, known from the workflow as loaded:
+    in normal engine steps a finished task never becomes READY again, so a task READY now and not
+    then has no row yet. None (after an admin reset or edit) reads the open rows and reopens rows
+    of tasks a reset brought back.
+    """
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
-    existing: dict[str, HumanTask] = {}
-    if not is_new:
-        rows = session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready")
-        )
-        existing = {row.id: row for row in rows}
+    changes = TaskChanges()
+    if ready_before is None:
+        ready_before = set(session.scalars(
+            select(HumanTask.id).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready")))
+        changes.reopened = _reopen_rows(session, [t for t in ready if t not in ready_before])
     now = utcnow()
-    for task_id, row in existing.items():
-        if task_id not in ready:
-            row.status, row.completed_at = "cancelled", now
-    reopened = _reopen_rows(session, [t for t in ready if t not in existing]) if not is_new else {}
-    created = []
+    changes.cancelled = [task_id for task_id in ready_before if task_id not in ready]
+    if changes.cancelled:
+        changes.writes.append(SetValues(HumanTask.__table__, {"status": "cancelled", "completed_at": now},
+                                        {"id": changes.cancelled, "status": "ready"}))
+    reopened = {row.id for row in changes.reopened}
     for task_id, task in ready.items():
-        if task_id in existing:
-            continue
-        if task_id in reopened:  # rewound to a task that was completed before: same task id
-            created.append(reopened[task_id])
+        if task_id in ready_before or task_id in reopened:
             continue
         info = meta.get(task.task_spec.name) or TaskMeta(
             name=task.task_spec.name, title=task.task_spec.bpmn_name or task.task_spec.name,
             lane=task.task_spec.lane, role=None,
         )
-        row = HumanTask(
-            id=task_id, instance=instance, process_key=instance.process_key,
-            task_name=task.task_spec.name, title=info.title, lane=info.lane, role=info.role,
-            priority=info.priority, customer_id=instance.customer_id, created_at=now,
-            due_at=due_date(info.due, task, workflow, now),
-        )
-        session.add(row)
-        created.append(row)
-    return created
+        changes.inserted.append(HumanTask(
+            id=task_id, instance_id=instance.id, process_key=instance.process_key,
+            task_name=task.task_spec.name, title=info.title, lane=info.lane, role=info.role, assignee=None,
+            status="ready", priority=info.priority, customer_id=customer_id, created_at=now,
+            due_at=due_date(info.due, task, workflow, now), follow_up_at=None, completed_by=None,
+            completed_at=None,
+        ))
+    if changes.inserted:
+        changes.writes.append(NewRows(HumanTask.__table__, [_columns(row) for row in changes.inserted]))
+    return changes
 
 
-def _reopen_rows(session: Session, task_ids: list[str]) -> dict[str, HumanTask]:
+def _columns(row: HumanTask) -> dict:
+    return {column.key: getattr(row, column.key) for column in HumanTask.__table__.columns}
+
+
+def _reopen_rows(session: Session, task_ids: list[str]) -> list[HumanTask]:
     """Rows of earlier (completed/cancelled) tasks that are READY again, set back to ready."""
     if not task_ids:
-        return {}
-    rows = session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids))).all()
+        return []
+    rows = list(session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids))))
     for row in rows:
         row.status, row.assignee, row.completed_by, row.completed_at = "ready", None, None, None
         row.created_at = utcnow()
-    return {row.id: row for row in rows}
+    return rows
 
 
 def due_date(expression: str | None, task, workflow, now: dt.datetime) -> dt.datetime | None:

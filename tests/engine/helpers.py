@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from engine.models import HumanTask, ProcessInstance
 
@@ -43,8 +44,9 @@ def ready_tasks(platform, instance_id: int) -> list[HumanTask]:
 
 
 def instance(platform, instance_id: int) -> ProcessInstance:
+    """The instance row as it is now, saved state included."""
     with platform.sessions() as session:
-        return session.get(ProcessInstance, instance_id)
+        return session.get(ProcessInstance, instance_id, options=[undefer(ProcessInstance.state)])
 
 
 def data(platform, instance_id: int) -> dict:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from crm.audit import AuditLog
 from engine import migration
@@ -18,13 +19,13 @@ TIMER = (Path(__file__).resolve().parents[1] / "engine" / "bpmn" / "timer.bpmn")
 
 def instance(platform, instance_id: int) -> ProcessInstance:
     with platform.sessions() as session:
-        return session.get(ProcessInstance, instance_id)
+        return session.get(ProcessInstance, instance_id, options=[undefer(ProcessInstance.state)])
 
 
 def target(platform, key: str = KEY) -> ProcessVersion:
     with platform.sessions() as session:
         return session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == key)
-                               .order_by(ProcessVersion.version.desc())).first()
+                               .order_by(ProcessVersion.version.desc()).options(undefer("*"))).first()
 
 
 @pytest.fixture
