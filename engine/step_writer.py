@@ -58,7 +58,8 @@ def write_together(session: Session, writes: Sequence[Write], last: SetValues) -
     """Run ``writes`` then ``last``; returns the row count of ``last`` (e.g. an optimistic-lock check).
 
     Writes given together must touch different rows: on PostgreSQL they run as one statement, where
-    none sees another's changes.
+    none sees another's changes, and where they have run even if ``last`` matched nothing, so a caller
+    seeing 0 must not commit (the engine raises :class:`~engine.errors.Conflict`).
     """
     if writes and session.get_bind().dialect.name == "postgresql":
         steps = [*writes, last]
