@@ -9,9 +9,9 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .base import CrmBase, utcnow
-from .catalog import Product
 from .customers import Customer
-from .money import ZERO, Money, Percent, Quantity, to_cents
+from .line_items import PricedLine
+from .money import ZERO, Money, Percent, to_cents
 from .numbering import assign_number
 from .order_errors import OrderError
 from .quotes import Quote, quote_totals
@@ -74,23 +74,16 @@ class Contract(CrmBase):
     )
 
 
-class ContractLine(CrmBase):
+class ContractLine(PricedLine, CrmBase):
     """A line copied from the quote the contract was made from."""
 
     __tablename__ = "contract_line"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=1)
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
-    description: Mapped[str] = mapped_column(String(300))
-    quantity: Mapped[Decimal] = mapped_column(Quantity)
-    unit_price: Mapped[Decimal] = mapped_column(Money)
-    discount_percent: Mapped[Decimal] = mapped_column(Percent, default=ZERO)
     amount: Mapped[Decimal] = mapped_column(Money)
 
     contract: Mapped[Contract] = relationship(back_populates="lines")
-    product: Mapped[Product | None] = relationship()
 
 
 def from_quote(
@@ -171,16 +164,6 @@ def expire_ended(session: Session, today: dt.date) -> int:
     for contract in ended:
         contract.status = "expired"
     return len(ended)
-
-
-def list_contracts(session: Session, owner_ids: set[int] | None = None, status: str = "") -> list[Contract]:
-    """Contracts newest first; only those of ``owner_ids`` unless None (everyone's)."""
-    query = select(Contract).order_by(Contract.id.desc())
-    if owner_ids is not None:
-        query = query.where(Contract.owner_id.in_(owner_ids))
-    if status:
-        query = query.where(Contract.status == status)
-    return list(session.scalars(query))
 
 
 def _require(contract: Contract, status: str) -> None:

@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .base import CrmBase, utcnow
 from .catalog import Product
 from .customers import Customer
-from .money import ZERO, Money, Percent, Quantity, less_percent, share, to_cents
+from .line_items import PricedLine
+from .money import ZERO, Percent, less_percent, share, to_cents
 from .numbering import assign_number
 from .order_errors import OrderError
 from .users import User
@@ -51,20 +52,13 @@ class Quote(CrmBase):
         return self.status in ("draft", "sent") and self.valid_until < today
 
 
-class QuoteLine(CrmBase):
+class QuoteLine(PricedLine, CrmBase):
     __tablename__ = "quote_line"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quote_id: Mapped[int] = mapped_column(ForeignKey("quote.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=1)
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
-    description: Mapped[str] = mapped_column(String(300))
-    quantity: Mapped[Decimal] = mapped_column(Quantity)
-    unit_price: Mapped[Decimal] = mapped_column(Money)
-    discount_percent: Mapped[Decimal] = mapped_column(Percent, default=ZERO)
 
     quote: Mapped[Quote] = relationship(back_populates="lines")
-    product: Mapped[Product | None] = relationship()
 
     @property
     def exact_amount(self) -> Decimal:
@@ -147,16 +141,6 @@ def set_status(quote: Quote, status: str, today: dt.date) -> None:
     quote.status = status
     if status in ("accepted", "rejected"):
         quote.decided_at = utcnow()
-
-
-def list_quotes(session: Session, owner_ids: set[int] | None = None, status: str = "") -> list[Quote]:
-    """Quotes newest first; only those of ``owner_ids`` unless None (everyone's)."""
-    query = select(Quote).order_by(Quote.id.desc())
-    if owner_ids is not None:
-        query = query.where(Quote.owner_id.in_(owner_ids))
-    if status:
-        query = query.where(Quote.status == status)
-    return list(session.scalars(query))
 
 
 def _check_percent(value: Decimal, what: str) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from engine.models import ProcessVersion
-from engine.xml_safety import parse_xml
 from forms import FormDefinition, read_forms
 
-_MAX = 50 * 1024 * 1024
+from .version_sources import parsed_files
 
 
 class FormCatalog:
@@ -22,9 +19,7 @@ class FormCatalog:
         forms = self._by_version.get(version.content_hash)
         if forms is None:
             forms = {}
-            sources = {version.filename: version.source_xml, **json.loads(version.dependency_sources)}
-            for name, xml in sources.items():
-                root = parse_xml(xml.encode(), name, _MAX)
+            for root in parsed_files(version):
                 if root.tag.endswith("definitions") and "BPMN" in root.tag:
                     forms.update(read_forms(root))
             self._by_version[version.content_hash] = forms

@@ -7,7 +7,6 @@ caller commits.
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +26,7 @@ from engine.services import HandlerRegistry
 from engine.xml_safety import parse_xml
 
 from .interop_checks import findings
+from .version_sources import version_files
 
 FILE_NAME = re.compile(r"^[\w.\- ]{1,200}\.(bpmn|dmn|xml)$")
 NEW_PROCESS_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -95,11 +95,6 @@ class Workspace:
     files: dict[str, str]
     base_version: int | None
     draft: drafts.ProcessDraft | None
-
-
-def version_files(version: ProcessVersion) -> dict[str, str]:
-    """A version's own file and the files it depends on (DMN, called processes), by name."""
-    return {version.filename: version.source_xml, **json.loads(version.dependency_sources)}
 
 
 def open_workspace(session: Session, process_key: str) -> Workspace:

@@ -16,7 +16,6 @@ given less than a day gets no "due soon" reminder: its new-task notice already n
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from sqlalchemy import case, exists, select
 from sqlalchemy.orm import Session
@@ -24,12 +23,11 @@ from sqlalchemy.orm import Session
 from crm.notifications import ReminderSent, reminded
 from engine.models import HumanTask, ProcessVersion
 from engine.parser import NS
-from engine.xml_safety import parse_xml
 
 from .notifier import CHANNELS, Notifier
+from .version_sources import parsed_files
 from .worklist import DUE_SOON
 
-_MAX_XML = 50 * 1024 * 1024
 REMINDERS_PER_TICK = 200
 
 
@@ -76,9 +74,7 @@ class TaskAlerts:
         by_task = self._extra.get(version.content_hash)
         if by_task is None:
             by_task = {}
-            sources = {version.filename: version.source_xml, **json.loads(version.dependency_sources)}
-            for name, xml in sources.items():
-                root = parse_xml(xml.encode(), name, _MAX_XML)
+            for root in parsed_files(version):
                 for prop in root.iterfind(".//bpmn:userTask/bpmn:extensionElements/camunda:properties/"
                                           "camunda:property[@name='notify']", NS):
                     wanted = [c.strip() for c in (prop.get("value") or "").split(",")]

@@ -12,6 +12,7 @@ from crm import contract_documents, contracts, payments, reminders
 from crm.contracts import Contract, ContractTemplate
 from crm.customers import Customer
 from crm.projects import Project
+from crm.scoped_lists import newest_in_scope
 from services.orders import submit_for_approval
 
 from . import db
@@ -25,6 +26,7 @@ from .order_input import (
     refusals,
     require_visible,
     visible,
+    visible_customers,
 )
 from .payments import PLAN_ROWS
 
@@ -51,11 +53,10 @@ def _templates() -> list[ContractTemplate]:
 @bp.get("/")
 def index():
     status = request.args.get("status", "")
-    customers = db.session().scalars(select(Customer).order_by(Customer.company))
     return render_template("orders/contracts.html", status=status, statuses=contracts.CONTRACT_STATUSES,
-                           contracts=contracts.list_contracts(db.session(), owner_ids(), status),
+                           contracts=newest_in_scope(db.session(), Contract, owner_ids(), status),
                            templates=[t for t in _templates() if t.active],
-                           customers=[c for c in customers if visible(c.owner_id)])
+                           customers=visible_customers())
 
 
 @bp.post("/")

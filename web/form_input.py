@@ -1,12 +1,15 @@
-"""Read a submitted generated form: values as validation expects them, uploaded files stored first."""
+"""Submitted generated forms: read one (values as validation expects them, files stored first), undo a refused one."""
 
 from __future__ import annotations
 
-from flask import request
+from collections.abc import Mapping, Sequence
+
+from flask import flash, request
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 
 from engine.errors import TaskDataInvalid
-from forms import FormDefinition
+from forms import FormDefinition, apply_errors
 from services import uploads
 
 from . import db
@@ -40,6 +43,19 @@ def store(upload: FileStorage):
     """Store one uploaded file for the current user (a :class:`crm.files.StoredFile`)."""
     return uploads.store(db.session(), db.platform().settings.upload_dir, upload.stream, upload.filename or "",
                          upload.mimetype or "", actor().username)
+
+
+def discard_submission(stored: list[str]) -> None:
+    """The submission was not applied: roll the request back and remove the files it stored."""
+    db.session().rollback()
+    uploads.discard(db.platform().settings.upload_dir, stored)
+
+
+def refuse_invalid(wtform: FlaskForm, errors: Mapping[str, Sequence[str]], stored: list[str]) -> None:
+    """The submission did not validate: discard it, mark the fields and ask the user to correct them."""
+    discard_submission(stored)
+    apply_errors(wtform, errors)
+    flash("Please correct the marked fields.", "danger")
 
 
 def shown_back(form: FormDefinition | None) -> list[tuple[str, str]]:

@@ -9,8 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from crm.accounts import visible_owner_ids
+from crm.customers import Customer
 from crm.order_errors import OrderError
 
 from . import db
@@ -88,6 +90,15 @@ def visible(owner_id: int | None) -> bool:
     """Whether a record owned by ``owner_id`` is in the current user's data scope."""
     scope = owner_ids()
     return scope is None or owner_id in scope
+
+
+def visible_customers() -> list[Customer]:
+    """The customers in the current user's data scope, by company name."""
+    query = select(Customer).order_by(Customer.company)
+    scope = owner_ids()
+    if scope is not None:
+        query = query.where(Customer.owner_id.in_(scope))
+    return list(db.session().scalars(query))
 
 
 def require_visible(owner_id: int | None) -> None:

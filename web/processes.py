@@ -13,12 +13,13 @@ from crm.drafts import ProcessDraft
 from engine.deployment import latest_versions
 from engine.errors import DeploymentError, TaskDataInvalid
 from engine.models import ProcessVersion
-from forms import apply_errors, build_wtform, render_fields
-from services import process_authoring, tasks, uploads
+from forms import build_wtform, render_fields
+from services import process_authoring, tasks
+from services.version_sources import version_files
 
 from . import db
 from .auth import actor, require_role
-from .form_input import submitted
+from .form_input import refuse_invalid, submitted
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 OWNERS = ("process_owner", "administrator")
@@ -58,10 +59,7 @@ def start(key: str):
             instance = tasks.start_process(db.session(), platform.engine, platform.forms, key, raw, actor())
             db.commit()
         except TaskDataInvalid as exc:
-            db.session().rollback()
-            uploads.discard(platform.settings.upload_dir, stored)
-            apply_errors(wtform, exc.errors)
-            flash("Please correct the marked fields.", "danger")
+            refuse_invalid(wtform, exc.errors, stored)
             status = 422
         else:
             flash(f"Started “{version.name}” (#{instance.id}).", "success")
@@ -81,7 +79,7 @@ def library():
     drafts = {d.process_key: d for d in session.scalars(select(ProcessDraft))}
     return render_template("library.html", processes=processes, drafts=drafts,
                            counts=process_authoring.instance_counts(session),
-                           files=process_authoring.version_files,
+                           files=version_files,
                            audit_entries=audit.entries(session, action_prefix="process.", limit=20))
 
 
@@ -99,7 +97,7 @@ def download_file(version_id: int, name: str):
     """One file of a version: its own BPMN or a DMN/BPMN file it depends on."""
     require_role(*OWNERS)
     version = db.session().get(ProcessVersion, version_id) or abort(404)
-    content = process_authoring.version_files(version).get(name) or abort(404)
+    content = version_files(version).get(name) or abort(404)
     return Response(content, mimetype="application/xml", headers={
         "Content-Disposition": f'attachment; filename="v{version.version}-{name}"'})
 

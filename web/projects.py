@@ -16,7 +16,7 @@ from crm.users import User
 
 from . import db
 from .auth import require_role
-from .order_input import SALES_ROLES, date_field, int_field, refusals, require_visible, visible
+from .order_input import SALES_ROLES, date_field, int_field, refusals, require_visible, visible, visible_customers
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -39,10 +39,9 @@ def _users() -> list[User]:
 
 @bp.get("/")
 def index():
-    customers = db.session().scalars(select(Customer).order_by(Customer.company))
     return render_template("orders/projects.html", projects=[p for p in projects.list_projects(db.session())
                                                             if visible(p.customer.owner_id)],
-                           customers=[c for c in customers if visible(c.owner_id)], users=_users())
+                           customers=visible_customers(), users=_users())
 
 
 @bp.post("/")

@@ -13,6 +13,7 @@ from crm.catalog import Product, products
 from crm.contracts import ContractTemplate
 from crm.customers import Customer
 from crm.money import ZERO
+from crm.scoped_lists import newest_in_scope
 
 from . import db
 from .auth import require_role
@@ -25,6 +26,7 @@ from .order_input import (
     refusals,
     require_visible,
     visible,
+    visible_customers,
 )
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
@@ -42,20 +44,13 @@ def _quote(quote_id: int) -> quotes.Quote:
     return quote
 
 
-def _customers() -> list[Customer]:
-    query = select(Customer).order_by(Customer.company)
-    scope = owner_ids()
-    if scope is not None:
-        query = query.where(Customer.owner_id.in_(scope))
-    return list(db.session().scalars(query))
-
-
 @bp.get("/")
 def index():
     status = request.args.get("status", "")
-    return render_template("orders/quotes.html", quotes=quotes.list_quotes(db.session(), owner_ids(), status),
-                           status=status, statuses=quotes.QUOTE_STATUSES, customers=_customers(),
-                           today=dt.date.today(), valid_until=dt.date.today() + dt.timedelta(days=30))
+    listed = newest_in_scope(db.session(), quotes.Quote, owner_ids(), status)
+    return render_template("orders/quotes.html", quotes=listed, status=status, statuses=quotes.QUOTE_STATUSES,
+                           customers=visible_customers(), today=dt.date.today(),
+                           valid_until=dt.date.today() + dt.timedelta(days=30))
 
 
 @bp.post("/")

@@ -12,12 +12,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.errors import Conflict, EngineError, TaskDataInvalid
-from forms import apply_errors, build_wtform, render_fields
-from services import task_actions, tasks, uploads, worklist
+from forms import build_wtform, render_fields
+from services import task_actions, tasks, worklist
 
 from . import db
 from .auth import actor
-from .form_input import shown_back, submitted
+from .form_input import discard_submission, refuse_invalid, shown_back, submitted
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -67,14 +67,10 @@ def show(task_id: str):
         tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, raw, actor())
         db.commit()
     except TaskDataInvalid as exc:
-        db.session().rollback()
-        uploads.discard(platform.settings.upload_dir, stored)
-        apply_errors(wtform, exc.errors)
-        flash("Please correct the marked fields.", "danger")
+        refuse_invalid(wtform, exc.errors, stored)
         return _page(view, wtform, 422)
     except Conflict as exc:
-        db.session().rollback()
-        uploads.discard(platform.settings.upload_dir, stored)
+        discard_submission(stored)
         message = str(exc)
         return _conflict(view, f"{message[:1].upper()}{message[1:]}.")
     flash(f"“{view.row.title}” completed.", "success")

@@ -12,16 +12,9 @@ from sqlalchemy import select
 from engine.models import ProcessVersion
 from tests.engine.helpers import complete, instance, start
 from tests.processes.helpers import FILE, KEY, chain, deploy, ready, with_salesdir_step
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("button[type=submit]")
-    expect(page.get_by_role("heading", name="Worklist")).to_be_visible()
 
 
 def open_modeler(page: Page, base: str) -> None:

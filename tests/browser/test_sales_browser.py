@@ -6,23 +6,17 @@ import json
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from crm.customers import Customer
 from crm.opportunities import Opportunity, create_opportunity
 from crm.users import User
-from tests.sales.driver import BPMN_DIR, SALES_FILES
+from tests.sales.driver import SALES_FILES
+from tests.support.api_driver import BPMN_DIR
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("button[type=submit]")
-    expect(page.get_by_role("heading", name="Worklist")).to_be_visible()
 
 
 @pytest.mark.parametrize("name", [f for f in SALES_FILES if f.endswith(".bpmn")])
@@ -48,7 +42,7 @@ def test_drag_a_card_to_advance_the_opportunity(platform, live_server, browser_p
         customer = Customer(company="Harbour Pilots", owner=sales)
         opp_id = create_opportunity(session, customer, "Pilot boat", Decimal("3000000"), "sales", stage=2).id
     page = browser_page
-    _login(page, live_server, "sales")
+    sign_in(page, live_server, "sales")
     page.goto(f"{live_server}/opportunities/")
     card = page.locator(f".crm-opp[data-id='{opp_id}']")
     card.drag_to(page.locator(".crm-stage[data-stage='5'] .crm-stage-drop"))

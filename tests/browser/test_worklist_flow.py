@@ -8,18 +8,11 @@ from sqlalchemy import select
 
 from engine.models import ProcessInstance
 from tests.engine.helpers import instance
+from tests.support.browser import sign_in
 from tests.web.task_helpers import add_customer, deploy
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-
-
-def _login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("button[type=submit]")
-    expect(page.get_by_role("heading", name="Worklist")).to_be_visible()
 
 
 def _logout(page: Page) -> None:
@@ -38,7 +31,7 @@ def test_sales_starts_and_fills_a_form_and_the_director_completes_the_next_step(
     deploy(platform)
     add_customer(platform, "Dalian Shipyard", owner="sales")
     page = browser_page
-    _login(page, live_server, "sales")
+    sign_in(page, live_server, "sales")
 
     page.click("text=Start a process")
     page.click("text=All field types")
@@ -69,7 +62,7 @@ def test_sales_starts_and_fills_a_form_and_the_director_completes_the_next_step(
     expect(page.get_by_text("“Fill in every field” completed.")).to_be_visible()
     _logout(page)
 
-    _login(page, live_server, "custdir")
+    sign_in(page, live_server, "custdir")
     expect(page.locator(".crm-bell-badge")).to_have_text("1")
     page.click("a.nav-link:has-text('Queue')")
     page.click("text=Approve the request")

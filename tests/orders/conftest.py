@@ -14,8 +14,9 @@ from crm.contracts import ContractTemplate
 from crm.customers import Customer
 from crm.engineers import add_engineer
 from crm.users import User
+from tests.support.api_driver import LaneDesk, bpmn_files
 
-from .driver import Desk, order_files
+from .driver import ORDER_FILES, value_for
 
 SKILLS = ["hull", "electrical", "propulsion", "hydraulics", "automation"]
 SERVICE_ITEMS = {"SVC-INSPECT": "450.00", "SVC-REPAIR": "1200.00", "SVC-PARTS": "333.33",
@@ -25,12 +26,12 @@ SERVICE_ITEMS = {"SVC-INSPECT": "450.00", "SVC-REPAIR": "1200.00", "SVC-PARTS": 
 @pytest.fixture
 def order_processes(platform):
     with platform.sessions.begin() as session:
-        platform.engine.deploy(session, order_files(), "owner")
+        platform.engine.deploy(session, bpmn_files(ORDER_FILES), "owner")
 
 
 @pytest.fixture
 def desk(platform, login, order_processes):
-    return Desk(platform, login)
+    return LaneDesk(platform, login, value_for)
 
 
 def _user(session, username: str, name: str, roles: list[str]) -> User:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from crm.contracts import Contract
 from crm.notifications import OutboxMessage
 from crm.reminders import Reminder
+from tests.support.timers import make_timers_due
 
-from .driver import location_id, make_timer_due
+from .driver import location_id
 
 
 def quote_to_contract(sales, shop, grade: str, lines: list[tuple[str, str, str]], *, discount="5", tax="13") -> int:
@@ -135,10 +136,10 @@ def test_review_objection_rejects_before_the_directors(desk, sales, shop):
 def test_reminder_then_escalation_to_the_sales_director(desk, sales, shop, settle_jobs):
     contract_id = quote_to_contract(sales, shop, "key", [("HULL", "2", "0")])
     instance_id = submit(sales, contract_id)
-    make_timer_due(desk.platform, instance_id, "ca_remind_director_timer")
+    make_timers_due(desk.platform, instance_id, "ca_remind_director_timer")
     settle_jobs()
     assert desk.ready_names(instance_id) == ["ca_director_approval"]  # a reminder does not take the task away
-    make_timer_due(desk.platform, instance_id, "ca_escalate_timer")
+    make_timers_due(desk.platform, instance_id, "ca_escalate_timer")
     settle_jobs()
     assert desk.ready_names(instance_id) == ["ca_sd_approval"]
     found = contract(desk.platform, contract_id)

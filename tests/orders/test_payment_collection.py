@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from crm.payments import PaymentPlan
 from crm.reminders import Reminder
+from tests.support.timers import make_timers_due
 
-from .driver import location_id, make_timer_due
+from .driver import location_id
 from .test_contract_approval import quote_to_contract, submit
 
 
@@ -73,7 +74,7 @@ def test_reminder_partial_payment_and_settlement(desk, active_contract, settle_j
     assert desk.instance(instance_id).waiting_on == "" and desk.ready_names(instance_id) == ["pc_record"]
     assert desk.instance(instance_id).next_timer_at.date() == due - dt.timedelta(days=7)
 
-    make_timer_due(desk.platform, instance_id, "pc_wait_reminder")
+    make_timers_due(desk.platform, instance_id, "pc_wait_reminder")
     settle_jobs()
     with desk.platform.sessions() as session:
         reminder = session.scalar(select(Reminder).where(Reminder.kind == "payment_due"))

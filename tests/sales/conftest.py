@@ -10,14 +10,15 @@ from sqlalchemy import select
 from crm.customers import Contact, Customer
 from crm.opportunities import close_opportunity, create_opportunity
 from crm.users import User
+from tests.support.api_driver import bpmn_files
 
-from .driver import Team, sales_files
+from .driver import SALES_FILES, Team
 
 
 @pytest.fixture
 def sales_processes(platform):
     with platform.sessions.begin() as session:
-        platform.engine.deploy(session, sales_files(), "owner")
+        platform.engine.deploy(session, bpmn_files(SALES_FILES), "owner")
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from crm.activities import Activity
 from crm.opportunities import Opportunity
 from crm.tenders import Tender
 from engine import admin_actions
-
-from .driver import make_timer_due
+from tests.support.timers import make_timers_due
 
 DEADLINE = (dt.datetime.now() + dt.timedelta(days=10)).replace(microsecond=0)
 
@@ -50,7 +49,7 @@ def test_bid_within_threshold_reminded_and_won(team, platform, make_customer, se
     team.do(instance_id, "bd_price_review", price_decision="approve")
     timer_at = team.instance(instance_id).next_timer_at
     assert timer_at is not None and timer_at < DEADLINE  # the reminder, two days before
-    make_timer_due(platform, instance_id, "bd_reminder_timer")
+    make_timers_due(platform, instance_id, "bd_reminder_timer")
     settle_jobs()
     assert _tender_row(platform, instance_id).reminders_sent == 1
     assert [t.task_name for t in team.ready(instance_id)] == ["bd_submit"]  # the reminder does not interrupt
@@ -99,7 +98,7 @@ def test_deadline_passed_and_withdrawn(team, platform, make_customer, settle_job
     team.do(instance_id, "bd_director_decision")
     _to_submission(team, instance_id)
     team.do(instance_id, "bd_price_review", price_decision="approve")
-    make_timer_due(platform, instance_id, "bd_deadline_timer")
+    make_timers_due(platform, instance_id, "bd_deadline_timer")
     settle_jobs()
     team.do(instance_id, "bd_escalation", late_decision="withdraw")
     team.do(instance_id, "bd_recover_bond")

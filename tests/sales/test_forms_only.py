@@ -7,8 +7,9 @@ which option of a decision field to take, so that every branch and so every task
 from __future__ import annotations
 
 from engine import admin_actions
+from tests.support.api_driver import user_task_ids
 
-from .driver import SALES_FILES, start_from_form, user_task_ids, walk
+from .driver import SALES_FILES, start_from_form, walk
 
 
 def test_every_user_task_completes_from_its_form(team, platform, actors, make_customer):

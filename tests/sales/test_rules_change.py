@@ -6,8 +6,7 @@ import io
 from decimal import Decimal
 
 from crm.customers import Customer
-
-from .driver import BPMN_DIR
+from tests.support.api_driver import BPMN_DIR
 
 
 def _upload(login, name: str, text: str) -> None:
