@@ -16,8 +16,8 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, contains_eager, undefer
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import Session, contains_eager, lazyload, undefer
 from sqlalchemy.orm.util import identity_key
 
 from . import history
@@ -80,6 +80,19 @@ class _Step:
     done_values: dict = field(default_factory=dict)
 
 
+_LOCK_TASK = (
+    select(HumanTask, ProcessInstance).join(HumanTask.instance).where(HumanTask.id == bindparam("task_id"))
+    .options(contains_eager(HumanTask.instance), undefer(ProcessInstance.state), lazyload(ProcessInstance.version))
+    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
+)
+_LATEST_VERSION = (
+    select(ProcessVersion).where(ProcessVersion.process_key == bindparam("process_key"))
+    .order_by(ProcessVersion.version.desc()).limit(1)
+)
+_INSERT_INSTANCE = insert(ProcessInstance.__table__).returning(ProcessInstance.id)
+"""Statements of the hot path, built once: building costs more than running from SQLAlchemy's cache."""
+
+
 class ProcessEngine:
     """Runs SpiffWorkflow instances persisted in the database."""
 
@@ -106,10 +119,7 @@ class ProcessEngine:
 
     def latest_version(self, session: Session, process_key: str) -> ProcessVersion:
         """The newest version of a process (its large columns not loaded), or :class:`NotFound`."""
-        version = session.scalars(
-            select(ProcessVersion).where(ProcessVersion.process_key == process_key)
-            .order_by(ProcessVersion.version.desc()).limit(1)
-        ).first()
+        version = session.scalars(_LATEST_VERSION, {"process_key": process_key}).first()
         if version is None:
             raise NotFound(f"no process {process_key!r} is deployed")
         return version
@@ -139,13 +149,15 @@ class ProcessEngine:
         workflow = PlatformWorkflow(loaded.spec, loaded.subprocess_specs)
         start_task = workflow.get_tasks(state=TaskState.READY)[0]
         start_task.data.update(copy.deepcopy(dict(data)))
-        instance = ProcessInstance(
-            version=version, version_id=version.id, process_key=process_key, title=version.name,
-            status="running", state="", started_by=actor.username,
-            customer_id=_int_or_none(data.get("customer_id")),
-        )
-        session.add(instance)
-        session.flush()
+        now = utcnow()
+        values = {
+            "version_id": version.id, "process_key": process_key, "title": version.name, "status": "running",
+            "waiting_on": "", "state": "", "lock_version": 1, "customer_id": _int_or_none(data.get("customer_id")),
+            "started_by": actor.username, "started_at": now, "updated_at": now, "completed_at": None,
+            "next_timer_at": None, "error_task": None, "error_message": None, "error_traceback": None,
+        }
+        instance = ProcessInstance(id=session.execute(_INSERT_INSTANCE, values).scalar_one(), version=version, **values)
+        attach_written(session, instance)
         step = _Step(ready_before=set())
         step.events.append(history.event_values(
             instance.id, actor.username, "started", after=self.serializer.data_to_json(dict(data))))
@@ -180,11 +192,7 @@ class ProcessEngine:
         The task row may be a moment older than the instance under the lock: the instance's state,
         not the row, decides whether the task is still READY.
         """
-        found = session.execute(
-            select(HumanTask, ProcessInstance).join(HumanTask.instance).where(HumanTask.id == task_id)
-            .options(contains_eager(HumanTask.instance), undefer(ProcessInstance.state))
-            .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
-        ).first()
+        found = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
         if found is None:
             raise NotFound(f"no task {task_id}")
         return found[0], found[1]

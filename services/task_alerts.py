@@ -36,7 +36,7 @@ class TaskAlerts:
 
     def __init__(self, notifier: Notifier):
         self.notifier = notifier
-        self._extra: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._extra: dict[int, dict[str, tuple[str, ...]]] = {}
 
     def task_ready(self, session: Session, row: HumanTask) -> None:
         """Task listener: tell the assignee, or the lane, that the task is waiting for them."""
@@ -65,22 +65,22 @@ class TaskAlerts:
 
     def _send(self, session: Session, row: HumanTask, subject: str, body: str, channels: tuple[str, ...]) -> None:
         to = [row.assignee] if row.assignee else [f"role:{row.role}"] if row.role else []
-        extra = self.extra_channels(row.instance.version, row.task_name)
+        extra = self.extra_channels(session, row.instance.version_id, row.task_name)
         self.notifier.notify(session, to, subject, body, channels=tuple(dict.fromkeys(channels + extra)),
                              link=f"/tasks/{row.id}")
 
-    def extra_channels(self, version: ProcessVersion, task_name: str) -> tuple[str, ...]:
-        """Channels a user task's ``notify`` property asks for (read once per version)."""
-        by_task = self._extra.get(version.content_hash)
+    def extra_channels(self, session: Session, version_id: int, task_name: str) -> tuple[str, ...]:
+        """Channels a user task's ``notify`` property asks for (read once per version and process)."""
+        by_task = self._extra.get(version_id)
         if by_task is None:
             by_task = {}
-            for root in parsed_files(version):
+            for root in parsed_files(session.get(ProcessVersion, version_id)):
                 for prop in root.iterfind(".//bpmn:userTask/bpmn:extensionElements/camunda:properties/"
                                           "camunda:property[@name='notify']", NS):
                     wanted = [c.strip() for c in (prop.get("value") or "").split(",")]
                     task = prop.getparent().getparent().getparent()
                     by_task[task.get("id")] = tuple(c for c in wanted if c in CHANNELS)
-            self._extra[version.content_hash] = by_task
+            self._extra[version_id] = by_task
         return by_task.get(task_name, ())
 
 
