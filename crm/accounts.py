@@ -82,12 +82,19 @@ def subordinates(session: Session, user: User) -> list[User]:
     return found
 
 
+def subordinate_ids(session: Session, user_id: int) -> set[int]:
+    """Ids of everyone reporting to the user, directly or indirectly, in one (recursive) query."""
+    tree = select(User.id).where(User.manager_id == user_id).cte("reports", recursive=True)
+    tree = tree.union(select(User.id).where(User.manager_id == tree.c.id))
+    return set(session.scalars(select(tree.c.id)))
+
+
 def visible_owner_ids(session: Session, user: User) -> set[int] | None:
     """Owners whose records ``user`` may see; None means everyone (directors, finance, admins)."""
     if user.role_keys & {"administrator", "customer_director", "marketing_director", "finance",
                          "information_officer"}:
         return None
-    return {user.id} | {u.id for u in subordinates(session, user)}
+    return {user.id} | subordinate_ids(session, user.id)
 
 
 def users_with_role(session: Session, role: str) -> list[User]:

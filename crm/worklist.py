@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from sqlalchemy import ForeignKey, String, Text, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, lazyload, load_only, mapped_column, relationship
 
 from .base import CrmBase, utcnow
 from .users import User
@@ -61,7 +61,10 @@ def filters_for(session: Session, user: User) -> list[SavedFilter]:
     condition = SavedFilter.owner_id == user.id
     if user.team_id is not None:
         condition = or_(condition, SavedFilter.team_id == user.team_id)
-    return list(session.scalars(select(SavedFilter).where(condition).order_by(SavedFilter.name, SavedFilter.id)))
+    owner = joinedload(SavedFilter.owner).options(load_only(User.display_name), lazyload(User.roles))
+    return list(session.scalars(
+        select(SavedFilter).where(condition).options(owner).order_by(SavedFilter.name, SavedFilter.id)
+    ))
 
 
 def delete_filter(session: Session, user: User, filter_id: int) -> bool:

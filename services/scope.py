@@ -21,9 +21,11 @@ OwnerScope = set[int] | None
 """Ids of the owners whose customers' tasks someone may see; None means every owner."""
 
 
-def owner_scope(session: Session, actor: Actor) -> OwnerScope:
-    """The actor's owner scope (see :func:`crm.accounts.visible_owner_ids`)."""
-    user = session.scalar(select(User).where(User.username == actor.username))
+def owner_scope(session: Session, actor: Actor, user: User | None = None) -> OwnerScope:
+    """The actor's owner scope (see :func:`crm.accounts.visible_owner_ids`); ``user`` is the actor's row
+    when the caller has it loaded already (saves looking it up)."""
+    if user is None or user.username != actor.username:
+        user = session.scalar(select(User).where(User.username == actor.username))
     return visible_owner_ids(session, user) if user is not None else set()
 
 

@@ -117,10 +117,15 @@ def _instance_detail(instance: ProcessInstance) -> dict:
 def task_list():
     flt = worklist.TaskFilter.from_args(request.args)
     page = request.args.get("page", 1, type=int)
-    mine = worklist.list_tasks(db.session(), actor(), "mine", flt, page)
-    queue = worklist.list_tasks(db.session(), actor(), "queue", flt, page)
-    return jsonify({"mine": [task_json(t) for t in mine.items], "queue": [task_json(t) for t in queue.items],
-                    "counts": mine.counts, "page": page})
+    lists = worklist.list_pages(db.session(), actor(), worklist.LISTS, flt, page, user=current_user.user)
+    counts = lists["mine"].counts
+    return jsonify({
+        **{which: [task_json(t) for t in listed.items] for which, listed in lists.items()},
+        "counts": {which: count.value for which, count in counts.items()},
+        "counts_are_lower_bounds": {which: count.more for which, count in counts.items()},
+        "has_next": {which: listed.has_next for which, listed in lists.items()},
+        "page": page,
+    })
 
 
 @bp.get("/tasks/<task_id>")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from services.worklist import COUNT_CAP
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _op(summary: str, *, body: str | None = None, ok: int = 200, errors: tuple[int, ...] = (401, 404)) -> dict:
-    responses = {str(ok): {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}
+def _op(summary: str, *, body: str | None = None, ok: int = 200, errors: tuple[int, ...] = (401, 404),
+        returns: str | None = None) -> dict:
+    schema = {"$ref": returns} if returns else {"type": "object"}
+    responses = {str(ok): {"description": "OK", "content": {"application/json": {"schema": schema}}}}
     for code in errors:
         responses[str(code)] = {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
     operation = {"summary": summary, "responses": responses}
@@ -39,6 +43,23 @@ OPENAPI: dict = {
             "FileValue": {"type": "object", "required": ["name", "size", "content_type", "storage_key"],
                           "properties": {"name": {"type": "string"}, "size": {"type": "integer"},
                                          "content_type": {"type": "string"}, "storage_key": {"type": "string"}}},
+            "TaskList": {"type": "object", "required": ["mine", "queue", "counts", "counts_are_lower_bounds",
+                                                        "has_next", "page"], "properties": {
+                "mine": {"type": "array", "items": {"type": "object"}, "description": "One page of my tasks"},
+                "queue": {"type": "array", "items": {"type": "object"},
+                          "description": "One page of my lanes' unassigned tasks within my data scope"},
+                "counts": {"type": "object", "description": "Tasks in each list (same filters). Exact unless "
+                           f"counts_are_lower_bounds says otherwise: lists are counted up to {COUNT_CAP} tasks, "
+                           f"a larger list reports {COUNT_CAP}",
+                           "properties": {"mine": {"type": "integer"}, "queue": {"type": "integer"}}},
+                "counts_are_lower_bounds": {"type": "object", "description": "true: the list holds more tasks "
+                                            f"than its count (show it as \"{COUNT_CAP}+\"); page on with has_next",
+                                            "properties": {"mine": {"type": "boolean"},
+                                                           "queue": {"type": "boolean"}}},
+                "has_next": {"type": "object", "description": "Whether the list has a page after this one",
+                             "properties": {"mine": {"type": "boolean"}, "queue": {"type": "boolean"}}},
+                "page": {"type": "integer"},
+            }},
             "Assignee": {"type": "object", "required": ["username"], "properties": {"username": {"type": "string"}}},
             "FormField": {"type": "object", "properties": {
                 "id": {"type": "string"}, "label": {"type": "string"},
@@ -63,8 +84,9 @@ OPENAPI: dict = {
             errors=(401, 403, 404, 422))},
         "/api/instances/{id}": {"parameters": _path_param("id", "integer"),
                                 "get": _op("Instance status, current tasks, data and history")},
-        "/api/tasks": {"get": _op("My tasks and my lanes' queue (filters: process, customer_id, overdue, "
-                                  "min_priority, sort, page)")},
+        "/api/tasks": {"get": _op("My tasks and my lanes' queue, 25 per page, with both lists' counts "
+                                  "(filters: process, q, customer_id, overdue, min_priority, sort, page)",
+                                  returns="#/components/schemas/TaskList")},
         "/api/tasks/{id}": {"parameters": _path_param("id"),
                             "get": _op("A task with its context data and form definition")},
         "/api/tasks/{id}/claim": {"parameters": _path_param("id"), "post": _op(

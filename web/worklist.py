@@ -24,14 +24,13 @@ def index():
     flt = worklist.TaskFilter.from_args(request.args)
     page_no = max(request.args.get("page", 1, type=int), 1)
     session, me = db.session(), actor()
-    page = worklist.list_tasks(session, me, which, flt, page_no)
+    page = worklist.list_tasks(session, me, which, flt, page_no, user=current_user.user)
     processes = process_names(session)
-    roles = {task.role for task in page.items}
     return render_template(
         "worklist.html", page=page, which=which, flt=flt, processes=processes, due_state=worklist.due_state,
         priority_label=worklist.priority_label, follow_up_due=worklist.follow_up_due,
         saved_filters=filters_for(session, current_user.user),
-        colleagues={role: worklist.colleagues(session, role, me) for role in roles},
+        colleagues=worklist.colleagues_by_role(session, {task.role for task in page.items}, me),
         page_url=lambda number: url_for("worklist.index", list=which, page=number, **flt.as_args()),
     )
 

@@ -189,6 +189,13 @@ def test_pager():
     assert 'rel="prev"' not in first and 'href="?p=2" rel="next"' in first
 
 
+def test_pager_of_an_unknown_total():
+    html = _render(_make_app(), MACROS + "{{ pager(7, 41, f, more=true) }}", f=lambda p: f"/list?page={p}")
+    assert 'href="/list?page=1"' in html and 'href="/list?page=9"' in html and 'href="/list?page=8" rel="next"' in html
+    assert 'href="/list?page=10"' not in html and 'href="/list?page=41"' not in html  # no last page number
+    assert html.count("&hellip;") == 2 and "Page 7 of 41+" in html
+
+
 def test_empty_state_with_and_without_caller():
     app = _make_app()
     plain = _render(app, MACROS + "{{ empty_state('Nothing <here>') }}")

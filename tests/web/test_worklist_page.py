@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
+import uuid
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
 
 from crm.notifications import Notification
 from crm.users import Team, User
 from crm.worklist import SavedFilter
 from engine.errors import Conflict
-from engine.models import ProcessInstance, ProcessVersion, utcnow
+from engine.models import HumanTask, ProcessInstance, ProcessVersion, utcnow
+from services.worklist import COUNT_CAP
 from tests.web.task_helpers import VALID_HTML, add_customer, deploy, ready_task, start, update_task, user_id
 
 
@@ -129,6 +132,83 @@ def test_saved_filters_are_private_or_shared_with_the_team(platform, login, fill
     assert "Urgent quotes" not in sales.get("/worklist/").get_data(as_text=True)
     assert "Give the filter a name." in sales.post("/worklist/filters", data={"name": " "},
                                                    follow_redirects=True).get_data(as_text=True)
+
+
+def _queue_more(platform, instance_id: int, n: int) -> None:
+    """Bulk-insert ``n`` ready, unassigned salesperson tasks on a real instance, due before its own task."""
+    soon = utcnow() + dt.timedelta(hours=1)
+    with platform.sessions.begin() as session:
+        session.execute(insert(HumanTask), [
+            {"id": str(uuid.uuid4()), "instance_id": instance_id, "process_key": "all_fields", "task_name": "fill",
+             "title": f"Bulk task {i:04}", "lane": "Salesperson", "role": "salesperson", "status": "ready",
+             "due_at": soon + dt.timedelta(minutes=i)} for i in range(n)
+        ])
+
+
+def _badge(page: str, which: str) -> str:
+    return re.search(rf'data-count="{which}"[^>]*>([^<]*)<', page).group(1)
+
+
+def _listed(page: str) -> list[str]:
+    return re.findall(r'data-task-id="([^"]+)"', page)
+
+
+def test_a_queue_of_exactly_the_cap_is_counted_exactly(platform, login, fill_task):
+    _queue_more(platform, fill_task.instance_id, COUNT_CAP - 1)
+    sales = login("sales")
+    page = sales.get("/worklist/?list=queue").get_data(as_text=True)
+    assert (_badge(page, "queue"), _badge(page, "mine")) == ("1,000", "0")
+    assert "list=queue&amp;page=40&amp;" in page and 'data-pages="lower-bound"' not in page
+    last = sales.get("/worklist/?list=queue&page=40").get_data(as_text=True)
+    assert _listed(last)[-1] == fill_task.id and 'rel="next"' not in last
+    listed = sales.get("/api/tasks").json
+    assert listed["counts"] == {"mine": 0, "queue": 1000}
+    assert listed["counts_are_lower_bounds"] == {"mine": False, "queue": False}
+    assert listed["has_next"] == {"mine": False, "queue": True}
+
+
+def test_past_the_cap_the_queue_shows_1000_plus_and_pages_on(platform, login, fill_task):
+    _queue_more(platform, fill_task.instance_id, COUNT_CAP)  # 1,001 queued with the real task
+    sales = login("sales")
+    first = sales.get("/worklist/?list=queue").get_data(as_text=True)
+    assert (_badge(first, "queue"), _badge(first, "mine")) == ("1,000+", "0")
+    assert "Page 1 of 41+" in first and re.search(r'href="[^"]*page=2&amp;[^"]*" rel="next"', first)
+    assert "page=41" not in first  # no last page number: the total is not known
+    second = sales.get("/worklist/?list=queue&page=2").get_data(as_text=True)
+    assert len(_listed(second)) == 25 and not set(_listed(second)) & set(_listed(first))
+    assert "Page 2 of 41+" in second and 'rel="prev"' in second and 'rel="next"' in second
+    last = sales.get("/worklist/?list=queue&page=41").get_data(as_text=True)
+    assert _listed(last) == [fill_task.id] and 'rel="next"' not in last and "41+" not in last
+    assert _badge(last, "queue") == "1,000+"
+    listed = sales.get("/api/tasks").json
+    assert listed["counts"] == {"mine": 0, "queue": COUNT_CAP}
+    assert listed["counts_are_lower_bounds"] == {"mine": False, "queue": True}
+    assert sales.get("/api/tasks?page=41").json["has_next"] == {"mine": False, "queue": False}
+    documented = sales.get("/api/openapi.json").json["components"]["schemas"]["TaskList"]["required"]
+    assert {"counts", "counts_are_lower_bounds", "has_next"} <= set(documented)
+    sales.post(f"/worklist/{fill_task.id}/claim")
+    claimed = sales.get("/worklist/?list=queue").get_data(as_text=True)
+    assert (_badge(claimed, "queue"), _badge(claimed, "mine")) == ("1,000", "1")
+
+
+def test_the_worklist_page_loads_the_user_and_roles_once(platform, login, fill_task):
+    statements: list[str] = []
+    request_thread = threading.get_ident()
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if threading.get_ident() == request_thread and not statement.startswith("BEGIN"):
+            statements.append(statement)
+
+    sales = login("sales")
+    event.listen(platform.db, "before_cursor_execute", record)
+    try:
+        page = sales.get("/worklist/?list=queue").get_data(as_text=True)
+    finally:
+        event.remove(platform.db, "before_cursor_execute", record)
+    assert fill_task.id in page and "Sue Sales" in _row(page, fill_task.id)  # a colleague to hand over to
+    assert sum(bool(re.search(r"WHERE app_user\.id = ", s)) for s in statements) == 1
+    assert sum("user_role" in s for s in statements) == 2  # the user's roles (joined), the colleagues'
+    assert len(statements) <= 8, "\n\n".join(statements)
 
 
 def test_comments_show_on_the_task_page_and_in_history(platform, login, fill_task):
