@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from .base import utcnow
 from .users import ROLES, LoginAttempt, Role, Team, User
@@ -98,7 +98,8 @@ def visible_owner_ids(session: Session, user: User) -> set[int] | None:
 
 
 def users_with_role(session: Session, role: str) -> list[User]:
-    """Active users holding ``role``."""
+    """Active users holding ``role`` (their own roles are loaded only if read)."""
     return list(session.scalars(
         select(User).join(User.roles).where(Role.key == role, User.active.is_(True)).order_by(User.username)
+        .options(lazyload(User.roles))
     ))
