@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 import config
 import handlers
+from crm.accounts import assignable_username
 from crm.database import make_engine, make_sessions
 from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner, Relay
 from engine.rq_dispatch import RqDispatcher
@@ -52,6 +53,7 @@ def build_platform(settings: config.Settings) -> Platform:
     engine = ProcessEngine(
         registry, max_bpmn_bytes=settings.max_bpmn_bytes,
         deploy_checks=[*platform_checks(registry), interop_check()], task_listeners=[alerts.task_ready],
+        assignee_resolver=assignable_username,
     )
     runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver})
     dispatcher: Dispatcher = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -95,6 +96,24 @@ def visible_owner_ids(session: Session, user: User) -> set[int] | None:
                          "information_officer"}:
         return None
     return {user.id} | subordinate_ids(session, user.id)
+
+
+def assignable_username(session: Session, value: Any, role: str | None) -> str | None:
+    """The username of the active user ``value`` names (username or user id), if they hold ``role``.
+
+    The engine's assignee resolver: ``camunda:assignee="${engineer}"`` may hold a user reference field's id.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    query = select(User).where(User.active.is_(True))
+    if isinstance(value, int) or value.strip().isdigit():
+        query = query.where(User.id == int(value))
+    else:
+        query = query.where(User.username == value.strip())
+    user = session.scalar(query)
+    if user is None or (role and role not in user.role_keys):
+        return None
+    return user.username
 
 
 def users_with_role(session: Session, role: str) -> list[User]:

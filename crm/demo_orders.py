@@ -65,7 +65,7 @@ class _Runner:
     def do(self, instance_id: int, task: str, actor: str, **values) -> None:
         row = self.session.scalar(select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                           HumanTask.task_name == task, HumanTask.status == "ready"))
-        self.engine.complete(self.session, row.id, values, self.actors[actor])
+        self.engine.complete(self.session, row.id, values, self.actors[row.assignee or actor])
 
 
 def _customers(session: Session, sales: User) -> dict[str, Customer]:

@@ -163,7 +163,7 @@ def _complete(platform, session: Session, instance, task_name: str, values: dict
     data = {f.id: values.get(f.id) for f in form.fields if not f.readonly}
     actor = {"salesperson": "sales", "information_officer": "info", "customer_director": "custdir",
              "sales_director": "salesdir", "marketing_director": "mktdir", "finance": "finance",
-             "engineer": "engineer"}[task.role]
+             "engineer": "engineer"}[task.role] if task.assignee is None else task.assignee
     platform.engine.complete(session, task.id, data, actors[actor])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -97,7 +96,7 @@ def deploy(
         if not touched:
             continue
         spec_json = serializer.dump_specs(process.spec, process.subprocess_specs)
-        meta_json = json.dumps({k: dataclasses.asdict(m) for k, m in process.tasks.items()}, sort_keys=True)
+        meta_json = json.dumps({k: m.to_json() for k, m in process.tasks.items()}, sort_keys=True)
         sources = [bundle_files[process.filename]] + [bundle_files[n] for n in sorted(process.dependencies)]
         content_hash = hashlib.sha256((spec_json + meta_json).encode() + b"".join(sources)).hexdigest()
         current = latest.get(process.key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +40,15 @@ class TaskMeta:
     due: str | None = None
     priority: int = 50
     instructions: str = ""
+    assignee: str | None = None
+    """``camunda:assignee``: a username, or ``${expression}`` over the task data naming the user."""
+
+    def to_json(self) -> dict:
+        """The stored form; ``assignee`` only when set, so older versions keep their content hash."""
+        data = dataclasses.asdict(self)
+        if self.assignee is None:
+            del data["assignee"]
+        return data
 
 
 @dataclass
@@ -143,7 +153,7 @@ def _task_meta_with_called(process, subprocess_specs: dict, elements: dict) -> d
 
 
 def read_task_meta(process: etree._Element) -> dict[str, TaskMeta]:
-    """Lane/role, due-date expression, priority and instructions of every user task."""
+    """Lane/role, due-date expression, priority, instructions and assignee of every user task."""
     lanes: dict[str, str] = {}
     for lane in process.iterfind(".//bpmn:lane", NS):
         for ref in lane.iterfind("bpmn:flowNodeRef", NS):
@@ -161,6 +171,7 @@ def read_task_meta(process: etree._Element) -> dict[str, TaskMeta]:
             due=task.get(f"{{{CAMUNDA_NS}}}dueDate"),
             priority=int(task.get(f"{{{CAMUNDA_NS}}}priority") or 50),
             instructions=(doc.text or "").strip() if doc is not None else "",
+            assignee=(task.get(f"{{{CAMUNDA_NS}}}assignee") or "").strip() or None,
         )
     return meta
 

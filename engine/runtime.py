@@ -31,7 +31,7 @@ from .serializer import StateSerializer
 from .services import HandlerContext, HandlerRegistry
 from .state import current_data, next_timer, waiting_on
 from .step_writer import NewRows, SetValues, attach_written, mark_written, write_together
-from .task_mirror import ready_user_tasks, sync_tasks
+from .task_mirror import AssigneeResolver, ready_user_tasks, sync_tasks, usernames_as_given
 from .workflow import PlatformScriptEngine, PlatformWorkflow
 
 RETRY_BACKOFF_SECONDS = (5, 30, 120)
@@ -103,12 +103,14 @@ class ProcessEngine:
         max_bpmn_bytes: int = 5 * 1024 * 1024,
         deploy_checks: Iterable[Check] = (),
         task_listeners: Iterable[TaskListener] = (),
+        assignee_resolver: AssigneeResolver = usernames_as_given,
     ):
         self.registry = registry
         self.serializer = serializer or StateSerializer()
         self.max_bpmn_bytes = max_bpmn_bytes
         self.deploy_checks = list(deploy_checks)
         self.task_listeners = list(task_listeners)
+        self.assignee_resolver = assignee_resolver
         self.environment = SandboxedEnvironment()
         self._loaded: dict[int, LoadedVersion] = {}
 
@@ -404,7 +406,9 @@ class ProcessEngine:
     def _write(self, session, instance, workflow, loaded, step: _Step, values: dict[str, Any]) -> None:
         """Write state, task rows and history in one go (see :mod:`engine.step_writer`), then tell listeners."""
         changes = sync_tasks(session, instance, workflow, loaded.tasks, step.ready_before,
-                             values.get("customer_id", instance.customer_id))
+                             values.get("customer_id", instance.customer_id), self.assignee_resolver)
+        step.events.extend(history.event_values(instance.id, "system", "assignment", message, task=task)
+                           for task, message in changes.notes)
         values["state"] = self.serializer.dump_state(workflow)
         values["lock_version"] = instance.lock_version + 1
         writes = list(changes.writes)

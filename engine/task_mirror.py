@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -29,6 +30,8 @@ class TaskChanges:
     inserted: list[HumanTask] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
     reopened: list[HumanTask] = field(default_factory=list)
+    notes: list[tuple[object, str]] = field(default_factory=list)
+    """(task, message) for the history: e.g. an assignee that could not be used."""
 
     @property
     def new_rows(self) -> list[HumanTask]:
@@ -36,9 +39,20 @@ class TaskChanges:
         return self.reopened + self.inserted
 
 
+AssigneeResolver = Callable[[Session, Any, "str | None"], "str | None"]
+"""``(session, value, role) -> username``: the user a task's assignee value names, if they may take a task of
+``role``; None leaves the task in the lane's queue."""
+
+
+def usernames_as_given(session: Session, value: Any, role: str | None) -> str | None:
+    """The engine's own resolver: a non-empty string is taken as a username (the app checks users)."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def sync_tasks(
     session: Session, instance: ProcessInstance, workflow, meta: dict[str, TaskMeta],
     ready_before: Collection[str] | None, customer_id: int | None,
+    resolve_assignee: AssigneeResolver = usernames_as_given,
 ) -> TaskChanges:
     """Rows for newly READY tasks, and cancelled rows for tasks that vanished.
 
@@ -66,9 +80,10 @@ def sync_tasks(
             name=task.task_spec.name, title=task.task_spec.bpmn_name or task.task_spec.name,
             lane=task.task_spec.lane, role=None,
         )
+        assignee = _assignee(session, info, task, workflow, resolve_assignee, changes.notes)
         changes.inserted.append(HumanTask(
             id=task_id, instance_id=instance.id, process_key=instance.process_key,
-            task_name=task.task_spec.name, title=info.title, lane=info.lane, role=info.role, assignee=None,
+            task_name=task.task_spec.name, title=info.title, lane=info.lane, role=info.role, assignee=assignee,
             status="ready", priority=info.priority, customer_id=customer_id, created_at=now,
             due_at=due_date(info.due, task, workflow, now), follow_up_at=None, completed_by=None,
             completed_at=None,
@@ -93,13 +108,41 @@ def _reopen_rows(session: Session, task_ids: list[str]) -> list[HumanTask]:
     return rows
 
 
+def _assignee(session: Session, info: TaskMeta, task, workflow, resolve: AssigneeResolver,
+              notes: list[tuple[object, str]]) -> str | None:
+    """The task's assignee from its ``camunda:assignee``; a value naming nobody suitable is noted, not fatal."""
+    if not info.assignee:
+        return None
+    try:
+        value = _evaluate(info.assignee, task, workflow)
+    except Exception as exc:  # a bad expression must not lose the step: the lane's queue takes the task
+        notes.append((task, f"assignee {info.assignee} failed ({exc.__class__.__name__}: {exc}); "
+                            "the task waits in the lane's queue"))
+        return None
+    if value in (None, ""):
+        return None
+    username = resolve(session, value, info.role)
+    if username is None:
+        notes.append((task, f"assignee {value!r} is not an active user of the {info.lane or 'task'}'s role; "
+                            "the task waits in the lane's queue"))
+    return username
+
+
+def _evaluate(expression: str, task, workflow) -> Any:
+    """``${expr}`` evaluated over the task data (sandboxed); anything else is a literal."""
+    expression = expression.strip()
+    if expression.startswith("${") and expression.endswith("}"):
+        return workflow.script_engine.evaluate(task, expression[2:-1])
+    return expression
+
+
 def due_date(expression: str | None, task, workflow, now: dt.datetime) -> dt.datetime | None:
     """``P2D`` (a duration from now) or ``${expr}`` evaluated over task data; None if absent."""
     if not expression:
         return None
     expression = expression.strip()
     if expression.startswith("${") and expression.endswith("}"):
-        value = workflow.script_engine.evaluate(task, expression[2:-1])
+        value = _evaluate(expression, task, workflow)
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):

@@ -60,7 +60,6 @@ CAMUNDA_ATTRIBUTE_ERRORS = {
     "variableEvents": "conditional event variables are not supported",
 }
 CAMUNDA_ATTRIBUTE_WARNINGS = {
-    "assignee": "ignored: the lane decides who works on this task",
     "candidateUsers": "ignored: the lane decides who works on this task",
     "candidateGroups": "ignored: the lane decides who works on this task",
     "followUpDate": "ignored: follow-up dates are set by the assignee in the worklist",
@@ -83,7 +82,7 @@ CAMUNDA_ATTRIBUTE_WARNINGS = {
     "inputVariable": "ignored: decision inputs are read by their expressions",
 }
 CAMUNDA_FORM_PARTS = {"formData", "formField", "validation", "constraint", "value", "properties", "property"}
-CAMUNDA_FORM_ATTRIBUTES = {"dueDate", "priority"}
+CAMUNDA_USER_TASK_ATTRIBUTES = {"dueDate", "priority", "assignee"}
 CAMUNDA_ELEMENT_WARNINGS = {
     "failedJobRetryTimeCycle": "ignored: failed operations are retried by the platform's own policy",
     "properties": "ignored: extension properties outside form fields are not read",
@@ -206,7 +205,7 @@ def _foreign_attributes(filename: str, element: etree._Element) -> Iterator[Find
         attribute = etree.QName(name)
         if attribute.namespace == CAMUNDA_NS:
             local = attribute.localname
-            if local in CAMUNDA_FORM_ATTRIBUTES and etree.QName(element).localname == "userTask":
+            if local in CAMUNDA_USER_TASK_ATTRIBUTES and etree.QName(element).localname == "userTask":
                 continue
             if local in CAMUNDA_ATTRIBUTE_ERRORS:
                 yield _finding(filename, element, CAMUNDA_ATTRIBUTE_ERRORS[local])

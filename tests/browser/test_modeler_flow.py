@@ -111,7 +111,7 @@ def test_problems_are_marked_on_the_diagram_and_block_deployment(platform, live_
     deploy(platform, chain())
     broken = with_salesdir_step(chain()).replace("<bpmn:flowNodeRef>salesdir_approval</bpmn:flowNodeRef>", "")
     broken = broken.replace('<bpmn:userTask id="review" name="Customer director review">',
-                            '<bpmn:userTask id="review" name="Customer director review" camunda:assignee="cara">')
+                            '<bpmn:userTask id="review" name="Customer director review" camunda:candidateUsers="cara">')
     broken = broken.replace('name="Customer director"', 'name="Janitor"', 1)
     login("owner").api("POST", f"/processes/{KEY}/draft", {"files": {FILE: broken}, "baseVersion": 1})
     page = browser_page
@@ -124,7 +124,7 @@ def test_problems_are_marked_on_the_diagram_and_block_deployment(platform, live_
     # the new step has no shape yet (no DI): listed only; the review is listed and marked on the diagram
     expect(page.locator(".crm-problem-error[data-element='salesdir_approval']")).to_contain_text("not in a lane")
     expect(page.locator(".crm-problem-error[data-element='review']")).to_contain_text("'Janitor' is not a known role")
-    expect(page.locator(".crm-problem-warning[data-element='review']")).to_contain_text("camunda:assignee")
+    expect(page.locator(".crm-problem-warning[data-element='review']")).to_contain_text("camunda:candidateUsers")
     expect(page.locator("g.djs-element.crm-problem-error[data-element-id='review']")).to_be_attached()
     expect(page.locator(".djs-overlay-crm-problem .crm-problem-badge[data-element-id='review']")).to_have_text("2")
     page.click(".crm-problem-error[data-element='review'] button")

@@ -82,6 +82,7 @@ def test_dispatched_service_with_a_refused_booking_settles_to_the_cent(desk, sho
     assert refused["booking_refused"] == f"Ed Engineer is already booked {monday:%Y-%m-%d} 11:00–13:00"
     desk.do(instance_id, "sr_dispatch")  # the proposal: Eve
 
+    assert desk.task(instance_id, "sr_carry_out").assignee == "engineer"  # the booked engineer, not the whole lane
     desk.do(instance_id, "sr_carry_out", labour_hours="3.25", materials_cost="120.40", work_report="Replaced AVR")
     desk.do(instance_id, "sr_follow_up", attitude=5, quality=4, complaint=False)
     task = desk.task(instance_id, "sr_settle")

@@ -71,7 +71,7 @@ def test_validation_names_the_elements(owner):
         "<bpmn:flowNodeRef>salesdir_approval</bpmn:flowNodeRef>", "").replace(
         'name="Customer director"', 'name="Janitor"', 1)
     broken = broken.replace('<bpmn:userTask id="review" name="Customer director review">',
-                            '<bpmn:userTask id="review" name="Customer director review" camunda:assignee="cara">')
+                            '<bpmn:userTask id="review" name="Customer director review" camunda:candidateUsers="cara">')
     report = owner.api("POST", f"/processes/{KEY}/validate", {"files": {FILE: broken}}).json
     assert not report["ok"]
     errors = {(e["element"], e["message"]) for e in report["errors"]}

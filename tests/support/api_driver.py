@@ -101,7 +101,9 @@ class LaneDesk:
         return self._users[username]
 
     def user_for(self, row: HumanTask):
-        """The user who works the task's lane."""
+        """The user who works the task: its assignee, else its lane's user."""
+        if row.assignee:
+            return self.user(row.assignee)
         assert row.role in LANE_USERS, f"{row.task_name} has no known lane role ({row.role!r})"
         return self.user(LANE_USERS[row.role])
 

@@ -2,7 +2,7 @@
  * Properties panel for what this platform executes.
  *
  * Keeps the standard groups that apply (general, documentation, timer, multi-instance, messages, errors)
- * and Camunda's form fields, due date and priority; drops Camunda groups the platform does not run
+ * and Camunda's form fields, assignee, due date and priority; drops Camunda groups the platform does not run
  * (listeners, input/output, Java delegates, async flags, ...). Adds platform groups: the lane's role,
  * gateway conditions and default flows, Python scripts, service operations with parameters
  * (spiffworkflow:serviceTaskOperator), called processes and decisions.
@@ -19,7 +19,7 @@ const KEEP_GROUPS = new Set([
   'CamundaPlatform__FormData', 'CamundaPlatform__UserAssignment'
 ]);
 const DROP_ENTRIES = new Set([
-  'versionTag', 'assignee', 'candidateGroups', 'candidateUsers', 'followUpDate', 'collection', 'elementVariable',
+  'versionTag', 'candidateGroups', 'candidateUsers', 'followUpDate', 'collection', 'elementVariable',
   'multiInstanceAsynchronousBefore', 'multiInstanceAsynchronousAfter', 'multiInstanceExclusive',
   'multiInstanceRetryTimeCycle'
 ]);
@@ -37,7 +37,7 @@ export default class PlatformPropertiesProvider {
       groups = groups.filter((group) => KEEP_GROUPS.has(group.id));
       groups.forEach((group) => {
         if (group.entries) group.entries = group.entries.filter((entry) => !DROP_ENTRIES.has(entry.id));
-        if (group.id === 'CamundaPlatform__UserAssignment') group.label = 'Due date and priority';
+        if (group.id === 'CamundaPlatform__UserAssignment') group.label = 'Assignee, due date and priority';
         if (group.id === 'timer') {
           group.entries = group.entries.map((entry) => entry.id === 'timerEventDefinitionValue'
             ? { ...entry, component: PythonTimerValue } : entry);
