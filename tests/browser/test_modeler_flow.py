@@ -44,7 +44,8 @@ def select_element(page: Page, element_id: str, kind: str) -> None:
 
 
 def add_sales_director_step(page: Page) -> str:
-    """Drop a task on the review -> gateway flow inside the Sales director lane, make it a user task with a form."""
+    """Drop a task on the review -> gateway flow inside the Sales director lane, make it a user task with a form,
+    assigned to the sales director by name."""
     page.click(".djs-palette [data-action='create.task']")
     x, y = screen_point(page, 490, 270)  # on flow f3, in the Sales director lane
     page.mouse.move(x - 60, y - 60)
@@ -67,6 +68,9 @@ def add_sales_director_step(page: Page) -> str:
     page.fill(f"{field}ID", "salesdir_ok")
     page.fill(f"{field}Label", "Sales director approves?")
     page.select_option(f"{field}Type", "boolean")
+
+    page.click("[data-group-id='group-CamundaPlatform__UserAssignment'] .bio-properties-panel-group-header")
+    page.fill("#bio-properties-panel-assignee", "salesdir")
     return new_id
 
 
@@ -87,8 +91,8 @@ def test_owner_adds_an_approval_step_and_new_instances_take_it(platform, live_se
     with platform.sessions() as session:
         v2 = session.scalar(select(ProcessVersion).where(ProcessVersion.version == 2))
         meta = json.loads(v2.task_meta)[step]
-        assert (meta["title"], meta["lane"], meta["role"]) == ("Sales director approval", "Sales director",
-                                                             "sales_director")
+        assert (meta["title"], meta["lane"], meta["role"], meta["assignee"]) == (
+            "Sales director approval", "Sales director", "sales_director", "salesdir")
         assert 'id="salesdir_ok"' in v2.source_xml and v2.comment == "the sales director approves discounts too"
 
     after = start(platform, KEY, actors["sales"], {"customer": "Shanghai Marine"})
@@ -96,11 +100,11 @@ def test_owner_adds_an_approval_step_and_new_instances_take_it(platform, live_se
         complete(platform, ready(platform, instance_id)[0].id, actors["sales"], {"amount": "2500"})
         complete(platform, ready(platform, instance_id)[0].id, actors["custdir"], {"approved": True})
     assert instance(platform, before).status == "completed" and instance(platform, before).version.version == 1
-    assert [t.task_name for t in ready(platform, after)] == [step]
+    assert [(t.task_name, t.assignee) for t in ready(platform, after)] == [(step, "salesdir")]
 
     director = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(director, live_server, "salesdir")
-    director.goto(f"{live_server}/worklist/?list=queue")
+    director.goto(f"{live_server}/worklist/?list=mine")
     rows = director.locator("text=Sales director approval")
     expect(rows).to_have_count(1)
     expect(director.locator(f"text=#{after}")).to_be_visible()
