@@ -65,7 +65,14 @@ class _Runner:
     def do(self, instance_id: int, task: str, actor: str, **values) -> None:
         row = self.session.scalar(select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                           HumanTask.task_name == task, HumanTask.status == "ready"))
-        self.engine.complete(self.session, row.id, values, self.actors[row.assignee or actor])
+        self.engine.complete(self.session, row.id, values, self._actor(row.assignee or actor))
+
+    def _actor(self, username: str) -> Actor:
+        """A demo user's actor; the task's assignee may be one created here (``engineer2``)."""
+        if username not in self.actors:
+            user = self.session.scalar(select(User).where(User.username == username))
+            self.actors[username] = Actor(user.username, user.role_keys)
+        return self.actors[username]
 
 
 def _customers(session: Session, sales: User) -> dict[str, Customer]:

@@ -104,11 +104,11 @@ def _pipeline(session: Session, rng: random.Random, customers: list[Customer], n
                                  stage=max(target - 1, 1))
         if target > 1:
             move_to_stage(session, opp, target, by, analysis=rng.choice(("Budget confirmed", "Competitor active")))
-        if number % 10 == 7:
-            close_opportunity(session, opp, True, by)
-            opp.closed_at = now - dt.timedelta(days=rng.randint(1, 300))
-        elif number % 10 == 8:
-            close_opportunity(session, opp, False, by, reason=rng.choice(("Price", "Delivery time", "Lost to rival")))
+        if number % 10 in (7, 8):  # closed some time after it was created: the KPIs' sales cycle and win rate
+            won = number % 10 == 7
+            close_opportunity(session, opp, won, by,
+                              reason="" if won else rng.choice(("Price", "Delivery time", "Lost to rival")))
+            opp.closed_at = created + dt.timedelta(days=rng.randint(1, (now - created).days))
         count += 1
     return count
 

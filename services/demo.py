@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from crm.demo_users import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 
-DEMO_LOADERS: tuple[str, ...] = ("crm.demo_sales", "crm.demo_orders")
+DEMO_LOADERS: tuple[str, ...] = ("crm.demo_sales", "crm.demo_orders", "crm.demo_history")
 """Modules with ``load(platform, session, users) -> str`` adding sample records (run in order)."""
 
 

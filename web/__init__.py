@@ -13,7 +13,7 @@ from . import modeler, process_versions  # process authoring
 from . import contracts, engineers, payments, projects, quotes, service  # orders and service
 
 # isort: split
-from . import customers, opportunities, plans  # sales
+from . import customers, opportunities, plans, reports  # sales
 from .context import inject_navigation
 from .db import close_session
 from .extensions import csrf, login_manager
@@ -28,7 +28,7 @@ def init_web(app: Flask) -> None:
     for blueprint in (auth.bp, api.bp, worklist.bp, tasks.bp, processes.bp, admin_users.bp, admin_instances.bp,
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, projects.bp, payments.bp, service.bp, engineers.bp,
-                      customers.bp, opportunities.bp, plans.bp):
+                      customers.bp, opportunities.bp, plans.bp, reports.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     errors.register(app)

@@ -1,0 +1,34 @@
+"""In chromium: the Reports page draws a Chart.js chart per report with the figures of the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from crm.contracts import Contract
+from crm.customers import Customer
+from crm.users import User
+from tests.support.browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_charts_render_with_data(platform, live_server, browser_page):
+    today = dt.date.today()
+    with platform.sessions.begin() as session:
+        sales = session.scalar(select(User).where(User.username == "sales"))
+        customer = Customer(company="Blue Whale", industry="Shipping", owner=sales)
+        session.add(Contract(customer=customer, owner=sales, title="Hull", amount=Decimal("2500.00"),
+                             status="active", company_signed_on=today, customer_signed_on=today))
+    page = browser_page
+    sign_in(page, live_server, "sales")
+    page.click("nav >> text=Reports")
+    page.wait_for_selector('canvas[data-chart="sales"]')
+    charts = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('canvas[data-chart]')].map(
+        c => [c.dataset.chart, Chart.getChart(c).data.datasets.map(d => [d.label, d.data])]))""")
+    assert charts["customers_by_industry"] == [["Customers", [1]], ["Contracted amount", [2500]]]
+    assert charts["sales"][-1] == ["Total", [0] * 11 + [2500]]
+    assert "complaint_causes" not in charts  # nothing recorded: an empty state instead of a chart

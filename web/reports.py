@@ -1,0 +1,44 @@
+"""Reports: customer analyses, KPIs by month and service analyses within the viewer's data scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, jsonify, render_template
+from flask_login import login_required
+
+from services.report_workbook import workbook_bytes
+from services.reports import NOT_SUPPORTED, build_reports
+
+from . import db
+from .order_input import owner_ids
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.before_request
+@login_required
+def signed_in() -> None:
+    """Every signed-in user; the figures are narrowed to their data scope."""
+
+
+def _reports():
+    return build_reports(db.session(), owner_ids())
+
+
+@bp.get("/")
+def index():
+    return render_template("reports.html", reports=[r.as_dict() for r in _reports()], not_supported=NOT_SUPPORTED)
+
+
+@bp.get("/data.json")
+def data():
+    return jsonify(reports=[r.as_dict() for r in _reports()], not_supported=NOT_SUPPORTED)
+
+
+@bp.get("/export.xlsx")
+def export():
+    filename = f"crm-reports-{dt.date.today():%Y-%m-%d}.xlsx"
+    return Response(workbook_bytes(_reports(), NOT_SUPPORTED), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
