@@ -74,13 +74,17 @@ def run_throughput(pg: str | None) -> tuple[dict, dict]:
         postgres = throughput.PlatformRun(pg)
         figures["platform_postgresql"] = throughput.measure(postgres.run_instance)
         postgres.close()
+        floor = throughput.DurableFloor(pg)
+        figures["postgresql_floor"] = throughput.measure(floor.run_instance)
+        floor.close()
     base = figures["raw_spiff"]["instances_per_s"]
-    for name in ("platform_sqlite", "platform_postgresql"):
+    for name in ("platform_sqlite", "platform_postgresql", "postgresql_floor"):
         if name in figures:
             figures[name]["ratio_to_raw"] = round(figures[name]["instances_per_s"] / base, 3)
     labels = {"raw_spiff": "raw SpiffWorkflow 3.2, serialize+deserialize every step",
               "platform_sqlite": "platform, SQLite file, one transaction per step",
-              "platform_postgresql": "platform, PostgreSQL, one transaction per step"}
+              "platform_postgresql": "platform, PostgreSQL, one transaction per step",
+              "postgresql_floor": "PostgreSQL alone: 3 durable transactions, no engine (floor)"}
     rows = [[labels[k], v["instances_per_s"], v["ms_per_instance"], v.get("ratio_to_raw", 1.0)]
             for k, v in figures.items()]
     if not pg:
