@@ -27,17 +27,9 @@ def event_values(
             "task_id": task_id, "task_name": task_name, "data_before": before, "data_after": after}
 
 
-def record(
-    session: Session,
-    instance_id: int,
-    actor: str,
-    kind: str,
-    message: str = "",
-    task=None,
-    before: str | None = None,
-    after: str | None = None,
-) -> InstanceEvent:
-    """Add one history row to the session (see :func:`event_values`)."""
-    event = InstanceEvent(**event_values(instance_id, actor, kind, message, task, before, after))
+def record(session: Session, instance_id: int, actor: str, kind: str, message: str = "", **details: Any
+           ) -> InstanceEvent:
+    """Add one history row to the session; ``details`` are ``task``, ``before``, ``after`` of :func:`event_values`."""
+    event = InstanceEvent(**event_values(instance_id, actor, kind, message, **details))
     session.add(event)
     return event
