@@ -21,6 +21,8 @@ class StoredFile(CrmBase):
     content_type: Mapped[str] = mapped_column(String(200))
     uploaded_by: Mapped[str] = mapped_column(String(100), index=True)
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    instance_id: Mapped[int | None] = mapped_column(index=True)
+    """The process instance the file was submitted to; who may see that instance may download it."""
 
     def as_value(self) -> dict:
         """The value a file form field holds."""

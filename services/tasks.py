@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.files import StoredFile
 from crm.worklist import TaskComment, comments_on
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
@@ -162,7 +163,10 @@ def complete_task(
     engine.check_can_work_on(row, actor)
     form = catalog.task_form(row.instance.version, row.task_name)
     context = dict(current_data(engine.restore(row.instance))) if form else {}
-    return engine.complete(session, task_id, validated(session, form, raw, context, actor), actor)
+    values = validated(session, form, raw, context, actor)
+    instance = engine.complete(session, task_id, values, actor)
+    uploads.attach_to_instance(session, form, values, instance.id)
+    return instance
 
 
 def start_form(engine: ProcessEngine, catalog: FormCatalog, version: ProcessVersion) -> FormDefinition | None:
@@ -178,7 +182,17 @@ def start_process(
     version = engine.latest_version(session, process_key)
     form = start_form(engine, catalog, version)
     data = validated(session, form, raw, {}, actor) if form else dict(raw)
-    return engine.start(session, process_key, data, actor)
+    instance = engine.start(session, process_key, data, actor)
+    uploads.attach_to_instance(session, form, data, instance.id)
+    return instance
+
+
+def may_download(session: Session, stored: StoredFile, actor: Actor) -> bool:
+    """The uploader, administrators, and whoever may see the instance the file was submitted to."""
+    if actor.is_admin or stored.uploaded_by == actor.username:
+        return True
+    instance = session.get(ProcessInstance, stored.instance_id) if stored.instance_id else None
+    return instance is not None and may_see_instance(session, instance, actor)
 
 
 def may_see_instance(session: Session, instance: ProcessInstance, actor: Actor) -> bool:

@@ -63,6 +63,17 @@ def find(session: Session, storage_key: str) -> StoredFile | None:
     return session.get(StoredFile, storage_key) if storage_key.isalnum() else None
 
 
+def attach_to_instance(session: Session, form: FormDefinition | None, values: Mapping[str, Any],
+                       instance_id: int) -> None:
+    """Link the uploads a submitted form names to the instance it was submitted to."""
+    for field in form.fields if form else ():
+        value = values.get(field.id)
+        if field.type == "file" and not field.readonly and value:
+            stored = find(session, value["storage_key"])
+            if stored is not None and stored.instance_id is None:
+                stored.instance_id = instance_id
+
+
 def foreign_files(session: Session, form: FormDefinition, values: Mapping[str, Any], username: str) -> dict:
     """Per-field errors for file values that do not name one of ``username``'s uploads exactly."""
     errors = {}

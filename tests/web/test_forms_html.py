@@ -128,6 +128,35 @@ def test_attachment_is_downloadable_and_too_large_files_are_refused(platform, lo
     assert login("custdir").get("/files/" + "0" * 32).status_code == 404
 
 
+def test_attachments_are_downloaded_only_by_who_may_see_their_process(platform, login, fill_task, tmp_uploads):
+    login("sales").post(f"/tasks/{fill_task.id}", data=_valid(platform, attachment=(io.BytesIO(b"hull"), "h.txt")),
+                        content_type="multipart/form-data")
+    key = data(platform, fill_task.instance_id)["attachment"]["storage_key"]
+    allowed = {user: login(user).get(f"/files/{key}").status_code
+               for user in ("sales", "custdir", "admin", "finance", "engineer")}
+    # the uploader, the next step's lane, an admin; not the lanes this process never reaches
+    assert allowed == {"sales": 200, "custdir": 200, "admin": 200, "finance": 404, "engineer": 404}
+
+
+def test_a_salesperson_outside_the_customers_scope_cannot_download(platform, login, actors, tmp_uploads):
+    deploy(platform)
+    task = ready_task(platform, start(platform, actors["sales"], customer_id=add_customer(platform, "Own", "sales")))
+    login("sales").post(f"/tasks/{task.id}", data=_valid(platform, attachment=(io.BytesIO(b"own"), "o.txt")),
+                        content_type="multipart/form-data")
+    key = data(platform, task.instance_id)["attachment"]["storage_key"]
+    assert login("sales").get(f"/files/{key}").status_code == 200
+    assert login("sales2").get(f"/files/{key}").status_code == 404  # same lane, a colleague's customer
+
+
+def test_an_upload_not_yet_submitted_is_only_the_uploaders(login, tmp_uploads):
+    response = login("sales").post("/api/uploads", data={"file": (io.BytesIO(b"draft"), "d.txt")},
+                                   content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    key = response.get_json()["storage_key"]
+    assert login("sales").get(f"/files/{key}").status_code == 200
+    assert login("custdir").get(f"/files/{key}").status_code == 404
+
+
 def test_invalid_form_discards_the_uploaded_bytes(platform, login, fill_task, tmp_uploads):
     response = login("sales").post(
         f"/tasks/{fill_task.id}", data=_valid(platform, quantity="0", attachment=(io.BytesIO(b"abc"), "a.txt")),
