@@ -35,13 +35,14 @@ def _opportunity(customer: Customer, status: str, closed: dt.date, days_open: in
                        status=status, closed_at=_at(closed), created_at=_at(closed) - dt.timedelta(days=days_open))
 
 
-def _serviced(customer: Customer, engineer, labour: str, attitude: int, quality: int) -> list:
-    """A repair request with a complaint cause, its settled order booked to ``engineer`` and a follow-up."""
+def _serviced(customer: Customer, engineer, labour: str, attitude: int, quality: int, hour: int) -> list:
+    """A repair request with a complaint cause, its settled order booked to ``engineer`` from ``hour`` for two
+    hours (bookings of one engineer must not overlap: PostgreSQL's exclusion constraint), and a follow-up."""
     request = ServiceRequest(customer=customer, channel="complaint", request_type="repair", description="Leak",
                              complaint_cause="product_quality", created_at=_at(THIS))
     order = ServiceOrder(request=request, customer=customer, planned_hours=Decimal(2), status="settled",
                          labour_hours=Decimal(labour), completed_at=_at(THIS, 15))
-    booking = Booking(engineer=engineer, starts_at=_at(THIS, 9), ends_at=_at(THIS, 11))
+    booking = Booking(engineer=engineer, starts_at=_at(THIS, hour), ends_at=_at(THIS, hour + 2))
     order.bookings.append(booking)
     return [request, order, booking, FollowUp(order=order, attitude=attitude, quality=quality, created_at=_at(THIS))]
 
@@ -70,7 +71,8 @@ def dataset(platform):
             _opportunity(other, "won", PREVIOUS, 30), _opportunity(ship, "open", THIS, 1),
         ])
         engineer = add_engineer(session, users["engineer"], ["hull"])
-        session.add_all(_serviced(ship, engineer, "2.5", 4, 5) + _serviced(other, engineer, "1.5", 2, 3))
+        session.add_all(_serviced(ship, engineer, "2.5", 4, 5, hour=9)
+                        + _serviced(other, engineer, "1.5", 2, 3, hour=12))
         claim = create_claim(session, claimant=users["sales"], customer_id=None, subject="visit", subject_id=None,
                              advance=Decimal(0), costs={"travel": Decimal("900.00")})
         review_claim(session, claim, True, Decimal("800.00"))
