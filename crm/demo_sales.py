@@ -209,7 +209,8 @@ def _flows(today: dt.date, now: dt.datetime) -> dict[str, tuple[str, dict, list[
             ("cr_write_report", {"report": "Interested in LNG carriers", "meal_cost": money("6000")}),
         ], (0, 1, 2, 6)),
         "bidding": ("sales", {"project": "Two 82k DWT bulk carriers", "estimated_value": money("90000000"),
-                              "deadline": now + dt.timedelta(days=20), "documents": "Tender portal"}, [
+                              "deadline": now + dt.timedelta(days=20), "documents": "Tender portal",
+                              "technical_lead": None}, [
             ("bd_recommend", {"recommendation": "bid", "reasons": "Fits our slots"}),
             ("bd_director_decision", {"bid_decision": "bid"}),
             ("bd_sales_director", {"sales_director_decision": "bid"}),

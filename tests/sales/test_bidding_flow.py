@@ -14,13 +14,14 @@ from crm.opportunities import Opportunity
 from crm.tenders import Tender
 from engine import admin_actions
 from tests.support.timers import make_timers_due
+from tests.web.task_helpers import user_id
 
 DEADLINE = (dt.datetime.now() + dt.timedelta(days=10)).replace(microsecond=0)
 
 
-def _tender(team, customer_id, value):
+def _tender(team, customer_id, value, **start):
     instance_id = team.start("bidding", "sales", customer_id=customer_id, project="Two 82k DWT bulk carriers",
-                             deadline=DEADLINE.isoformat(), estimated_value=value)
+                             deadline=DEADLINE.isoformat(), estimated_value=value, **start)
     team.do(instance_id, "bd_recommend", recommendation="bid", reasons="Fits our slots")
     return instance_id
 
@@ -120,3 +121,16 @@ def test_no_bid(team, platform, make_customer, value, decisions):
     assert tender.status == "no_bid" and tender.bond_status == "none"
     with platform.sessions() as session:
         assert session.get(Opportunity, tender.opportunity_id).lost_reason == "no bid"
+
+
+@pytest.mark.parametrize(("technical_lead", "assignee"), [("engineer", "engineer"), (None, None)])
+def test_the_technical_proposal_goes_to_the_named_technical_lead(team, platform, make_customer, technical_lead,
+                                                                  assignee):
+    lead = user_id(platform, technical_lead) if technical_lead else None
+    instance_id = _tender(team, make_customer(), "40000000", technical_lead=lead)
+    team.do(instance_id, "bd_director_decision")
+    team.do(instance_id, "bd_buy_documents", bond_amount="200000")
+    team.do(instance_id, "bd_pay_bond", bond_reference="BOND-1")
+    assert team.task(instance_id, "bd_technical").assignee == assignee  # None: the engineers' queue
+    team.do(instance_id, "bd_technical", compliance="full")
+    assert team.done[-1] == ("bd_technical", "engineer")
