@@ -53,11 +53,16 @@ def customer_breakdown(session: Session, scope: set[int] | None, attribute: str)
     )
 
 
-def build_reports(session: Session, scope: set[int] | None, today: dt.date | None = None) -> list[Report]:
-    """Every report of the page, in the order shown: customers, KPIs by month, service."""
+def build_reports(session: Session, scope: set[int] | None, today: dt.date | None = None, *,
+                  service_staff: bool = False) -> list[Report]:
+    """Every report of the page, in the order shown: customers, KPIs by month, service.
+
+    ``service_staff`` (service agents, engineers) see the service analyses of every customer: the department's
+    work is not divided by customer owner.
+    """
     today = today or dt.date.today()
     return [
         *(customer_breakdown(session, scope, attribute) for attribute in BREAKDOWNS),
         *kpi_reports(session, scope, today),
-        *service_reports(session, scope, today),
+        *service_reports(session, None if service_staff else scope, today),
     ]

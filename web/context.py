@@ -42,7 +42,7 @@ _NAV = (
     ("Team plans", "plans.team", "people", ("sales_director", "customer_director")),
     ("Reports", "reports.index", "bar-chart-line",
      ("salesperson", "information_officer", "customer_director", "sales_director", "marketing_director", "finance",
-      "administrator")),
+      "service_agent", "engineer", "administrator")),
 )
 
 

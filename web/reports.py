@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, jsonify, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from services.report_workbook import workbook_bytes
 from services.reports import NOT_SUPPORTED, build_reports
@@ -15,6 +15,8 @@ from .order_input import owner_ids
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SERVICE_STAFF = ("service_agent", "engineer")
+"""Roles that see every customer's service analyses."""
 
 
 @bp.before_request
@@ -24,7 +26,7 @@ def signed_in() -> None:
 
 
 def _reports():
-    return build_reports(db.session(), owner_ids())
+    return build_reports(db.session(), owner_ids(), service_staff=current_user.has_role(*SERVICE_STAFF))
 
 
 @bp.get("/")

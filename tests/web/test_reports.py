@@ -149,6 +149,14 @@ def test_director_sees_the_team_over_json(dataset, login):
     assert "Sue Sales" not in _series(own["sales"]) and _series(own["customers_by_industry"])["Customers"] == [1, 1]
 
 
+def test_service_staff_see_every_customers_service_analyses(dataset, login):
+    reports = _by_key(login("agent").get("/reports/data.json").get_json()["reports"])
+    assert (_month(reports["engineer_jobs"], "Eve Engineer", THIS),
+            _month(reports["engineer_hours"], "Eve Engineer", THIS)) == (2, 4.0)
+    assert _series(reports["complaint_causes"]) == {"Complaints": [2]}
+    assert _series(reports["customers_by_industry"]) == {"Customers": [], "Contracted amount": []}  # owns none
+
+
 def test_page_lists_reports_and_what_is_not_shown(dataset, login):
     page = login("sales").get("/reports/")
     html = page.get_data(as_text=True)
