@@ -210,7 +210,7 @@ def _flows(today: dt.date, now: dt.datetime) -> dict[str, tuple[str, dict, list[
         ], (0, 1, 2, 6)),
         "bidding": ("sales", {"project": "Two 82k DWT bulk carriers", "estimated_value": money("90000000"),
                               "deadline": now + dt.timedelta(days=20), "documents": "Tender portal",
-                              "technical_lead": None}, [
+                              "bid_manager": None, "technical_lead": None}, [
             ("bd_recommend", {"recommendation": "bid", "reasons": "Fits our slots"}),
             ("bd_director_decision", {"bid_decision": "bid"}),
             ("bd_sales_director", {"sales_director_decision": "bid"}),

@@ -13,6 +13,7 @@ from crm.activities import Activity
 from crm.opportunities import Opportunity
 from crm.tenders import Tender
 from engine import admin_actions
+from engine.models import InstanceEvent
 from tests.support.timers import make_timers_due
 from tests.web.task_helpers import user_id
 
@@ -123,14 +124,23 @@ def test_no_bid(team, platform, make_customer, value, decisions):
         assert session.get(Opportunity, tender.opportunity_id).lost_reason == "no bid"
 
 
-@pytest.mark.parametrize(("technical_lead", "assignee"), [("engineer", "engineer"), (None, None)])
-def test_the_technical_proposal_goes_to_the_named_technical_lead(team, platform, make_customer, technical_lead,
-                                                                  assignee):
-    lead = user_id(platform, technical_lead) if technical_lead else None
-    instance_id = _tender(team, make_customer(), "40000000", technical_lead=lead)
+@pytest.mark.parametrize("named", [True, False])
+def test_the_named_bid_manager_and_technical_lead_get_their_steps(team, platform, make_customer, named):
+    """Named on the tender: their steps are theirs; not named: the salespeople's and engineers' queues."""
+    people = {"bid_manager": "sales", "technical_lead": "engineer"} if named else {}
+    instance_id = team.start("bidding", "sales", customer_id=make_customer(), project="Ferry refit",
+                             deadline=DEADLINE.isoformat(), estimated_value="40000000",
+                             **{role: user_id(platform, name) for role, name in people.items()})
+    assert team.task(instance_id, "bd_recommend").assignee == people.get("bid_manager")
+    team.do(instance_id, "bd_recommend", recommendation="bid", reasons="Fits our slots")
     team.do(instance_id, "bd_director_decision")
+    assert team.task(instance_id, "bd_buy_documents").assignee == people.get("bid_manager")
     team.do(instance_id, "bd_buy_documents", bond_amount="200000")
     team.do(instance_id, "bd_pay_bond", bond_reference="BOND-1")
-    assert team.task(instance_id, "bd_technical").assignee == assignee  # None: the engineers' queue
+    assert team.task(instance_id, "bd_technical").assignee == people.get("technical_lead")
+    assert team.task(instance_id, "bd_commercial").assignee == people.get("bid_manager")
     team.do(instance_id, "bd_technical", compliance="full")
-    assert team.done[-1] == ("bd_technical", "engineer")
+    assert ("bd_technical", "engineer") in team.done
+    with platform.sessions() as session:  # an empty choice is no assignment problem
+        assert session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == instance_id,
+                                                           InstanceEvent.kind == "assignment")).all() == []
