@@ -30,7 +30,7 @@ from .sandbox import SandboxedEnvironment
 from .serializer import StateSerializer
 from .services import HandlerContext, HandlerRegistry
 from .state import current_data, next_timer, waiting_on
-from .step_writer import NewRows, SetValues, attach_written, mark_written, write_together
+from .step_writer import NewRows, SetValues, attach_written, mark_written, write_one, write_together
 from .task_mirror import AssigneeResolver, ready_user_tasks, sync_tasks, usernames_as_given
 from .workflow import PlatformScriptEngine, PlatformWorkflow
 
@@ -136,10 +136,9 @@ class ProcessEngine:
             self._loaded[version.id] = loaded
         return loaded
 
-    def loaded_version(self, session: Session, version_id: int) -> LoadedVersion:
-        """:meth:`load_version` by id, reading the version's row only when it is not cached yet."""
-        loaded = self._loaded.get(version_id)
-        return loaded if loaded is not None else self.load_version(session.get(ProcessVersion, version_id))
+    def _loaded_for(self, instance: ProcessInstance) -> LoadedVersion:
+        """The instance's version, loaded; its row is read only when it is not cached yet."""
+        return self._loaded.get(instance.version_id) or self.load_version(instance.version)
 
     # -- instances --------------------------------------------------------------------------
     def start(self, session: Session, process_key: str, data: Mapping[str, Any], actor: Actor) -> ProcessInstance:
@@ -168,7 +167,7 @@ class ProcessEngine:
 
     def restore(self, instance: ProcessInstance) -> PlatformWorkflow:
         """The instance's workflow object, rebuilt from its saved state and version."""
-        loaded = self.load_version(instance.version)
+        loaded = self._loaded_for(instance)
         return self.serializer.load_state(instance.state, loaded.spec, loaded.subprocess_specs)
 
     def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
@@ -227,8 +226,7 @@ class ProcessEngine:
         self._require_ready(row)
         if instance.status in ("suspended", "terminated"):
             raise InvalidState(f"the process is {instance.status}")
-        loaded = self.loaded_version(session, instance.version_id)
-        workflow = self.serializer.load_state(instance.state, loaded.spec, loaded.subprocess_specs)
+        workflow = self.restore(instance)
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
             session.refresh(row)  # completed while we waited for the lock: say by whom
@@ -243,7 +241,7 @@ class ProcessEngine:
             instance.id, actor.username, "task_completed", task=row,
             before=self.serializer.data_to_json(before), after=self.serializer.data_to_json(dict(data)),
         ))
-        self._run(session, instance, workflow, loaded, actor, step, in_job=False)
+        self._run(session, instance, workflow, self._loaded_for(instance), actor, step, in_job=False)
         return instance
 
     def claim(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
@@ -291,8 +289,7 @@ class ProcessEngine:
             return instance
         if instance.status == "error" and not retry:
             return instance
-        loaded = self.loaded_version(session, instance.version_id)
-        workflow = self.serializer.load_state(instance.state, loaded.spec, loaded.subprocess_specs)
+        workflow = self.restore(instance)
         step = _Step(ready_before=_ready_ids(workflow))
         if retry:
             for task in workflow.get_tasks(state=TaskState.ERROR):
@@ -301,21 +298,19 @@ class ProcessEngine:
             instance.error_task = instance.error_message = instance.error_traceback = None
             step.events.append(history.event_values(instance.id, actor.username, "retried"))
         workflow.refresh_timers()
-        self._run(session, instance, workflow, loaded, actor, step, in_job=True)
+        self._run(session, instance, workflow, self._loaded_for(instance), actor, step, in_job=True)
         return instance
 
     def run_after_repair(self, session: Session, instance: ProcessInstance, workflow, actor: Actor) -> None:
         """Run engine steps after an admin changed the workflow (rewind, resume, fire timer)."""
         instance.status = "running"
-        self._run(session, instance, workflow, self.load_version(instance.version), actor, _Step(ready_before=None),
+        self._run(session, instance, workflow, self._loaded_for(instance), actor, _Step(ready_before=None),
                   in_job=False)
 
     def save(self, session: Session, instance: ProcessInstance, workflow, *, status: str) -> None:
         """Save a workflow with a status decided by the caller (terminate, data edit), mirroring its tasks."""
-        if session.new or session.dirty:
-            session.flush()
         values = {"status": status, "next_timer_at": None, "waiting_on": "", "updated_at": utcnow()}
-        self._write(session, instance, workflow, self.load_version(instance.version), _Step(ready_before=None), values)
+        self._write(session, instance, workflow, self._loaded_for(instance), _Step(ready_before=None), values)
 
     # -- internals --------------------------------------------------------------------------
     @staticmethod
@@ -385,8 +380,6 @@ class ProcessEngine:
 
     def _save(self, session, instance, workflow, loaded, step: _Step, *, deferred, failed) -> None:
         """Decide the instance's status and write the step."""
-        if session.new or session.dirty:
-            session.flush()  # handlers' rows, an admin's or a retry's edits: written first, in order
         now = utcnow()
         values: dict[str, Any] = {"updated_at": now, "completed_at": instance.completed_at}
         if failed:
@@ -405,6 +398,8 @@ class ProcessEngine:
 
     def _write(self, session, instance, workflow, loaded, step: _Step, values: dict[str, Any]) -> None:
         """Write state, task rows and history in one go (see :mod:`engine.step_writer`), then tell listeners."""
+        if session.new or session.dirty:
+            session.flush()  # handlers' rows, an admin's or a retry's edits: written first, in order
         changes = sync_tasks(session, instance, workflow, loaded.tasks, step.ready_before,
                              values.get("customer_id", instance.customer_id), self.assignee_resolver)
         step.events.extend(history.event_values(instance.id, "system", "assignment", message, task=task)
@@ -442,7 +437,7 @@ def _start_role(spec) -> str | None:
 
 def _write_events(session: Session, step: _Step) -> None:
     if step.events:
-        session.execute(insert(InstanceEvent.__table__).values(step.events))
+        write_one(session, NewRows(InstanceEvent.__table__, step.events))
         step.events.clear()
 
 

@@ -74,8 +74,8 @@ def write_together(session: Session, writes: Sequence[Write], last: SetValues) -
         params.update(_params(last, "last"))
         return session.execute(statement, params).rowcount
     for write in writes:
-        _run_alone(session, write)
-    return _run_alone(session, last)
+        write_one(session, write)
+    return write_one(session, last)
 
 
 def mark_written(obj: Any, values: Mapping[str, Any]) -> None:
@@ -90,7 +90,8 @@ def attach_written(session: Session, obj: Any) -> None:
     session.add(obj)
 
 
-def _run_alone(session: Session, write: Write) -> int:
+def write_one(session: Session, write: Write) -> int:
+    """Run one write on its own (any database); returns its row count."""
     key = ("any", write.shape())
     statement = _statements.get(key)
     if statement is None:
