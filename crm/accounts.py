@@ -73,14 +73,9 @@ def _verify(user: User, password: str) -> bool:
 
 
 def subordinates(session: Session, user: User) -> list[User]:
-    """Everyone reporting to ``user``, directly or indirectly."""
-    found: list[User] = []
-    frontier = [user.id]
-    while frontier:
-        rows = list(session.scalars(select(User).where(User.manager_id.in_(frontier))))
-        found.extend(rows)
-        frontier = [u.id for u in rows]
-    return found
+    """Everyone reporting to ``user``, directly or indirectly (see :func:`subordinate_ids`)."""
+    ids = subordinate_ids(session, user.id)
+    return list(session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
 
 
 def subordinate_ids(session: Session, user_id: int) -> set[int]:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from crm.accounts import subordinates
+from crm.accounts import subordinate_ids, subordinates
 from crm.activities import (
     ACTIVITY_KINDS,
     Activity,
@@ -104,7 +104,7 @@ def team():
 def comment(user_id: int):
     day = _day(request.form.get("day"))
     person = db.session().get(User, user_id)
-    if person is None or person.id not in {u.id for u in subordinates(db.session(), current_user.user)}:
+    if person is None or person.id not in subordinate_ids(db.session(), current_user.user.id):
         abort(404)
     comment_plan(db.session(), person, day, current_user.user, request.form.get("comment", "").strip())
     db.commit()
