@@ -7,14 +7,14 @@ submitted (API) or with it (HTML); validation then checks that each value names 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
 from crm.files import StoredFile
-from forms import FormDefinition
+from forms import FieldDefinition, FormDefinition
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 """Largest attachment accepted (the request limit in app.py is a little above it)."""
@@ -66,22 +66,25 @@ def find(session: Session, storage_key: str) -> StoredFile | None:
 def attach_to_instance(session: Session, form: FormDefinition | None, values: Mapping[str, Any],
                        instance_id: int) -> None:
     """Link the uploads a submitted form names to the instance it was submitted to."""
-    for field in form.fields if form else ():
-        value = values.get(field.id)
-        if field.type == "file" and not field.readonly and value:
-            stored = find(session, value["storage_key"])
-            if stored is not None and stored.instance_id is None:
-                stored.instance_id = instance_id
+    for _, value in _file_values(form, values):
+        stored = find(session, value["storage_key"])
+        if stored is not None and stored.instance_id is None:
+            stored.instance_id = instance_id
 
 
 def foreign_files(session: Session, form: FormDefinition, values: Mapping[str, Any], username: str) -> dict:
     """Per-field errors for file values that do not name one of ``username``'s uploads exactly."""
     errors = {}
-    for field in form.fields:
-        value = values.get(field.id)
-        if field.type != "file" or field.readonly or not value:
-            continue
+    for field, value in _file_values(form, values):
         stored = find(session, value["storage_key"])
         if stored is None or stored.uploaded_by != username or stored.as_value() != value:
             errors[field.id] = ["No such upload: upload the file again."]
     return errors
+
+
+def _file_values(form: FormDefinition | None, values: Mapping[str, Any]) -> Iterator[tuple[FieldDefinition, dict]]:
+    """The editable file fields of ``form`` that ``values`` fills, with their values."""
+    for field in form.fields if form else ():
+        value = values.get(field.id)
+        if field.type == "file" and not field.readonly and value:
+            yield field, value
