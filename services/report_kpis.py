@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.contracts import Contract
@@ -19,17 +19,13 @@ from crm.opportunities import Opportunity
 from crm.service_desk import FollowUp, ServiceOrder
 from crm.users import User
 
-from .report_types import Report, Series, last_months, mean, money, month_key, pivot, window_start
+from .report_types import Report, Series, last_months, mean, money, month_key, pivot, scoped, window_start
 
 SIGNED = (Contract.company_signed_on.is_not(None), Contract.customer_signed_on.is_not(None))
 """Contracts signed by both sides (active, or terminated or expired since); signed on the later date."""
 UNASSIGNED = "(no owner)"
 MARKETING_SUBJECTS = {"visit": "Visits", "reception": "Receptions"}
 """Expense claims counted as marketing cost, by the process they came from."""
-
-
-def _scoped(query: Select, column, scope: set[int] | None) -> Select:
-    return query if scope is None else query.where(column.in_(scope))
 
 
 def sales_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
@@ -39,7 +35,7 @@ def sales_by_month(session: Session, scope: set[int] | None, today: dt.date) -> 
              .outerjoin(User, User.id == Contract.owner_id)
              .where(*SIGNED, or_(Contract.company_signed_on >= start, Contract.customer_signed_on >= start)))
     rows = [(month_key(max(company, customer)), name or UNASSIGNED, money(amount))
-            for amount, company, customer, name in session.execute(_scoped(query, Contract.owner_id, scope))]
+            for amount, company, customer, name in session.execute(scoped(query, Contract.owner_id, scope))]
     people = pivot(rows, labels)
     total = [round(sum(values), 2) for values in zip(*(s.data for s in people), strict=True)] or [0] * len(labels)
     return Report("sales", "Sales (signed contract amount)", labels, [*people, Series("Total", total, kind="line")],
@@ -49,7 +45,7 @@ def sales_by_month(session: Session, scope: set[int] | None, today: dt.date) -> 
 def _closed_opportunities(session: Session, scope: set[int] | None, today: dt.date) -> list[Opportunity]:
     query = select(Opportunity).where(Opportunity.status.in_(("won", "lost")),
                                       Opportunity.closed_at >= window_start(today))
-    return list(session.scalars(_scoped(query, Opportunity.owner_id, scope)))
+    return list(session.scalars(scoped(query, Opportunity.owner_id, scope)))
 
 
 def win_rate_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
@@ -86,7 +82,7 @@ def satisfaction_by_month(session: Session, scope: set[int] | None, today: dt.da
              .join(Customer, Customer.id == ServiceOrder.customer_id)
              .where(FollowUp.created_at >= window_start(today)))
     scores: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for at, attitude, quality in session.execute(_scoped(query, Customer.owner_id, scope)):
+    for at, attitude, quality in session.execute(scoped(query, Customer.owner_id, scope)):
         scores[month_key(at)].append((attitude, quality))
     return Report("satisfaction", "Service satisfaction (1-5)", labels, [
         Series("Attitude", [mean(a for a, _ in scores[label]) for label in labels]),
@@ -101,7 +97,7 @@ def marketing_cost_by_month(session: Session, scope: set[int] | None, today: dt.
         ExpenseClaim.subject.in_(MARKETING_SUBJECTS), ExpenseClaim.status.in_(("approved", "paid")),
         ExpenseClaim.created_at >= window_start(today))
     rows = [(month_key(at), MARKETING_SUBJECTS[subject], money(amount))
-            for at, subject, amount in session.execute(_scoped(query, ExpenseClaim.claimant_id, scope))]
+            for at, subject, amount in session.execute(scoped(query, ExpenseClaim.claimant_id, scope))]
     return Report("marketing_cost", "Marketing cost (visits and receptions)", labels, pivot(rows, labels),
                   section="kpis", stacked=True,
                   note="Approved amounts of expense claims; other marketing spending is not recorded.")

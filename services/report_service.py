@@ -16,15 +16,14 @@ from crm.customers import Customer
 from crm.engineers import Booking, Engineer
 from crm.service_desk import ServiceOrder, ServiceRequest
 
-from .report_types import Report, last_months, month_key, pivot, window_start
+from .report_types import Report, last_months, month_key, pivot, scoped, window_start
 
 NO_PRODUCT = "(no product)"
 COMPLETED = ("done", "settled")
 
 
 def _for_customers(query: Select, customer_id, scope: set[int] | None) -> Select:
-    query = query.join(Customer, Customer.id == customer_id)
-    return query if scope is None else query.where(Customer.owner_id.in_(scope))
+    return scoped(query.join(Customer, Customer.id == customer_id), Customer.owner_id, scope)
 
 
 def _humanize(key: str) -> str:

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from sqlalchemy import Select
+
 from crm.money import to_cents
 
 Number = int | float | None
@@ -83,3 +85,8 @@ def window_start(today: dt.date, count: int = MONTHS) -> dt.datetime:
     """Midnight on the first day of the oldest month of :func:`last_months`."""
     year, month = (int(part) for part in last_months(today, count)[0].split("-"))
     return dt.datetime(year, month, 1)
+
+
+def scoped(query: Select, owner_column, scope: set[int] | None) -> Select:
+    """``query`` narrowed to rows whose ``owner_column`` is in the viewer's scope (None: everyone's)."""
+    return query if scope is None else query.where(owner_column.in_(scope))

@@ -16,7 +16,7 @@ from crm.customers import Customer
 
 from .report_kpis import SIGNED, kpi_reports
 from .report_service import service_reports
-from .report_types import Report, Series, money
+from .report_types import Report, Series, money, scoped
 
 BREAKDOWNS: dict[str, str] = {
     "industry": "Industry", "size": "Size", "region": "Region", "source": "Source", "grade": "Grade",
@@ -40,9 +40,7 @@ def customer_breakdown(session: Session, scope: set[int] | None, attribute: str)
                   .where(*SIGNED).group_by(Contract.customer_id).subquery())
     query = (select(column, func.count(Customer.id), func.sum(contracted.c.amount))
              .outerjoin(contracted, contracted.c.customer_id == Customer.id).group_by(column).order_by(column))
-    if scope is not None:
-        query = query.where(Customer.owner_id.in_(scope))
-    rows = session.execute(query).all()
+    rows = session.execute(scoped(query, Customer.owner_id, scope)).all()
     name = BREAKDOWNS[attribute]
     return Report(
         key=f"customers_by_{attribute}", title=f"Customers by {name.lower()}", section="customers",
