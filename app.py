@@ -11,18 +11,18 @@ from sqlalchemy.orm import sessionmaker
 
 import config
 import handlers
-from crm.accounts import assignable_username
+from crm.accounts.access import assignable_username
 from crm.database import make_engine, make_sessions
 from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner, Relay
 from engine.rq_dispatch import RqDispatcher
 from engine.runtime import ProcessEngine
 from engine.services import HandlerRegistry
-from services.channels import configured_transports
-from services.deploy_checks import platform_checks
-from services.form_catalog import FormCatalog
-from services.interop_checks import interop_check
-from services.notifier import DELIVER_KIND, Notifier
-from services.task_alerts import TaskAlerts
+from services.notifications.channels import configured_transports
+from services.notifications.notifier import DELIVER_KIND, Notifier
+from services.notifications.task_alerts import TaskAlerts
+from services.processes.deploy_checks import platform_checks
+from services.processes.form_catalog import FormCatalog
+from services.processes.interop_checks import interop_check
 
 
 @dataclass

@@ -146,8 +146,8 @@ def run_worklist(url: str | None) -> dict:
     figures = {"data": worklist_data.generate(url), **worklist.measure(url)}
     data, counts, sizes = figures["data"], figures["counts"], figures["sizes"]
     rows = [[label, f["median_ms"], f["p95_ms"], f["max_ms"]] for label, f in (
-        ("services.worklist.list_tasks queue, page 1, by due", figures["query_queue"]),
-        ("services.worklist.list_tasks mine, page 1, by due", figures["query_mine"]),
+        ("services.processes.worklist.list_tasks queue, page 1, by due", figures["query_queue"]),
+        ("services.processes.worklist.list_tasks mine, page 1, by due", figures["query_mine"]),
         ("GET /worklist/?list=queue (Flask test client)", figures["page_queue"]),
     )]
     print(table(f"Worklist on PostgreSQL: {data['human_task_rows']:,} task rows, queue {sizes['queue']:,} "

@@ -1,6 +1,6 @@
 """Timer lag: how long after its due time a timer fires under the platform's scheduler loop.
 
-Instances of timer.bpmn wait ``PT1S`` and then reach a user task. The scheduler (``web.cli.run_ticker``,
+Instances of timer.bpmn wait ``PT1S`` and then reach a user task. The scheduler (``web.cli.engine.run_ticker``,
 what ``flask engine scheduler --interval 0.5`` runs) ticks in a thread; lag = the user task row's
 ``created_at`` - the instance's ``next_timer_at`` read right after start (the timer's due time).
 "due -> job" is the part until the scheduler wrote the instance's timer job (the rest is running it).
@@ -14,7 +14,7 @@ import time
 from sqlalchemy import func, select
 
 from engine.models import HumanTask, OutboxJob, ProcessInstance
-from web.cli import run_ticker
+from web.cli.engine import run_ticker
 
 from .common import platform_for, start, summary_ms
 

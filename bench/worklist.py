@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from engine.runtime import Actor
-from services import worklist
-from services.scope import owner_scope
+from services.processes import worklist
+from services.processes.scope import owner_scope
 
 from .common import settings, summary_ms
 from .worklist_data import PASSWORD, USER, USER_ROLES

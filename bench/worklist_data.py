@@ -12,8 +12,8 @@ import time
 from sqlalchemy import insert, select, text
 
 from config import PROJECT_ROOT
-from crm.accounts import create_user, ensure_roles
-from crm.customers import Customer
+from crm.accounts.access import create_user, ensure_roles
+from crm.customers.models import Customer
 from engine.errors import EngineError
 from engine.models import ProcessInstance, ProcessVersion
 
@@ -22,7 +22,7 @@ from .common import platform_for, start
 USER = "bench"
 PASSWORD = "bench-password"
 BPMN_DIR = PROJECT_ROOT / "bpmn"
-USER_ROLES = ("salesperson", "service_agent")  # salesperson is a scoped lane (services.scope)
+USER_ROLES = ("salesperson", "service_agent")  # salesperson is a scoped lane (services.processes.scope)
 OTHER_ROLES = ("information_officer", "sales_director", "marketing_director", "finance", "customer_director",
                "engineer", "process_owner", *(f"branch_{n}_desk" for n in range(1, 12)))
 COLLEAGUES = 20

@@ -1,28 +1,10 @@
 """Import every CRM model module so their tables are on ``CrmBase.metadata`` (for Alembic)."""
 
-from . import (  # noqa: F401
-    activities,
-    audit,
-    behaviour,
-    catalog,
-    contracts,
-    customers,
-    drafts,
-    engineers,
-    expenses,
-    files,
-    notifications,
-    opportunities,
-    ownership,
-    payments,
-    projects,
-    quotes,
-    reminders,
-    service_desk,
-    service_plans,
-    settlements,
-    tenders,
-    users,
-    visits,
-    worklist,
-)
+from crm import audit, files  # noqa: F401
+from crm.accounts import users  # noqa: F401
+from crm.customers import behaviour, models, ownership, service_plans  # noqa: F401
+from crm.notifications import messages  # noqa: F401
+from crm.orders import catalog, contracts, payments, projects, quotes, reminders  # noqa: F401
+from crm.processes import drafts, worklist  # noqa: F401
+from crm.sales import activities, expenses, opportunities, tenders, visits  # noqa: F401
+from crm.service import engineers, service_desk, settlements  # noqa: F401

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from crm import contracts, payments, reminders
 from crm.base import utcnow
+from crm.orders import contracts, payments, reminders
 from engine.services import HandlerContext, HandlerRegistry
-
-from .text_messages import text_message
+from handlers.notifications import text_message
 
 _APPROVAL_TEXTS = {
     "approval_request": "Contract {number} ({company}, {amount}) awaits your approval.",

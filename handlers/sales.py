@@ -1,5 +1,5 @@
-"""Service-task operations of the sales flowcharts: relationship maintenance, visits, receptions,
-bidding and expense reimbursement. Each takes ids from task data and calls a ``crm`` service.
+"""Service-task operations of the sales flowcharts: visits, receptions, bidding and expense reimbursement
+(relationship maintenance: handlers/customers.py). Each takes ids from task data and calls a ``crm`` service.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from crm import expenses, profiles, records, service_plans, tenders, visits
-from crm.performance import customer_performance
-from crm.users import User
+from crm.accounts.users import User
+from crm.customers import profiles
+from crm.sales import expenses, records, tenders, visits
 from engine.services import HandlerContext, HandlerRegistry
 
 
@@ -27,55 +27,9 @@ def _money(value) -> Decimal:
 
 
 def register(registry: HandlerRegistry) -> None:
-    _register_customers(registry)
     _register_visits(registry)
     _register_tenders(registry)
     _register_expenses(registry)
-
-
-def _register_customers(registry: HandlerRegistry) -> None:
-    @registry.register("crm.tidy_customer")
-    def tidy_customer(ctx: HandlerContext, customer_id: int, **values):
-        """① Store the customer attributes the information officer tidied."""
-        customer = profiles.get_customer(ctx.session, customer_id)
-        return {"changed": profiles.tidy_profile(ctx.session, customer, values)}
-
-    @registry.register("crm.sales_performance")
-    def sales_performance(ctx: HandlerContext, customer_id: int):
-        """② Revenue, pipeline and interactions of the customer over the last year."""
-        return customer_performance(ctx.session, profiles.get_customer(ctx.session, customer_id).id)
-
-    @registry.register("crm.grade_customer")
-    def grade_customer(ctx: HandlerContext, customer_id: int, grade: str, relationship_type: str):
-        """③ Store the grade the grading decision table chose."""
-        profiles.set_grade(ctx.session, profiles.get_customer(ctx.session, customer_id), grade, relationship_type)
-        return {"grade": grade, "relationship_type": relationship_type}
-
-    @registry.register("crm.register_in_roster")
-    def register_in_roster(ctx: HandlerContext, customer_id: int):
-        """④ Put the customer on the roster."""
-        profiles.register_in_roster(ctx.session, profiles.get_customer(ctx.session, customer_id))
-        return True
-
-    @registry.register("crm.issue_service_plan")
-    def issue_service_plan(ctx: HandlerContext, customer_id: int, content: str, service_items: list,
-                           visits_per_year: int, budget):
-        """⑦ Issue the approved customer service plan (a new revision after improvement)."""
-        plan = service_plans.issue_plan(
-            ctx.session, ctx.instance_id, profiles.get_customer(ctx.session, customer_id), content=content,
-            service_items=", ".join(service_items or []), visits_per_year=visits_per_year or 0,
-            budget=_money(budget),
-        )
-        return {"plan_id": plan.id, "revision": plan.revision}
-
-    @registry.register("crm.record_plan_outcome")
-    def record_plan_outcome(ctx: HandlerContext, plan_id: int, outcome: str, problems: bool):
-        """⑧ How carrying out the plan went."""
-        plan = ctx.session.get(service_plans.ServicePlan, plan_id)
-        if plan is None:
-            raise LookupError(f"no service plan {plan_id}")
-        service_plans.record_outcome(ctx.session, plan, outcome or "", bool(problems))
-        return plan.status
 
 
 def _register_visits(registry: HandlerRegistry) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from crm import engineers, service_desk, settlements
-from crm.users import User
+from crm.accounts.users import User
+from crm.service import engineers, service_desk, settlements
 from engine.services import HandlerContext, HandlerRegistry
 
 

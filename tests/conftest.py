@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -18,9 +19,9 @@ from sqlalchemy.orm import Session
 
 import config
 from app import create_app
+from crm.accounts.users import User
 from crm.database import ALL_METADATA, make_engine
-from crm.demo_users import create_demo_users
-from crm.users import User
+from demo.users import create_demo_users
 from engine.runtime import Actor
 from services.schema import upgrade
 from tests.support.jobs import settle
@@ -148,3 +149,10 @@ def actors(platform):
 
     with platform.sessions() as session:
         return {u.username: Actor(u.username, u.role_keys) for u in session.scalars(select(User))}
+
+
+@pytest.fixture
+def tmp_uploads(platform, tmp_path):
+    """Store form attachments under the test's temporary directory instead of instance/uploads."""
+    platform.settings = dataclasses.replace(platform.settings, upload_dir=tmp_path / "uploads")
+    return platform.settings.upload_dir

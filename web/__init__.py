@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import admin_instances, admin_users, api, auth, errors, files, notifications, processes, tasks, worklist
+from web import errors
+from web.accounts import auth
+from web.accounts import users as admin_users
+from web.admin import instances as admin_instances
+from web.api import routes as api
+from web.customers import pages as customers
+from web.notifications import pages as notifications
+from web.orders import contracts, payments, projects, quotes
+from web.processes import files, modeler, tasks, worklist
+from web.processes import library as processes
+from web.processes import versions as process_versions
+from web.reporting import pages as reports
+from web.sales import opportunities, plans
+from web.service import engineers
+from web.service import requests as service
 
-# isort: split
-from . import modeler, process_versions  # process authoring
-
-# isort: split
-from . import contracts, engineers, payments, projects, quotes, service  # orders and service
-
-# isort: split
-from . import customers, opportunities, plans, reports  # sales
 from .context import inject_navigation
 from .db import close_session
 from .extensions import csrf, login_manager

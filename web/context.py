@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import request, url_for
 from flask_login import current_user
 
-from crm.notifications import unread_count
+from crm.notifications.messages import unread_count
 
 from . import db
 

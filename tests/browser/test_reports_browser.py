@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crm.contracts import Contract
-from crm.customers import Customer
-from crm.users import User
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.orders.contracts import Contract
 from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from crm.customers import Customer
-from crm.opportunities import Opportunity, create_opportunity
-from crm.users import User
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.sales.opportunities import Opportunity, create_opportunity
 from tests.sales.driver import SALES_FILES
 from tests.support.api_driver import BPMN_DIR
 from tests.support.browser import sign_in

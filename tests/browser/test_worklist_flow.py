@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from engine.models import ProcessInstance
 from tests.engine.helpers import instance
+from tests.processes.task_helpers import add_customer, deploy
 from tests.support.browser import sign_in
-from tests.web.task_helpers import add_customer, deploy
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

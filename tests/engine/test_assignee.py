@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from crm.users import User
+from crm.accounts.users import User
 from engine.errors import Forbidden
 from engine.models import InstanceEvent
 from tests.engine.helpers import bpmn, complete, ready_tasks, start

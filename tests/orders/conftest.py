@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crm.accounts import create_user
-from crm.catalog import add_product
-from crm.contracts import ContractTemplate
-from crm.customers import Customer
-from crm.engineers import add_engineer
-from crm.users import User
+from crm.accounts.access import create_user
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.orders.catalog import add_product
+from crm.orders.contracts import ContractTemplate
+from crm.service.engineers import add_engineer
 from tests.support.api_driver import LaneDesk, bpmn_files
 
 from .driver import ORDER_FILES, value_for

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crm.contracts import Contract
-from crm.notifications import OutboxMessage
-from crm.reminders import Reminder
+from crm.notifications.messages import OutboxMessage
+from crm.orders.contracts import Contract
+from crm.orders.reminders import Reminder
 from tests.support.timers import make_timers_due
 
 from .driver import location_id

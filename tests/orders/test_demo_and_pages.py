@@ -6,14 +6,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from crm import demo_orders
-from crm.contracts import Contract
-from crm.demo_users import create_demo_users
-from crm.engineers import Booking
-from crm.payments import PaymentPlan, PaymentPlanLine
-from crm.projects import Project
-from crm.quotes import Quote
-from crm.service_desk import ServiceRequest
+from crm.orders.contracts import Contract
+from crm.orders.payments import PaymentPlan, PaymentPlanLine
+from crm.orders.projects import Project
+from crm.orders.quotes import Quote
+from crm.service.engineers import Booking
+from crm.service.service_desk import ServiceRequest
+from demo import orders as demo_orders
+from demo.users import create_demo_users
 from engine.models import HumanTask
 
 

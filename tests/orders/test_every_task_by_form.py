@@ -9,12 +9,12 @@ import datetime as dt
 from sqlalchemy import select
 
 from engine.models import HumanTask
+from tests.service.test_service import start
 from tests.support.api_driver import user_task_ids
 
 from .driver import ORDER_FILES
 from .test_contract_approval import quote_to_contract, submit
 from .test_payment_collection import make_plan
-from .test_service import start
 
 
 def test_every_user_task_completes_from_its_form(desk, shop, settle_jobs):

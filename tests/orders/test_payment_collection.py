@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crm.payments import PaymentPlan
-from crm.reminders import Reminder
+from crm.orders.payments import PaymentPlan
+from crm.orders.reminders import Reminder
 from tests.support.timers import make_timers_due
 
 from .driver import location_id

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.audit import AuditLog
-from crm.drafts import ProcessDraft
+from crm.processes.drafts import ProcessDraft
 from engine.models import ProcessVersion
 from tests.processes.helpers import FILE, KEY, chain, deploy, versions
 

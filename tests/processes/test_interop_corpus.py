@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import ProcessVersion
-from services import process_authoring
+from services.processes import authoring as process_authoring
 from tests.engine.helpers import complete, data, instance, start
 from tests.processes.helpers import CORPUS, ready
 

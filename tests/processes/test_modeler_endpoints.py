@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.audit import AuditLog
-from crm.drafts import ProcessDraft
+from crm.processes.drafts import ProcessDraft
 from tests.engine.helpers import complete, start
 from tests.processes.helpers import FILE, KEY, chain, deploy, ready, versions, with_salesdir_step
 

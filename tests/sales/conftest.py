@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crm.customers import Contact, Customer
-from crm.opportunities import close_opportunity, create_opportunity
-from crm.users import User
+from crm.accounts.users import User
+from crm.customers.models import Contact, Customer
+from crm.sales.opportunities import close_opportunity, create_opportunity
 from tests.support.api_driver import bpmn_files
 
 from .driver import SALES_FILES, Team

@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crm.activities import Activity
-from crm.opportunities import Opportunity
-from crm.tenders import Tender
+from crm.sales.activities import Activity
+from crm.sales.opportunities import Opportunity
+from crm.sales.tenders import Tender
 from engine import admin_actions
 from engine.models import InstanceEvent
+from tests.processes.task_helpers import user_id
 from tests.support.timers import make_timers_due
-from tests.web.task_helpers import user_id
 
 DEADLINE = (dt.datetime.now() + dt.timedelta(days=10)).replace(microsecond=0)
 

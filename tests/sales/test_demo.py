@@ -6,11 +6,11 @@ import time
 
 from sqlalchemy import func, select
 
-from crm import demo_sales
-from crm.behaviour import BehaviourEvent
-from crm.customers import Contact, Customer
-from crm.demo_users import create_demo_users
-from crm.opportunities import Opportunity
+from crm.customers.behaviour import BehaviourEvent
+from crm.customers.models import Contact, Customer
+from crm.sales.opportunities import Opportunity
+from demo import sales as demo_sales
+from demo.users import create_demo_users
 
 
 def test_demo_loads_quickly_and_fills_the_worklists(platform, login, sales_processes):

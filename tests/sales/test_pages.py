@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from crm.activities import Activity, plan_activity
-from crm.behaviour import record_behaviour
-from crm.customers import Contact, Customer
-from crm.opportunities import Opportunity, StageChange, create_opportunity
-from crm.users import User
+from crm.accounts.users import User
+from crm.customers.behaviour import record_behaviour
+from crm.customers.models import Contact, Customer
+from crm.sales.activities import Activity, plan_activity
+from crm.sales.opportunities import Opportunity, StageChange, create_opportunity
 
 
 def _users(session) -> dict[str, User]:

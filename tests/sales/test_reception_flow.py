@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from crm.activities import Activity
-from crm.expenses import ExpenseClaim
-from crm.visits import Reception
+from crm.sales.activities import Activity
+from crm.sales.expenses import ExpenseClaim
+from crm.sales.visits import Reception
 
 
 def _reception(team, customer_id, budget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from crm.customers import Customer
+from crm.customers.models import Customer
 from tests.support.api_driver import BPMN_DIR
 
 

@@ -209,7 +209,7 @@ def test_empty_state_with_and_without_caller():
 
 def _referenced_static_files() -> set[str]:
     found = set()
-    for path in TEMPLATES.glob("*.html"):
+    for path in TEMPLATES.rglob("*.html"):
         found.update(re.findall(r"filename='([^']+)'", path.read_text(encoding="utf-8")))
     return found
 

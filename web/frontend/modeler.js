@@ -4,7 +4,7 @@
  *
  * Bundled by esbuild (scripts/copy_assets.sh) into static/vendor/modeler.bundle.js. Needs the global
  * DmnJS (vendor/dmn-js/dmn-modeler.production.min.js) for .dmn files. Starts on a page that has
- * #crm-modeler and <script type="application/json" id="crm-modeler-data"> (see templates/modeler.html).
+ * #crm-modeler and <script type="application/json" id="crm-modeler-data"> (see templates/processes/modeler.html).
  */
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import {

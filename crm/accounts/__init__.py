@@ -1,0 +1,3 @@
+"""Accounts domain models and functions taking a Session: users, roles, teams and sign-in.
+No BPMN file of its own: its roles are the lanes of every file in bpmn/.
+"""

@@ -1,0 +1,119 @@
+"""Account services: create users, check passwords, throttle failed logins, resolve data scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, lazyload
+
+from crm.accounts.users import ROLES, LoginAttempt, Role, Team, User
+from crm.base import utcnow
+
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+class LoginThrottled(Exception):
+    """Too many failed attempts for this username recently."""
+
+
+def ensure_roles(session: Session) -> None:
+    """Create every known role that is missing."""
+    existing = set(session.scalars(select(Role.key)))
+    session.add_all(Role(key=k, label=v) for k, v in ROLES.items() if k not in existing)
+    session.flush()
+
+
+def create_user(
+    session: Session, username: str, password: str, display_name: str, roles: Iterable[str],
+    *, email: str = "", phone: str = "", manager: User | None = None, team: Team | None = None,
+) -> User:
+    """Add a user with a hashed password and the given role keys."""
+    role_rows = list(session.scalars(select(Role).where(Role.key.in_(list(roles)))))
+    user = User(
+        username=username, display_name=display_name, password_hash=_hasher.hash(password),
+        email=email, phone=phone, manager=manager, team=team, roles=role_rows,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = _hasher.hash(password)
+
+
+def authenticate(session: Session, username: str, password: str, limit: int, window: dt.timedelta) -> User | None:
+    """The active user with these credentials, or None; raises :class:`LoginThrottled` past ``limit``."""
+    since = utcnow() - window
+    failures = session.scalar(
+        select(func.count()).select_from(LoginAttempt)
+        .where(LoginAttempt.username == username, LoginAttempt.at >= since)
+    )
+    if failures >= limit:
+        raise LoginThrottled(f"too many failed logins; try again in {int(window.total_seconds() // 60)} minutes")
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if user is not None and _verify(user, password):
+        session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+        return user
+    session.add(LoginAttempt(username=username))
+    session.flush()
+    return None
+
+
+def _verify(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+def subordinates(session: Session, user: User) -> list[User]:
+    """Everyone reporting to ``user``, directly or indirectly (see :func:`subordinate_ids`)."""
+    ids = subordinate_ids(session, user.id)
+    return list(session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+
+
+def subordinate_ids(session: Session, user_id: int) -> set[int]:
+    """Ids of everyone reporting to the user, directly or indirectly, in one (recursive) query."""
+    tree = select(User.id).where(User.manager_id == user_id).cte("reports", recursive=True)
+    tree = tree.union(select(User.id).where(User.manager_id == tree.c.id))
+    return set(session.scalars(select(tree.c.id)))
+
+
+def visible_owner_ids(session: Session, user: User) -> set[int] | None:
+    """Owners whose records ``user`` may see; None means everyone (directors, finance, admins)."""
+    if user.role_keys & {"administrator", "customer_director", "marketing_director", "finance",
+                         "information_officer"}:
+        return None
+    return {user.id} | subordinate_ids(session, user.id)
+
+
+def assignable_username(session: Session, value: Any, role: str | None) -> str | None:
+    """The username of the active user ``value`` names (username or user id), if they hold ``role``.
+
+    The engine's assignee resolver: ``camunda:assignee="${engineer}"`` may hold a user reference field's id.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    query = select(User).where(User.active.is_(True))
+    if isinstance(value, int) or value.strip().isdigit():
+        query = query.where(User.id == int(value))
+    else:
+        query = query.where(User.username == value.strip())
+    user = session.scalar(query)
+    if user is None or (role and role not in user.role_keys):
+        return None
+    return user.username
+
+
+def users_with_role(session: Session, role: str) -> list[User]:
+    """Active users holding ``role`` (their own roles are loaded only if read)."""
+    return list(session.scalars(
+        select(User).join(User.roles).where(Role.key == role, User.active.is_(True)).order_by(User.username)
+        .options(lazyload(User.roles))
+    ))

@@ -1,0 +1,81 @@
+"""Users, roles and teams: who may work in which lane and whose data they see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.base import CrmBase, utcnow
+
+ROLES: dict[str, str] = {
+    "salesperson": "Salesperson",
+    "information_officer": "Information officer",
+    "customer_director": "Customer director",
+    "sales_director": "Sales director",
+    "marketing_director": "Marketing director",
+    "finance": "Finance",
+    "service_agent": "Service agent",
+    "engineer": "Engineer",
+    "process_owner": "Process owner",
+    "administrator": "Administrator",
+}
+"""Role keys (lane names, normalized) and their labels."""
+
+user_roles = Table(
+    "user_role",
+    CrmBase.metadata,
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_key", ForeignKey("role.key", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(CrmBase):
+    __tablename__ = "role"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+
+
+class Team(CrmBase):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class User(CrmBase):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    password_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+    manager: Mapped[User | None] = relationship(remote_side="User.id", foreign_keys=[manager_id])
+    team: Mapped[Team | None] = relationship()
+
+    @property
+    def role_keys(self) -> frozenset[str]:
+        return frozenset(role.key for role in self.roles)
+
+    def has_role(self, key: str) -> bool:
+        return key in self.role_keys
+
+
+class LoginAttempt(CrmBase):
+    """Failed logins, kept in the database so every web process sees the same throttle."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

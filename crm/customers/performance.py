@@ -1,0 +1,45 @@
+"""Sales performance of one customer over the last year: the facts the grading rules decide on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.base import utcnow
+from crm.sales.activities import Activity
+from crm.sales.opportunities import Opportunity
+from crm.sales.tenders import Tender
+from crm.sales.visits import Reception, Visit
+
+YEAR = dt.timedelta(days=365)
+
+
+def customer_performance(session: Session, customer_id: int, now: dt.datetime | None = None) -> dict:
+    """Won revenue, open pipeline and interactions (activities done, visits, receptions) in the last year.
+
+    Orders and payments join these figures once the orders module records them per customer.
+    """
+    since = (now or utcnow()) - YEAR
+
+    def count(query) -> int:
+        return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    revenue = session.scalar(select(func.coalesce(func.sum(Opportunity.amount), 0)).where(
+        Opportunity.customer_id == customer_id, Opportunity.status == "won", Opportunity.closed_at >= since))
+    pipeline = session.scalar(select(func.coalesce(func.sum(Opportunity.amount), 0)).where(
+        Opportunity.customer_id == customer_id, Opportunity.status == "open"))
+    activities = count(select(Activity.id).where(
+        Activity.customer_id == customer_id, Activity.status == "done", Activity.done_at >= since))
+    visits = count(select(Visit.id).where(Visit.customer_id == customer_id, Visit.created_at >= since))
+    receptions = count(select(Reception.id).where(Reception.customer_id == customer_id,
+                                                  Reception.created_at >= since))
+    tenders_won = count(select(Tender.id).where(Tender.customer_id == customer_id, Tender.status == "won"))
+    return {
+        "revenue": str(Decimal(revenue).quantize(Decimal("0.01"))),
+        "open_pipeline": str(Decimal(pipeline).quantize(Decimal("0.01"))),
+        "activities": activities, "visits": visits, "receptions": receptions, "tenders_won": tenders_won,
+        "interactions": activities + visits + receptions,
+    }

@@ -1,0 +1,89 @@
+"""The customer list: search, filters, paging, within the viewer's data scope."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from crm.accounts.users import User
+from crm.customers.models import Contact, Customer
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """What the list is narrowed by (query-string arguments)."""
+
+    q: str = ""
+    grade: str = ""
+    industry: str = ""
+    region: str = ""
+    owner_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> CustomerFilter:
+        owner = args.get("owner_id", "")
+        return cls(q=args.get("q", "").strip(), grade=args.get("grade", ""), industry=args.get("industry", ""),
+                   region=args.get("region", ""), owner_id=int(owner) if owner.isdigit() else None)
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
+
+
+@dataclass
+class CustomerPage:
+    items: list[Customer]
+    total: int
+    page: int
+    per_page: int
+    options: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _scoped(query: Select, scope: set[int] | None) -> Select:
+    return query if scope is None else query.where(Customer.owner_id.in_(scope))
+
+
+def search_customers(session: Session, scope: set[int] | None, flt: CustomerFilter, page: int = 1,
+                     per_page: int = 25) -> CustomerPage:
+    """One page of the customers ``scope`` (owner ids; None = all) may see, matching ``flt``."""
+    query = _scoped(select(Customer), scope)
+    if flt.q:
+        like = f"%{flt.q}%"
+        contact_match = select(Contact.customer_id).where(or_(Contact.name.ilike(like), Contact.email.ilike(like)))
+        query = query.where(or_(Customer.company.ilike(like), Customer.email.ilike(like),
+                                Customer.phone.ilike(like), Customer.id.in_(contact_match)))
+    for column, value in ((Customer.grade, flt.grade), (Customer.industry, flt.industry),
+                          (Customer.region, flt.region), (Customer.owner_id, flt.owner_id)):
+        if value not in ("", None):
+            query = query.where(column == value)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = list(session.scalars(
+        query.options(selectinload(Customer.owner)).order_by(Customer.company, Customer.id)
+        .offset((max(page, 1) - 1) * per_page).limit(per_page)
+    ))
+    return CustomerPage(items, total, page, per_page, filter_options(session, scope))
+
+
+def filter_options(session: Session, scope: set[int] | None) -> dict[str, list]:
+    """Industries, regions and owners that occur among the visible customers."""
+    def distinct(column) -> list[str]:
+        return [v for v in session.scalars(_scoped(select(column).distinct(), scope).order_by(column)) if v]
+
+    owners = session.execute(_scoped(
+        select(User.id, User.display_name).join(Customer, Customer.owner_id == User.id).distinct(), scope,
+    ).order_by(User.display_name)).all()
+    return {"industries": distinct(Customer.industry), "regions": distinct(Customer.region),
+            "owners": [(row.id, row.display_name) for row in owners]}
+
+
+def visible_customer(session: Session, scope: set[int] | None, customer_id: int) -> Customer | None:
+    """The customer if it exists and lies within ``scope``."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or (scope is not None and customer.owner_id not in scope):
+        return None
+    return customer

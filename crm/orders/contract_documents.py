@@ -1,0 +1,112 @@
+"""The contract document: a template filled from the contract in a sandboxed Jinja2 environment; HTML or PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from sqlalchemy.orm import Session
+
+from crm.orders.contracts import Contract, ContractError, ContractTemplate
+from crm.orders.payments import plans_for_contract
+
+DEFAULT_TEMPLATE = """\
+<h1>Sales contract {{ contract.number }}</h1>
+<p><strong>Seller:</strong> {{ company }}<br>
+<strong>Buyer:</strong> {{ customer.company }}, {{ customer.address }}</p>
+<h2>{{ contract.title }}</h2>
+{% if lines %}
+<table>
+  <tr><th>#</th><th>Item</th><th>Quantity</th><th>Unit price</th><th>Discount</th><th>Amount</th></tr>
+  {% for line in lines %}
+  <tr><td>{{ line.position }}</td><td>{{ line.description }}</td><td>{{ line.quantity }}</td>
+      <td>{{ line.unit_price|money }}</td><td>{{ line.discount_percent }} %</td><td>{{ line.amount|money }}</td></tr>
+  {% endfor %}
+</table>
+{% endif %}
+<p>Total amount: <strong>{{ contract.amount|money }}</strong>
+{% if contract.tax_amount %}(including tax {{ contract.tax_amount|money }}){% endif %}</p>
+{% if payments %}
+<h3>Payment schedule</h3>
+<ul>{% for p in payments %}<li>{{ p.label }}: {{ p.amount|money }} due {{ p.due_date }}</li>{% endfor %}</ul>
+{% endif %}
+<p>{{ contract.payment_terms }}</p>
+<p>Term: {{ contract.start_date or "on signature" }} to {{ contract.end_date or "completion" }}.</p>
+<p>Signed for the seller on {{ contract.company_signed_on or "__________" }},
+   for the buyer on {{ contract.customer_signed_on or "__________" }}.</p>
+"""
+"""Used when a contract names no template."""
+
+COMPANY = "Shipyard Ltd."
+_PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>{title}</title><style>"
+         "body{{font-family:sans-serif;margin:2cm}}table{{border-collapse:collapse;width:100%}}"
+         "td,th{{border:1px solid #999;padding:4px;text-align:left}}</style></head><body>{body}</body></html>")
+
+_environment = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+_environment.filters["money"] = lambda value: f"{Decimal(value):,.2f}"
+
+
+def context(session: Session, contract: Contract) -> dict:
+    """Plain values a template may use: ``contract``, ``customer``, ``lines``, ``payments``, ``company``."""
+    customer = contract.customer
+    return {
+        "company": COMPANY,
+        "today": dt.date.today(),
+        "contract": {key: getattr(contract, key) for key in (
+            "number", "title", "amount", "tax_amount", "tax_percent", "discount_percent", "start_date", "end_date",
+            "payment_terms", "status", "company_signed_on", "customer_signed_on")},
+        "customer": {key: getattr(customer, key) for key in ("company", "address", "phone", "email", "region")},
+        "lines": [{key: getattr(line, key) for key in (
+            "position", "description", "quantity", "unit_price", "discount_percent", "amount")}
+            for line in contract.lines],
+        "payments": [{"label": line.label, "amount": line.amount, "due_date": line.due_date}
+                     for plan in plans_for_contract(session, contract.id) for line in plan.lines],
+    }
+
+
+def render_body(body: str, values: dict) -> str:
+    """Fill a template body; a mistake in it (unknown placeholder, syntax) is a :class:`ContractError`."""
+    try:
+        return _environment.from_string(body).render(values)
+    except TemplateError as exc:
+        raise ContractError(f"the contract template cannot be filled: {exc}") from None
+
+
+def render_html(session: Session, contract: Contract) -> str:
+    """The contract as a complete HTML page."""
+    body = render_body(contract.template.body if contract.template else DEFAULT_TEMPLATE, context(session, contract))
+    return _PAGE.format(title=f"Contract {contract.number}", body=body)
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML document as PDF (WeasyPrint)."""
+    from weasyprint import HTML  # imported on use: loading it takes a while
+
+    return HTML(string=html).write_pdf()
+
+
+def check_template(body: str) -> None:
+    """Raise :class:`ContractError` unless ``body`` renders with sample values."""
+    sample = {
+        "company": COMPANY, "today": dt.date.today(),
+        "contract": dict.fromkeys(("number", "title", "payment_terms", "status"), "x") | dict.fromkeys(
+            ("amount", "tax_amount", "tax_percent", "discount_percent"), Decimal(0)) | dict.fromkeys(
+            ("start_date", "end_date", "company_signed_on", "customer_signed_on")),
+        "customer": dict.fromkeys(("company", "address", "phone", "email", "region"), "x"),
+        "lines": [], "payments": [],
+    }
+    render_body(body, sample)
+
+
+def save_template(session: Session, name: str, body: str, template: ContractTemplate | None = None) -> ContractTemplate:
+    """Create or change a template; it must render with sample values first."""
+    if not name.strip():
+        raise ContractError("a template needs a name")
+    check_template(body)
+    template = template or ContractTemplate()
+    template.name, template.body = name.strip(), body
+    session.add(template)
+    session.flush()
+    return template

@@ -1,0 +1,148 @@
+"""Quotes: priced lines, a quote discount, tax and a validity date; an accepted quote becomes a contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from crm.accounts.users import User
+from crm.base import CrmBase, utcnow
+from crm.customers.models import Customer
+from crm.money import ZERO, Percent, less_percent, share, to_cents
+from crm.numbering import assign_number
+from crm.orders.catalog import Product
+from crm.orders.errors import OrderError
+from crm.orders.line_items import PricedLine
+
+QUOTE_STATUSES = ("draft", "sent", "accepted", "rejected")
+_NEXT = {"draft": ("sent", "accepted", "rejected"), "sent": ("accepted", "rejected")}
+
+
+class QuoteError(OrderError):
+    """A quote cannot be changed this way."""
+
+
+class Quote(CrmBase):
+    __tablename__ = "quote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(30), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    discount_percent: Mapped[Decimal] = mapped_column(Percent, default=ZERO)
+    tax_percent: Mapped[Decimal] = mapped_column(Percent, default=ZERO)
+    valid_until: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]
+
+    customer: Mapped[Customer] = relationship()
+    owner: Mapped[User | None] = relationship()
+    lines: Mapped[list[QuoteLine]] = relationship(
+        back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"
+    )
+
+    def is_expired(self, today: dt.date) -> bool:
+        return self.status in ("draft", "sent") and self.valid_until < today
+
+
+class QuoteLine(PricedLine, CrmBase):
+    __tablename__ = "quote_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quote.id", ondelete="CASCADE"), index=True)
+
+    quote: Mapped[Quote] = relationship(back_populates="lines")
+
+    @property
+    def exact_amount(self) -> Decimal:
+        return less_percent(self.quantity * self.unit_price, self.discount_percent)
+
+    @property
+    def amount(self) -> Decimal:
+        return to_cents(self.exact_amount)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A quote's or contract's figures, each rounded once from the exact value."""
+
+    subtotal: Decimal
+    discount: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+def totals(exact_line_amounts: list[Decimal], discount_percent: Decimal, tax_percent: Decimal) -> Totals:
+    """Subtotal, discount, net, tax and total of lines (unrounded line amounts in, cents out)."""
+    subtotal = sum(exact_line_amounts, Decimal(0))
+    discount = share(subtotal, discount_percent)
+    net = subtotal - discount
+    tax = share(net, tax_percent)
+    return Totals(*(to_cents(v) for v in (subtotal, discount, net, tax, net + tax)))
+
+
+def quote_totals(quote: Quote) -> Totals:
+    return totals([line.exact_amount for line in quote.lines], quote.discount_percent, quote.tax_percent)
+
+
+def create_quote(
+    session: Session, customer: Customer, owner: User | None, title: str, valid_until: dt.date,
+    *, discount_percent: Decimal = ZERO, tax_percent: Decimal = ZERO, notes: str = "",
+) -> Quote:
+    """A draft quote with a number."""
+    _check_percent(discount_percent, "discount")
+    _check_percent(tax_percent, "tax")
+    quote = Quote(customer=customer, owner=owner, title=title, valid_until=valid_until, notes=notes,
+                  discount_percent=Decimal(discount_percent), tax_percent=Decimal(tax_percent))
+    assign_number(session, quote, "Q")
+    return quote
+
+
+def add_line(
+    session: Session, quote: Quote, quantity: Decimal, *, product: Product | None = None,
+    description: str = "", unit_price: Decimal | None = None, discount_percent: Decimal = ZERO,
+) -> QuoteLine:
+    """Add a line to a draft quote; price and description default to the product's."""
+    if quote.status != "draft":
+        raise QuoteError(f"quote {quote.number} is {quote.status}: only drafts can be changed")
+    if product is None and (unit_price is None or not description):
+        raise QuoteError("a line without a product needs a description and a unit price")
+    if Decimal(quantity) <= 0:
+        raise QuoteError("the quantity must be positive")
+    price = Decimal(unit_price if unit_price is not None else product.unit_price)
+    if price < 0:
+        raise QuoteError("the unit price cannot be negative")
+    _check_percent(discount_percent, "line discount")
+    line = QuoteLine(
+        position=len(quote.lines) + 1, product=product, description=description or product.name,
+        quantity=Decimal(quantity), unit_price=price, discount_percent=Decimal(discount_percent),
+    )
+    quote.lines.append(line)
+    session.flush()
+    return line
+
+
+def set_status(quote: Quote, status: str, today: dt.date) -> None:
+    """Move a quote on (draft -> sent -> accepted/rejected); an expired quote cannot be accepted."""
+    if status not in _NEXT.get(quote.status, ()):
+        raise QuoteError(f"quote {quote.number} is {quote.status} and cannot become {status}")
+    if status in ("sent", "accepted") and not quote.lines:
+        raise QuoteError("a quote needs at least one line")
+    if status == "accepted" and quote.valid_until < today:
+        raise QuoteError(f"quote {quote.number} expired on {quote.valid_until}")
+    quote.status = status
+    if status in ("accepted", "rejected"):
+        quote.decided_at = utcnow()
+
+
+def _check_percent(value: Decimal, what: str) -> None:
+    if not Decimal(0) <= Decimal(value) <= Decimal(100):
+        raise QuoteError(f"the {what} must be between 0 and 100 %")

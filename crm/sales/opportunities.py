@@ -1,0 +1,196 @@
+"""Opportunity-centred selling: nine stages, each with a default win probability, and their history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from crm.accounts.users import User
+from crm.base import CrmBase, utcnow
+from crm.customers.models import Customer
+
+MONEY = Numeric(14, 2)
+
+
+@dataclass(frozen=True)
+class Stage:
+    number: int
+    label: str
+    probability: int
+    """Default win probability in percent."""
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(1, "First contact & understanding needs", 10),
+    Stage(2, "Customer planning & phone invitation", 20),
+    Stage(3, "Visit & first survey", 30),
+    Stage(4, "First proposal", 40),
+    Stage(5, "Demo & technical exchange", 50),
+    Stage(6, "Requirement analysis & formal proposal", 60),
+    Stage(7, "Project evaluation", 70),
+    Stage(8, "Commercial negotiation", 80),
+    Stage(9, "Signing", 90),
+)
+STAGE_BY_NUMBER = {s.number: s for s in STAGES}
+
+
+class Opportunity(CrmBase):
+    __tablename__ = "opportunity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[int] = mapped_column(default=1, index=True)
+    probability_override: Mapped[int | None]
+    amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    expected_close: Mapped[dt.date | None]
+    status_analysis: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | won | lost
+    lost_reason: Mapped[str] = mapped_column(String(200), default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+
+    customer: Mapped[Customer] = relationship()
+    owner: Mapped[User | None] = relationship()
+    history: Mapped[list[StageChange]] = relationship(back_populates="opportunity", order_by="StageChange.id")
+
+    @property
+    def probability(self) -> int:
+        """The override if set, else the stage's default (0 when lost, 100 when won)."""
+        if self.status != "open":
+            return 100 if self.status == "won" else 0
+        if self.probability_override is not None:
+            return self.probability_override
+        return STAGE_BY_NUMBER[self.stage].probability
+
+    @property
+    def weighted_amount(self) -> Decimal:
+        return (self.amount * self.probability / 100).quantize(Decimal("0.01"))
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_BY_NUMBER[self.stage].label
+
+
+class StageChange(CrmBase):
+    """One row per stage move or status change: what the opportunity looked like from then on."""
+
+    __tablename__ = "opportunity_stage_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    from_stage: Mapped[int | None]
+    to_stage: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    probability: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    expected_close: Mapped[dt.date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    instance_id: Mapped[int | None]
+
+    opportunity: Mapped[Opportunity] = relationship(back_populates="history")
+
+
+def _snapshot(session: Session, opp: Opportunity, from_stage: int | None, by: str, note: str,
+              instance_id: int | None = None, at: dt.datetime | None = None) -> StageChange:
+    change = StageChange(
+        opportunity=opp, from_stage=from_stage, to_stage=opp.stage, status=opp.status,
+        probability=opp.probability, amount=opp.amount, expected_close=opp.expected_close, note=note,
+        changed_by=by, changed_at=at or utcnow(), instance_id=instance_id,
+    )
+    session.add(change)
+    return change
+
+
+def create_opportunity(
+    session: Session, customer: Customer, name: str, amount: Decimal, by: str, *, owner: User | None = None,
+    stage: int = 1, expected_close: dt.date | None = None, instance_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> Opportunity:
+    """A new open opportunity with its first history row."""
+    if stage not in STAGE_BY_NUMBER:
+        raise ValueError(f"no stage {stage}")
+    opp = Opportunity(customer=customer, name=name, amount=amount, stage=stage, expected_close=expected_close,
+                      owner=owner or customer.owner, instance_id=instance_id, created_at=at or utcnow())
+    session.add(opp)
+    _snapshot(session, opp, None, by, "created", instance_id, at)
+    session.flush()
+    return opp
+
+
+def move_to_stage(
+    session: Session, opp: Opportunity, stage: int, by: str, *, probability: int | None = None,
+    amount: Decimal | None = None, expected_close: dt.date | None = None, analysis: str = "",
+    instance_id: int | None = None,
+) -> Opportunity:
+    """Advance (or step back) an open opportunity; a given ``probability`` overrides the stage default."""
+    if opp.status != "open":
+        raise ValueError(f"the opportunity is {opp.status}")
+    if stage not in STAGE_BY_NUMBER:
+        raise ValueError(f"no stage {stage}")
+    if probability is not None and not 0 <= probability <= 100:
+        raise ValueError("probability is a percentage (0-100)")
+    from_stage = opp.stage
+    opp.stage = stage
+    opp.probability_override = probability
+    if amount is not None:
+        opp.amount = amount
+    if expected_close is not None:
+        opp.expected_close = expected_close
+    if analysis:
+        opp.status_analysis = analysis
+    _snapshot(session, opp, from_stage, by, analysis, instance_id)
+    session.flush()
+    return opp
+
+
+def close_opportunity(session: Session, opp: Opportunity, won: bool, by: str, *, reason: str = "",
+                      instance_id: int | None = None) -> Opportunity:
+    """Mark an open opportunity won (at the signing stage) or lost with a reason."""
+    if opp.status != "open":
+        raise ValueError(f"the opportunity is already {opp.status}")
+    from_stage = opp.stage
+    opp.status, opp.closed_at = ("won" if won else "lost"), utcnow()
+    if won:
+        opp.stage = STAGES[-1].number
+    else:
+        opp.lost_reason = reason
+    _snapshot(session, opp, from_stage, by, reason or opp.status, instance_id)
+    session.flush()
+    return opp
+
+
+@dataclass
+class PipelineColumn:
+    stage: Stage
+    items: list[Opportunity]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((o.amount for o in self.items), Decimal("0"))
+
+    @property
+    def weighted(self) -> Decimal:
+        return sum((o.weighted_amount for o in self.items), Decimal("0"))
+
+
+def pipeline(session: Session, owner_ids: set[int] | None) -> list[PipelineColumn]:
+    """Open opportunities by stage (``owner_ids`` None: everyone's), biggest first."""
+    query = select(Opportunity).where(Opportunity.status == "open").order_by(Opportunity.amount.desc())
+    if owner_ids is not None:
+        query = query.where(Opportunity.owner_id.in_(owner_ids))
+    rows = list(session.scalars(query))
+    return [PipelineColumn(stage, [o for o in rows if o.stage == stage.number]) for stage in STAGES]
+
+
+def visible(opp: Opportunity, owner_ids: set[int] | None) -> bool:
+    """Whether a viewer whose data scope is ``owner_ids`` may see this opportunity."""
+    return owner_ids is None or opp.owner_id in owner_ids

@@ -1,0 +1,253 @@
+"""Service requests (phone, web, complaint, booking) and the service orders, work and follow-ups they lead to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from crm.base import CrmBase, utcnow
+from crm.customers.models import Customer
+from crm.money import ZERO, Money, Percent, Quantity, to_cents
+from crm.numbering import assign_number
+from crm.orders.catalog import Product, by_codes
+from crm.orders.errors import OrderError
+from crm.service.engineers import Booking
+from crm.service.policy import estimate
+
+CHANNELS = ("phone", "web", "complaint", "booking")
+REQUEST_TYPES = ("repair", "maintenance", "installation", "consultation", "complaint")
+URGENCIES = ("low", "normal", "high", "critical")
+HANDLING = ("phone", "service_order", "complaint")
+"""How a classified request is handled: answered by phone, by a service order, as a complaint."""
+REQUEST_STATUSES = ("new", "classified", "in_service", "resolved", "closed", "cancelled")
+
+
+class ServiceError(OrderError):
+    """A service request or order cannot be changed this way."""
+
+
+class ServiceRequest(CrmBase):
+    __tablename__ = "service_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(30), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    request_type: Mapped[str] = mapped_column(String(30))
+    urgency: Mapped[str] = mapped_column(String(20), default="normal")
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    handling: Mapped[str] = mapped_column(String(20), default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    complaint_cause: Mapped[str] = mapped_column(String(50), default="")
+    complaint_action: Mapped[str] = mapped_column(Text, default="")
+    instance_id: Mapped[int | None] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+
+    customer: Mapped[Customer] = relationship()
+    product: Mapped[Product | None] = relationship()
+    order: Mapped[ServiceOrder | None] = relationship(back_populates="request")
+
+
+class ServiceOrder(CrmBase):
+    """Items, engineer bookings, time and fee; status awaiting_confirmation (or confirmed, when free) ->
+    scheduled -> done -> settled, or cancelled when the customer declines."""
+
+    __tablename__ = "service_order"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(30), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="awaiting_confirmation", index=True)
+    free_service: Mapped[bool] = mapped_column(default=False)
+    required_skill: Mapped[str] = mapped_column(String(50), default="")
+    planned_hours: Mapped[Decimal] = mapped_column(Quantity)
+    scheduled_start: Mapped[dt.datetime | None]
+    fee_quote: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    customer_confirmed: Mapped[bool | None]
+    confirmed_at: Mapped[dt.datetime | None]
+    labour_hours: Mapped[Decimal | None] = mapped_column(Quantity)
+    materials_cost: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    materials_note: Mapped[str] = mapped_column(Text, default="")
+    work_report: Mapped[str] = mapped_column(Text, default="")
+    completed_at: Mapped[dt.datetime | None]
+    instance_id: Mapped[int | None] = mapped_column(index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="order")
+    customer: Mapped[Customer] = relationship()
+    items: Mapped[list[ServiceOrderItem]] = relationship(cascade="all, delete-orphan", order_by="ServiceOrderItem.id")
+    bookings: Mapped[list[Booking]] = relationship(order_by="Booking.starts_at")
+    follow_up: Mapped[FollowUp | None] = relationship(back_populates="order")
+
+    @property
+    def items_total(self) -> Decimal:
+        return sum((item.quantity * item.unit_price for item in self.items), Decimal(0))
+
+
+class ServiceOrderItem(CrmBase):
+    __tablename__ = "service_order_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("service_order.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
+    description: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(1))
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+
+
+class FollowUp(CrmBase):
+    """The follow-up visit: satisfaction (1-5) with attitude and quality; a complaint and how it was resolved."""
+
+    __tablename__ = "service_follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("service_order.id"), unique=True)
+    attitude: Mapped[int]
+    quality: Mapped[int]
+    complaint: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    complaint_action: Mapped[str] = mapped_column(Text, default="")
+    goodwill_percent: Mapped[Decimal] = mapped_column(Percent, default=ZERO)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[ServiceOrder] = relationship(back_populates="follow_up")
+
+
+def _check(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise ServiceError(f"unknown {what} {value!r}; use one of {', '.join(allowed)}")
+    return value
+
+
+def register_request(
+    session: Session, customer_id: int, channel: str, request_type: str, description: str, *,
+    product_code: str = "", created_by: str = "", instance_id: int | None = None,
+) -> ServiceRequest:
+    """A new service request, whatever channel it came through; an unknown product code is kept in the text."""
+    if session.get(Customer, customer_id) is None:
+        raise ServiceError(f"no customer {customer_id}")
+    product = session.scalar(select(Product).where(Product.code == product_code)) if product_code else None
+    if product_code and product is None:
+        description = f"{description}\n(product code {product_code} is not in the catalogue)"
+    request = ServiceRequest(
+        customer_id=customer_id, channel=_check(channel, CHANNELS, "channel"),
+        request_type=_check(request_type, REQUEST_TYPES, "request type"), description=description,
+        product=product, created_by=created_by, instance_id=instance_id,
+    )
+    assign_number(session, request, "SR")
+    return request
+
+
+def get_request(session: Session, request_id: int) -> ServiceRequest:
+    request = session.get(ServiceRequest, request_id)
+    if request is None:
+        raise ServiceError(f"no service request {request_id}")
+    return request
+
+
+def get_order(session: Session, order_id: int) -> ServiceOrder:
+    order = session.get(ServiceOrder, order_id)
+    if order is None:
+        raise ServiceError(f"no service order {order_id}")
+    return order
+
+
+def classify(request: ServiceRequest, request_type: str, urgency: str, handling: str) -> None:
+    """Type, urgency grade and how the request will be handled."""
+    request.request_type = _check(request_type, REQUEST_TYPES, "request type")
+    request.urgency = _check(urgency, URGENCIES, "urgency")
+    request.handling, request.status = _check(handling, HANDLING, "handling"), "classified"
+
+
+def record_complaint(request: ServiceRequest, cause: str, action: str) -> None:
+    request.complaint_cause, request.complaint_action = cause, action
+
+
+def close(request: ServiceRequest, status: str, resolution: str = "") -> None:
+    """Close a request as ``resolved``, ``closed`` or ``cancelled``."""
+    request.status = _check(status, ("resolved", "closed", "cancelled"), "closing status")
+    if resolution:
+        request.resolution = resolution
+    request.closed_at = utcnow()
+
+
+def create_order(
+    session: Session, request: ServiceRequest, item_codes: list[str], *, free_service: bool,
+    required_skill: str, planned_hours: Decimal, scheduled_start: dt.datetime | None, instance_id: int | None = None,
+) -> ServiceOrder:
+    """A service order with catalogue items and a fee quote (zero for a free service)."""
+    if request.order is not None:
+        raise ServiceError(f"request {request.number} already has order {request.order.number}")
+    if Decimal(planned_hours) <= 0:
+        raise ServiceError("planned hours must be positive")
+    order = ServiceOrder(
+        request=request, customer_id=request.customer_id, free_service=free_service, required_skill=required_skill,
+        planned_hours=Decimal(planned_hours), scheduled_start=scheduled_start, instance_id=instance_id,
+        status="confirmed" if free_service else "awaiting_confirmation",
+        items=[ServiceOrderItem(product_id=p.id, description=p.name, quantity=Decimal(1), unit_price=p.unit_price)
+               for p in by_codes(session, item_codes)],
+    )
+    order.fee_quote = ZERO if free_service else to_cents(estimate(order.items_total, order.planned_hours))
+    request.status = "in_service"
+    assign_number(session, order, "SO")
+    return order
+
+
+def record_confirmation(order: ServiceOrder, confirmed: bool) -> None:
+    """The customer's answer to the items, time and fee quote."""
+    order.customer_confirmed, order.confirmed_at = confirmed, utcnow()
+    order.status = "confirmed" if confirmed else "cancelled"
+
+
+def mark_scheduled(order: ServiceOrder, starts_at: dt.datetime) -> None:
+    order.status, order.scheduled_start = "scheduled", starts_at
+
+
+def record_work(
+    order: ServiceOrder, labour_hours: Decimal, materials_cost: Decimal, materials_note: str, work_report: str
+) -> None:
+    """What the engineer did: hours, materials used and the report."""
+    if Decimal(labour_hours) < 0 or Decimal(materials_cost) < 0:
+        raise ServiceError("hours and materials cannot be negative")
+    order.labour_hours, order.materials_cost = Decimal(labour_hours), to_cents(materials_cost)
+    order.materials_note, order.work_report = materials_note, work_report
+    order.status, order.completed_at = "done", utcnow()
+
+
+def record_follow_up(
+    session: Session, order: ServiceOrder, attitude: int, quality: int, complaint: bool, comment: str, by: str
+) -> FollowUp:
+    if not (1 <= attitude <= 5 and 1 <= quality <= 5):
+        raise ServiceError("satisfaction is graded from 1 to 5")
+    follow_up = FollowUp(order=order, attitude=attitude, quality=quality, complaint=complaint, comment=comment,
+                         created_by=by)
+    session.add(follow_up)
+    session.flush()
+    return follow_up
+
+
+def resolve_follow_up_complaint(follow_up: FollowUp, action: str, goodwill_percent: Decimal) -> None:
+    """How a complaint from the follow-up was handled; goodwill adds to the customer's discount."""
+    if not Decimal(0) <= Decimal(goodwill_percent) <= Decimal(100):
+        raise ServiceError("goodwill is a percentage from 0 to 100")
+    follow_up.complaint_action, follow_up.goodwill_percent = action, Decimal(goodwill_percent)
+
+
+def list_requests(session: Session, status: str = "") -> list[ServiceRequest]:
+    query = select(ServiceRequest).order_by(ServiceRequest.id.desc())
+    if status:
+        query = query.where(ServiceRequest.status == status)
+    return list(session.scalars(query))
+
+
+def list_orders(session: Session) -> list[ServiceOrder]:
+    return list(session.scalars(select(ServiceOrder).order_by(ServiceOrder.id.desc())))

@@ -1,0 +1,104 @@
+"""A year of history for the Reports page: a signed contract for each won opportunity, finished service orders
+with follow-ups and complaints, and visit and reception expense claims. Runs after the sales and orders demos;
+deterministic (seeded), dates relative to today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.numbering import assign_number
+from crm.orders.contracts import Contract
+from crm.sales.expenses import create_claim, review_claim
+from crm.sales.opportunities import Opportunity
+from crm.service import service_desk
+from crm.service.engineers import book, engineers
+
+SEED = 20261201
+TITLE = "Signed: "
+"""Title prefix of the contracts made here (and the marker that the history is loaded)."""
+FAILURES = (("repair", "ENG-2000", "Main engine overheats"), ("repair", "NAV-PKG", "Radar display freezes"),
+            ("maintenance", "HULL-40", "Hull inspection after grounding"), ("complaint", "ENG-2000", "Spare part late"))
+CAUSES = ("product_quality", "service_quality", "delivery", "billing")
+SERVICE_DAYS_AGO = range(300, 0, -15)
+"""When the finished service orders were done: twice a month for ten months."""
+
+
+def load(platform, session: Session, users: dict[str, User]) -> str:
+    """Add the history (skipped if it is there already); needs the sales and orders demos' records."""
+    if session.scalar(select(Contract.id).where(Contract.title.startswith(TITLE)).limit(1)) is not None:
+        return "history demo data already loaded"
+    rng = random.Random(SEED)
+    today = dt.date.today()
+    contracts = _contracts(session)
+    customers = list(session.scalars(select(Customer).where(Customer.owner_id.is_not(None)).order_by(Customer.id)))
+    orders = _service(session, rng, customers, today)
+    claims = _claims(session, rng, customers, [users["sales"], users["sales2"]], today)
+    return f"history: {contracts} signed contracts, {orders} finished service orders, {claims} expense claims"
+
+
+def _contracts(session: Session) -> int:
+    """Each won opportunity became a contract, signed by both sides on the day it was won."""
+    won = list(session.scalars(select(Opportunity).where(Opportunity.status == "won").order_by(Opportunity.id)))
+    for opp in won:
+        signed = opp.closed_at.date()
+        contract = Contract(customer=opp.customer, owner=opp.owner, title=f"{TITLE}{opp.name}", amount=opp.amount,
+                            status="active", start_date=signed, approved_at=opp.closed_at,
+                            company_signed_on=signed, customer_signed_on=signed, created_at=opp.created_at)
+        assign_number(session, contract, "C")
+    return len(won)
+
+
+def _weekday_at(today: dt.date, days_ago: int, hour: int) -> dt.datetime:
+    day = today - dt.timedelta(days=days_ago)
+    day -= dt.timedelta(days=max(day.weekday() - 4, 0))  # a weekend day moves back to Friday
+    return dt.datetime.combine(day, dt.time(hour))
+
+
+def _service(session: Session, rng: random.Random, customers: list[Customer], today: dt.date) -> int:
+    """Finished service orders booked to the demo engineers, followed up, some with a complaint's cause."""
+    staff = engineers(session)
+    for days_ago in SERVICE_DAYS_AGO:
+        kind, product, text = rng.choice(FAILURES)
+        start = _weekday_at(today, days_ago, rng.choice((9, 10, 11)))
+        request = service_desk.register_request(session, rng.choice(customers).id, "phone", kind, text,
+                                                product_code=product, created_by="agent")
+        request.created_at = start - dt.timedelta(days=2)
+        if kind == "complaint" or rng.random() < 0.3:
+            service_desk.record_complaint(request, rng.choice(CAUSES), "Apologised and followed up")
+        order = service_desk.create_order(session, request, ["SVC-INSPECT"], free_service=False,
+                                          required_skill="hull", planned_hours=Decimal(2), scheduled_start=start)
+        service_desk.record_confirmation(order, True)
+        book(session, rng.choice(staff).id, start, start + dt.timedelta(hours=2), order_id=order.id, note=text,
+             created_by="agent")
+        service_desk.record_work(order, Decimal(rng.choice(("1.5", "2", "2.5", "3"))), Decimal(0), "", "Done")
+        order.completed_at = start + dt.timedelta(hours=2)
+        follow_up = service_desk.record_follow_up(session, order, rng.randint(3, 5), rng.randint(2, 5), False, "",
+                                                  "agent")
+        follow_up.created_at = order.completed_at + dt.timedelta(days=3)
+        service_desk.close(request, "closed", "Repaired")
+        request.closed_at = follow_up.created_at
+    return len(SERVICE_DAYS_AGO)
+
+
+def _claims(session: Session, rng: random.Random, customers: list[Customer], claimants: list[User],
+            today: dt.date) -> int:
+    """A visit or reception expense claim each month per salesperson, approved."""
+    count = 0
+    for days_ago in range(330, 0, -30):
+        for claimant in claimants:
+            customer = rng.choice([c for c in customers if c.owner_id == claimant.id] or customers)
+            claim = create_claim(session, claimant=claimant, customer_id=customer.id,
+                                 subject=rng.choice(("visit", "reception")), subject_id=None, advance=Decimal(0),
+                                 costs={"travel": Decimal(rng.randint(20, 80) * 100),
+                                        "meals": Decimal(rng.randint(5, 30) * 100)})
+            review_claim(session, claim, True, None)
+            claim.created_at = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(12))
+            count += 1
+    return count

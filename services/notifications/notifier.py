@@ -1,0 +1,102 @@
+"""One way to tell people something, whatever the channel.
+
+In-app notifications are written at once. E-mails and text messages become ``outbox_message`` rows
+plus a ``deliver_message`` job, so nothing is sent inside a request and nothing is sent if the
+transaction rolls back. Without a configured transport (the embedded default) the job keeps the
+message in the outbox, where the outbox page shows it.
+
+Handlers reach the notifier as ``ctx.services["notifier"]``::
+
+    ctx.services["notifier"].notify(ctx.session, ["role:finance", "sales"], "Contract 12 approved",
+                                    "Please book the advance.", channels=("in_app", "sms"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.accounts.access import users_with_role
+from crm.accounts.users import User
+from crm.notifications.messages import OutboxMessage, add_notification
+from engine.models import OutboxJob, utcnow
+from engine.outbox import enqueue
+from services.notifications.channels import Transport
+
+CHANNELS = ("in_app", "email", "sms")
+DELIVER_KIND = "deliver_message"
+
+
+class Notifier:
+    """Sends notifications over in-app, e-mail and SMS; ``deliver`` is the ``deliver_message`` job."""
+
+    def __init__(self, transports: Mapping[str, Transport]):
+        self.transports = dict(transports)
+
+    def notify(self, session: Session, to: str | Iterable[str], subject: str, body: str = "",
+               channels: Iterable[str] = ("in_app",), link: str = "") -> list[User]:
+        """Notify users; each item of ``to`` is a username or ``"role:<key>"``. Returns who was notified.
+
+        Unknown usernames raise :class:`LookupError`; inactive users are skipped.
+        """
+        channels = tuple(channels)
+        unknown = set(channels) - set(CHANNELS)
+        if unknown:
+            raise ValueError(f"unknown notification channel(s): {', '.join(sorted(unknown))}")
+        users = recipients(session, to)
+        for user in users:
+            for channel in channels:
+                if channel == "in_app":
+                    add_notification(session, user, subject, body, link)
+                else:
+                    self._queue(session, channel, user, subject, body)
+        session.flush()
+        return users
+
+    def _queue(self, session: Session, channel: str, user: User, subject: str, body: str) -> None:
+        address = user.email if channel == "email" else user.phone
+        message = OutboxMessage(channel=channel, user_id=user.id, address=address, subject=subject[:300], body=body)
+        if not address:
+            message.status, message.error = "undeliverable", f"{user.username} has no {channel} address"
+        session.add(message)
+        session.flush()
+        if address:
+            enqueue(session, None, DELIVER_KIND, {"message_id": message.id})
+
+    def deliver(self, session: Session, job: OutboxJob, payload: dict) -> None:
+        """Job kind ``deliver_message``: send one outbox message, or keep it when no transport is set.
+
+        A failed send is retried by the job runner; after the last attempt the message is marked failed.
+        """
+        message = session.get(OutboxMessage, payload["message_id"], with_for_update=True)
+        if message is None or message.status != "pending":
+            return
+        transport = self.transports.get(message.channel)
+        if transport is None:
+            message.status = "kept"
+            return
+        try:
+            transport.send(message.address, message.subject, message.body)
+        except Exception as exc:
+            if job.attempts < job.max_attempts:
+                raise  # the job runner retries with backoff
+            message.status, message.error = "failed", f"{exc.__class__.__name__}: {exc}"
+            return
+        message.status, message.sent_at = "sent", utcnow()
+
+
+def recipients(session: Session, to: str | Iterable[str]) -> list[User]:
+    """Active users named by usernames and ``"role:<key>"`` items, each once, in order."""
+    found: dict[int, User] = {}
+    for item in [to] if isinstance(to, str) else to:
+        if item.startswith("role:"):
+            users = users_with_role(session, item[5:])
+        else:
+            user = session.scalar(select(User).where(User.username == item))
+            if user is None:
+                raise LookupError(f"no user {item!r} to notify")
+            users = [user] if user.active else []
+        found.update((u.id, u) for u in users if u.id not in found)
+    return list(found.values())

@@ -1,0 +1,3 @@
+"""Orders use cases joining engine, forms and crm: quotes, contracts, projects, payment plans and receivables.
+Serves bpmn/contract_approval.bpmn, contract_approval_route.dmn and payment_collection.bpmn.
+"""

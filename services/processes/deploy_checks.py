@@ -1,0 +1,141 @@
+"""The platform's own rules, checked before a BPMN file is deployed.
+
+Every user task sits in a lane that is a known role and declares a form; every service operation is
+registered; every exclusive gateway has a default flow or conditions on all outgoing flows; scripts,
+conditions and parameter expressions compile in the sandbox; timer expressions parse.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from crm.accounts.users import ROLES
+from engine.deployment import Check
+from engine.errors import ScriptSecurityError
+from engine.parser import NS, ParsedBundle, role_key
+from engine.sandbox import SandboxedEnvironment, check_source
+from engine.services import HandlerRegistry
+from forms import FormDefinitionError, read_form
+
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+XNS = {**NS, "spiffworkflow": SPIFF_NS}
+
+
+def platform_checks(registry: HandlerRegistry) -> list[Check]:
+    """The checks the engine runs on every deployment."""
+
+    def check(bundle: ParsedBundle, uploaded: dict[str, bytes]) -> list[dict]:
+        problems: list[dict] = []
+        for filename in uploaded:
+            root = bundle.roots.get(filename)
+            if root is None or etree.QName(root).localname != "definitions":
+                continue
+            for process in root.iterfind("bpmn:process", NS):
+                problems += _check_process(filename, process, registry)
+        return problems
+
+    return [check]
+
+
+def _problem(filename: str, element: etree._Element, message: str) -> dict:
+    return {"file": filename, "line": element.sourceline, "element": element.get("id"), "message": message}
+
+
+def _check_process(filename: str, process: etree._Element, registry: HandlerRegistry) -> list[dict]:
+    problems = []
+    lanes = {
+        (ref.text or "").strip(): lane.get("name") or ""
+        for lane in process.iterfind(".//bpmn:lane", NS) for ref in lane.iterfind("bpmn:flowNodeRef", NS)
+    }
+    for task in process.iterfind(".//bpmn:userTask", NS):
+        lane = lanes.get(task.get("id"))
+        if lane is None:
+            problems.append(_problem(filename, task, "user task is not in a lane (lanes are roles)"))
+        elif role_key(lane) not in ROLES:
+            problems.append(_problem(filename, task, f"lane {lane!r} is not a known role"))
+        problems += _check_form(filename, task)
+    for event in process.iterfind(".//bpmn:startEvent", NS):
+        if event.find("bpmn:extensionElements/camunda:formData", NS) is not None:
+            problems += _check_form(filename, event)
+    for operator in process.iterfind(".//spiffworkflow:serviceTaskOperator", XNS):
+        task = operator.getparent().getparent()
+        name = operator.get("id")
+        if registry.get(name) is None:
+            problems.append(_problem(filename, task, f"service operation {name!r} is not registered"))
+        for param in operator.iterfind(".//spiffworkflow:parameter", XNS):
+            problems += _check_code(filename, task, param.get("value") or "None", "eval")
+    problems += _check_gateways(filename, process)
+    for script in process.iterfind(".//bpmn:script", NS):
+        problems += _check_code(filename, script.getparent(), script.text or "", "exec")
+    for tag in ("preScript", "postScript"):
+        for script in process.iterfind(f".//spiffworkflow:{tag}", XNS):
+            problems += _check_code(filename, script.getparent().getparent(), script.text or "", "exec")
+    for condition in process.iterfind(".//bpmn:conditionExpression", NS):
+        problems += _check_code(filename, condition.getparent(), condition.text or "", "eval")
+    problems += _check_timers(filename, process)
+    return problems
+
+
+def _check_form(filename: str, task: etree._Element) -> list[dict]:
+    if task.find("bpmn:extensionElements/camunda:formData", NS) is None:
+        return [_problem(filename, task, "user task has no form (camunda:formData)")]
+    try:
+        read_form(task)
+    except FormDefinitionError as exc:
+        return [_problem(filename, task, f"form: {exc}")]
+    return []
+
+
+def _check_code(filename: str, element: etree._Element, source: str, mode: str) -> list[dict]:
+    try:
+        check_source(source.strip() if mode == "eval" else source, mode)
+    except ScriptSecurityError as exc:
+        return [_problem(filename, element, f"script refused: {exc}")]
+    return []
+
+
+def _check_gateways(filename: str, process: etree._Element) -> list[dict]:
+    problems = []
+    flows = {f.get("id"): f for f in process.iterfind("bpmn:sequenceFlow", NS)}
+    for gateway in process.iterfind(".//bpmn:exclusiveGateway", NS):
+        outgoing = [flows[o.text.strip()] for o in gateway.iterfind("bpmn:outgoing", NS) if o.text.strip() in flows]
+        if len(outgoing) < 2 or gateway.get("default"):
+            continue
+        if any(f.find("bpmn:conditionExpression", NS) is None for f in outgoing):
+            problems.append(_problem(
+                filename, gateway, "exclusive gateway needs a default flow or a condition on every outgoing flow"
+            ))
+    return problems
+
+
+def _check_timers(filename: str, process: etree._Element) -> list[dict]:
+    problems = []
+    environment = SandboxedEnvironment()
+    for timer in process.iterfind(".//bpmn:timerEventDefinition", NS):
+        event = timer.getparent()
+        for child in timer:
+            expression = (child.text or "").strip()
+            code_problems = _check_code(filename, event, expression, "eval")
+            kind = etree.QName(child).localname
+            problems += code_problems or _check_timer_value(filename, event, kind, expression, environment)
+    return problems
+
+
+def _check_timer_value(filename, event, kind: str, expression: str, environment) -> list[dict]:
+    try:
+        value = environment.evaluate(expression, {})
+    except NameError:
+        return []  # depends on process data: checked when it runs
+    except Exception as exc:
+        return [_problem(filename, event, f"timer expression fails: {exc}")]
+    try:
+        if kind == "timeDuration":
+            TimerEventDefinition.parse_iso_duration(value)
+        elif kind == "timeDate":
+            TimerEventDefinition.get_datetime(value)
+        else:
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+    except Exception:
+        return [_problem(filename, event, f"timer value {value!r} is not a valid ISO-8601 {kind}")]
+    return []

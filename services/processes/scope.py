@@ -1,0 +1,46 @@
+"""Data scope of tasks: a salesperson's customers are theirs (and their manager's), not the whole lane's.
+
+Only the lanes in :data:`SCOPED_LANES` are narrowed; service, finance and approval lanes serve every
+customer. A task without a customer, or about a customer nobody owns, stays visible to the whole lane.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session
+
+from crm.accounts.access import visible_owner_ids
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from engine.models import HumanTask
+from engine.runtime import Actor
+
+SCOPED_LANES = ("salesperson",)
+
+OwnerScope = set[int] | None
+"""Ids of the owners whose customers' tasks someone may see; None means every owner."""
+
+
+def owner_scope(session: Session, actor: Actor, user: User | None = None) -> OwnerScope:
+    """The actor's owner scope (see :func:`crm.accounts.access.visible_owner_ids`); ``user`` is the actor's row
+    when the caller has it loaded already (saves looking it up)."""
+    if user is None or user.username != actor.username:
+        user = session.scalar(select(User).where(User.username == actor.username))
+    return visible_owner_ids(session, user) if user is not None else set()
+
+
+def in_scope(session: Session, row: HumanTask, scope: OwnerScope) -> bool:
+    """Whether a task's customer lies within ``scope``."""
+    if scope is None or row.role not in SCOPED_LANES or row.customer_id is None:
+        return True
+    owner_id = session.scalar(select(Customer.owner_id).where(Customer.id == row.customer_id))
+    return owner_id is None or owner_id in scope
+
+
+def scope_condition(scope: OwnerScope) -> ColumnElement[bool]:
+    """SQL for :func:`in_scope` over the task table (no workflow is loaded)."""
+    if scope is None:
+        return true()
+    foreign = select(Customer.id).where(Customer.owner_id.is_not(None), Customer.owner_id.not_in(scope))
+    return or_(HumanTask.role.is_(None), HumanTask.role.not_in(SCOPED_LANES), HumanTask.customer_id.is_(None),
+               HumanTask.customer_id.not_in(foreign))

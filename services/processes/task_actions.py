@@ -1,0 +1,57 @@
+"""What a user does to a task besides completing it: hand it over, set a follow-up date, comment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.accounts.users import User
+from crm.processes.worklist import TaskComment, add_comment
+from engine import history
+from engine.errors import InvalidState, NotFound
+from engine.models import HumanTask
+from engine.runtime import Actor, ProcessEngine
+from services.notifications.task_alerts import TaskAlerts
+from services.processes.tasks import load_task
+
+MAX_COMMENT = 4000
+
+
+def hand_over(session: Session, engine: ProcessEngine, alerts: TaskAlerts, task_id: str, username: str,
+              actor: Actor) -> HumanTask:
+    """Give a task to a colleague holding its role; they are notified as if it landed in their list."""
+    load_task(session, engine, task_id, actor)
+    colleague = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if colleague is None:
+        raise NotFound(f"no active user {username!r}")
+    row = engine.assign(session, task_id, colleague.username, colleague.role_keys, actor)
+    session.flush()
+    alerts.task_ready(session, row)
+    return row
+
+
+def set_follow_up(session: Session, engine: ProcessEngine, task_id: str, when: dt.datetime | None,
+                  actor: Actor) -> HumanTask:
+    """Set (or clear, with None) the date the task should be looked at again."""
+    row = load_task(session, engine, task_id, actor)
+    if row.status != "ready":
+        raise InvalidState(f"this task is already {row.status}")
+    engine.check_can_work_on(row, actor)
+    row.follow_up_at = when
+    note = f"follow-up {when:%Y-%m-%d}" if when else "follow-up cleared"
+    history.record(session, row.instance_id, actor.username, "follow_up_set", note, task=row)
+    return row
+
+
+def comment(session: Session, engine: ProcessEngine, task_id: str, body: str, actor: Actor) -> TaskComment:
+    """Add a comment to a task the actor can see; it also appears in the instance history."""
+    row = load_task(session, engine, task_id, actor)
+    text = body.strip()
+    if not text:
+        raise InvalidState("a comment cannot be empty")
+    if len(text) > MAX_COMMENT:
+        raise InvalidState(f"a comment may have at most {MAX_COMMENT} characters")
+    history.record(session, row.instance_id, actor.username, "commented", text, task=row)
+    return add_comment(session, row.instance_id, row.id, row.title, actor.username, text)

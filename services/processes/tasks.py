@@ -1,0 +1,202 @@
+"""Task and start-form use cases shared by the HTML pages and the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.files import StoredFile
+from crm.processes.worklist import TaskComment, comments_on
+from engine.errors import NotFound, TaskDataInvalid
+from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
+from engine.runtime import Actor, ProcessEngine, current_data
+from forms import FieldDefinition, FormDefinition, FormValidationError, initial_values, validate
+from services.processes import lookups, uploads
+from services.processes.form_catalog import FormCatalog
+from services.processes.scope import in_scope, owner_scope
+
+
+@dataclass(frozen=True)
+class Step:
+    """An earlier step of the instance: who entered what, when (shown read-only)."""
+
+    title: str
+    actor: str
+    at: dt.datetime
+    values: list[tuple[str, Any]]
+
+
+@dataclass
+class TaskView:
+    """Everything a task page or ``GET /api/tasks/{id}`` shows."""
+
+    row: HumanTask
+    instance: ProcessInstance
+    form: FormDefinition | None
+    data: dict[str, Any]
+    initial: dict[str, Any]
+    history: list[InstanceEvent] = field(default_factory=list)
+    instructions: str = ""
+    customer: str | None = None
+    steps: list[Step] = field(default_factory=list)
+    comments: list[TaskComment] = field(default_factory=list)
+    done_elements: list[str] = field(default_factory=list)
+    task_titles: dict[str, str] = field(default_factory=dict)
+
+
+def visible_to(session: Session, row: HumanTask, actor: Actor) -> bool:
+    """A task is visible to its assignee, administrators, and its lane's members within their data scope."""
+    if actor.is_admin or row.assignee == actor.username:
+        return True
+    return (row.role is None or row.role in actor.roles) and in_scope(session, row, owner_scope(session, actor))
+
+
+def load_task(session: Session, engine: ProcessEngine, task_id: str, actor: Actor) -> HumanTask:
+    """A task the actor may see; others' tasks look like missing ones (404, not 403)."""
+    row = session.get(HumanTask, task_id)
+    if row is None or not visible_to(session, row, actor):
+        raise NotFound("no such task, or it is not in your lanes")
+    return row
+
+
+def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, task_id: str, actor: Actor) -> TaskView:
+    """The task, its form with initial values, the process data in context and the history."""
+    row = load_task(session, engine, task_id, actor)
+    instance = row.instance
+    workflow = engine.restore(instance)
+    task = workflow.get_task_from_id(UUID(task_id))
+    data = dict(task.data) if task is not None else dict(current_data(workflow))
+    form = catalog.task_form(instance.version, row.task_name)
+    loaded = engine.load_version(instance.version)
+    meta = loaded.tasks.get(row.task_name)
+    history = instance_history(session, instance.id)
+    titles = dict(session.execute(
+        select(HumanTask.id, HumanTask.title).where(HumanTask.instance_id == instance.id)
+    ).all())
+    return TaskView(
+        row=row, instance=instance, form=form, data=data,
+        initial=initial_values(form, data) if form else {},
+        history=history,
+        instructions=meta.instructions if meta else "",
+        customer=lookups.label(session, "customer", instance.customer_id) if instance.customer_id else None,
+        steps=_steps(session, engine, catalog, instance, history, titles),
+        comments=comments_on(session, instance.id),
+        done_elements=[e.task_name for e in history if e.kind in ("task_completed", "service_called")],
+        task_titles=titles,
+    )
+
+
+def _steps(session: Session, engine: ProcessEngine, catalog: FormCatalog, instance: ProcessInstance,
+           history: list[InstanceEvent], titles: dict[str, str]) -> list[Step]:
+    """The start data and every completed task's submitted values, labelled by their forms."""
+    steps = []
+    for event in history:
+        if event.kind not in ("started", "task_completed") or not event.data_after:
+            continue
+        values = engine.serializer.registry.restore(json.loads(event.data_after))
+        if event.kind == "started":
+            form, title = start_form(engine, catalog, instance.version), "Started"
+        else:
+            form, title = catalog.task_form(instance.version, event.task_name), titles.get(event.task_id, "")
+        fields = {f.id: f for f in form.fields} if form else {}
+        shown = [(fields[k].label if k in fields else k, display_value(session, fields.get(k), v))
+                 for k, v in values.items() if (not form or k in fields) and v not in (None, "", [])]
+        steps.append(Step(title or event.task_name or "", event.actor, event.at, shown))
+    return steps
+
+
+def display_value(session: Session, field_def: FieldDefinition | None, value: Any) -> Any:
+    """A submitted value for reading: labels for references and choices; file values stay dicts."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field_def is not None and field_def.type == "reference":
+        return f"{lookups.label(session, field_def.reference, value) or '?'} (#{value})"
+    if field_def is not None and field_def.type in ("enum", "multi_enum"):
+        options = dict(field_def.options)
+        return ", ".join(options.get(v, v) for v in (value if isinstance(value, list) else [value]))
+    if isinstance(value, dict) and "storage_key" in value:
+        return value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def instance_history(session: Session, instance_id: int) -> list[InstanceEvent]:
+    """History rows of an instance, oldest first."""
+    return list(session.scalars(
+        select(InstanceEvent).where(InstanceEvent.instance_id == instance_id).order_by(InstanceEvent.id)
+    ))
+
+
+def validated(
+    session: Session, form: FormDefinition | None, raw: Mapping[str, Any], context: Mapping[str, Any], actor: Actor
+) -> dict:
+    """Typed form data, or :class:`TaskDataInvalid` with per-field messages.
+
+    File values must name uploads the actor made (see :mod:`services.processes.uploads`).
+    """
+    if form is None:
+        return {}
+    try:
+        values = validate(form, raw, context, reference_exists=lambda kind, rid: lookups.exists(session, kind, rid))
+    except FormValidationError as exc:
+        raise TaskDataInvalid(exc.errors) from None
+    errors = uploads.foreign_files(session, form, values, actor.username)
+    if errors:
+        raise TaskDataInvalid(errors)
+    return values
+
+
+def complete_task(
+    session: Session, engine: ProcessEngine, catalog: FormCatalog, task_id: str, raw: Mapping[str, Any], actor: Actor
+) -> ProcessInstance:
+    """Validate ``raw`` against the task's form and complete the task."""
+    row = load_task(session, engine, task_id, actor)
+    engine.check_can_work_on(row, actor)
+    form = catalog.task_form(row.instance.version, row.task_name)
+    context = dict(current_data(engine.restore(row.instance))) if form else {}
+    values = validated(session, form, raw, context, actor)
+    instance = engine.complete(session, task_id, values, actor)
+    uploads.attach_to_instance(session, form, values, instance.id)
+    return instance
+
+
+def start_form(engine: ProcessEngine, catalog: FormCatalog, version: ProcessVersion) -> FormDefinition | None:
+    """The start form of a version, if its start event declares one."""
+    return catalog.start_form(version, engine.load_version(version).spec)
+
+
+def start_process(
+    session: Session, engine: ProcessEngine, catalog: FormCatalog, process_key: str, raw: Mapping[str, Any],
+    actor: Actor,
+) -> ProcessInstance:
+    """Validate the start form (if any) and start the newest version of a process."""
+    version = engine.latest_version(session, process_key)
+    form = start_form(engine, catalog, version)
+    data = validated(session, form, raw, {}, actor) if form else dict(raw)
+    instance = engine.start(session, process_key, data, actor)
+    uploads.attach_to_instance(session, form, data, instance.id)
+    return instance
+
+
+def may_download(session: Session, stored: StoredFile, actor: Actor) -> bool:
+    """The uploader, administrators, and whoever may see the instance the file was submitted to."""
+    if actor.is_admin or stored.uploaded_by == actor.username:
+        return True
+    instance = session.get(ProcessInstance, stored.instance_id) if stored.instance_id else None
+    return instance is not None and may_see_instance(session, instance, actor)
+
+
+def may_see_instance(session: Session, instance: ProcessInstance, actor: Actor) -> bool:
+    """Administrators, the starter, and whoever holds a task of it (lane role, assignee or completer)."""
+    if actor.is_admin or instance.started_by == actor.username:
+        return True
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    return any(visible_to(session, row, actor) or row.completed_by == actor.username for row in rows)

@@ -1,0 +1,118 @@
+"""§9 KPIs by month over the last twelve months: sales, win rate, sales cycle, satisfaction, marketing cost.
+
+Sales records are scoped by their own owner (as the contract and pipeline lists are), service follow-ups by
+the customer's owner, expense claims by the claimant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.orders.contracts import Contract
+from crm.sales.expenses import ExpenseClaim
+from crm.sales.opportunities import Opportunity
+from crm.service.service_desk import FollowUp, ServiceOrder
+from services.reporting.report_types import (
+    Report,
+    Series,
+    last_months,
+    mean,
+    money,
+    month_key,
+    pivot,
+    scoped,
+    window_start,
+)
+
+SIGNED = (Contract.company_signed_on.is_not(None), Contract.customer_signed_on.is_not(None))
+"""Contracts signed by both sides (active, or terminated or expired since); signed on the later date."""
+UNASSIGNED = "(no owner)"
+MARKETING_SUBJECTS = {"visit": "Visits", "reception": "Receptions"}
+"""Expense claims counted as marketing cost, by the process they came from."""
+
+
+def sales_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+    """Signed contract amount per month, one series per salesperson (the contract's owner) and the total."""
+    labels, start = last_months(today), window_start(today).date()
+    query = (select(Contract.amount, Contract.company_signed_on, Contract.customer_signed_on, User.display_name)
+             .outerjoin(User, User.id == Contract.owner_id)
+             .where(*SIGNED, or_(Contract.company_signed_on >= start, Contract.customer_signed_on >= start)))
+    rows = [(month_key(max(company, customer)), name or UNASSIGNED, money(amount))
+            for amount, company, customer, name in session.execute(scoped(query, Contract.owner_id, scope))]
+    people = pivot(rows, labels)
+    total = [round(sum(values), 2) for values in zip(*(s.data for s in people), strict=True)] or [0] * len(labels)
+    return Report("sales", "Sales (signed contract amount)", labels, [*people, Series("Total", total, kind="line")],
+                  section="kpis", note="A contract counts in the month the later of the two sides signed it.")
+
+
+def _closed_opportunities(session: Session, scope: set[int] | None, today: dt.date) -> list[Opportunity]:
+    query = select(Opportunity).where(Opportunity.status.in_(("won", "lost")),
+                                      Opportunity.closed_at >= window_start(today))
+    return list(session.scalars(scoped(query, Opportunity.owner_id, scope)))
+
+
+def win_rate_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+    """Opportunities won and lost per month of closing, and won / (won + lost) in percent."""
+    labels = last_months(today)
+    counts: dict[str, dict[str, int]] = {label: {"won": 0, "lost": 0} for label in labels}
+    for opp in _closed_opportunities(session, scope, today):
+        if (label := month_key(opp.closed_at)) in counts:
+            counts[label][opp.status] += 1
+    won, lost = [counts[label]["won"] for label in labels], [counts[label]["lost"] for label in labels]
+    rate = [round(100 * w / (w + n), 1) if w + n else None for w, n in zip(won, lost, strict=True)]
+    return Report("win_rate", "Win rate", labels, [Series("Won", won), Series("Lost", lost),
+                                                   Series("Win rate %", rate, axis="y2", kind="line")],
+                  section="kpis", note="Opportunities closed in the month; no rate where none closed.")
+
+
+def sales_cycle_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+    """Average days from an opportunity's creation to its winning, per month it was won."""
+    labels = last_months(today)
+    days: dict[str, list[float]] = defaultdict(list)
+    for opp in _closed_opportunities(session, scope, today):
+        if opp.status == "won":
+            days[month_key(opp.closed_at)].append((opp.closed_at - opp.created_at).total_seconds() / 86400)
+    return Report("sales_cycle", "Average sales cycle (days)", labels,
+                  [Series("Days from creation to won", [mean(days[label]) for label in labels])], chart="line",
+                  section="kpis", note="Opportunities won in the month; none won, no point.")
+
+
+def satisfaction_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+    """Average follow-up scores (1-5) for attitude and quality, per month of the follow-up visit."""
+    labels = last_months(today)
+    query = (select(FollowUp.created_at, FollowUp.attitude, FollowUp.quality)
+             .join(ServiceOrder, ServiceOrder.id == FollowUp.order_id)
+             .join(Customer, Customer.id == ServiceOrder.customer_id)
+             .where(FollowUp.created_at >= window_start(today)))
+    scores: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for at, attitude, quality in session.execute(scoped(query, Customer.owner_id, scope)):
+        scores[month_key(at)].append((attitude, quality))
+    return Report("satisfaction", "Service satisfaction (1-5)", labels, [
+        Series("Attitude", [mean(a for a, _ in scores[label]) for label in labels]),
+        Series("Quality", [mean(q for _, q in scores[label]) for label in labels]),
+    ], chart="line", section="kpis", note="Follow-up visits after service orders.")
+
+
+def marketing_cost_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+    """Approved expense claims of customer visits and receptions, per month they were claimed."""
+    labels = last_months(today)
+    query = select(ExpenseClaim.created_at, ExpenseClaim.subject, ExpenseClaim.approved_amount).where(
+        ExpenseClaim.subject.in_(MARKETING_SUBJECTS), ExpenseClaim.status.in_(("approved", "paid")),
+        ExpenseClaim.created_at >= window_start(today))
+    rows = [(month_key(at), MARKETING_SUBJECTS[subject], money(amount))
+            for at, subject, amount in session.execute(scoped(query, ExpenseClaim.claimant_id, scope))]
+    return Report("marketing_cost", "Marketing cost (visits and receptions)", labels, pivot(rows, labels),
+                  section="kpis", stacked=True,
+                  note="Approved amounts of expense claims; other marketing spending is not recorded.")
+
+
+def kpi_reports(session: Session, scope: set[int] | None, today: dt.date) -> list[Report]:
+    """The §9 KPIs the data supports, monthly over the last twelve months."""
+    return [report(session, scope, today) for report in (
+        sales_by_month, win_rate_by_month, sales_cycle_by_month, satisfaction_by_month, marketing_cost_by_month)]

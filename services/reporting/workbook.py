@@ -1,0 +1,38 @@
+"""The Reports page as an Excel workbook: one sheet per report, the labels down, one column per series."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from services.reporting.report_types import Report
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def workbook_bytes(reports: list[Report], not_supported: dict[str, str]) -> bytes:
+    """An .xlsx file of ``reports``; a last sheet lists the figures not shown and why."""
+    book = Workbook()
+    book.remove(book.active)
+    for report in reports:
+        sheet = book.create_sheet(_NOT_IN_SHEET_NAMES.sub(" ", report.title)[:31])
+        sheet.append(["", *(series.label for series in report.series)])
+        for row, label in enumerate(report.labels):
+            sheet.append([label, *(series.data[row] for series in report.series)])
+        if report.note:
+            sheet.append([])
+            sheet.append([report.note])
+        sheet["A1"].value = report.title
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 28
+    sheet = book.create_sheet("Not available")
+    sheet.append(["Figure", "Why it is not shown"])
+    for name, reason in not_supported.items():
+        sheet.append([name, reason])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,169 @@
+"""Admin console: find stuck instances, see why, and repair them (every action asks for a reason)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from crm import audit
+from engine import admin_actions, migration
+from engine.deployment import latest_versions
+from engine.errors import EngineError, InvalidState
+from engine.models import OutboxJob, ProcessInstance
+from services.admin import instances as queries
+from services.admin.jobs import queue_status, requeue_failed
+from web import db
+from web.accounts.auth import actor, require_role
+
+bp = Blueprint("admin_instances", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def only_admins():
+    require_role("administrator")
+
+
+@bp.get("/instances")
+def index():
+    flt = queries.InstanceFilter.from_args(request.args)
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total, counts = queries.find_instances(db.session(), flt, page)
+    processes = sorted((v.process_key, v.name) for v in latest_versions(db.session()).values())
+    return render_template("admin/instances.html", rows=rows, total=total, counts=counts, flt=flt,
+                           processes=processes, page=page, pages=max(1, -(-total // 50)),
+                           page_url=lambda n: url_for("admin_instances.index", page=n, **flt.as_args()))
+
+
+def _instance(instance_id: int) -> ProcessInstance:
+    return db.session().get(ProcessInstance, instance_id) or abort(404)
+
+
+@bp.get("/instances/<int:instance_id>")
+def show(instance_id: int):
+    platform = db.platform()
+    detail = queries.instance_detail(db.session(), platform.engine, _instance(instance_id))
+    rewind_targets = [t for t in detail.tasks if t["state"] == "COMPLETED" and t["type"].endswith("Task")]
+    return render_template("admin/instance.html", d=detail, rewind_targets=rewind_targets)
+
+
+@bp.get("/instances/<int:instance_id>/rewind-preview")
+def rewind_preview(instance_id: int):
+    """Which service tasks would run again if the instance were rewound to ``task_id``."""
+    names = admin_actions.service_tasks_after(db.platform().engine, _instance(instance_id),
+                                              request.args.get("task_id", ""))
+    return {"service_tasks_run_again": names}
+
+
+def _json_field(name: str) -> dict:
+    try:
+        value = json.loads(request.form.get(name) or "{}")
+    except json.JSONDecodeError as exc:
+        raise InvalidState(f"{name} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(value, dict):
+        raise InvalidState(f"{name} must be a JSON object")
+    return value
+
+
+def perform(action: str, instance_id: int, form) -> str:
+    """Run one repair action; returns what to tell the admin."""
+    session, engine, who, reason = db.session(), db.platform().engine, actor(), form.get("reason", "")
+    if action == "retry":
+        admin_actions.retry(session, engine, instance_id, who, reason)
+    elif action == "rewind":
+        admin_actions.rewind(session, engine, instance_id, form.get("task_id", ""), who, reason)
+    elif action == "edit-data":
+        admin_actions.edit_data(session, engine, instance_id, _json_field("data"), who, reason)
+    elif action == "complete-task":
+        admin_actions.complete_by_hand(session, engine, form.get("task_id", ""), _json_field("data"), who, reason)
+    elif action == "skip-task":
+        admin_actions.skip_task(session, engine, instance_id, form.get("task_id", ""), who, reason)
+    elif action in ("suspend", "resume"):
+        admin_actions.set_suspended(session, engine, instance_id, action == "suspend", who, reason)
+    elif action == "terminate":
+        admin_actions.terminate(session, engine, instance_id, who, reason)
+    elif action == "fire-timer":
+        admin_actions.fire_timer_now(session, engine, instance_id, who, reason)
+    elif action == "send-message":
+        admin_actions.send_message(session, engine, instance_id, form.get("message", ""),
+                                   _json_field("payload"), who, reason)
+    elif action == "requeue":
+        admin_actions.requeue(session, instance_id, who, reason)
+    elif action == "migrate":
+        migrate_to_newest(session, engine, instance_id, who, reason)
+    else:
+        abort(404)
+    audit.record(session, who.username, f"instance.{action}", f"instance:{instance_id}",
+                 {k: v for k, v in form.items() if k not in ("csrf_token", "reason", "ids", "next")}, reason)
+    return f"#{instance_id}: {action.replace('-', ' ')} done"
+
+
+def migrate_to_newest(session, engine, instance_id: int, who, reason: str) -> None:
+    """Move an instance to the newest version of its process (refused when unsafe)."""
+    if not reason.strip():
+        raise InvalidState("say why: every repair action needs a reason for the audit log")
+    instance = _instance(instance_id)
+    target = engine.latest_version(session, instance.process_key)
+    if target.id == instance.version_id:
+        raise InvalidState(f"the instance already runs the newest version (v{target.version})")
+    migration.migrate(engine, session, instance_id, target, who)
+
+
+@bp.post("/instances/<int:instance_id>/<action>")
+def act(instance_id: int, action: str):
+    try:
+        message = perform(action, instance_id, request.form)
+        db.commit()
+        flash(message, "success")
+    except EngineError as exc:
+        db.session().rollback()
+        flash(f"#{instance_id}: {exc}", "danger")
+    return redirect(url_for("admin_instances.show", instance_id=instance_id))
+
+
+@bp.post("/instances/bulk")
+def bulk():
+    action = request.form.get("action", "")
+    if action not in ("retry", "suspend", "resume", "terminate", "fire-timer", "requeue", "migrate"):
+        abort(400)
+    done, failed = 0, []
+    for instance_id in request.form.getlist("ids", type=int):
+        try:
+            perform(action, instance_id, request.form)
+            db.commit()
+            done += 1
+        except EngineError as exc:
+            db.session().rollback()
+            failed.append(f"#{instance_id}: {exc}")
+    flash(f"{action}: {done} done" + (f"; {len(failed)} refused: " + "; ".join(failed) if failed else ""),
+          "warning" if failed else "success")
+    return redirect(request.form.get("next") or url_for("admin_instances.index"))
+
+
+@bp.get("/health")
+def health():
+    summary = queries.health(db.session())
+    versions = latest_versions(db.session())
+    heat: dict[str, dict[str, int]] = {}
+    for step in summary["steps"]:
+        heat.setdefault(step.process_key, {})[step.task_name] = step.waiting
+    return render_template("admin/health.html", s=summary, heat=heat, versions=versions,
+                           queue=queue_status(db.session(), db.platform()))
+
+
+@bp.post("/jobs/requeue-failed")
+def requeue_jobs():
+    count = requeue_failed(db.session(), db.platform(), actor(), request.form.get("reason", ""))
+    db.commit()
+    flash(f"{count} failed job(s) queued again.", "success")
+    return redirect(url_for("admin_instances.health"))
+
+
+@bp.get("/jobs")
+def jobs():
+    failed = db.session().scalars(select(OutboxJob).where(OutboxJob.status == "failed")
+                                  .order_by(OutboxJob.updated_at.desc()).limit(200)).all()
+    return render_template("admin/jobs.html", failed=failed, queue=queue_status(db.session(), db.platform()))

@@ -1,0 +1,118 @@
+"""The API's OpenAPI 3.1 document (kept by hand beside ``api.py``; a test checks every route is in it)."""
+
+from __future__ import annotations
+
+from services.processes.worklist import COUNT_CAP
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _op(summary: str, *, body: str | None = None, ok: int = 200, errors: tuple[int, ...] = (401, 404),
+        returns: str | None = None) -> dict:
+    schema = {"$ref": returns} if returns else {"type": "object"}
+    responses = {str(ok): {"description": "OK", "content": {"application/json": {"schema": schema}}}}
+    for code in errors:
+        responses[str(code)] = {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
+    operation = {"summary": summary, "responses": responses}
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": body}}}}
+    return operation
+
+
+def _path_param(name: str, kind: str = "string") -> list[dict]:
+    return [{"name": name, "in": "path", "required": True, "schema": {"type": kind}}]
+
+
+OPENAPI: dict = {
+    "openapi": "3.1.0",
+    "info": {"title": "Process CRM API", "version": "1.0.0",
+             "description": "Authenticate with the session cookie (browser; send X-CSRFToken on POST) or "
+                            "`Authorization: Bearer <token>` from POST /api/auth/token."},
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                            "cookie": {"type": "apiKey", "in": "cookie", "name": "session"}},
+        "schemas": {
+            "Error": {"type": "object", "properties": {
+                "error": {"type": "string"}, "status": {"type": "integer"},
+                "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            }},
+            "Credentials": {"type": "object", "required": ["username", "password"],
+                            "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+            "Data": {"type": "object", "description": "Field id -> value, as the form definition describes "
+                                                      "(a file field's value is a FileValue from POST /api/uploads)"},
+            "FileValue": {"type": "object", "required": ["name", "size", "content_type", "storage_key"],
+                          "properties": {"name": {"type": "string"}, "size": {"type": "integer"},
+                                         "content_type": {"type": "string"}, "storage_key": {"type": "string"}}},
+            "TaskList": {"type": "object", "required": ["mine", "queue", "counts", "counts_are_lower_bounds",
+                                                        "has_next", "page"], "properties": {
+                "mine": {"type": "array", "items": {"type": "object"}, "description": "One page of my tasks"},
+                "queue": {"type": "array", "items": {"type": "object"},
+                          "description": "One page of my lanes' unassigned tasks within my data scope"},
+                "counts": {"type": "object", "description": "Tasks in each list (same filters). Exact unless "
+                           f"counts_are_lower_bounds says otherwise: lists are counted up to {COUNT_CAP} tasks, "
+                           f"a larger list reports {COUNT_CAP}",
+                           "properties": {"mine": {"type": "integer"}, "queue": {"type": "integer"}}},
+                "counts_are_lower_bounds": {"type": "object", "description": "true: the list holds more tasks "
+                                            f"than its count (show it as \"{COUNT_CAP}+\"); page on with has_next",
+                                            "properties": {"mine": {"type": "boolean"},
+                                                           "queue": {"type": "boolean"}}},
+                "has_next": {"type": "object", "description": "Whether the list has a page after this one",
+                             "properties": {"mine": {"type": "boolean"}, "queue": {"type": "boolean"}}},
+                "page": {"type": "integer"},
+            }},
+            "Assignee": {"type": "object", "required": ["username"], "properties": {"username": {"type": "string"}}},
+            "FormField": {"type": "object", "properties": {
+                "id": {"type": "string"}, "label": {"type": "string"},
+                "type": {"enum": ["string", "text", "integer", "decimal", "date", "datetime", "boolean",
+                                  "enum", "multi_enum", "reference", "file"]},
+                "required": {"type": "boolean"}, "readonly": {"type": "boolean"},
+                "options": {"type": "array", "items": {"type": "object"}},
+                "min": {}, "max": {}, "minlength": {}, "maxlength": {}, "pattern": {},
+                "reference": {"type": ["object", "null"],
+                              "properties": {"kind": {"type": "string"}, "lookup_url": {"type": "string"}}},
+            }},
+        },
+    },
+    "security": [{"bearer": []}, {"cookie": []}],
+    "paths": {
+        "/api/auth/token": {"post": {**_op("Exchange username/password for a bearer token (429 when throttled)",
+                                          body="#/components/schemas/Credentials", errors=(401, 429)),
+                                     "security": []}},
+        "/api/processes": {"get": _op("Deployed processes with their start form definitions")},
+        "/api/processes/{key}/instances": {"parameters": _path_param("key"), "post": _op(
+            "Start an instance; the body is the start data", body="#/components/schemas/Data", ok=201,
+            errors=(401, 403, 404, 422))},
+        "/api/instances/{id}": {"parameters": _path_param("id", "integer"),
+                                "get": _op("Instance status, current tasks, data and history")},
+        "/api/tasks": {"get": _op("My tasks and my lanes' queue, 25 per page, with both lists' counts "
+                                  "(filters: process, q, customer_id, overdue, min_priority, sort, page)",
+                                  returns="#/components/schemas/TaskList")},
+        "/api/tasks/{id}": {"parameters": _path_param("id"),
+                            "get": _op("A task with its context data and form definition")},
+        "/api/tasks/{id}/claim": {"parameters": _path_param("id"), "post": _op(
+            "Claim a queued task", errors=(401, 403, 404, 409))},
+        "/api/tasks/{id}/unclaim": {"parameters": _path_param("id"), "post": _op(
+            "Put a claimed task back in the queue", errors=(401, 403, 404, 409))},
+        "/api/tasks/{id}/complete": {"parameters": _path_param("id"), "post": _op(
+            "Complete a task; the body is the form data (422 per-field errors, 409 conflict)",
+            body="#/components/schemas/Data", errors=(401, 403, 404, 409, 422))},
+        "/api/tasks/{id}/assign": {"parameters": _path_param("id"), "post": _op(
+            "Hand a task over to a colleague holding its role; the body is {\"username\": ...}",
+            body="#/components/schemas/Assignee", errors=(401, 403, 404, 409))},
+        "/api/uploads": {"post": {**_op(
+            "Upload a file for a file field (multipart field `file`, at most 5 MB). The answer "
+            "{name, size, content_type, storage_key} is the value to send for that field when completing "
+            "a task or starting a process; it is only accepted from the user who uploaded it.",
+            ok=201, errors=(401, 413, 422)),
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"201": {"description": "Stored", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/FileValue"}}}},
+                **{str(c): {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
+                   for c in (401, 413, 422)}}}},
+        "/api/lookup/{kind}": {"parameters": _path_param("kind"), "get": _op(
+            "Valid values of a reference field: [{id, label}] (query: q = label contains; or id = one record)")},
+        "/api/openapi.json": {"get": {**_op("This document", errors=()), "security": []}},
+    },
+}

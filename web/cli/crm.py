@@ -1,0 +1,49 @@
+"""Command line: ``flask crm init-db | demo | serve``."""
+
+from __future__ import annotations
+
+import threading
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from werkzeug.serving import run_simple
+
+from web.cli.engine import run_ticker
+
+crm_cli = AppGroup("crm", help="Database, users and demo data.")
+
+
+def _platform():
+    return current_app.extensions["crm"]
+
+
+@crm_cli.command("init-db")
+def init_db_command():
+    """Apply the Alembic migrations."""
+    from services.schema import upgrade
+
+    upgrade(_platform().settings.database_url)
+    click.echo("database is up to date")
+
+
+@crm_cli.command("demo")
+def demo_command():
+    """Load demo users, processes and data (embedded default)."""
+    from demo import load_demo
+
+    platform = _platform()
+    for line in load_demo(platform):
+        click.echo(line)
+
+
+@crm_cli.command("serve")
+@click.option("--port", default=5000)
+@click.option("--host", default="127.0.0.1")
+def serve_command(port, host):
+    """Serve the app with an in-process timer/job ticker (embedded default)."""
+    platform = _platform()
+    if not platform.settings.uses_redis:
+        threading.Thread(target=run_ticker, args=(platform, 1.0), daemon=True).start()
+    click.echo(f"Serving on http://{host}:{port} (embedded default: jobs and timers run in this process)")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -1,0 +1,3 @@
+"""Customers pages (thin Flask blueprints): customers and contacts, grading, profiles, ownership and service plans.
+Serves bpmn/relationship_maintenance.bpmn and bpmn/customer_grading.dmn.
+"""

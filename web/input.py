@@ -1,0 +1,106 @@
+"""Shared bits of the order and service pages: reading typed form values, refusals as flashes, data scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from crm.accounts.access import visible_owner_ids
+from crm.customers.models import Customer
+from crm.orders.errors import OrderError
+from web import db
+
+SALES_ROLES = ("salesperson", "customer_director", "sales_director", "administrator")
+"""May work on quotes, contracts and projects."""
+FINANCE_ROLES = ("finance", "customer_director", "sales_director", "administrator")
+"""May see receivables and record payments."""
+SERVICE_ROLES = ("service_agent", "engineer", "customer_director", "finance", "administrator")
+"""May see service requests, orders and the engineers' schedule."""
+
+
+def decimal_field(name: str, default: Decimal | None = None) -> Decimal:
+    """A submitted decimal (``1,234.50`` accepted), or ``default`` when empty."""
+    raw = request.form.get(name, "").replace(",", "").strip()
+    if not raw and default is not None:
+        return default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise OrderError(f"{name.replace('_', ' ')}: {raw!r} is not a number") from None
+    if not value.is_finite():
+        raise OrderError(f"{name.replace('_', ' ')}: {raw!r} is not a number")
+    return value
+
+
+def date_field(name: str, required: bool = True) -> dt.date | None:
+    raw = request.form.get(name, "").strip()
+    if not raw and not required:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise OrderError(f"{name.replace('_', ' ')}: enter a date as YYYY-MM-DD") from None
+
+
+def datetime_field(name: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(request.form.get(name, "").strip())
+    except ValueError:
+        raise OrderError(f"{name.replace('_', ' ')}: enter a date and time") from None
+
+
+def time_field(name: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(request.form.get(name, "").strip())
+    except ValueError:
+        raise OrderError(f"{name.replace('_', ' ')}: enter a time as HH:MM") from None
+
+
+def int_field(name: str) -> int | None:
+    raw = request.form.get(name, "").strip()
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        raise OrderError(f"{name.replace('_', ' ')}: {raw!r} is not a whole number") from None
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Show a refused change (:class:`OrderError`) as a flashed message and roll the request back."""
+    try:
+        yield
+    except OrderError as exc:
+        db.session().rollback()
+        flash(str(exc), "danger")
+
+
+def owner_ids() -> set[int] | None:
+    """Whose records the current user may see (None: everyone's)."""
+    return visible_owner_ids(db.session(), current_user.user)
+
+
+def visible(owner_id: int | None) -> bool:
+    """Whether a record owned by ``owner_id`` is in the current user's data scope."""
+    scope = owner_ids()
+    return scope is None or owner_id in scope
+
+
+def visible_customers() -> list[Customer]:
+    """The customers in the current user's data scope, by company name."""
+    query = select(Customer).order_by(Customer.company)
+    scope = owner_ids()
+    if scope is not None:
+        query = query.where(Customer.owner_id.in_(scope))
+    return list(db.session().scalars(query))
+
+
+def require_visible(owner_id: int | None) -> None:
+    """404 for a record outside the current user's data scope."""
+    if not visible(owner_id):
+        abort(404)

@@ -1,0 +1,48 @@
+"""The bell's page (in-app notifications, mark read) and the e-mail/SMS outbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from crm.notifications import messages as notifications
+from web import db
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.get("/")
+@login_required
+def index():
+    items = notifications.recent(db.session(), current_user.id)
+    return render_template("notifications/notifications.html", items=items)
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open_one(notification_id: int):
+    """Mark read and follow the notification's link (or come back to the list)."""
+    note = notifications.mark_read(db.session(), current_user.id, notification_id)
+    db.commit()
+    link = note.link if note is not None and note.link.startswith("/") and not note.link.startswith("//") else ""
+    return redirect(link or url_for("notifications.index"))
+
+
+@bp.post("/read")
+@login_required
+def read_all():
+    notifications.mark_read(db.session(), current_user.id)
+    db.commit()
+    return redirect(url_for("notifications.index"))
+
+
+@bp.get("/outbox")
+@login_required
+def outbox():
+    """E-mails and text messages: administrators see everyone's, others their own."""
+    everyone = current_user.has_role("administrator") and request.args.get("mine") is None
+    messages = notifications.outbox(db.session(), None if everyone else current_user.id)
+    transports = db.platform().alerts.notifier.transports
+    missing = [label for channel, label in (("email", "SMTP server"), ("sms", "SMS gateway"))
+               if channel not in transports]
+    return render_template("notifications/outbox.html", messages=messages, everyone=everyone, missing=missing)

@@ -1,0 +1,163 @@
+"""Contract pages: list, draft from a template, detail with approval and reminders, the generated document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from crm.customers.models import Customer
+from crm.orders import contract_documents, contracts, payments, reminders
+from crm.orders.contracts import Contract, ContractTemplate
+from crm.orders.projects import Project
+from crm.scoped_lists import newest_in_scope
+from services.orders.process_starts import submit_for_approval
+from web import db
+from web.accounts.auth import actor, require_role
+from web.input import (
+    SALES_ROLES,
+    date_field,
+    decimal_field,
+    int_field,
+    owner_ids,
+    refusals,
+    require_visible,
+    visible,
+    visible_customers,
+)
+from web.orders.payments import PLAN_ROWS
+
+bp = Blueprint("contracts", __name__, url_prefix="/contracts")
+VIEW_ROLES = (*SALES_ROLES, "finance")
+
+
+@bp.before_request
+@login_required
+def order_roles_only():
+    require_role(*VIEW_ROLES)
+
+
+def _contract(contract_id: int) -> Contract:
+    contract = db.session().get(Contract, contract_id) or abort(404)
+    require_visible(contract.owner_id)
+    return contract
+
+
+def _templates() -> list[ContractTemplate]:
+    return list(db.session().scalars(select(ContractTemplate).order_by(ContractTemplate.name)))
+
+
+@bp.get("/")
+def index():
+    status = request.args.get("status", "")
+    return render_template("orders/contracts.html", status=status, statuses=contracts.CONTRACT_STATUSES,
+                           contracts=newest_in_scope(db.session(), Contract, owner_ids(), status),
+                           templates=[t for t in _templates() if t.active],
+                           customers=visible_customers())
+
+
+@bp.post("/")
+def create():
+    """A contract without a quote: template wording, amount entered."""
+    require_role(*SALES_ROLES)
+    with refusals():
+        template = db.session().get(ContractTemplate, int_field("template_id") or 0)
+        customer = db.session().get(Customer, int_field("customer_id") or 0)
+        if template is None or customer is None or not visible(customer.owner_id):
+            flash("Choose a template and one of your customers.", "danger")
+            return redirect(url_for(".index"))
+        contract = contracts.from_template(
+            db.session(), template, customer, current_user.user, request.form.get("title", "").strip() or "Contract",
+            decimal_field("amount"), payment_terms=request.form.get("payment_terms", ""),
+            start_date=date_field("start_date", required=False), end_date=date_field("end_date", required=False),
+        )
+        db.commit()
+        flash(f"Contract {contract.number} drafted.", "success")
+        return redirect(url_for(".show", contract_id=contract.id))
+    return redirect(url_for(".index"))
+
+
+@bp.get("/<int:contract_id>")
+def show(contract_id: int):
+    contract = _contract(contract_id)
+    session = db.session()
+    return render_template(
+        "orders/contract.html", contract=contract, today=dt.date.today(),
+        reminders=reminders.for_contract(session, contract.id),
+        plans=payments.plans_for_contract(session, contract.id),
+        project=session.scalar(select(Project).where(Project.contract_id == contract.id)),
+        plan_rows=range(1, PLAN_ROWS + 1),
+    )
+
+
+@bp.get("/<int:contract_id>/document")
+def document(contract_id: int):
+    contract = _contract(contract_id)
+    try:
+        return Response(contract_documents.render_html(db.session(), contract), mimetype="text/html")
+    except contracts.ContractError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for(".show", contract_id=contract_id))
+
+
+@bp.get("/<int:contract_id>/document.pdf")
+def document_pdf(contract_id: int):
+    contract = _contract(contract_id)
+    try:
+        html = contract_documents.render_html(db.session(), contract)
+    except contracts.ContractError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for(".show", contract_id=contract_id))
+    return Response(contract_documents.render_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{contract.number}.pdf"'})
+
+
+@bp.post("/<int:contract_id>/submit")
+def submit(contract_id: int):
+    """Start the approval process for a draft."""
+    require_role(*SALES_ROLES)
+    contract = _contract(contract_id)
+    with refusals():
+        instance = submit_for_approval(db.session(), db.platform().engine, contract.id, actor())
+        db.commit()
+        flash(f"Contract {contract.number} is in approval (process #{instance.id}).", "success")
+    return redirect(url_for(".show", contract_id=contract_id))
+
+
+@bp.post("/<int:contract_id>/terminate")
+def terminate(contract_id: int):
+    require_role("customer_director", "sales_director", "administrator")
+    contract = _contract(contract_id)
+    with refusals():
+        contracts.terminate(contract, date_field("terminated_on"))
+        db.commit()
+        flash(f"Contract {contract.number} terminated.", "success")
+    return redirect(url_for(".show", contract_id=contract_id))
+
+
+@bp.post("/expire")
+def expire():
+    """Mark active contracts past their end date as expired."""
+    require_role("customer_director", "sales_director", "administrator")
+    count = contracts.expire_ended(db.session(), dt.date.today())
+    db.commit()
+    flash(f"{count} contract(s) expired.", "info")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+def templates():
+    """The unified contract templates (Jinja2 placeholders such as ``{{ contract.number }}``)."""
+    require_role("customer_director", "sales_director", "administrator")
+    chosen = db.session().get(ContractTemplate, request.args.get("id", type=int) or 0)
+    if request.method == "POST":
+        with refusals():
+            saved = contract_documents.save_template(db.session(), request.form.get("name", ""),
+                                                     request.form.get("body", ""), chosen)
+            db.commit()
+            flash(f"Template “{saved.name}” saved.", "success")
+            return redirect(url_for(".templates", id=saved.id))
+    return render_template("orders/contract_templates.html", templates=_templates(), chosen=chosen,
+                           default_body=contract_documents.DEFAULT_TEMPLATE)

@@ -1,0 +1,118 @@
+"""Payment plans, payments made from plan lines, and receivables with ageing buckets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from crm.customers.models import Customer
+from crm.orders import payments, receivables, reminders
+from crm.orders.contracts import Contract
+from crm.orders.payments import LineSpec, PaymentPlan, PaymentPlanLine
+from engine.models import HumanTask
+from services.orders.process_starts import start_collection
+from web import db
+from web.accounts.auth import actor, require_role
+from web.input import FINANCE_ROLES, SALES_ROLES, date_field, decimal_field, refusals, require_visible, visible
+
+bp = Blueprint("payments", __name__, url_prefix="/payments")
+PLAN_ROWS = 4
+"""Line rows offered when a plan is drawn up (the contract page shows them)."""
+
+
+@bp.before_request
+@login_required
+def order_roles_only():
+    require_role(*SALES_ROLES, *FINANCE_ROLES)
+
+
+def _plan(plan_id: int) -> PaymentPlan:
+    plan = db.session().get(PaymentPlan, plan_id) or abort(404)
+    require_visible(plan.customer.owner_id)
+    return plan
+
+
+def _open_tasks(instance_ids: list[int]) -> dict[int, HumanTask]:
+    """The ready "Record payment" task of each collection instance."""
+    rows = db.session().scalars(select(HumanTask).where(
+        HumanTask.instance_id.in_(instance_ids), HumanTask.status == "ready", HumanTask.role == "finance"))
+    return {row.instance_id: row for row in rows}
+
+
+@bp.post("/contracts/<int:contract_id>/plans")
+def create_plan(contract_id: int):
+    """Draw up a plan for a contract: each row has a label, a due date and a percent or an amount."""
+    contract = db.session().get(Contract, contract_id) or abort(404)
+    require_visible(contract.owner_id)
+    with refusals():
+        specs = []
+        for row in range(1, PLAN_ROWS + 1):
+            label = request.form.get(f"label_{row}", "").strip()
+            if not label:
+                continue
+            has_percent = bool(request.form.get(f"percent_{row}", "").strip())
+            specs.append(LineSpec(label, date_field(f"due_date_{row}"),
+                                  percent=decimal_field(f"percent_{row}") if has_percent else None,
+                                  amount=None if has_percent else decimal_field(f"amount_{row}")))
+        plan = payments.create_plan(db.session(), contract.customer, specs, contract=contract,
+                                    created_by=actor().username)
+        db.commit()
+        flash(f"Payment plan with {len(plan.lines)} line(s) created.", "success")
+        return redirect(url_for(".plan", plan_id=plan.id))
+    return redirect(url_for("contracts.show", contract_id=contract_id))
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan(plan_id: int):
+    found = _plan(plan_id)
+    line_ids = [line.id for line in found.lines]
+    instance_ids = [line.collection_instance_id for line in found.lines if line.collection_instance_id]
+    return render_template("orders/plan.html", plan=found, today=dt.date.today(),
+                           tasks=_open_tasks(instance_ids), reminders=reminders.for_plan_lines(db.session(), line_ids))
+
+
+@bp.post("/plans/<int:plan_id>/collect")
+def collect(plan_id: int):
+    """Start one payment collection process per open line."""
+    require_role("finance", "administrator")
+    found = _plan(plan_id)
+    with refusals():
+        started = start_collection(db.session(), db.platform().engine, found.id, actor())
+        db.commit()
+        flash(f"Collection started for {len(started)} line(s).", "success")
+    return redirect(url_for(".plan", plan_id=plan_id))
+
+
+@bp.post("/lines/<int:line_id>/payments")
+def record_payment(line_id: int):
+    """A payment made from the plan line (lines collected by a process take it through its task)."""
+    require_role("finance", "administrator")
+    line = db.session().get(PaymentPlanLine, line_id) or abort(404)
+    if line.collection_instance_id and _open_tasks([line.collection_instance_id]):
+        flash("This line is being collected by a process: record the payment in its task.", "warning")
+        return redirect(url_for(".plan", plan_id=line.plan_id))
+    with refusals():
+        payments.record_payment(db.session(), line.id, decimal_field("amount"), date_field("received_on"),
+                                reference=request.form.get("reference", ""), recorded_by=actor().username)
+        db.commit()
+        flash("Payment recorded.", "success")
+    return redirect(url_for(".plan", plan_id=line.plan_id))
+
+
+@bp.get("/receivables")
+def receivables_page():
+    """What customers owe, by ageing bucket, and every open line."""
+    require_role(*FINANCE_ROLES, "salesperson")
+    today = dt.date.today()
+    rows = [r for r in receivables.ageing(db.session(), today) if _customer_visible(r.customer_id)]
+    lines = [line for line in receivables.open_lines(db.session()) if _customer_visible(line.plan.customer_id)]
+    return render_template("orders/receivables.html", rows=rows, totals=receivables.totals(rows),
+                           buckets=receivables.BUCKETS, lines=lines, today=today)
+
+
+def _customer_visible(customer_id: int) -> bool:
+    customer = db.session().get(Customer, customer_id)
+    return customer is not None and visible(customer.owner_id)

@@ -1,0 +1,142 @@
+"""Start menu and process library (every process with its versions, download, upload, new process)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from crm import audit
+from crm.processes.drafts import ProcessDraft
+from engine.deployment import latest_versions
+from engine.errors import DeploymentError, TaskDataInvalid
+from engine.models import ProcessVersion
+from forms import build_wtform, render_fields
+from services.processes import authoring as process_authoring
+from services.processes import tasks
+from services.processes.version_sources import version_files
+from web import db
+from web.accounts.auth import actor, require_role
+from web.processes.form_input import refuse_invalid, submitted
+
+bp = Blueprint("processes", __name__, url_prefix="/processes")
+OWNERS = ("process_owner", "administrator")
+
+
+def _startable():
+    """Newest versions the current user may start (by the start event's lane)."""
+    engine = db.platform().engine
+    me = actor()
+    result = []
+    for version in sorted(latest_versions(db.session()).values(), key=lambda v: v.name):
+        role = engine.load_version(version).start_role
+        if role is None or role in me.roles or me.is_admin:
+            result.append(version)
+    return result
+
+
+@bp.get("/start")
+@login_required
+def start_menu():
+    return render_template("processes/start_menu.html", versions=_startable())
+
+
+@bp.route("/start/<key>", methods=["GET", "POST"])
+@login_required
+def start(key: str):
+    platform = db.platform()
+    version = platform.engine.latest_version(db.session(), key)
+    form_def = tasks.start_form(platform.engine, platform.forms, version)
+    form_class = build_wtform(form_def, {}) if form_def else None
+    wtform = form_class() if form_class else None
+    status = 200
+    if request.method == "POST":
+        stored: list[str] = []
+        try:
+            raw, stored = submitted(form_def)
+            instance = tasks.start_process(db.session(), platform.engine, platform.forms, key, raw, actor())
+            db.commit()
+        except TaskDataInvalid as exc:
+            refuse_invalid(wtform, exc.errors, stored)
+            status = 422
+        else:
+            flash(f"Started “{version.name}” (#{instance.id}).", "success")
+            return redirect(url_for("worklist.index"))
+    return render_template("processes/start.html", version=version,
+                           fields_html=render_fields(wtform) if wtform is not None else ""), status
+
+
+@bp.get("/library")
+@login_required
+def library():
+    require_role(*OWNERS)
+    session = db.session()
+    versions = session.scalars(
+        select(ProcessVersion).order_by(ProcessVersion.process_key, ProcessVersion.version.desc()))
+    processes = {key: list(group) for key, group in groupby(versions, key=lambda v: v.process_key)}
+    drafts = {d.process_key: d for d in session.scalars(select(ProcessDraft))}
+    return render_template("processes/library.html", processes=processes, drafts=drafts,
+                           counts=process_authoring.instance_counts(session),
+                           files=version_files,
+                           audit_entries=audit.entries(session, action_prefix="process.", limit=20))
+
+
+@bp.get("/versions/<int:version_id>.bpmn")
+@login_required
+def download(version_id: int):
+    version = db.session().get(ProcessVersion, version_id) or abort(404)
+    return Response(version.source_xml, mimetype="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="{version.process_key}-v{version.version}.bpmn"'})
+
+
+@bp.get("/versions/<int:version_id>/files/<name>")
+@login_required
+def download_file(version_id: int, name: str):
+    """One file of a version: its own BPMN or a DMN/BPMN file it depends on."""
+    require_role(*OWNERS)
+    version = db.session().get(ProcessVersion, version_id) or abort(404)
+    content = version_files(version).get(name) or abort(404)
+    return Response(content, mimetype="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="v{version.version}-{name}"'})
+
+
+@bp.post("/library/upload")
+@login_required
+def upload():
+    require_role(*OWNERS)
+    files = {f.filename: f.read().decode("utf-8", "replace") for f in request.files.getlist("files") if f.filename}
+    if not files:
+        flash("Choose at least one .bpmn or .dmn file.", "warning")
+        return redirect(url_for("processes.library"))
+    session, platform = db.session(), db.platform()
+    try:
+        results = process_authoring.deploy(session, platform.engine, files, actor(), request.form.get("comment", ""))
+        warnings = process_authoring.interop_warnings(files, platform.engine.max_bpmn_bytes)
+        db.commit()
+    except DeploymentError as exc:
+        session.rollback()
+        return render_template("processes/deploy_errors.html", problems=exc.problems), 422
+    for result in results:
+        verb = "deployed as" if result.created else "unchanged at"
+        flash(f"{result.version.name}: {verb} version {result.version.version}.",
+              "success" if result.created else "info")
+    for warning in warnings:
+        flash(f"{warning['file']} [{warning['element'] or '—'}]: {warning['message']}", "warning")
+    return redirect(url_for("processes.library"))
+
+
+@bp.post("/library/new")
+@login_required
+def new_process():
+    require_role(*OWNERS)
+    key = request.form.get("key", "").strip()
+    try:
+        process_authoring.new_process(db.session(), key, request.form.get("name", "").strip(), actor().username)
+        db.commit()
+    except DeploymentError as exc:
+        db.session().rollback()
+        flash(exc.problems[0]["message"], "danger")
+        return redirect(url_for("processes.library"))
+    return redirect(url_for("modeler.edit", key=key))

@@ -1,0 +1,118 @@
+"""The task page: generated form, context, earlier steps, comments, history and diagram.
+
+Completing returns to the worklist with a confirmation. When someone else completed the task first,
+the page is shown again (409) with the user's input read-only, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine.errors import Conflict, EngineError, TaskDataInvalid
+from forms import build_wtform, render_fields
+from services.processes import task_actions, tasks, worklist
+from web import db
+from web.accounts.auth import actor
+from web.processes.form_input import discard_submission, refuse_invalid, shown_back, submitted
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def _page(view, wtform, status: int = 200, conflict_input: list | None = None):
+    me = actor()
+    try:
+        db.platform().engine.check_can_work_on(view.row, me)
+        can_work = view.row.status == "ready"
+    except EngineError:
+        can_work = False
+    return render_template(
+        "processes/task.html", view=view, wtform=wtform,
+        fields_html=render_fields(wtform) if wtform is not None else "",
+        can_work=can_work, conflict_input=conflict_input,
+        colleagues=worklist.colleagues(db.session(), view.row.role, me) if can_work else [],
+        priority=worklist.priority_label(view.row.priority), due=worklist.due_state(view.row),
+        follow_up_due=worklist.follow_up_due(view.row),
+    ), status
+
+
+def _conflict(view, reason: str = ""):
+    """409: the task moved on under the user; show their input back, read-only."""
+    row = view.row
+    when = f" at {row.completed_at:%Y-%m-%d %H:%M} UTC" if row.completed_at else ""
+    if row.status == "completed":
+        reason = f"{row.completed_by or 'Someone'} completed this task first{when}."
+    elif row.status != "ready":
+        reason = f"This task was {row.status}{when}."
+    flash(f"{reason} Your input was not applied; it is shown below so you can copy it.", "warning")
+    return _page(view, None, 409, shown_back(view.form))
+
+
+@bp.route("/<task_id>", methods=["GET", "POST"])
+@login_required
+def show(task_id: str):
+    platform = db.platform()
+    view = tasks.task_view(db.session(), platform.engine, platform.forms, task_id, actor())
+    form_class = build_wtform(view.form, view.data) if view.form else None
+    if request.method == "GET":
+        return _page(view, form_class(data=view.initial) if form_class else None)
+    if view.row.status != "ready":
+        return _conflict(view)
+    wtform = form_class() if form_class else None  # CSRF is checked globally by CSRFProtect
+    stored: list[str] = []
+    try:
+        raw, stored = submitted(view.form)
+        tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, raw, actor())
+        db.commit()
+    except TaskDataInvalid as exc:
+        refuse_invalid(wtform, exc.errors, stored)
+        return _page(view, wtform, 422)
+    except Conflict as exc:
+        discard_submission(stored)
+        message = str(exc)
+        return _conflict(view, f"{message[:1].upper()}{message[1:]}.")
+    flash(f"“{view.row.title}” completed.", "success")
+    return redirect(url_for("worklist.index"))
+
+
+def back_to(default: str):
+    """Redirect to the form's ``next`` (a local path only) or ``default``."""
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+@bp.post("/<task_id>/handover")
+@login_required
+def handover(task_id: str):
+    platform = db.platform()
+    row = task_actions.hand_over(db.session(), platform.engine, platform.alerts, task_id,
+                                 request.form.get("assignee", ""), actor())
+    db.commit()
+    flash(f"“{row.title}” handed over to {row.assignee}.", "success")
+    return back_to(url_for("worklist.index"))
+
+
+@bp.post("/<task_id>/follow-up")
+@login_required
+def follow_up(task_id: str):
+    text = "" if "clear" in request.form else request.form.get("follow_up", "").strip()
+    try:
+        when = dt.datetime.combine(dt.date.fromisoformat(text), dt.time()) if text else None
+    except ValueError:
+        flash("Enter the follow-up date as YYYY-MM-DD.", "danger")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    task_actions.set_follow_up(db.session(), db.platform().engine, task_id, when, actor())
+    db.commit()
+    flash(f"Follow-up set to {when:%Y-%m-%d}." if when else "Follow-up date cleared.", "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/<task_id>/comments")
+@login_required
+def add_comment(task_id: str):
+    task_actions.comment(db.session(), db.platform().engine, task_id, request.form.get("body", ""), actor())
+    db.commit()
+    flash("Comment added.", "success")
+    return redirect(url_for("tasks.show", task_id=task_id) + "#comments")

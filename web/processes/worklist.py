@@ -1,0 +1,80 @@
+"""The worklist page: my tasks and my lanes' queue, with filters (saved and shared), sorting and paging."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from crm.processes.worklist import delete_filter, filters_for, save_filter
+from engine.deployment import process_names
+from services.processes import worklist
+from web import db
+from web.accounts.auth import actor
+from web.processes.tasks import back_to
+
+bp = Blueprint("worklist", __name__, url_prefix="/worklist")
+
+
+@bp.get("/")
+@login_required
+def index():
+    which = request.args.get("list", "mine")
+    which = which if which in ("mine", "queue") else "mine"
+    flt = worklist.TaskFilter.from_args(request.args)
+    page_no = max(request.args.get("page", 1, type=int), 1)
+    session, me = db.session(), actor()
+    page = worklist.list_tasks(session, me, which, flt, page_no, user=current_user.user)
+    processes = process_names(session)
+    return render_template(
+        "processes/worklist.html", page=page, which=which, flt=flt, processes=processes, due_state=worklist.due_state,
+        priority_label=worklist.priority_label, follow_up_due=worklist.follow_up_due,
+        saved_filters=filters_for(session, current_user.user),
+        colleagues=worklist.colleagues_by_role(session, {task.role for task in page.items}, me),
+        page_url=lambda number: url_for("worklist.index", list=which, page=number, **flt.as_args()),
+    )
+
+
+@bp.post("/<task_id>/claim")
+@login_required
+def claim(task_id: str):
+    db.platform().engine.claim(db.session(), task_id, actor())
+    db.commit()
+    flash("Task claimed: it is now in My tasks.", "success")
+    return back_to(url_for("worklist.index"))
+
+
+@bp.post("/<task_id>/unclaim")
+@login_required
+def unclaim(task_id: str):
+    db.platform().engine.unclaim(db.session(), task_id, actor())
+    db.commit()
+    flash("Task released to the queue.", "info")
+    return back_to(url_for("worklist.index"))
+
+
+@bp.post("/filters")
+@login_required
+def save():
+    name = request.form.get("name", "").strip()
+    args = worklist.TaskFilter.from_args(request.form).as_args()
+    which = request.form.get("list", "mine")
+    args["list"] = which if which in ("mine", "queue") else "mine"
+    if not name:
+        flash("Give the filter a name.", "danger")
+        return redirect(url_for("worklist.index", **args))
+    shared = request.form.get("shared") == "on" and current_user.user.team_id is not None
+    save_filter(db.session(), current_user.user, name, args, shared=shared)
+    db.commit()
+    flash(f"Filter “{name}” saved{' and shared with your team' if shared else ''}.", "success")
+    return redirect(url_for("worklist.index", **args))
+
+
+@bp.post("/filters/<int:filter_id>/delete")
+@login_required
+def delete(filter_id: int):
+    if delete_filter(db.session(), current_user.user, filter_id):
+        db.commit()
+        flash("Filter deleted.", "info")
+    else:
+        flash("Only its owner can delete a filter.", "danger")
+    return redirect(url_for("worklist.index"))

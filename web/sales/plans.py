@@ -1,0 +1,111 @@
+"""Daily plans: a salesperson's day (plan, record, follow-ups) and the manager's view of the team's days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from crm.accounts.access import subordinate_ids, subordinates
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.customers.queries import visible_customer
+from crm.sales.activities import (
+    ACTIVITY_KINDS,
+    Activity,
+    comment_plan,
+    complete_activity,
+    daily_plan,
+    plan_activity,
+    save_plan_notes,
+)
+from web import db
+from web.customers.pages import scope
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+def _day(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+
+
+def _back(day: dt.date, endpoint: str = "plans.mine"):
+    return redirect(url_for(endpoint, day=day.isoformat()))
+
+
+@bp.get("/")
+@login_required
+def mine():
+    day = _day(request.args.get("day"))
+    me = current_user.user
+    customers = db.session().scalars(select(Customer).where(Customer.owner_id == me.id).order_by(Customer.company))
+    return render_template("sales/plan.html", view=daily_plan(db.session(), me, day), kinds=ACTIVITY_KINDS,
+                           customers=list(customers), day=day, one_day=dt.timedelta(days=1))
+
+
+@bp.post("/activities")
+@login_required
+def add():
+    day = _day(request.form.get("day"))
+    customer = visible_customer(db.session(), scope(), request.form.get("customer_id", type=int) or 0)
+    subject = request.form.get("subject", "").strip()
+    kind = request.form.get("kind", "")
+    if customer is None or not subject or kind not in ACTIVITY_KINDS:
+        flash("Choose a customer, a kind and a subject.", "danger")
+        return _back(day)
+    plan_activity(db.session(), customer, current_user.user, kind, subject, day)
+    db.commit()
+    flash("Added to the plan.", "success")
+    return _back(day)
+
+
+@bp.post("/activities/<int:activity_id>/done")
+@login_required
+def done(activity_id: int):
+    activity = db.session().get(Activity, activity_id)
+    if activity is None or activity.owner_id != current_user.id:
+        abort(404)
+    form = request.form
+    next_date = _day(form["next_action_date"]) if form.get("next_action_date") else None
+    follow_up = complete_activity(db.session(), activity, form.get("outcome", "").strip(),
+                                  next_action=form.get("next_action", "").strip(), next_action_date=next_date)
+    db.commit()
+    flash("Recorded." + (f" Follow-up planned for {next_date}." if follow_up else ""), "success")
+    return _back(activity.planned_for or dt.date.today())
+
+
+@bp.post("/notes")
+@login_required
+def notes():
+    day = _day(request.form.get("day"))
+    save_plan_notes(db.session(), current_user.user, day, request.form.get("notes", ""))
+    db.commit()
+    flash("Notes saved.", "success")
+    return _back(day)
+
+
+@bp.get("/team")
+@login_required
+def team():
+    day = _day(request.args.get("day"))
+    people = subordinates(db.session(), current_user.user)
+    views = [daily_plan(db.session(), person, day) for person in sorted(people, key=lambda u: u.display_name)]
+    return render_template("sales/team_plans.html", views=views, day=day, one_day=dt.timedelta(days=1))
+
+
+@bp.post("/team/<int:user_id>/comment")
+@login_required
+def comment(user_id: int):
+    day = _day(request.form.get("day"))
+    person = db.session().get(User, user_id)
+    if person is None or person.id not in subordinate_ids(db.session(), current_user.user.id):
+        abort(404)
+    comment_plan(db.session(), person, day, current_user.user, request.form.get("comment", "").strip())
+    db.commit()
+    flash(f"Comment on {person.display_name}'s day saved.", "success")
+    return _back(day, "plans.team")

@@ -1,0 +1,42 @@
+"""Service desk pages: requests and orders with their work, follow-up and settlement."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import login_required
+from sqlalchemy import select
+
+from crm.service import service_desk
+from crm.service.settlements import Settlement
+from engine.models import HumanTask
+from web import db
+from web.accounts.auth import require_role
+from web.input import SERVICE_ROLES
+
+bp = Blueprint("service", __name__, url_prefix="/service")
+
+
+@bp.before_request
+@login_required
+def service_roles_only():
+    require_role(*SERVICE_ROLES)
+
+
+@bp.get("/")
+def index():
+    status = request.args.get("status", "")
+    return render_template("service/service_requests.html", status=status, statuses=service_desk.REQUEST_STATUSES,
+                           requests=service_desk.list_requests(db.session(), status),
+                           orders=service_desk.list_orders(db.session()))
+
+
+@bp.get("/requests/<int:request_id>")
+def show(request_id: int):
+    session = db.session()
+    found = session.get(service_desk.ServiceRequest, request_id) or abort(404)
+    order = found.order
+    settlement = session.scalar(select(Settlement).where(Settlement.order_id == order.id)) if order else None
+    tasks = list(session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == found.instance_id, HumanTask.status == "ready"))) if found.instance_id else []
+    return render_template("service/service_request.html", request_=found, order=order, settlement=settlement,
+                           tasks=tasks)
