@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from crm.accounts.access import visible_owner_ids
 from crm.customers.models import Customer
 from crm.orders.errors import OrderError
+from services.customers.queries import customers_in_scope
 from web import db
 
 SALES_ROLES = ("salesperson", "customer_director", "sales_director", "administrator")
@@ -93,11 +93,7 @@ def visible(owner_id: int | None) -> bool:
 
 def visible_customers() -> list[Customer]:
     """The customers in the current user's data scope, by company name."""
-    query = select(Customer).order_by(Customer.company)
-    scope = owner_ids()
-    if scope is not None:
-        query = query.where(Customer.owner_id.in_(scope))
-    return list(db.session().scalars(query))
+    return customers_in_scope(db.session(), owner_ids())
 
 
 def require_visible(owner_id: int | None) -> None:

@@ -8,13 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.orm import joinedload
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from crm.accounts.access import LoginThrottled, authenticate
 from crm.accounts.users import User
 from engine.runtime import Actor
+from services.accounts import directory
 from web import db
 from web.extensions import login_manager
 
@@ -75,7 +75,7 @@ def require_role(*keys: str) -> None:
 @login_manager.user_loader
 def load_user(user_id: str) -> LoginUser | None:
     """The signed-in user with their roles and team, in one statement (pages read all three)."""
-    user = db.session().get(User, int(user_id), options=[joinedload(User.roles), joinedload(User.team)])
+    user = directory.signed_in_user(db.session(), int(user_id))
     return LoginUser(user) if user is not None and user.active else None
 
 

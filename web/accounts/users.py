@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from crm.accounts.access import create_user, set_password
-from crm.accounts.users import ROLES, Role, Team, User
+from crm.accounts.users import ROLES
+from services.accounts import directory
 from web import db
 from web.accounts.auth import require_role
 
@@ -22,8 +22,8 @@ def only_admins():
 
 @bp.get("/")
 def index():
-    users = list(db.session().scalars(select(User).order_by(User.username)))
-    teams = list(db.session().scalars(select(Team).order_by(Team.name)))
+    users = directory.users_by_username(db.session())
+    teams = directory.teams_by_name(db.session())
     return render_template("accounts/users.html", users=users, roles=ROLES, teams=teams)
 
 
@@ -34,11 +34,11 @@ def create():
     if not username or not form.get("password"):
         flash("Username and password are required.", "danger")
         return redirect(url_for("admin_users.index"))
-    if db.session().scalar(select(User).where(User.username == username)):
+    if directory.user_named(db.session(), username):
         flash(f"User {username} already exists.", "danger")
         return redirect(url_for("admin_users.index"))
-    manager = db.session().get(User, form.get("manager_id", type=int)) if form.get("manager_id") else None
-    team = db.session().get(Team, form.get("team_id", type=int)) if form.get("team_id") else None
+    manager = directory.user_by_id(db.session(), form.get("manager_id", type=int))
+    team = directory.team_by_id(db.session(), form.get("team_id", type=int))
     create_user(db.session(), username, form["password"], form.get("display_name") or username,
                 [r for r in form.getlist("roles") if r in ROLES], email=form.get("email", "").strip(),
                 phone=form.get("phone", "").strip(), manager=manager, team=team)
@@ -50,13 +50,13 @@ def create():
 @bp.post("/<int:user_id>")
 def update(user_id: int):
     session = db.session()
-    user = session.get(User, user_id)
+    user = directory.user_by_id(session, user_id)
     if user is None:
         flash("No such user.", "danger")
         return redirect(url_for("admin_users.index"))
     form = request.form
     keys = [r for r in form.getlist("roles") if r in ROLES]
-    user.roles = list(session.scalars(select(Role).where(Role.key.in_(keys))))
+    user.roles = directory.roles_with_keys(session, keys)
     user.active = form.get("active") == "on"
     user.manager_id = form.get("manager_id", type=int) or None
     if user.manager_id == user.id:
@@ -74,10 +74,10 @@ def update(user_id: int):
 @bp.post("/teams")
 def create_team():
     name = request.form.get("name", "").strip()
-    if not name or db.session().scalar(select(Team).where(Team.name == name)):
+    if not name or directory.team_name_taken(db.session(), name):
         flash("Give the team a name that is not taken.", "danger")
     else:
-        db.session().add(Team(name=name[:100]))
+        directory.add_team(db.session(), name)
         db.commit()
         flash(f"Team {name} created.", "success")
     return redirect(url_for("admin_users.index") + "#teams")
@@ -86,9 +86,9 @@ def create_team():
 @bp.post("/teams/<int:team_id>")
 def rename_team(team_id: int):
     session = db.session()
-    team = session.get(Team, team_id)
+    team = directory.team_by_id(session, team_id)
     name = request.form.get("name", "").strip()
-    if team is None or not name or session.scalar(select(Team).where(Team.name == name, Team.id != team_id)):
+    if team is None or not name or directory.team_name_taken(session, name, other_than=team_id):
         flash("Give the team a name that is not taken.", "danger")
     else:
         team.name = name[:100]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from crm.accounts.access import users_with_role, visible_owner_ids
-from crm.accounts.users import User
-from crm.customers.models import GRADES, Customer
+from crm.customers.models import GRADES
 from crm.customers.ownership import hand_over, reassign_customers
 from crm.customers.queries import CustomerFilter, search_customers, visible_customer
-from crm.sales.opportunities import Opportunity
-from engine.models import HumanTask
+from services.accounts.directory import user_by_id
+from services.customers import queries
 from services.customers.timeline import customer_timeline
 from web import db
 from web.accounts.auth import require_role
@@ -41,10 +39,8 @@ def index():
 def show(customer_id: int):
     session = db.session()
     customer = visible_customer(session, scope(), customer_id) or abort(404)
-    opportunities = session.scalars(select(Opportunity).where(Opportunity.customer_id == customer_id)
-                                    .order_by(Opportunity.status, Opportunity.stage.desc())).all()
-    open_tasks = session.scalars(select(HumanTask).where(HumanTask.customer_id == customer_id,
-                                                         HumanTask.status == "ready")).all()
+    opportunities = queries.opportunities_of_customer(session, customer_id)
+    open_tasks = queries.open_tasks_of_customer(session, customer_id)
     can_reassign = current_user.has_role(*REASSIGNERS)
     return render_template(
         "customers/customer.html", customer=customer, timeline=customer_timeline(session, customer_id),
@@ -58,8 +54,8 @@ def show(customer_id: int):
 def reassign_one(customer_id: int):
     require_role(*REASSIGNERS)
     session = db.session()
-    customer = session.get(Customer, customer_id) or abort(404)
-    successor = session.get(User, request.form.get("successor_id", type=int) or 0)
+    customer = queries.customer_by_id(session, customer_id) or abort(404)
+    successor = user_by_id(session, request.form.get("successor_id", type=int))
     if successor is None or not successor.has_role("salesperson"):
         abort(400)
     hand_over(session, customer, successor, current_user.username, request.form.get("reason", ""))
@@ -74,8 +70,8 @@ def reassign():
     require_role(*REASSIGNERS)
     session = db.session()
     if request.method == "POST":
-        departing = session.get(User, request.form.get("departing_id", type=int) or 0)
-        successor = session.get(User, request.form.get("successor_id", type=int) or 0)
+        departing = user_by_id(session, request.form.get("departing_id", type=int))
+        successor = user_by_id(session, request.form.get("successor_id", type=int))
         if departing is None or successor is None or departing.id == successor.id \
                 or not successor.has_role("salesperson"):
             flash("Choose two different salespeople.", "danger")
@@ -86,7 +82,7 @@ def reassign():
             flash(f"{count} customers of {departing.display_name} now belong to {successor.display_name}; "
                   "their history is unchanged.", "success")
             return redirect(url_for("customers.reassign"))
-    counts = dict(session.execute(select(Customer.owner_id, func.count()).group_by(Customer.owner_id)).all())
-    owners = session.scalars(select(User).where(User.id.in_([k for k in counts if k])).order_by(User.display_name))
-    return render_template("customers/reassign.html", owners=list(owners), counts=counts,
+    counts = queries.customer_counts_by_owner(session)
+    owners = queries.owners_by_name(session, [k for k in counts if k])
+    return render_template("customers/reassign.html", owners=owners, counts=counts,
                            salespeople=users_with_role(session, "salesperson"))

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from crm.sales.opportunities import STAGES, Opportunity, close_opportunity, move_to_stage, pipeline, visible
+from services.sales.queries import opportunity_by_id
 from web import db
 from web.customers.pages import scope
 
@@ -16,7 +17,7 @@ bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 
 
 def _visible_opportunity(opp_id: int) -> Opportunity:
-    opp = db.session().get(Opportunity, opp_id)
+    opp = opportunity_by_id(db.session(), opp_id)
     if opp is None or not visible(opp, scope()):
         abort(404)
     return opp

@@ -6,21 +6,20 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from crm.accounts.access import subordinate_ids, subordinates
-from crm.accounts.users import User
-from crm.customers.models import Customer
 from crm.customers.queries import visible_customer
 from crm.sales.activities import (
     ACTIVITY_KINDS,
-    Activity,
     comment_plan,
     complete_activity,
     daily_plan,
     plan_activity,
     save_plan_notes,
 )
+from services.accounts.directory import user_by_id
+from services.customers.queries import customers_owned_by
+from services.sales.queries import activity_of
 from web import db
 from web.customers.pages import scope
 
@@ -43,9 +42,9 @@ def _back(day: dt.date, endpoint: str = "plans.mine"):
 def mine():
     day = _day(request.args.get("day"))
     me = current_user.user
-    customers = db.session().scalars(select(Customer).where(Customer.owner_id == me.id).order_by(Customer.company))
+    customers = customers_owned_by(db.session(), me.id)
     return render_template("sales/plan.html", view=daily_plan(db.session(), me, day), kinds=ACTIVITY_KINDS,
-                           customers=list(customers), day=day, one_day=dt.timedelta(days=1))
+                           customers=customers, day=day, one_day=dt.timedelta(days=1))
 
 
 @bp.post("/activities")
@@ -67,8 +66,8 @@ def add():
 @bp.post("/activities/<int:activity_id>/done")
 @login_required
 def done(activity_id: int):
-    activity = db.session().get(Activity, activity_id)
-    if activity is None or activity.owner_id != current_user.id:
+    activity = activity_of(db.session(), activity_id, current_user.id)
+    if activity is None:
         abort(404)
     form = request.form
     next_date = _day(form["next_action_date"]) if form.get("next_action_date") else None
@@ -102,7 +101,7 @@ def team():
 @login_required
 def comment(user_id: int):
     day = _day(request.form.get("day"))
-    person = db.session().get(User, user_id)
+    person = user_by_id(db.session(), user_id)
     if person is None or person.id not in subordinate_ids(db.session(), current_user.user.id):
         abort(404)
     comment_plan(db.session(), person, day, current_user.user, request.form.get("comment", "").strip())

@@ -1,0 +1,3 @@
+"""Accounts use cases: the questions the user and team pages and the command line ask about people.
+No BPMN file of its own: its roles are the lanes of every file in bpmn/.
+"""

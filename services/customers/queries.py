@@ -1,0 +1,51 @@
+"""What the customer pages and the order forms ask about customers: by owner, in scope, with their work."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.sales.opportunities import Opportunity
+from engine.models import HumanTask
+
+
+def customer_by_id(session: Session, customer_id: int | None) -> Customer | None:
+    """The customer with this id, whoever owns it (callers check the data scope)."""
+    return session.get(Customer, customer_id) if customer_id else None
+
+
+def customers_owned_by(session: Session, user_id: int) -> list[Customer]:
+    """The customers ``user_id`` looks after, by company name."""
+    return list(session.scalars(select(Customer).where(Customer.owner_id == user_id).order_by(Customer.company)))
+
+
+def customers_in_scope(session: Session, owner_ids: set[int] | None) -> list[Customer]:
+    """The customers whose owner is in ``owner_ids`` (None: all), by company name."""
+    query = select(Customer).order_by(Customer.company)
+    if owner_ids is not None:
+        query = query.where(Customer.owner_id.in_(owner_ids))
+    return list(session.scalars(query))
+
+
+def opportunities_of_customer(session: Session, customer_id: int) -> list[Opportunity]:
+    """The customer's opportunities, open ones first, furthest stage first."""
+    return list(session.scalars(select(Opportunity).where(Opportunity.customer_id == customer_id)
+                                .order_by(Opportunity.status, Opportunity.stage.desc())))
+
+
+def open_tasks_of_customer(session: Session, customer_id: int) -> list[HumanTask]:
+    """The ready tasks of every process about the customer."""
+    return list(session.scalars(select(HumanTask).where(HumanTask.customer_id == customer_id,
+                                                        HumanTask.status == "ready")))
+
+
+def customer_counts_by_owner(session: Session) -> dict[int | None, int]:
+    """How many customers each owner id has (None: unowned)."""
+    return dict(session.execute(select(Customer.owner_id, func.count()).group_by(Customer.owner_id)).all())
+
+
+def owners_by_name(session: Session, owner_ids: list[int]) -> list[User]:
+    """The users with these ids, by display name."""
+    return list(session.scalars(select(User).where(User.id.in_(owner_ids)).order_by(User.display_name)))
