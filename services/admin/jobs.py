@@ -12,6 +12,12 @@ from engine.models import OutboxJob, utcnow
 from engine.runtime import Actor
 
 
+def failed_jobs(session: Session, limit: int = 200) -> list[OutboxJob]:
+    """The outbox jobs that failed for good, most recently updated first."""
+    return list(session.scalars(select(OutboxJob).where(OutboxJob.status == "failed")
+                                .order_by(OutboxJob.updated_at.desc()).limit(limit)))
+
+
 def queue_status(session: Session, platform) -> dict:
     """Outbox counts and, with Redis, rq queue depth and failed-registry size (None if unreachable)."""
     outbox = dict(session.execute(select(OutboxJob.status, func.count()).group_by(OutboxJob.status)).all())

@@ -6,15 +6,15 @@ import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from crm import audit
 from engine import admin_actions, migration
 from engine.deployment import latest_versions
 from engine.errors import EngineError, InvalidState
-from engine.models import OutboxJob, ProcessInstance
+from engine.models import ProcessInstance
 from services.admin import instances as queries
-from services.admin.jobs import queue_status, requeue_failed
+from services.admin.jobs import failed_jobs, queue_status, requeue_failed
+from services.processes.queries import instance_by_id
 from web import db
 from web.accounts.auth import actor, require_role
 
@@ -39,7 +39,7 @@ def index():
 
 
 def _instance(instance_id: int) -> ProcessInstance:
-    return db.session().get(ProcessInstance, instance_id) or abort(404)
+    return instance_by_id(db.session(), instance_id) or abort(404)
 
 
 @bp.get("/instances/<int:instance_id>")
@@ -164,6 +164,5 @@ def requeue_jobs():
 
 @bp.get("/jobs")
 def jobs():
-    failed = db.session().scalars(select(OutboxJob).where(OutboxJob.status == "failed")
-                                  .order_by(OutboxJob.updated_at.desc()).limit(200)).all()
+    failed = failed_jobs(db.session())
     return render_template("admin/jobs.html", failed=failed, queue=queue_status(db.session(), db.platform()))

@@ -6,14 +6,13 @@ from functools import wraps
 
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from crm.accounts.access import LoginThrottled
 from engine.deployment import latest_versions
 from engine.errors import NotFound, TaskDataInvalid
-from engine.models import HumanTask, ProcessInstance
+from engine.models import ProcessInstance
 from engine.runtime import current_data
-from services.processes import lookups, task_actions, tasks, uploads, worklist
+from services.processes import lookups, queries, task_actions, tasks, uploads, worklist
 from web import db
 from web.accounts.auth import TOKEN_MAX_AGE, actor, check_credentials, issue_token
 from web.api.openapi import OPENAPI
@@ -91,7 +90,7 @@ def start(key: str):
 @bp.get("/instances/<int:instance_id>")
 @api_login_required
 def instance(instance_id: int):
-    found = db.session().get(ProcessInstance, instance_id)
+    found = queries.instance_by_id(db.session(), instance_id)
     if found is None or not tasks.may_see_instance(db.session(), found, actor()):
         raise NotFound(f"no instance {instance_id}, or it is not one of yours")
     return jsonify(_instance_detail(found))
@@ -99,9 +98,7 @@ def instance(instance_id: int):
 
 def _instance_detail(instance: ProcessInstance) -> dict:
     session = db.session()
-    open_tasks = session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready")
-    ).all()
+    open_tasks = queries.tasks_of_instance(session, instance.id, ready_only=True)
     workflow = db.platform().engine.restore(instance)
     return {
         **instance_json(instance),

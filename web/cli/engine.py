@@ -11,12 +11,11 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from crm.accounts.users import User
 from engine.errors import EngineError
-from engine.models import HumanTask, ProcessInstance
 from engine.runtime import Actor, current_data
+from services.accounts.directory import user_named
+from services.processes import queries
 
 engine_cli = AppGroup("engine", help="Deploy processes and operate the engine.")
 
@@ -26,7 +25,7 @@ def _platform():
 
 
 def _actor(session, username: str) -> Actor:
-    user = session.scalar(select(User).where(User.username == username))
+    user = user_named(session, username)
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     return Actor(user.username, user.role_keys)
@@ -82,10 +81,7 @@ def start_command(process_key, data, user):
 def list_command(status, limit):
     """List instances, newest first."""
     with _platform().sessions() as session:
-        query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
-        if status:
-            query = query.where(ProcessInstance.status == status)
-        for i in session.scalars(query):
+        for i in queries.recent_instances(session, status, limit):
             click.echo(f"{i.id:>6}  {i.process_key:<28} v{i.version.version:<3} {i.status:<10} "
                        f"{i.updated_at:%Y-%m-%d %H:%M}")
 
@@ -96,13 +92,13 @@ def show_command(instance_id):
     """Show one instance: status, open tasks, data."""
     platform = _platform()
     with platform.sessions() as session:
-        instance = session.get(ProcessInstance, instance_id)
+        instance = queries.instance_by_id(session, instance_id)
         if instance is None:
             raise click.ClickException(f"no instance {instance_id}")
         click.echo(f"#{instance.id} {instance.process_key} v{instance.version.version} {instance.status}")
         if instance.error_message:
             click.echo(f"error in {instance.error_task}: {instance.error_message}")
-        for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)):
+        for row in queries.tasks_of_instance(session, instance_id):
             click.echo(f"  task {row.task_name:<24} {row.status:<10} lane={row.lane} assignee={row.assignee or '-'}")
         data = current_data(platform.engine.restore(instance))
         click.echo(json.dumps(data, default=str, indent=2))

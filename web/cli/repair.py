@@ -5,14 +5,14 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from crm import audit
-from crm.accounts.users import User
 from engine import admin_actions, migration
 from engine.errors import EngineError
-from engine.models import ProcessInstance, ProcessVersion
+from engine.models import ProcessInstance
 from engine.runtime import Actor
+from services.accounts.directory import user_named
+from services.processes import queries
 
 repair_commands = AppGroup("repair", help="Repair commands, added to the engine group.")
 _reason = click.option("--reason", required=True, help="Why (written to the instance's history).")
@@ -23,7 +23,7 @@ def _run(username: str, action, name: str, instance_id: int, reason: str) -> Non
     """Run ``action(session, engine, actor)`` in one transaction with an audit row; report errors."""
     platform = current_app.extensions["crm"]
     with platform.sessions() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = user_named(session, username)
         if user is None or not user.has_role("administrator"):
             raise click.ClickException(f"{username!r} is not an administrator")
         try:
@@ -56,7 +56,7 @@ def retry_command(instance_id, reason, user):
 def rewind_command(instance_id, task, reason, user):
     """Rewind INSTANCE_ID to its latest completed TASK (a BPMN id or a task UUID) and replay."""
     def action(session, engine, actor):
-        instance = session.get(ProcessInstance, instance_id)
+        instance = queries.instance_by_id(session, instance_id)
         if instance is None:
             raise click.ClickException(f"no instance {instance_id}")
         matches = [t for t in admin_actions.completed_tasks(engine, instance)
@@ -116,13 +116,12 @@ def fire_timer_command(instance_id, reason, user):
 def migrate_command(instance_id, to_version, reason, user):
     """Move INSTANCE_ID to a newer version of its process, when that is safe."""
     def action(session, engine, actor):
-        instance = session.get(ProcessInstance, instance_id)
+        instance = queries.instance_by_id(session, instance_id)
         if instance is None:
             raise click.ClickException(f"no instance {instance_id}")
         target = engine.latest_version(session, instance.process_key)
         if to_version is not None:
-            target = session.scalar(select(ProcessVersion).where(
-                ProcessVersion.process_key == instance.process_key, ProcessVersion.version == to_version))
+            target = queries.version_of_process(session, instance.process_key, to_version)
             if target is None:
                 raise click.ClickException(f"{instance.process_key} has no version {to_version}")
         return migration.migrate(engine, session, instance_id, target, actor)

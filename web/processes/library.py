@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from crm import audit
-from crm.processes.drafts import ProcessDraft
 from engine.deployment import latest_versions
 from engine.errors import DeploymentError, TaskDataInvalid
-from engine.models import ProcessVersion
 from forms import build_wtform, render_fields
 from services.processes import authoring as process_authoring
-from services.processes import tasks
+from services.processes import queries, tasks
 from services.processes.version_sources import version_files
 from web import db
 from web.accounts.auth import actor, require_role
@@ -73,11 +68,8 @@ def start(key: str):
 def library():
     require_role(*OWNERS)
     session = db.session()
-    versions = session.scalars(
-        select(ProcessVersion).order_by(ProcessVersion.process_key, ProcessVersion.version.desc()))
-    processes = {key: list(group) for key, group in groupby(versions, key=lambda v: v.process_key)}
-    drafts = {d.process_key: d for d in session.scalars(select(ProcessDraft))}
-    return render_template("processes/library.html", processes=processes, drafts=drafts,
+    return render_template("processes/library.html", processes=queries.versions_by_process(session),
+                           drafts=queries.drafts_by_process_key(session),
                            counts=process_authoring.instance_counts(session),
                            files=version_files,
                            audit_entries=audit.entries(session, action_prefix="process.", limit=20))
@@ -86,7 +78,7 @@ def library():
 @bp.get("/versions/<int:version_id>.bpmn")
 @login_required
 def download(version_id: int):
-    version = db.session().get(ProcessVersion, version_id) or abort(404)
+    version = queries.version_by_id(db.session(), version_id) or abort(404)
     return Response(version.source_xml, mimetype="application/xml", headers={
         "Content-Disposition": f'attachment; filename="{version.process_key}-v{version.version}.bpmn"'})
 
@@ -96,7 +88,7 @@ def download(version_id: int):
 def download_file(version_id: int, name: str):
     """One file of a version: its own BPMN or a DMN/BPMN file it depends on."""
     require_role(*OWNERS)
-    version = db.session().get(ProcessVersion, version_id) or abort(404)
+    version = queries.version_by_id(db.session(), version_id) or abort(404)
     content = version_files(version).get(name) or abort(404)
     return Response(content, mimetype="application/xml", headers={
         "Content-Disposition": f'attachment; filename="v{version.version}-{name}"'})

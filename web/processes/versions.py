@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from engine import migration
 from engine.models import ProcessVersion
 from engine.version_diff import diff_sources
 from services.processes import authoring as process_authoring
+from services.processes.queries import versions_of_process
 from web import db
 from web.accounts.auth import actor, require_role
 from web.processes.library import OWNERS
@@ -24,8 +24,7 @@ def owners_only():
 
 
 def _versions(key: str) -> list[ProcessVersion]:
-    versions = list(db.session().scalars(
-        select(ProcessVersion).where(ProcessVersion.process_key == key).order_by(ProcessVersion.version)))
+    versions = versions_of_process(db.session(), key)
     return versions or abort(404)
 
 
