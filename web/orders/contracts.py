@@ -6,13 +6,12 @@ import datetime as dt
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from crm.customers.models import Customer
 from crm.orders import contract_documents, contracts, payments, reminders
 from crm.orders.contracts import Contract, ContractTemplate
-from crm.orders.projects import Project
 from crm.scoped_lists import newest_in_scope
+from services.customers.queries import customer_by_id
+from services.orders import queries
 from services.orders.process_starts import submit_for_approval
 from web import db
 from web.accounts.auth import actor, require_role
@@ -40,13 +39,13 @@ def order_roles_only():
 
 
 def _contract(contract_id: int) -> Contract:
-    contract = db.session().get(Contract, contract_id) or abort(404)
+    contract = queries.contract_by_id(db.session(), contract_id) or abort(404)
     require_visible(contract.owner_id)
     return contract
 
 
 def _templates() -> list[ContractTemplate]:
-    return list(db.session().scalars(select(ContractTemplate).order_by(ContractTemplate.name)))
+    return queries.contract_templates(db.session())
 
 
 @bp.get("/")
@@ -63,8 +62,8 @@ def create():
     """A contract without a quote: template wording, amount entered."""
     require_role(*SALES_ROLES)
     with refusals():
-        template = db.session().get(ContractTemplate, int_field("template_id") or 0)
-        customer = db.session().get(Customer, int_field("customer_id") or 0)
+        template = queries.contract_template_by_id(db.session(), int_field("template_id"))
+        customer = customer_by_id(db.session(), int_field("customer_id"))
         if template is None or customer is None or not visible(customer.owner_id):
             flash("Choose a template and one of your customers.", "danger")
             return redirect(url_for(".index"))
@@ -87,7 +86,7 @@ def show(contract_id: int):
         "orders/contract.html", contract=contract, today=dt.date.today(),
         reminders=reminders.for_contract(session, contract.id),
         plans=payments.plans_for_contract(session, contract.id),
-        project=session.scalar(select(Project).where(Project.contract_id == contract.id)),
+        project=queries.project_of_contract(session, contract.id),
         plan_rows=range(1, PLAN_ROWS + 1),
     )
 
@@ -151,7 +150,7 @@ def expire():
 def templates():
     """The unified contract templates (Jinja2 placeholders such as ``{{ contract.number }}``)."""
     require_role("customer_director", "sales_director", "administrator")
-    chosen = db.session().get(ContractTemplate, request.args.get("id", type=int) or 0)
+    chosen = queries.contract_template_by_id(db.session(), request.args.get("id", type=int))
     if request.method == "POST":
         with refusals():
             saved = contract_documents.save_template(db.session(), request.form.get("name", ""),

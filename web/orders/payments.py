@@ -6,13 +6,11 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
-from crm.customers.models import Customer
 from crm.orders import payments, receivables, reminders
-from crm.orders.contracts import Contract
-from crm.orders.payments import LineSpec, PaymentPlan, PaymentPlanLine
-from engine.models import HumanTask
+from crm.orders.payments import LineSpec, PaymentPlan
+from services.customers.queries import customer_by_id
+from services.orders import queries
 from services.orders.process_starts import start_collection
 from web import db
 from web.accounts.auth import actor, require_role
@@ -30,22 +28,15 @@ def order_roles_only():
 
 
 def _plan(plan_id: int) -> PaymentPlan:
-    plan = db.session().get(PaymentPlan, plan_id) or abort(404)
+    plan = queries.payment_plan_by_id(db.session(), plan_id) or abort(404)
     require_visible(plan.customer.owner_id)
     return plan
-
-
-def _open_tasks(instance_ids: list[int]) -> dict[int, HumanTask]:
-    """The ready "Record payment" task of each collection instance."""
-    rows = db.session().scalars(select(HumanTask).where(
-        HumanTask.instance_id.in_(instance_ids), HumanTask.status == "ready", HumanTask.role == "finance"))
-    return {row.instance_id: row for row in rows}
 
 
 @bp.post("/contracts/<int:contract_id>/plans")
 def create_plan(contract_id: int):
     """Draw up a plan for a contract: each row has a label, a due date and a percent or an amount."""
-    contract = db.session().get(Contract, contract_id) or abort(404)
+    contract = queries.contract_by_id(db.session(), contract_id) or abort(404)
     require_visible(contract.owner_id)
     with refusals():
         specs = []
@@ -71,7 +62,8 @@ def plan(plan_id: int):
     line_ids = [line.id for line in found.lines]
     instance_ids = [line.collection_instance_id for line in found.lines if line.collection_instance_id]
     return render_template("orders/plan.html", plan=found, today=dt.date.today(),
-                           tasks=_open_tasks(instance_ids), reminders=reminders.for_plan_lines(db.session(), line_ids))
+                           tasks=queries.ready_collection_tasks(db.session(), instance_ids),
+                           reminders=reminders.for_plan_lines(db.session(), line_ids))
 
 
 @bp.post("/plans/<int:plan_id>/collect")
@@ -90,8 +82,8 @@ def collect(plan_id: int):
 def record_payment(line_id: int):
     """A payment made from the plan line (lines collected by a process take it through its task)."""
     require_role("finance", "administrator")
-    line = db.session().get(PaymentPlanLine, line_id) or abort(404)
-    if line.collection_instance_id and _open_tasks([line.collection_instance_id]):
+    line = queries.payment_plan_line_by_id(db.session(), line_id) or abort(404)
+    if line.collection_instance_id and queries.ready_collection_tasks(db.session(), [line.collection_instance_id]):
         flash("This line is being collected by a process: record the payment in its task.", "warning")
         return redirect(url_for(".plan", plan_id=line.plan_id))
     with refusals():
@@ -114,5 +106,5 @@ def receivables_page():
 
 
 def _customer_visible(customer_id: int) -> bool:
-    customer = db.session().get(Customer, customer_id)
+    customer = customer_by_id(db.session(), customer_id)
     return customer is not None and visible(customer.owner_id)

@@ -6,13 +6,12 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
-from crm.accounts.users import User
-from crm.customers.models import Customer
 from crm.orders import projects
-from crm.orders.contracts import Contract
-from crm.orders.projects import Milestone, Project
+from crm.orders.projects import Project
+from services.accounts.directory import active_users_by_name, user_by_id
+from services.customers.queries import customer_by_id
+from services.orders import queries
 from web import db
 from web.accounts.auth import require_role
 from web.input import SALES_ROLES, date_field, int_field, refusals, require_visible, visible, visible_customers
@@ -27,20 +26,16 @@ def sales_only():
 
 
 def _project(project_id: int) -> Project:
-    project = db.session().get(Project, project_id) or abort(404)
+    project = queries.project_by_id(db.session(), project_id) or abort(404)
     require_visible(project.customer.owner_id)
     return project
-
-
-def _users() -> list[User]:
-    return list(db.session().scalars(select(User).where(User.active.is_(True)).order_by(User.display_name)))
 
 
 @bp.get("/")
 def index():
     return render_template("orders/projects.html", projects=[p for p in projects.list_projects(db.session())
                                                             if visible(p.customer.owner_id)],
-                           customers=visible_customers(), users=_users())
+                           customers=visible_customers(), users=active_users_by_name(db.session()))
 
 
 @bp.post("/")
@@ -48,14 +43,14 @@ def create():
     """A project at the bid stage, or for a contract (``contract_id``)."""
     session = db.session()
     with refusals():
-        contract = session.get(Contract, int_field("contract_id") or 0)
-        customer = contract.customer if contract else session.get(Customer, int_field("customer_id") or 0)
+        contract = queries.contract_by_id(session, int_field("contract_id"))
+        customer = contract.customer if contract else customer_by_id(session, int_field("customer_id"))
         if customer is None or not visible(customer.owner_id):
             flash("Choose one of your customers.", "danger")
             return redirect(url_for(".index"))
         project = projects.create_project(
             session, request.form.get("name", "").strip() or (contract.title if contract else "Project"), customer,
-            session.get(User, int_field("responsible_id") or 0), contract=contract,
+            user_by_id(session, int_field("responsible_id")), contract=contract,
             planned_delivery=date_field("planned_delivery", required=False),
         )
         db.commit()
@@ -67,7 +62,8 @@ def create():
 @bp.get("/<int:project_id>")
 def show(project_id: int):
     project = _project(project_id)
-    return render_template("orders/project.html", project=project, stages=projects.STAGES, users=_users(),
+    return render_template("orders/project.html", project=project, stages=projects.STAGES,
+                           users=active_users_by_name(db.session()),
                            performance=projects.performance(db.session(), project), today=dt.date.today())
 
 
@@ -96,8 +92,8 @@ def add_milestone(project_id: int):
 @bp.post("/<int:project_id>/milestones/<int:milestone_id>/done")
 def milestone_done(project_id: int, milestone_id: int):
     project = _project(project_id)
-    milestone = db.session().get(Milestone, milestone_id)
-    if milestone is None or milestone.project_id != project.id:
+    milestone = queries.milestone_of_project(db.session(), project.id, milestone_id)
+    if milestone is None:
         abort(404)
     with refusals():
         projects.complete_milestone(milestone, date_field("done_on", required=False) or dt.date.today())

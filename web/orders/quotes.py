@@ -6,14 +6,13 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from crm.customers.models import Customer
 from crm.money import ZERO
 from crm.orders import contracts, quotes
-from crm.orders.catalog import Product, products
-from crm.orders.contracts import ContractTemplate
+from crm.orders.catalog import products
 from crm.scoped_lists import newest_in_scope
+from services.customers.queries import customer_by_id
+from services.orders import queries
 from web import db
 from web.accounts.auth import require_role
 from web.input import (
@@ -38,7 +37,7 @@ def sales_only():
 
 
 def _quote(quote_id: int) -> quotes.Quote:
-    quote = db.session().get(quotes.Quote, quote_id) or abort(404)
+    quote = queries.quote_by_id(db.session(), quote_id) or abort(404)
     require_visible(quote.owner_id)
     return quote
 
@@ -55,7 +54,7 @@ def index():
 @bp.post("/")
 def create():
     with refusals():
-        customer = db.session().get(Customer, int_field("customer_id") or 0)
+        customer = customer_by_id(db.session(), int_field("customer_id"))
         if customer is None or not visible(customer.owner_id):
             flash("Choose one of your customers.", "danger")
             return redirect(url_for(".index"))
@@ -73,17 +72,17 @@ def create():
 @bp.get("/<int:quote_id>")
 def show(quote_id: int):
     quote = _quote(quote_id)
-    contract = db.session().scalar(select(contracts.Contract).where(contracts.Contract.quote_id == quote.id))
-    templates = db.session().scalars(select(ContractTemplate).where(ContractTemplate.active.is_(True)))
+    contract = queries.contract_of_quote(db.session(), quote.id)
+    templates = queries.contract_templates(db.session(), active_only=True)
     return render_template("orders/quote.html", quote=quote, totals=quotes.quote_totals(quote), contract=contract,
-                           products=products(db.session()), templates=list(templates), today=dt.date.today())
+                           products=products(db.session()), templates=templates, today=dt.date.today())
 
 
 @bp.post("/<int:quote_id>/lines")
 def add_line(quote_id: int):
     quote = _quote(quote_id)
     with refusals():
-        product = db.session().get(Product, int_field("product_id") or 0)
+        product = queries.product_by_id(db.session(), int_field("product_id"))
         price = request.form.get("unit_price", "").strip()
         quotes.add_line(db.session(), quote, decimal_field("quantity"), product=product,
                         description=request.form.get("description", "").strip(),
@@ -109,7 +108,7 @@ def make_contract(quote_id: int):
     """The accepted quote becomes a draft contract: nothing is typed again."""
     quote = _quote(quote_id)
     with refusals():
-        template = db.session().get(ContractTemplate, int_field("template_id") or 0)
+        template = queries.contract_template_by_id(db.session(), int_field("template_id"))
         contract = contracts.from_quote(
             db.session(), quote, template=template, payment_terms=request.form.get("payment_terms", ""),
             start_date=date_field("start_date", required=False), end_date=date_field("end_date", required=False),

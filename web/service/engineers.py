@@ -6,10 +6,10 @@ import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
-from crm.accounts.users import Role, User
 from crm.service import engineers
+from services.accounts.directory import user_by_id
+from services.service.queries import engineers_without_profile
 from web import db
 from web.accounts.auth import actor, require_role
 from web.input import SERVICE_ROLES, datetime_field, decimal_field, int_field, refusals, time_field
@@ -40,12 +40,10 @@ def schedule():
     grid = {(e.id, d): [] for e in people for d in range(7)}
     for booking in engineers.bookings_between(db.session(), start, end):
         grid.setdefault((booking.engineer_id, booking.starts_at.weekday()), []).append(booking)
-    without_profile = db.session().scalars(
-        select(User).join(User.roles).where(Role.key == "engineer", User.active.is_(True),
-                                            User.id.not_in([e.user_id for e in people])).order_by(User.username))
+    without_profile = engineers_without_profile(db.session(), [e.user_id for e in people])
     days = [monday + dt.timedelta(days=d) for d in range(7)]
     return render_template("service/schedule.html", monday=monday, days=days, engineers=people, grid=grid,
-                           candidates=list(without_profile),
+                           candidates=without_profile,
                            previous=monday - dt.timedelta(days=7), next=monday + dt.timedelta(days=7))
 
 
@@ -54,7 +52,7 @@ def add_profile():
     """An engineer profile: skills and working hours."""
     require_role("service_agent", "administrator")
     with refusals():
-        user = db.session().get(User, int_field("user_id") or 0)
+        user = user_by_id(db.session(), int_field("user_id"))
         if user is None:
             flash("Choose a user.", "danger")
             return redirect(url_for(".schedule"))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
-from sqlalchemy import select
 
 from crm.service import service_desk
-from crm.service.settlements import Settlement
-from engine.models import HumanTask
+from services.processes.queries import tasks_of_instance
+from services.service import queries
 from web import db
 from web.accounts.auth import require_role
 from web.input import SERVICE_ROLES
@@ -33,10 +32,9 @@ def index():
 @bp.get("/requests/<int:request_id>")
 def show(request_id: int):
     session = db.session()
-    found = session.get(service_desk.ServiceRequest, request_id) or abort(404)
+    found = queries.service_request_by_id(session, request_id) or abort(404)
     order = found.order
-    settlement = session.scalar(select(Settlement).where(Settlement.order_id == order.id)) if order else None
-    tasks = list(session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == found.instance_id, HumanTask.status == "ready"))) if found.instance_id else []
+    settlement = queries.settlement_of_order(session, order.id) if order else None
+    tasks = tasks_of_instance(session, found.instance_id, ready_only=True) if found.instance_id else []
     return render_template("service/service_request.html", request_=found, order=order, settlement=settlement,
                            tasks=tasks)
