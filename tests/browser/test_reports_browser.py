@@ -27,6 +27,8 @@ def test_charts_render_with_data(platform, live_server, browser_page):
     sign_in(page, live_server, "sales")
     page.click("nav >> text=Reports")
     page.wait_for_selector('canvas[data-chart="sales"]')
+    page.wait_for_function("() => window.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
+                           ".every(c => Chart.getChart(c))")  # scripts may still be loading on a busy machine
     charts = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('canvas[data-chart]')].map(
         c => [c.dataset.chart, Chart.getChart(c).data.datasets.map(d => [d.label, d.data])]))""")
     assert charts["customers_by_industry"] == [["Customers", [1]], ["Contracted amount", [2500]]]
