@@ -59,7 +59,7 @@ def build_platform(settings: config.Settings) -> Platform:
         assignee_resolver=assignable_username,
     )
     stale_after = dt.timedelta(seconds=settings.job_stale_seconds)
-    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver}, stale_after=stale_after,
+    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver},
                        # SQLite lets one writer in at a time: a side thread's heartbeat would only wait
                        heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
     dispatcher, urgent = _dispatchers(settings, runner)

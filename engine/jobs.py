@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.logs import request_id
@@ -45,27 +45,18 @@ JobKind = Callable[[Session, OutboxJob, dict], None]
 """An extra job kind: ``(session, job, payload)``; runs inside the job's transaction."""
 
 
-def claimable(now: dt.datetime, stale_after: dt.timedelta):
-    """The condition under which a row may be (re)started: waiting and due, or running with a silent worker."""
-    return or_(
-        OutboxJob.status.in_(("pending", "queued")) & (OutboxJob.available_at <= now),
-        (OutboxJob.status == "running") & (OutboxJob.heartbeat_at <= now - stale_after),
-    )
-
-
 class JobRunner:
     """Executes one outbox job in its own transaction.
 
     ``heartbeat`` (seconds, 0 = off) is how often a running job's row is touched from a side
-    thread, so the relay can tell a slow job from one whose worker is gone (``stale_after``).
+    thread, so the relay can tell a slow job from one whose worker is gone.
     """
 
     def __init__(self, sessions: sessionmaker, engine: ProcessEngine, kinds: dict[str, JobKind] | None = None,
-                 *, stale_after: dt.timedelta = dt.timedelta(seconds=15), heartbeat: float = 0.0):
+                 *, heartbeat: float = 0.0):
         self.sessions = sessions
         self.engine = engine
         self.kinds = dict(kinds or {})
-        self.stale_after = stale_after
         self.heartbeat = heartbeat
 
     def run(self, job_id: int) -> str:
@@ -95,7 +86,8 @@ class JobRunner:
         now = utcnow()
         with self.sessions.begin() as session:
             claimed = session.execute(
-                update(OutboxJob).where(OutboxJob.id == job_id, claimable(now, self.stale_after))
+                update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.status.in_(("pending", "queued")),
+                                        OutboxJob.available_at <= now)
                 .values(status="running", attempts=OutboxJob.attempts + 1, heartbeat_at=now, updated_at=now)
                 .returning(OutboxJob.id)
             ).scalar()

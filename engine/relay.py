@@ -67,19 +67,30 @@ class Relay:
         return len(ids)
 
     def _waiting(self, now: dt.datetime) -> list[int]:
-        """Ids of rows to push: due pending ones, running ones whose heartbeat stopped, lost queued ones."""
+        """Ids of rows to push: due pending ones, running ones whose heartbeat stopped, lost queued ones.
+
+        A running row whose worker fell silent goes back to ``queued`` here, before it is pushed, so
+        the worker that receives it can claim it.
+        """
+        silent = (OutboxJob.status == "running") & (OutboxJob.heartbeat_at <= now - self.stale_after)
         with self.sessions.begin() as session:
             rows = session.execute(
                 select(OutboxJob.id, OutboxJob.status).where(or_(
                     (OutboxJob.status == "pending") & (OutboxJob.available_at <= now),
-                    (OutboxJob.status == "running") & (OutboxJob.heartbeat_at <= now - self.stale_after),
                     (OutboxJob.status == "queued") & (OutboxJob.updated_at <= now - self.requeue_after),
+                    silent,
                 )).order_by(OutboxJob.id).limit(BATCH).with_for_update(skip_locked=True)
             ).all()
+            abandoned = [row.id for row in rows if row.status == "running"]
+            if abandoned:
+                log.warning("jobs %s: no heartbeat for %s; pushing them again", abandoned, self.stale_after)
+                session.execute(update(OutboxJob).where(OutboxJob.id.in_(abandoned), silent)
+                                .values(status="queued", updated_at=now)
+                                .execution_options(synchronize_session=False))
         queued = [row.id for row in rows if row.status == "queued"]
         held = self._held(queued)
         if held:  # waiting in the queue behind other work: not lost, look again later
-            self._mark(held, ("queued",))
+            self._mark(held)
         return [row.id for row in rows if row.id not in held]
 
     def _held(self, ids: list[int]) -> set[int]:
@@ -98,21 +109,18 @@ class Relay:
             log.warning("could not dispatch jobs %s (%s); they stay in the outbox", ids, exc)
             return
         try:
-            self._mark(ids, ("pending", "queued", "running"))
+            self._mark(ids)
         except Exception:  # unmarked rows are pushed again by a tick; the runner's claim drops the duplicate
             log.warning("could not mark jobs %s queued", ids, exc_info=True)
 
-    def _mark(self, ids: list[int], expected: tuple[str, ...]) -> None:
+    def _mark(self, ids: list[int]) -> None:
         """Set ``queued`` (and the time) on rows still waiting; a row claimed or finished meanwhile is left alone."""
         stamp = self.clock()
-        waiting = {
-            "queued": OutboxJob.status == "queued",
+        still_waiting = or_(
+            OutboxJob.status == "queued",
             # a row that failed meanwhile waits out its backoff as pending
-            "pending": (OutboxJob.status == "pending") & (OutboxJob.available_at <= stamp),
-            # a stale row pushed again; one that beat meanwhile has a live worker
-            "running": (OutboxJob.status == "running") & (OutboxJob.heartbeat_at <= stamp - self.stale_after),
-        }
-        still_waiting = or_(*(waiting[status] for status in expected))
+            (OutboxJob.status == "pending") & (OutboxJob.available_at <= stamp),
+        )
         with self.sessions.begin() as session:
             session.execute(update(OutboxJob).where(OutboxJob.id.in_(ids), still_waiting)
                             .values(status="queued", updated_at=stamp)

@@ -14,7 +14,9 @@ from rq import Queue
 from rq.job import Job
 
 JOB_FUNCTION = "app.run_outbox_job"
-HELD_STATUSES = {b"queued", b"started", b"deferred", b"scheduled"}
+HELD_STATUSES = {b"queued", b"deferred", b"scheduled"}
+"""rq statuses of a job still waiting for a worker. Not ``started``: a worker killed before it claimed the
+row leaves that status behind; a live one claims the row (``running``) within milliseconds."""
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ class RqDispatcher:
             pipe.execute()
 
     def holds(self, job_ids: list[int]) -> set[int]:
-        """The ids whose rq job is still queued or started (a finished, failed or missing one was lost)."""
+        """The ids whose rq job still waits for a worker (a started, finished, failed or missing one was lost)."""
         with self.connection.pipeline(transaction=False) as pipe:
             for job_id in job_ids:
                 pipe.hget(Job.key_for(self.rq_id(job_id)), "status")
