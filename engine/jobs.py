@@ -66,32 +66,33 @@ class JobRunner:
         its status returned. If the database fails so badly that not even the failure can be written,
         the row stays ``running`` and its heartbeat stops: the relay pushes it again.
         """
-        if not self._claim(job_id):
+        claimed, origin = self._claim(job_id)
+        if not claimed:
             return self._status(job_id)
+        token = request_id.set(origin or f"job-{job_id}")  # log lines name the request that asked for the job
         try:
             with self._beating(job_id), self.sessions.begin() as session:
                 job = session.get(OutboxJob, job_id)
-                token = request_id.set(job.request_id or f"job-{job_id}")
-                try:
-                    self._execute(session, job, json.loads(job.payload))
-                    self._finish(session, job_id, {"status": "done"})
-                finally:
-                    request_id.reset(token)
+                self._execute(session, job, json.loads(job.payload))
+                self._finish(session, job_id, {"status": "done"})
             return "done"
         except Exception as exc:
             log.exception("job %s failed", job_id)
             return self._record_failure(job_id, exc)
+        finally:
+            request_id.reset(token)
 
-    def _claim(self, job_id: int) -> bool:
+    def _claim(self, job_id: int) -> tuple[bool, str | None]:
+        """Take the row (pending or queued, and due) for this run; False when it is not to be run now."""
         now = utcnow()
         with self.sessions.begin() as session:
             claimed = session.execute(
                 update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.status.in_(("pending", "queued")),
                                         OutboxJob.available_at <= now)
                 .values(status="running", attempts=OutboxJob.attempts + 1, heartbeat_at=now, updated_at=now)
-                .returning(OutboxJob.id)
-            ).scalar()
-        return claimed is not None
+                .returning(OutboxJob.request_id)
+            ).first()
+        return claimed is not None, claimed.request_id if claimed else None
 
     def _status(self, job_id: int) -> str:
         with self.sessions() as session:
