@@ -6,12 +6,14 @@ the interleavings are exact on both backends.
 
 import datetime as dt
 import json
+import logging
 import threading
 
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from config.logs import RequestIdFilter, request_id
 from engine import history
 from engine.models import InstanceEvent, OutboxJob, utcnow
 from engine.outbox import enqueue
@@ -208,3 +210,16 @@ def _open_jobs(platform, kind) -> list[int]:
     with platform.sessions() as session:
         return list(session.scalars(select(OutboxJob.id).where(OutboxJob.kind == kind,
                                                                OutboxJob.status == "pending")))
+
+
+def test_a_jobs_log_lines_carry_the_id_of_the_request_that_wrote_it(platform, waiting_instance, caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    token = request_id.set("req-from-the-web-1")
+    try:
+        job_id = _write_job(platform, waiting_instance, "no_such_kind")
+    finally:
+        request_id.reset(token)
+    assert _job(platform, job_id).request_id == "req-from-the-web-1"
+    assert platform.runner.run(job_id) == "pending"  # failed once: retried after a backoff
+    [failure] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert failure.request_id == "req-from-the-web-1" and f"job {job_id} failed" in failure.getMessage()
