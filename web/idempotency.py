@@ -15,7 +15,7 @@ import json
 import uuid
 from functools import wraps
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -83,19 +83,23 @@ def idempotent(view):
         if reservation is not None:
             idempotency.answer(reservation, response.status_code, response.content_type or "",
                                response.get_data(as_text=True), response.headers.get("Location"))
-        db.commit()
+        try:
+            db.commit()
+        except Exception:
+            session.pop("_flashes", None)  # "done" was flashed for work that is not saved
+            raise
         return response
 
     return wrapper
 
 
 def _reserve(key: str):
-    session = db.session()
+    work = db.session()
     try:
-        return idempotency.reserve(session, current_user.username, key, fingerprint())
+        return idempotency.reserve(work, current_user.username, key, fingerprint())
     except IntegrityError:  # the same key in a parallel request, which committed first: answer as it did
-        session.rollback()
-        return idempotency.reserve(session, current_user.username, key, fingerprint())
+        work.rollback()
+        return idempotency.reserve(work, current_user.username, key, fingerprint())
 
 
 def _replay(answer: idempotency.StoredAnswer) -> Response:

@@ -18,7 +18,9 @@ from web import db
 from web.accounts.auth import TOKEN_MAX_AGE, actor, check_credentials, issue_token
 from web.api.openapi import OPENAPI
 from web.api.shapes import event_json, instance_json, task_json
+from web.errors import error_body
 from web.extensions import csrf
+from web.idempotency import idempotent
 from web.processes.form_input import store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -36,7 +38,7 @@ def api_login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            return jsonify({"error": "authentication required", "status": 401}), 401
+            return jsonify(error_body("authentication required", 401)), 401
         return view(*args, **kwargs)
 
     return wrapper
@@ -60,9 +62,9 @@ def token():
     try:
         user = check_credentials(str(body.get("username", "")), str(body.get("password", "")))
     except LoginThrottled as exc:
-        return jsonify({"error": str(exc), "status": 429}), 429
+        return jsonify(error_body(str(exc), 429)), 429
     if user is None:
-        return jsonify({"error": "wrong username or password", "status": 401}), 401
+        return jsonify(error_body("wrong username or password", 401)), 401
     return jsonify({"token": issue_token(user), "token_type": "Bearer",
                     "expires_in": int(TOKEN_MAX_AGE.total_seconds())})
 
@@ -81,6 +83,7 @@ def processes():
 
 @bp.post("/processes/<key>/instances")
 @api_login_required
+@idempotent
 def start(key: str):
     platform = db.platform()
     instance = tasks.start_process(db.session(), platform.engine, platform.forms, key, _body(), actor())
@@ -142,6 +145,7 @@ def task_detail(task_id: str):
 
 @bp.post("/tasks/<task_id>/claim")
 @api_login_required
+@idempotent
 def claim(task_id: str):
     row = db.platform().engine.claim(db.session(), task_id, actor())
     db.commit()
@@ -158,6 +162,7 @@ def unclaim(task_id: str):
 
 @bp.post("/tasks/<task_id>/complete")
 @api_login_required
+@idempotent
 def complete(task_id: str):
     platform = db.platform()
     instance = tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, _body(), actor())
@@ -167,6 +172,7 @@ def complete(task_id: str):
 
 @bp.post("/tasks/<task_id>/assign")
 @api_login_required
+@idempotent
 def assign(task_id: str):
     platform = db.platform()
     row = task_actions.hand_over(db.session(), platform.engine, platform.alerts, task_id,
