@@ -58,13 +58,15 @@ def test_pages_keep_html_error_pages_with_the_request_id_header(client):
     assert response.status_code == 404 and not response.is_json and response.headers["X-Request-Id"]
 
 
-def test_jobs_remember_the_request_that_wrote_them(client, platform, tmp_path):
+def test_jobs_remember_the_request_that_wrote_them(client, platform, tmp_path, settle_jobs):
     deploy(platform, "services.bpmn")
     flag = tmp_path / "down"
     flag.write_text("outside system down")
     headers = {**_token(client, "sales"), "X-Request-Id": "trace-start-42"}
     started = client.post("/api/processes/services/instances", json={"flag_path": str(flag)}, headers=headers)
     assert started.status_code == 201
+    settle_jobs()  # the background call fails; its job writes a retry job
     with platform.sessions() as session:
         jobs = session.scalars(select(OutboxJob).where(OutboxJob.instance_id == started.json["id"])).all()
-    assert jobs and all(job.request_id == "trace-start-42" for job in jobs)
+    assert sorted(job.kind for job in jobs) == ["advance", "retry"]
+    assert all(job.request_id == "trace-start-42" for job in jobs)  # the job's own job too
