@@ -152,3 +152,26 @@ def test_a_database_outage_during_a_job_loses_nothing(stack, actors, database_ur
         assert len(marker.read_text().split()) == 2  # run again, not lost
     finally:
         proxy.close()
+
+
+def test_a_job_handed_to_a_worker_while_the_database_is_down_runs_when_it_returns(stack, actors, database_url):
+    app, _redis, start_worker = stack
+    platform = app.extensions["crm"]
+    target = urlsplit(database_url.replace("postgresql+psycopg", "postgresql"))
+    proxy = CuttableProxy((target.hostname, target.port or 5432))
+    try:
+        start_worker(database_url.replace(f":{target.port or 5432}/", f":{proxy.port}/"))
+        deploy(platform, "services.bpmn")
+        proxy.cut()  # the worker cannot reach the database: it takes the job from Redis and fails to claim it
+        instance_id = start(platform, "services", actors["sales"], {"flag_path": "/nonexistent/flag"})
+        time.sleep(3)
+        job = _job_of(platform, instance_id)
+        assert job.status == "queued" and job.attempts == 0  # rq gave up on it; the outbox still has it
+        proxy.restore()
+        restored_at = time.monotonic()
+        settle(platform, timeout=60)  # the relay sees that Redis no longer holds it and pushes it again
+        print(f"\njob dropped during a database outage ran {time.monotonic() - restored_at:.1f} s after it")
+        assert _job_of(platform, instance_id).status == "done"
+        assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["check"]
+    finally:
+        proxy.close()
