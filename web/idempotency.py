@@ -65,7 +65,7 @@ def idempotent(view):
     """Hold the view's commit until its response is built; with a key, store and replay that response."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = offered_key()
+        key = offered_key() if current_user.is_authenticated else None  # the view refuses strangers
         reservation = None
         if key is not None:
             found = _reserve(key)
