@@ -1,4 +1,9 @@
-"""The JSON API (documented at ``/api/openapi.json``): session or bearer-token authentication."""
+"""The JSON API (documented at ``/api/openapi.json``): session or bearer-token authentication.
+
+The writes a client may need to retry (start, claim, complete, assign) are :func:`web.idempotency.idempotent`:
+their ``db.commit()`` waits until the answer is built, so an answer never depends on a query after the commit,
+and with an ``Idempotency-Key`` the answer is stored with the work.
+"""
 
 from __future__ import annotations
 
