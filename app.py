@@ -11,10 +11,13 @@ from sqlalchemy.orm import sessionmaker
 
 import config
 import handlers
+from config.logs import configure_logging
 from crm.accounts.access import assignable_username
 from crm.database import make_engine, make_sessions
-from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner, Relay
-from engine.rq_dispatch import RqDispatcher
+from crm.idempotency import forget_expired_keys
+from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner
+from engine.relay import Relay
+from engine.rq_dispatch import BestEffortPush, RqDispatcher
 from engine.runtime import ProcessEngine
 from engine.services import HandlerRegistry
 from services.notifications.channels import configured_transports
@@ -55,19 +58,31 @@ def build_platform(settings: config.Settings) -> Platform:
         deploy_checks=[*platform_checks(registry), interop_check()], task_listeners=[alerts.task_ready],
         assignee_resolver=assignable_username,
     )
-    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver})
-    dispatcher: Dispatcher = (
-        RqDispatcher(settings.redis_url, settings.queue_name) if settings.uses_redis
-        else InProcessDispatcher(runner)
-    )
-    relay = Relay(sessions, dispatcher, dt.timedelta(seconds=settings.job_stale_seconds),
-                  periodic=[alerts.remind_due])
+    stale_after = dt.timedelta(seconds=settings.job_stale_seconds)
+    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver},
+                       # SQLite lets one writer in at a time: a side thread's heartbeat would only wait
+                       heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
+    dispatcher, urgent = _dispatchers(settings, runner)
+    relay = Relay(sessions, dispatcher, stale_after, dt.timedelta(seconds=settings.job_requeue_seconds),
+                  urgent=urgent, periodic=[alerts.remind_due, forget_expired_keys])
     return Platform(settings, db, sessions, registry, engine, runner, dispatcher, relay, forms, alerts)
+
+
+def _dispatchers(settings: config.Settings, runner: JobRunner) -> tuple[Dispatcher, Dispatcher]:
+    """The relay's dispatcher and the one used right after a commit (short timeout, circuit breaker)."""
+    if not settings.uses_redis:
+        in_process = InProcessDispatcher(runner)
+        return in_process, in_process
+    fast = RqDispatcher(settings.redis_url, settings.queue_name, timeout=settings.push_timeout_ms / 1000)
+    return (RqDispatcher(settings.redis_url, settings.queue_name),
+            BestEffortPush(fast, settings.push_breaker_failures, settings.push_breaker_seconds))
 
 
 def create_app(settings: config.Settings | None = None) -> Flask:
     """The Flask application factory."""
     settings = settings or config.from_environment()
+    if not settings.testing:
+        configure_logging()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -96,5 +111,6 @@ def run_outbox_job(job_id: int) -> str:
     """rq entry point: run one outbox job with this worker process's platform."""
     global _worker_platform
     if _worker_platform is None:
+        configure_logging()
         _worker_platform = build_platform(config.from_environment())
     return _worker_platform.runner.run(job_id)

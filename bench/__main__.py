@@ -14,14 +14,15 @@ import time
 
 from sqlalchemy.engine import make_url
 
-from . import loop, throughput, timers, worklist, worklist_data
+from . import jobs, loop, throughput, timers, worklist, worklist_data
 from .common import RESULTS_DIR, WORKLIST_DB, pg_url, prepare_postgres, table, temp_sqlite_url, with_database
 from .machine import machine_info
 
-SECTIONS = ("throughput", "loop", "timers", "worklist")
+SECTIONS = ("throughput", "loop", "timers", "jobs", "worklist")
 STATE_LIMIT = 4096
 WORKLIST_P95_MS = 50
 TIMER_LAG_MS = 5000
+JOB_LATENCY_P95_MS = 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         results["loop"] = run_loop()
     if "timers" in only:
         results["timers"] = run_timers(None if pg_problem else pg)
+    if "jobs" in only:
+        results["jobs"] = run_jobs(None if pg_problem else pg)
     if "worklist" in only:
         results["worklist"] = run_worklist(None if pg_problem else with_database(pg, WORKLIST_DB))
     results["targets"] = targets(results)
@@ -135,6 +138,21 @@ def run_timers(pg: str | None) -> dict:
     return figures
 
 
+def run_jobs(pg: str | None) -> dict:
+    redis = jobs.redis_url()
+    problem = "it needs PostgreSQL" if pg is None else jobs.redis_problem(redis)
+    if problem:
+        print(f"Job latency skipped: {problem}\n")
+        return {"skipped": True, "problem": problem}
+    figures = jobs.measure(pg, redis)
+    rows = [[label, f["done"], f["median_ms"], f["p95_ms"], f["max_ms"]] for label, f in (
+        ("web push after commit (50 ms timeout, breaker)", figures["web_push"]),
+        (f"relay only (scheduler tick {jobs.TICK_S} s)", figures["relay_only"]))]
+    print(table(f"Job latency, commit -> worker claims the job ({jobs.JOBS} jobs, {jobs.WORKERS} rq workers, "
+                "PostgreSQL + Redis)", ["push", "done", "median ms", "p95 ms", "max ms"], rows))
+    return figures
+
+
 def run_worklist(url: str | None) -> dict:
     if url is None:
         print("Worklist benchmark skipped: it needs PostgreSQL.\n")
@@ -182,6 +200,10 @@ def targets(results: dict) -> dict:
     for backend, f in results.get("timers", {}).items():
         checks.append([f"timers fire <= 5 s after due ({backend}, max)", f"{f['max_ms']:,.0f} ms",
                        f["fired"] == f["instances"] and f["max_ms"] <= TIMER_LAG_MS])
+    jb = results.get("jobs", {})
+    if "web_push" in jb:
+        p95 = jb["web_push"]["p95_ms"]
+        checks.append(["job latency p95 <= 1 s (commit -> worker)", f"{p95:,.0f} ms", p95 <= JOB_LATENCY_P95_MS])
     wl = results.get("worklist", {})
     if "page_queue" in wl:
         p95 = wl["page_queue"]["p95_ms"]

@@ -76,9 +76,9 @@ def settings(database_url: str) -> config.Settings:
     return config.Settings(database_url=database_url, secret_key="bench-secret")
 
 
-def platform_for(database_url: str, *diagrams: str) -> Platform:
+def platform_for(database_url: str, *diagrams: str, settings_override: config.Settings | None = None) -> Platform:
     """A platform on ``database_url`` with ``diagrams`` deployed; it notes the task rows each step creates."""
-    platform = build_platform(settings(database_url))
+    platform = build_platform(settings_override or settings(database_url))
     platform.engine.task_listeners.append(_note_new_task)
     with platform.sessions.begin() as session:
         platform.engine.deploy(session, {name: bpmn(name) for name in diagrams}, "bench")

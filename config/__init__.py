@@ -15,6 +15,11 @@ class Settings:
     """Everything configurable about one deployment of the CRM.
 
     ``redis_url`` empty means the embedded default: jobs run in the web process.
+    Jobs: a running job's worker writes a heartbeat every ``job_heartbeat_seconds``; one silent for
+    ``job_stale_seconds`` is pushed again; a job still ``queued`` after ``job_requeue_seconds`` that the
+    queue no longer holds is pushed again. After a commit the web pushes new jobs to Redis with a
+    ``push_timeout_ms`` timeout; ``push_breaker_failures`` failures in a row skip that push for
+    ``push_breaker_seconds`` (the scheduler pushes them instead).
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
     """
 
@@ -27,7 +32,12 @@ class Settings:
     max_bpmn_bytes: int = 5 * 1024 * 1024
     session_minutes: int = 480
     login_attempts_per_15min: int = 10
-    job_stale_seconds: int = 120
+    job_stale_seconds: float = 15.0
+    job_heartbeat_seconds: float = 3.0
+    job_requeue_seconds: float = 10.0
+    push_timeout_ms: int = 50
+    push_breaker_failures: int = 3
+    push_breaker_seconds: float = 10.0
     smtp_host: str = ""
     sms_gateway_url: str = ""
     handler_modules: tuple[str, ...] = ()
@@ -55,4 +65,24 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         smtp_host=env.get("SMTP_HOST", ""),
         sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
         handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
+        job_stale_seconds=_positive(env, "CRM_JOB_STALE_SECONDS", defaults.job_stale_seconds),
+        job_heartbeat_seconds=_positive(env, "CRM_JOB_HEARTBEAT_SECONDS", defaults.job_heartbeat_seconds),
+        job_requeue_seconds=_positive(env, "CRM_JOB_REQUEUE_SECONDS", defaults.job_requeue_seconds),
+        push_timeout_ms=int(_positive(env, "CRM_PUSH_TIMEOUT_MS", defaults.push_timeout_ms)),
+        push_breaker_failures=int(_positive(env, "CRM_PUSH_BREAKER_FAILURES", defaults.push_breaker_failures)),
+        push_breaker_seconds=_positive(env, "CRM_PUSH_BREAKER_SECONDS", defaults.push_breaker_seconds),
     )
+
+
+def _positive(env: dict[str, str], name: str, default: float) -> float:
+    """A positive number from ``env[name]`` (``default`` when unset); anything else stops the start."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds/milliseconds, not {raw!r}") from None
+    if not 0 < value < 86400 * 7:
+        raise ValueError(f"{name} must be positive and below a week, not {raw!r}")
+    return value

@@ -1,6 +1,6 @@
 """Import every CRM model module so their tables are on ``CrmBase.metadata`` (for Alembic)."""
 
-from crm import audit, files  # noqa: F401
+from crm import audit, files, idempotency  # noqa: F401
 from crm.accounts import users  # noqa: F401
 from crm.customers import behaviour, models, ownership, service_plans  # noqa: F401
 from crm.notifications import messages  # noqa: F401

@@ -74,6 +74,7 @@ def retry(session: Session, engine: ProcessEngine, instance_id: int, actor: Acto
     if instance.status != "error":
         raise InvalidState(f"only an instance in error can be retried (this one is {instance.status})")
     history.record(session, instance.id, actor.username, "retry_requested", reason)
+    history.record(session, instance.id, actor.username, "retried")
     return engine.advance(session, instance_id, actor, retry=True)
 
 

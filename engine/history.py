@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .models import InstanceEvent, utcnow
@@ -33,3 +34,17 @@ def record(session: Session, instance_id: int, actor: str, kind: str, message: s
     event = InstanceEvent(**event_values(instance_id, actor, kind, message, **details))
     session.add(event)
     return event
+
+
+def record_once(session: Session, once_key: str, instance_id: int, actor: str, kind: str, message: str = "") -> bool:
+    """Write a history row named ``once_key`` unless it exists; False when it did (the effect already happened).
+
+    The unique constraint decides, so two deliveries of one job in parallel write one row: the second
+    waits for the first's commit and then finds the key taken.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (dialect.insert(InstanceEvent)
+                 .values(**event_values(instance_id, actor, kind, message), once_key=once_key)
+                 .on_conflict_do_nothing(index_elements=["once_key"])
+                 .returning(InstanceEvent.id))
+    return session.execute(statement).scalar() is not None

@@ -1,7 +1,10 @@
-"""Outbox jobs: run them (in process or from an rq worker), relay pending ones, fire due timers.
+"""Outbox jobs: claim one, run it in its own transaction with a heartbeat, record how it ended.
 
-Jobs carry only an outbox row id. A job locks its instance, runs it and commits; what it did not
-finish stays in the outbox and is pushed again (at-least-once; advancing an instance is idempotent).
+Jobs carry only an outbox row id and may be delivered more than once (a re-push after a lost
+worker, a duplicate message). A run first *claims* its row (``pending``/``queued`` or ``running``
+with a stopped heartbeat → ``running``) with one conditional statement, so a finished job is never
+run again; effects that must happen once (a timer occurrence firing, a retry attempt) are written
+with :func:`engine.history.record_once`, whose unique key a second delivery cannot pass.
 """
 
 from __future__ import annotations
@@ -9,15 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.logs import request_id
+
 from . import history
-from .models import OutboxJob, ProcessInstance, utcnow
-from .outbox import enqueue
+from .models import OutboxJob, utcnow
 from .runtime import ProcessEngine
 
 log = logging.getLogger(__name__)
@@ -30,63 +36,129 @@ class Dispatcher(Protocol):
 
     def push(self, job_ids: list[int]) -> None: ...
 
+    def holds(self, job_ids: list[int]) -> set[int]:
+        """Which of ``job_ids`` the queue still has waiting or running (not lost)."""
+        ...
+
 
 JobKind = Callable[[Session, OutboxJob, dict], None]
 """An extra job kind: ``(session, job, payload)``; runs inside the job's transaction."""
 
 
 class JobRunner:
-    """Executes one outbox job in its own transaction."""
+    """Executes one outbox job in its own transaction.
 
-    def __init__(self, sessions: sessionmaker, engine: ProcessEngine, kinds: dict[str, JobKind] | None = None):
+    ``heartbeat`` (seconds, 0 = off) is how often a running job's row is touched from a side
+    thread, so the relay can tell a slow job from one whose worker is gone.
+    """
+
+    def __init__(self, sessions: sessionmaker, engine: ProcessEngine, kinds: dict[str, JobKind] | None = None,
+                 *, heartbeat: float = 0.0):
         self.sessions = sessions
         self.engine = engine
         self.kinds = dict(kinds or {})
+        self.heartbeat = heartbeat
 
     def run(self, job_id: int) -> str:
-        """Run a job; returns its final status. Failures are recorded, never lost."""
+        """Run a job; returns its final status. Failures are recorded, never lost.
+
+        A job that is not claimable (done, failed, running elsewhere, not yet due) is left alone and
+        its status returned. If the database fails so badly that not even the failure can be written,
+        the row stays ``running`` and its heartbeat stops: the relay pushes it again.
+        """
+        claimed, origin = self._claim(job_id)
+        if not claimed:
+            return self._status(job_id)
+        token = request_id.set(origin or f"job-{job_id}")  # log lines name the request that asked for the job
         try:
-            with self.sessions.begin() as session:
-                job = session.get(OutboxJob, job_id, with_for_update=True)
-                if job is None or job.status in ("done", "failed"):
-                    return job.status if job else "missing"
-                payload = json.loads(job.payload)
-                session.info["retry_attempt"] = payload.get("attempt", 0)
-                job.attempts += 1
-                self._execute(session, job, payload)
-                job.status, job.updated_at = "done", utcnow()
-                return "done"
+            with self._beating(job_id), self.sessions.begin() as session:
+                job = session.get(OutboxJob, job_id)
+                self._execute(session, job, json.loads(job.payload))
+                self._finish(session, job_id, {"status": "done"})
+            return "done"
         except Exception as exc:
             log.exception("job %s failed", job_id)
             return self._record_failure(job_id, exc)
+        finally:
+            request_id.reset(token)
+
+    def _claim(self, job_id: int) -> tuple[bool, str | None]:
+        """Take the row (pending or queued, and due) for this run; False when it is not to be run now."""
+        now = utcnow()
+        with self.sessions.begin() as session:
+            claimed = session.execute(
+                update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.status.in_(("pending", "queued")),
+                                        OutboxJob.available_at <= now)
+                .values(status="running", attempts=OutboxJob.attempts + 1, heartbeat_at=now, updated_at=now)
+                .returning(OutboxJob.request_id)
+            ).first()
+        return claimed is not None, claimed.request_id if claimed else None
+
+    def _status(self, job_id: int) -> str:
+        with self.sessions() as session:
+            return session.scalar(select(OutboxJob.status).where(OutboxJob.id == job_id)) or "missing"
+
+    @contextmanager
+    def _beating(self, job_id: int) -> Iterator[None]:
+        """Touch ``heartbeat_at`` every ``heartbeat`` seconds while the body runs."""
+        if not self.heartbeat:
+            yield
+            return
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(self.heartbeat):
+                try:
+                    with self.sessions.begin() as session:
+                        session.execute(update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.status == "running")
+                                        .values(heartbeat_at=utcnow()))
+                except Exception:  # the database is away: the job itself will fail and say so
+                    log.warning("heartbeat of job %s not written", job_id, exc_info=True)
+
+        thread = threading.Thread(target=beat, name=f"job-{job_id}-heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def _execute(self, session: Session, job: OutboxJob, payload: dict) -> None:
+        session.info["retry_attempt"] = payload.get("attempt", 0)
         if job.kind == "timer":
-            history.record(session, job.instance_id, "system", "timer_fired", f"due {payload.get('due', '')}")
-            self.engine.advance(session, job.instance_id)
+            due = payload.get("due") or f"job-{job.id}"
+            history.record_once(session, f"timer:{job.instance_id}:{due}", job.instance_id, "system",
+                                "timer_fired", f"due {payload.get('due', '')}")
+            self.engine.advance(session, job.instance_id)  # idempotent: a timer already fired is not due
         elif job.kind == "advance":
             self.engine.advance(session, job.instance_id)
         elif job.kind == "retry":
-            self.engine.advance(session, job.instance_id, retry=True)
+            if history.record_once(session, f"retry:{job.id}", job.instance_id, "system", "retried",
+                                   f"attempt {payload.get('attempt', 0)}"):
+                self.engine.advance(session, job.instance_id, retry=True)
         elif job.kind in self.kinds:
             self.kinds[job.kind](session, job, payload)
         else:
             raise ValueError(f"unknown job kind {job.kind!r}")
+
+    @staticmethod
+    def _finish(session: Session, job_id: int, values: dict) -> None:
+        session.execute(update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.status == "running")
+                        .values(updated_at=utcnow(), **values))
 
     def _record_failure(self, job_id: int, exc: Exception) -> str:
         with self.sessions.begin() as session:
             job = session.get(OutboxJob, job_id)
             if job is None:
                 return "missing"
-            job.attempts += 1
-            job.last_error = f"{exc.__class__.__name__}: {exc}"
-            job.updated_at = utcnow()
+            values: dict = {"last_error": f"{exc.__class__.__name__}: {exc}"[:4000]}
             if job.attempts >= job.max_attempts:
-                job.status = "failed"
+                values["status"] = "failed"
             else:
                 delay = JOB_BACKOFF_SECONDS[min(job.attempts - 1, len(JOB_BACKOFF_SECONDS) - 1)]
-                job.status, job.available_at = "pending", utcnow() + dt.timedelta(seconds=delay)
-            return job.status
+                values["status"], values["available_at"] = "pending", utcnow() + dt.timedelta(seconds=delay)
+            self._finish(session, job_id, values)
+            return values["status"]
 
 
 class InProcessDispatcher:
@@ -99,80 +171,6 @@ class InProcessDispatcher:
         for job_id in job_ids:
             self.runner.run(job_id)
 
-
-class Relay:
-    """Moves outbox rows to the dispatcher: new ones after commit, due or stale ones on each tick."""
-
-    def __init__(self, sessions: sessionmaker, dispatcher: Dispatcher, stale_after: dt.timedelta,
-                 clock: Callable[[], dt.datetime] = utcnow,
-                 periodic: list[Callable[[Session, dt.datetime], object]] | None = None):
-        self.sessions = sessions
-        self.dispatcher = dispatcher
-        self.stale_after = stale_after
-        self.clock = clock
-        self.periodic = list(periodic or [])
-
-    def after_commit(self, session: Session) -> None:
-        """Dispatch the jobs a just-committed transaction wrote (those due now)."""
-        jobs = session.info.pop("new_jobs", [])
-        now = self.clock()
-        due = [job.id for job in jobs if job.available_at <= now]
-        if due:
-            self._push(due)
-
-    def tick(self) -> int:
-        """Queue due timers and periodic work, then push every due pending job and every stale queued one."""
-        now = self.clock()
-        with self.sessions.begin() as session:
-            schedule_due_timers(session, now)
-            for task in self.periodic:  # e.g. due-date reminders; they write outbox rows
-                task(session, now)
-        now = self.clock()  # again: the timer jobs just written are due now, push them in this tick
-        with self.sessions.begin() as session:
-            stale = now - self.stale_after
-            rows = session.scalars(
-                select(OutboxJob).where(or_(
-                    (OutboxJob.status == "pending") & (OutboxJob.available_at <= now),
-                    (OutboxJob.status == "queued") & (OutboxJob.updated_at <= stale),
-                )).order_by(OutboxJob.id).limit(500).with_for_update(skip_locked=True)
-            ).all()
-            ids = [row.id for row in rows]
-        if ids:
-            self._push(ids)
-        return len(ids)
-
-    def _push(self, ids: list[int]) -> None:
-        with self.sessions.begin() as session:
-            for row in session.scalars(select(OutboxJob).where(OutboxJob.id.in_(ids))):
-                if row.status in ("pending", "queued"):
-                    row.status, row.updated_at = "queued", self.clock()
-        try:
-            self.dispatcher.push(ids)
-        except Exception:  # queue unreachable: the rows wait for the next tick
-            log.exception("could not dispatch jobs %s; they stay in the outbox", ids)
-            with self.sessions.begin() as session:
-                for row in session.scalars(select(OutboxJob).where(OutboxJob.id.in_(ids))):
-                    if row.status == "queued":
-                        row.status = "pending"
-
-
-def schedule_due_timers(session: Session, now: dt.datetime) -> int:
-    """Write an outbox job for every instance whose timer is due and has no open job."""
-    due = session.scalars(
-        select(ProcessInstance).where(
-            ProcessInstance.next_timer_at <= now,
-            ProcessInstance.status.in_(("running", "waiting")),
-        ).with_for_update(skip_locked=True, of=ProcessInstance)
-    ).all()
-    count = 0
-    for instance in due:
-        open_job = session.scalar(
-            select(OutboxJob.id).where(
-                OutboxJob.instance_id == instance.id, OutboxJob.status.in_(("pending", "queued")),
-                OutboxJob.kind.in_(("timer", "advance")),
-            ).limit(1)
-        )
-        if open_job is None:
-            enqueue(session, instance.id, "timer", {"due": instance.next_timer_at.isoformat()})
-            count += 1
-    return count
+    def holds(self, job_ids: list[int]) -> set[int]:
+        """Nothing waits in between: a job pushed here has run."""
+        return set()

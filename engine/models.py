@@ -125,7 +125,11 @@ class HumanTask(EngineBase):
 
 
 class InstanceEvent(EngineBase):
-    """One row of an instance's history: who did what, when, with data before and after."""
+    """One row of an instance's history: who did what, when, with data before and after.
+
+    ``once_key`` names an effect that may happen only once (a timer occurrence firing, a retry
+    attempt); the unique constraint makes a second delivery of the same job unable to write it again.
+    """
 
     __tablename__ = "instance_event"
 
@@ -139,16 +143,19 @@ class InstanceEvent(EngineBase):
     message: Mapped[str] = mapped_column(Text, default="")
     data_before: Mapped[str | None] = mapped_column(Text)
     data_after: Mapped[str | None] = mapped_column(Text)
+    once_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
-JOB_STATUSES = ("pending", "queued", "done", "failed")
+JOB_STATUSES = ("pending", "queued", "running", "done", "failed")
 
 
 class OutboxJob(EngineBase):
     """Work to do outside the request that asked for it, written in the same transaction.
 
-    A relay pushes pending rows to the queue after commit (or runs them in process); rows queued
-    too long without finishing are pushed again, so a killed worker's job is redone.
+    A relay pushes pending rows to the queue (or runs them in process) and marks them ``queued``; a
+    runner claims a row (``running``) and beats ``heartbeat_at`` while it works. Every change of
+    ``status`` is conditional on the status it expects, so no writer undoes another's. A running row
+    whose heartbeat stopped, or a queued row the queue lost, is pushed again (at-least-once).
     """
 
     __tablename__ = "outbox_job"
@@ -165,3 +172,5 @@ class OutboxJob(EngineBase):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
+    heartbeat_at: Mapped[dt.datetime | None]
+    request_id: Mapped[str | None] = mapped_column(String(64))

@@ -283,7 +283,11 @@ class ProcessEngine:
     def advance(
         self, session: Session, instance_id: int, actor: Actor = SYSTEM, *, retry: bool = False
     ) -> ProcessInstance:
-        """Fire due timers and run every ready engine task, background services included (job entry)."""
+        """Fire due timers and run every ready engine task, background services included (job entry).
+
+        ``retry`` runs failed tasks again; the caller writes the ``retried`` history row (a retry job
+        writes it once per attempt, see :func:`engine.history.record_once`).
+        """
         instance = self.lock_instance(session, instance_id)
         if instance.status in ("completed", "terminated", "suspended"):
             return instance
@@ -296,7 +300,6 @@ class ProcessEngine:
                 workflow.reset_from_task_id(task.id)
             step.ready_before = None  # a reset may bring back tasks that had rows: read them
             instance.error_task = instance.error_message = instance.error_traceback = None
-            step.events.append(history.event_values(instance.id, actor.username, "retried"))
         workflow.refresh_timers()
         self._run(session, instance, workflow, self._loaded_for(instance), actor, step, in_job=True)
         return instance

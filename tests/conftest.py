@@ -70,7 +70,8 @@ def make_settings(database_url: str, queue_name: str) -> config.Settings:
         secret_key="test-secret",
         testing=True,
         handler_modules=(TEST_HANDLERS,),
-        job_stale_seconds=20,
+        job_stale_seconds=10,
+        job_requeue_seconds=5,
         upload_dir=Path(tempfile.mkdtemp(prefix="crm-test-uploads-")),
     )
 
@@ -83,10 +84,19 @@ def workers(database_url, queue_name):
         return
     processes = [start_worker(database_url, queue_name) for _ in range(2)]
     yield processes
+    stop_workers(processes)
+
+
+def stop_workers(processes: list[subprocess.Popen]) -> None:
+    """Ask for a warm shutdown; kill what is still there after 10 s (rq may wait on its pub/sub thread)."""
     for process in processes:
         process.terminate()
     for process in processes:
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def start_worker(database_url: str, queue_name: str) -> subprocess.Popen:

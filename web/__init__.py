@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import errors
+from web import errors, idempotency, request_ids
 from web.accounts import auth
 from web.accounts import users as admin_users
 from web.admin import instances as admin_instances
@@ -37,6 +37,8 @@ def init_web(app: Flask) -> None:
                       customers.bp, opportunities.bp, plans.bp, reports.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
+    request_ids.register(app)
     errors.register(app)
+    app.jinja_env.globals["idempotency_key"] = idempotency.new_key
     app.context_processor(inject_navigation)
     app.teardown_appcontext(close_session)

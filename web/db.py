@@ -19,8 +19,16 @@ def session() -> Session:
 
 
 def commit() -> None:
-    """Commit the request's unit of work, then dispatch the jobs it wrote (outbox)."""
+    """Commit the request's unit of work, then dispatch the jobs it wrote (outbox).
+
+    In a view marked :func:`web.idempotency.idempotent` this only flushes: the commit follows once
+    the response is built (and stored with the work, when the request carries a key).
+    """
     db = session()
+    if g.get("hold_commit"):
+        db.flush()
+        g.commit_held = True
+        return
     db.commit()
     platform().relay.after_commit(db)
 

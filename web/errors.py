@@ -1,10 +1,16 @@
-"""Engine errors become clear answers: JSON for the API, a flashed message or error page for HTML."""
+"""Errors become clear answers: JSON for the API (every status, a 500 included, with the request id),
+a flashed message or an error page for HTML."""
 
 from __future__ import annotations
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
+from werkzeug.exceptions import HTTPException
 
+from crm.idempotency import KeyReused
 from engine.errors import Conflict, DeploymentError, EngineError, Forbidden, InvalidState, NotFound, TaskDataInvalid
+
+from . import request_ids
+from .idempotency import InvalidKey
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidState: 409, TaskDataInvalid: 422, DeploymentError: 422}
 
@@ -25,7 +31,7 @@ def register(app: Flask) -> None:
     def engine_error(exc: EngineError):
         code = status_of(exc)
         if wants_json():
-            body = {"error": str(exc), "status": code}
+            body = error_body(str(exc), code)
             if isinstance(exc, TaskDataInvalid):
                 body["fields"] = exc.errors
             if isinstance(exc, DeploymentError):
@@ -36,14 +42,30 @@ def register(app: Flask) -> None:
         flash(str(exc), "danger")
         return redirect(request.referrer or "/")
 
-    for code, text in ((404, "Not found"), (403, "Forbidden"), (413, "File too large")):
-        app.register_error_handler(code, _http_error(code, text))
-
-
-def _http_error(code: int, text: str):
-    def handler(exc):
+    @app.errorhandler(KeyReused)
+    @app.errorhandler(InvalidKey)
+    def idempotency_key_error(exc: Exception):
+        code = 422 if isinstance(exc, KeyReused) else 400
         if wants_json():
-            return jsonify({"error": text, "status": code}), code
-        return render_template("error.html", code=code, message=text), code
+            return jsonify(error_body(str(exc), code)), code
+        flash(f"{exc}. Open the form again to send a new request.", "danger")
+        return redirect(request.referrer or "/")
 
-    return handler
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        """Every HTTP error, 500 included (an unhandled exception arrives here as one, already logged)."""
+        code = exc.code or 500
+        if wants_json():
+            return jsonify(error_body(exc.description if code == 400 else API_TEXTS.get(code, exc.name), code)), code
+        if code in PAGE_TEXTS:
+            return render_template("error.html", code=code, message=PAGE_TEXTS[code]), code
+        return exc
+
+
+PAGE_TEXTS = {403: "Forbidden", 404: "Not found", 413: "File too large"}
+API_TEXTS = {**PAGE_TEXTS, 500: "internal server error"}
+
+
+def error_body(message: str, code: int) -> dict:
+    """The API's error object: message, status and the request id to quote to support."""
+    return {"error": message, "status": code, "request_id": request_ids.current()}

@@ -1,6 +1,7 @@
 """Quote -> contract -> approval over HTTP: every route of the decision table, rejection, reminders, escalation."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from crm.notifications.messages import OutboxMessage
 from crm.orders.contracts import Contract
 from crm.orders.reminders import Reminder
+from engine.models import ProcessInstance
 from tests.support.timers import make_timers_due
 
 from .driver import location_id
@@ -159,3 +161,16 @@ def test_text_messages_go_through_the_notifier(desk, sales, shop):
     with desk.platform.sessions() as session:
         texts = session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
         assert [(m.subject, m.address) for m in texts] == [(f"Contract {number}", "+86 555 0100")]
+
+
+def test_a_double_submitted_approval_request_starts_one_process(desk, sales, shop):
+    contract_id = quote_to_contract(sales, shop, "key", [("HULL", "10", "0")])
+    page = sales.get(f"/contracts/{contract_id}").get_data(as_text=True)
+    [key] = re.findall(r'name="idempotency_key" value="([0-9a-f]+)"', page)
+    answers = [sales.post(f"/contracts/{contract_id}/submit", {"idempotency_key": key}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[1].headers["Idempotent-Replayed"] == "true"  # the first answer, not a second refusal
+    approval = contract(desk.platform, contract_id).approval_instance_id
+    with desk.platform.sessions() as session:
+        started = session.scalars(select(ProcessInstance.id).where(ProcessInstance.process_key.like("contract%")))
+        assert list(started) == [approval]

@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,45 +19,9 @@ from engine.models import InstanceEvent, OutboxJob, ProcessInstance, utcnow
 from tests.conftest import ROOT, TEST_HANDLERS, clear_tables, make_settings
 from tests.engine.helpers import deploy, instance, ready_tasks, start
 from tests.support.jobs import settle
+from tests.support.redis_server import RedisServer
 from tests.support.timers import make_timers_due
 from tests.support.web import WebUser
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A private redis-server that a test can stop and start again."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture
@@ -163,7 +126,7 @@ def test_worker_killed_mid_job_repaired_from_the_console(private_stack, actors, 
     victim.wait(timeout=10)
     admin = _login(app, "admin")
     page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
-    assert re.search(r"<td>advance</td><td>queued</td>", page)  # the console shows the stuck job
+    assert re.search(r"<td>advance</td><td>running</td>", page)  # the console shows the stuck job
     start_worker()
     admin.post(f"/admin/instances/{instance_id}/requeue", {"reason": "worker host crashed"})
     settle(platform, timeout=60)

@@ -10,13 +10,13 @@ from engine.models import OutboxJob, utcnow
 
 
 def open_jobs(platform, include_delayed: bool = False) -> int:
-    """Jobs queued or pending; delayed ones (retry backoff) only with ``include_delayed``."""
+    """Jobs queued, running or pending; delayed ones (retry backoff) only with ``include_delayed``."""
     pending = OutboxJob.status == "pending"
     if not include_delayed:
         pending = pending & (OutboxJob.available_at <= utcnow())
     with platform.sessions() as session:
         return session.scalar(select(func.count()).select_from(OutboxJob).where(
-            (OutboxJob.status == "queued") | pending))
+            OutboxJob.status.in_(("queued", "running")) | pending))
 
 
 def make_all_due(platform) -> None:
@@ -26,7 +26,7 @@ def make_all_due(platform) -> None:
 
 
 def settle(platform, timeout: float = 30.0, fast_forward: bool = False) -> None:
-    """Tick the relay until no job is pending or queued (or fail after ``timeout``)."""
+    """Tick the relay until no job is pending, queued or running (or fail after ``timeout``)."""
     deadline = time.monotonic() + timeout
     while True:
         if fast_forward:

@@ -23,17 +23,40 @@ def _path_param(name: str, kind: str = "string") -> list[dict]:
     return [{"name": name, "in": "path", "required": True, "schema": {"type": kind}}]
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "Makes a retry safe: the first request with a key does the work and its answer is stored "
+                   "with it; the same key with the same request (method, path, body) within 24 hours gets that "
+                   "answer again (header `Idempotent-Replayed: true`) without doing the work twice; the same key "
+                   "with a different request answers 422. Keys are per user; a request that failed (4xx, 5xx) "
+                   "stores nothing, so its key can be sent again. Printable ASCII; a malformed key answers 400.",
+}
+
+
+def _idempotent(operation: dict) -> dict:
+    """An operation that accepts ``Idempotency-Key`` (400 for a malformed key, 422 for a reused one)."""
+    responses = dict(operation["responses"])
+    for code in (400, 422):
+        responses.setdefault(str(code), {"description": "Error", "content": {"application/json": {"schema": _ERROR}}})
+    return {**operation, "parameters": [IDEMPOTENCY_KEY], "responses": responses}
+
+
 OPENAPI: dict = {
     "openapi": "3.1.0",
     "info": {"title": "Process CRM API", "version": "1.0.0",
              "description": "Authenticate with the session cookie (browser; send X-CSRFToken on POST) or "
-                            "`Authorization: Bearer <token>` from POST /api/auth/token."},
+                            "`Authorization: Bearer <token>` from POST /api/auth/token. Every answer carries "
+                            "`X-Request-Id` (yours if you send one of 8-64 characters `A-Za-z0-9._:-`, else a new "
+                            "one); errors, a 500 included, are the Error object with that `request_id`. Writes "
+                            "that may be retried accept an `Idempotency-Key` header."},
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                             "cookie": {"type": "apiKey", "in": "cookie", "name": "session"}},
         "schemas": {
             "Error": {"type": "object", "properties": {
                 "error": {"type": "string"}, "status": {"type": "integer"},
+                "request_id": {"type": "string", "description": "Quote it to support: the logs carry it"},
                 "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
             }},
             "Credentials": {"type": "object", "required": ["username", "password"],
@@ -79,9 +102,9 @@ OPENAPI: dict = {
                                           body="#/components/schemas/Credentials", errors=(401, 429)),
                                      "security": []}},
         "/api/processes": {"get": _op("Deployed processes with their start form definitions")},
-        "/api/processes/{key}/instances": {"parameters": _path_param("key"), "post": _op(
+        "/api/processes/{key}/instances": {"parameters": _path_param("key"), "post": _idempotent(_op(
             "Start an instance; the body is the start data", body="#/components/schemas/Data", ok=201,
-            errors=(401, 403, 404, 422))},
+            errors=(401, 403, 404, 422)))},
         "/api/instances/{id}": {"parameters": _path_param("id", "integer"),
                                 "get": _op("Instance status, current tasks, data and history")},
         "/api/tasks": {"get": _op("My tasks and my lanes' queue, 25 per page, with both lists' counts "
@@ -89,16 +112,16 @@ OPENAPI: dict = {
                                   returns="#/components/schemas/TaskList")},
         "/api/tasks/{id}": {"parameters": _path_param("id"),
                             "get": _op("A task with its context data and form definition")},
-        "/api/tasks/{id}/claim": {"parameters": _path_param("id"), "post": _op(
-            "Claim a queued task", errors=(401, 403, 404, 409))},
+        "/api/tasks/{id}/claim": {"parameters": _path_param("id"), "post": _idempotent(_op(
+            "Claim a queued task", errors=(401, 403, 404, 409)))},
         "/api/tasks/{id}/unclaim": {"parameters": _path_param("id"), "post": _op(
             "Put a claimed task back in the queue", errors=(401, 403, 404, 409))},
-        "/api/tasks/{id}/complete": {"parameters": _path_param("id"), "post": _op(
+        "/api/tasks/{id}/complete": {"parameters": _path_param("id"), "post": _idempotent(_op(
             "Complete a task; the body is the form data (422 per-field errors, 409 conflict)",
-            body="#/components/schemas/Data", errors=(401, 403, 404, 409, 422))},
-        "/api/tasks/{id}/assign": {"parameters": _path_param("id"), "post": _op(
+            body="#/components/schemas/Data", errors=(401, 403, 404, 409, 422)))},
+        "/api/tasks/{id}/assign": {"parameters": _path_param("id"), "post": _idempotent(_op(
             "Hand a task over to a colleague holding its role; the body is {\"username\": ...}",
-            body="#/components/schemas/Assignee", errors=(401, 403, 404, 409))},
+            body="#/components/schemas/Assignee", errors=(401, 403, 404, 409)))},
         "/api/uploads": {"post": {**_op(
             "Upload a file for a file field (multipart field `file`, at most 5 MB). The answer "
             "{name, size, content_type, storage_key} is the value to send for that field when completing "

@@ -1,4 +1,9 @@
-"""The JSON API (documented at ``/api/openapi.json``): session or bearer-token authentication."""
+"""The JSON API (documented at ``/api/openapi.json``): session or bearer-token authentication.
+
+The writes a client may need to retry (start, claim, complete, assign) are :func:`web.idempotency.idempotent`:
+their ``db.commit()`` waits until the answer is built, so an answer never depends on a query after the commit,
+and with an ``Idempotency-Key`` the answer is stored with the work.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ from web import db
 from web.accounts.auth import TOKEN_MAX_AGE, actor, check_credentials, issue_token
 from web.api.openapi import OPENAPI
 from web.api.shapes import event_json, instance_json, task_json
+from web.errors import error_body
 from web.extensions import csrf
+from web.idempotency import idempotent
 from web.processes.form_input import store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -35,7 +42,7 @@ def api_login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            return jsonify({"error": "authentication required", "status": 401}), 401
+            return jsonify(error_body("authentication required", 401)), 401
         return view(*args, **kwargs)
 
     return wrapper
@@ -59,9 +66,9 @@ def token():
     try:
         user = check_credentials(str(body.get("username", "")), str(body.get("password", "")))
     except LoginThrottled as exc:
-        return jsonify({"error": str(exc), "status": 429}), 429
+        return jsonify(error_body(str(exc), 429)), 429
     if user is None:
-        return jsonify({"error": "wrong username or password", "status": 401}), 401
+        return jsonify(error_body("wrong username or password", 401)), 401
     return jsonify({"token": issue_token(user), "token_type": "Bearer",
                     "expires_in": int(TOKEN_MAX_AGE.total_seconds())})
 
@@ -80,6 +87,7 @@ def processes():
 
 @bp.post("/processes/<key>/instances")
 @api_login_required
+@idempotent
 def start(key: str):
     platform = db.platform()
     instance = tasks.start_process(db.session(), platform.engine, platform.forms, key, _body(), actor())
@@ -139,6 +147,7 @@ def task_detail(task_id: str):
 
 @bp.post("/tasks/<task_id>/claim")
 @api_login_required
+@idempotent
 def claim(task_id: str):
     row = db.platform().engine.claim(db.session(), task_id, actor())
     db.commit()
@@ -155,6 +164,7 @@ def unclaim(task_id: str):
 
 @bp.post("/tasks/<task_id>/complete")
 @api_login_required
+@idempotent
 def complete(task_id: str):
     platform = db.platform()
     instance = tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, _body(), actor())
@@ -164,6 +174,7 @@ def complete(task_id: str):
 
 @bp.post("/tasks/<task_id>/assign")
 @api_login_required
+@idempotent
 def assign(task_id: str):
     platform = db.platform()
     row = task_actions.hand_over(db.session(), platform.engine, platform.alerts, task_id,

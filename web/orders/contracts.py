@@ -15,6 +15,7 @@ from services.orders import queries
 from services.orders.process_starts import submit_for_approval
 from web import db
 from web.accounts.auth import actor, require_role
+from web.idempotency import idempotent
 from web.input import (
     SALES_ROLES,
     date_field,
@@ -114,6 +115,7 @@ def document_pdf(contract_id: int):
 
 
 @bp.post("/<int:contract_id>/submit")
+@idempotent
 def submit(contract_id: int):
     """Start the approval process for a draft."""
     require_role(*SALES_ROLES)

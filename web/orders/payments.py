@@ -14,6 +14,7 @@ from services.orders import queries
 from services.orders.process_starts import start_collection
 from web import db
 from web.accounts.auth import actor, require_role
+from web.idempotency import idempotent
 from web.input import FINANCE_ROLES, SALES_ROLES, date_field, decimal_field, refusals, require_visible, visible
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
@@ -67,6 +68,7 @@ def plan(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/collect")
+@idempotent
 def collect(plan_id: int):
     """Start one payment collection process per open line."""
     require_role("finance", "administrator")

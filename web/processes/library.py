@@ -14,6 +14,7 @@ from services.processes import queries, tasks
 from services.processes.version_sources import version_files
 from web import db
 from web.accounts.auth import actor, require_role
+from web.idempotency import idempotent
 from web.processes.form_input import refuse_invalid, submitted
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
@@ -40,6 +41,7 @@ def start_menu():
 
 @bp.route("/start/<key>", methods=["GET", "POST"])
 @login_required
+@idempotent
 def start(key: str):
     platform = db.platform()
     version = platform.engine.latest_version(db.session(), key)

@@ -16,6 +16,7 @@ from forms import build_wtform, render_fields
 from services.processes import task_actions, tasks, worklist
 from web import db
 from web.accounts.auth import actor
+from web.idempotency import idempotent
 from web.processes.form_input import discard_submission, refuse_invalid, shown_back, submitted
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -52,6 +53,7 @@ def _conflict(view, reason: str = ""):
 
 @bp.route("/<task_id>", methods=["GET", "POST"])
 @login_required
+@idempotent
 def show(task_id: str):
     platform = db.platform()
     view = tasks.task_view(db.session(), platform.engine, platform.forms, task_id, actor())

@@ -1,0 +1,45 @@
+"""Log lines carry the id of the request (or of the request that queued the job) they belong to.
+
+The web sets :data:`request_id` for each request; the job runner sets it to the id stored with the
+job; :class:`RequestIdFilter` copies it onto every log record as ``request_id`` ("-" outside both).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+
+
+def accepted_request_id(offered: str | None) -> str:
+    """The client's ``X-Request-Id`` when it is sane (8-64 safe characters), else a fresh one."""
+    if offered and _SANE_ID.fullmatch(offered):
+        return offered
+    return uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``record.request_id`` from the current context."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get() or "-"
+        return True
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Give the root logger a handler whose lines show the request id (once per process)."""
+    root = logging.getLogger()
+    if any(isinstance(f, RequestIdFilter) for h in root.handlers for f in h.filters):
+        return
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > level:
+        root.setLevel(level)
