@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import String, Text, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .base import CrmBase, utcnow
@@ -58,8 +59,17 @@ def reserve(session: Session, username: str, key: str, fingerprint: str) -> Stor
 
     Raises :class:`KeyReused` when the key was used for a different request; an expired key is
     forgotten and reserved again. The reservation is flushed at once, so a concurrent request with
-    the same key waits here (PostgreSQL) and then fails on the unique constraint.
+    the same key waits here (PostgreSQL) and fails on the unique constraint; that request's
+    transaction is then rolled back and it is answered as the one that committed first.
     """
+    try:
+        return _reserve(session, username, key, fingerprint)
+    except IntegrityError:
+        session.rollback()
+        return _reserve(session, username, key, fingerprint)
+
+
+def _reserve(session: Session, username: str, key: str, fingerprint: str) -> StoredAnswer | IdempotencyKey:
     row = session.scalar(select(IdempotencyKey).where(IdempotencyKey.username == username,
                                                       IdempotencyKey.key == key))
     if row is not None and row.created_at < utcnow() - KEY_LIFETIME:

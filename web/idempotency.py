@@ -17,7 +17,6 @@ from functools import wraps
 
 from flask import Response, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from crm import idempotency
 
@@ -68,7 +67,7 @@ def idempotent(view):
         key = offered_key() if current_user.is_authenticated else None  # the view refuses strangers
         reservation = None
         if key is not None:
-            found = _reserve(key)
+            found = idempotency.reserve(db.session(), current_user.username, key, fingerprint())
             if isinstance(found, idempotency.StoredAnswer):
                 return _replay(found)
             reservation = found
@@ -91,15 +90,6 @@ def idempotent(view):
         return response
 
     return wrapper
-
-
-def _reserve(key: str):
-    work = db.session()
-    try:
-        return idempotency.reserve(work, current_user.username, key, fingerprint())
-    except IntegrityError:  # the same key in a parallel request, which committed first: answer as it did
-        work.rollback()
-        return idempotency.reserve(work, current_user.username, key, fingerprint())
 
 
 def _replay(answer: idempotency.StoredAnswer) -> Response:
