@@ -8,6 +8,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from services.exports import append_row, set_cell
 from services.reporting.report_types import Report
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
@@ -19,20 +20,20 @@ def workbook_bytes(reports: list[Report], not_supported: dict[str, str]) -> byte
     book.remove(book.active)
     for report in reports:
         sheet = book.create_sheet(_NOT_IN_SHEET_NAMES.sub(" ", report.title)[:31])
-        sheet.append(["", *(series.label for series in report.series)])
+        append_row(sheet, ["", *(series.label for series in report.series)])
         for row, label in enumerate(report.labels):
-            sheet.append([label, *(series.data[row] for series in report.series)])
+            append_row(sheet, [label, *(series.data[row] for series in report.series)])
         if report.note:
-            sheet.append([])
-            sheet.append([report.note])
-        sheet["A1"].value = report.title
+            append_row(sheet, [])
+            append_row(sheet, [report.note])
+        set_cell(sheet["A1"], report.title)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.column_dimensions["A"].width = 28
     sheet = book.create_sheet("Not available")
-    sheet.append(["Figure", "Why it is not shown"])
+    append_row(sheet, ["Figure", "Why it is not shown"])
     for name, reason in not_supported.items():
-        sheet.append([name, reason])
+        append_row(sheet, [name, reason])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
