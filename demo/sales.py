@@ -123,7 +123,7 @@ def _activities(session: Session, rng: random.Random, customers: list[Customer],
                 customer = rng.choice(mine)
                 kind = rng.choice(tuple(ACTIVITY_KINDS))
                 activity = plan_activity(session, customer, seller, kind,
-                                         f"{ACTIVITY_KINDS[kind]}: {rng.choice(VESSELS)} requirements", day)
+                                         f"{rng.choice(VESSELS).capitalize()} requirements", day)
                 if offset < 0 or (offset == 0 and rng.random() < 0.5):
                     complete_activity(session, activity, rng.choice(("Interested", "Asked for a quote",
                                                                      "Call back next month")),

@@ -119,7 +119,7 @@ def create_opportunity(
     if stage not in STAGE_BY_NUMBER:
         raise ValueError(f"no stage {stage}")
     opp = Opportunity(customer=customer, name=name, amount=amount, stage=stage, expected_close=expected_close,
-                      owner=owner or customer.owner, instance_id=instance_id, created_at=at or utcnow())
+                      status="open", owner=owner or customer.owner, instance_id=instance_id, created_at=at or utcnow())
     session.add(opp)
     _snapshot(session, opp, None, by, "created", instance_id, at)
     session.flush()

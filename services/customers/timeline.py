@@ -35,6 +35,13 @@ class Entry:
     """Id of the record the entry is about (opportunity or process instance), for links."""
 
 
+def _subject(activity: Activity) -> str:
+    """The subject without a leading "Call:" (older records repeat the kind the title already names)."""
+    prefix = f"{ACTIVITY_KINDS[activity.kind]}:"
+    subject = activity.subject
+    return subject[len(prefix):].lstrip() if subject.lower().startswith(prefix.lower()) else subject
+
+
 def _day(value: dt.date | None, fallback: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(value, dt.time(9)) if value else fallback
 
@@ -47,7 +54,7 @@ def customer_timeline(session: Session, customer_id: int, per_source: int = 100)
         return session.scalars(query.limit(per_source)).all()
 
     for a in rows(select(Activity).where(Activity.customer_id == customer_id).order_by(Activity.id.desc())):
-        title = f"{ACTIVITY_KINDS[a.kind]}{' (planned)' if a.status == 'planned' else ''}: {a.subject}"
+        title = f"{ACTIVITY_KINDS[a.kind]}{' (planned)' if a.status == 'planned' else ''}: {_subject(a)}"
         detail = a.outcome + (f" — next: {a.next_action}" if a.next_action else "")
         entries.append(Entry(a.done_at or _day(a.planned_for, a.created_at), "activity", title, detail,
                              a.owner.display_name if a.owner else ""))

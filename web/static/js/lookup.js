@@ -37,7 +37,8 @@
 
     var list = document.createElement('ul');
     list.id = listId;
-    list.className = 'list-group position-absolute w-100 shadow-sm z-3 crm-lookup-list';
+    // In the flow of the page: an open list pushes the next field down instead of covering it.
+    list.className = 'list-group w-100 shadow-sm mt-1 crm-lookup-list';
     list.style.maxHeight = '16rem';
     list.style.overflowY = 'auto';
     list.setAttribute('role', 'listbox');
@@ -131,6 +132,12 @@
       if (!search.readOnly && !chosen) query();
     });
     search.addEventListener('keydown', function (event) {
+      // Esc closes the list and keeps the choice (a search box would otherwise clear itself).
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        close();
+        return;
+      }
       if (list.hidden) return;
       if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
         event.preventDefault();
@@ -139,8 +146,6 @@
       } else if (event.key === 'Enter' && active >= 0) {
         event.preventDefault();
         choose(items[active]);
-      } else if (event.key === 'Escape') {
-        close();
       }
     });
     search.addEventListener('blur', close);
