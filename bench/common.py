@@ -73,7 +73,7 @@ def temp_sqlite_url() -> str:
 
 def settings(database_url: str) -> config.Settings:
     """Embedded-default settings (jobs run in process) for a bench database."""
-    return config.Settings(database_url=database_url, secret_key="bench-secret")
+    return config.Settings(database_url=database_url, secret_key="bench-secret-key-of-the-benchmarks-only-0123456789")
 
 
 def platform_for(database_url: str, *diagrams: str, settings_override: config.Settings | None = None) -> Platform:

@@ -57,7 +57,7 @@ def measure(database_url: str, redis: str) -> dict:
     platform = platform_for(database_url, "approval.bpmn", settings_override=configured)
     instance_id, _ = start(platform, "approval", {})
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis, "CRM_QUEUE": queue,
-           "SECRET_KEY": "bench-secret"}
+           "SECRET_KEY": "bench-secret-key-of-the-benchmarks-only-0123456789"}
     workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"],
                                 cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                for _ in range(WORKERS)]

@@ -8,6 +8,12 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "crm.sqlite"
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me"
+MIN_SECRET_KEY_BYTES = 32
+
+
+class SettingsError(ValueError):
+    """A setting stops the start: the message names the environment variable to fix."""
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,7 @@ class Settings:
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     redis_url: str = ""
-    secret_key: str = "dev-only-secret-change-me"
+    secret_key: str = DEFAULT_SECRET_KEY
     queue_name: str = "crm"
     bpmn_dir: Path = PROJECT_ROOT / "bpmn"
     upload_dir: Path = PROJECT_ROOT / "instance" / "uploads"
@@ -52,12 +58,17 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def is_embedded(self) -> bool:
+        """The embedded default (``make run``): the bundled SQLite file and jobs in process."""
+        return self.database_url == Settings.database_url and not self.uses_redis
+
 
 def from_environment(env: dict[str, str] | None = None) -> Settings:
     """Build settings from ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY`` and friends."""
     env = dict(os.environ if env is None else env)
     defaults = Settings()
-    return Settings(
+    settings = Settings(
         database_url=env.get("DATABASE_URL", defaults.database_url),
         redis_url=env.get("REDIS_URL", ""),
         secret_key=env.get("SECRET_KEY", defaults.secret_key),
@@ -72,6 +83,26 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         push_breaker_failures=int(_positive(env, "CRM_PUSH_BREAKER_FAILURES", defaults.push_breaker_failures)),
         push_breaker_seconds=_positive(env, "CRM_PUSH_BREAKER_SECONDS", defaults.push_breaker_seconds),
     )
+    check_secret_key(settings)
+    return settings
+
+
+def check_secret_key(settings: Settings) -> None:
+    """Refuse a guessable ``SECRET_KEY`` outside the embedded default and the tests.
+
+    The key signs session cookies, CSRF tokens and API tokens: with the public default (or a short key)
+    anyone could forge an administrator's session.
+    """
+    if settings.is_embedded or settings.testing:
+        return
+    key = settings.secret_key
+    if not key or key == DEFAULT_SECRET_KEY:
+        raise SettingsError("SECRET_KEY is not set: outside the embedded default (DATABASE_URL or REDIS_URL "
+                            "set) it must be a random secret, e.g. python -c 'import secrets; "
+                            "print(secrets.token_urlsafe(48))'")
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise SettingsError(f"SECRET_KEY is too short: {len(key.encode())} bytes, at least "
+                            f"{MIN_SECRET_KEY_BYTES} needed")
 
 
 def _positive(env: dict[str, str], name: str, default: float) -> float:

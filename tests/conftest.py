@@ -32,6 +32,7 @@ BACKEND = os.environ.get("CRM_TEST_BACKEND", "sqlite")
 os.environ.setdefault("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/crm_test")
 os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TEST_HANDLERS = "tests.support.handlers"
+TEST_SECRET_KEY = "test-secret-key-of-the-test-suite-only-0123456789"
 KEPT_TABLES = {"role", "app_user", "user_role", "team"}
 
 def servers_mode() -> bool:
@@ -67,7 +68,7 @@ def make_settings(database_url: str, queue_name: str) -> config.Settings:
         database_url=database_url,
         redis_url=os.environ["TEST_REDIS_URL"] if servers_mode() else "",
         queue_name=queue_name,
-        secret_key="test-secret",
+        secret_key=TEST_SECRET_KEY,
         testing=True,
         handler_modules=(TEST_HANDLERS,),
         job_stale_seconds=10,
@@ -102,7 +103,7 @@ def stop_workers(processes: list[subprocess.Popen]) -> None:
 def start_worker(database_url: str, queue_name: str) -> subprocess.Popen:
     """Start ``flask engine worker`` as a separate process against the test servers."""
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": os.environ["TEST_REDIS_URL"],
-           "CRM_QUEUE": queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": "test-secret"}
+           "CRM_QUEUE": queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": TEST_SECRET_KEY}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

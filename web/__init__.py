@@ -38,6 +38,7 @@ def init_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     request_ids.register(app)
+    auth.register(app)
     errors.register(app)
     app.jinja_env.globals["idempotency_key"] = idempotency.new_key
     app.context_processor(inject_navigation)

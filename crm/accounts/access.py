@@ -11,10 +11,23 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, lazyload
 
+from crm.accounts.sessions import end_all_sessions
 from crm.accounts.users import ROLES, LoginAttempt, Role, Team, User
 from crm.base import utcnow
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+USERNAME_MAX_LENGTH = 100
+
+
+def username_problems(username: str) -> list[str]:
+    """Why ``username`` cannot name a new user: empty when it is 1-100 printable characters, no spaces."""
+    if not username or len(username) > USERNAME_MAX_LENGTH:
+        return [f"A username has 1 to {USERNAME_MAX_LENGTH} characters."]
+    if not username.isprintable() or any(ch.isspace() for ch in username):
+        return ["A username has no spaces or control characters."]
+    return []
 
 
 class LoginThrottled(Exception):
@@ -44,7 +57,12 @@ def create_user(
 
 
 def set_password(user: User, password: str) -> None:
+    """Store a new password for ``user``; their earlier sessions and API tokens stop working.
+
+    Check it first with :func:`crm.accounts.passwords.password_problems`.
+    """
     user.password_hash = _hasher.hash(password)
+    end_all_sessions(user)
 
 
 def authenticate(session: Session, username: str, password: str, limit: int, window: dt.timedelta) -> User | None:

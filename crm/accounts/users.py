@@ -55,6 +55,8 @@ class User(CrmBase):
     phone: Mapped[str] = mapped_column(String(50), default="")
     password_hash: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Raised to end every session and API token issued so far (:mod:`crm.accounts.sessions`)."""
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

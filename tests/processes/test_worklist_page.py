@@ -349,8 +349,8 @@ def test_new_user_with_team_and_manager(platform, login):
     admin = login("admin")
     with platform.sessions() as session:
         sales_team = session.scalar(select(Team.id).where(Team.name == "Sales"))
-    admin.post("/admin/users/", data={"username": "sales3", "password": "pw", "display_name": "Sid Three",
-                                      "roles": ["salesperson"], "team_id": str(sales_team),
+    admin.post("/admin/users/", data={"username": "sales3", "password": "plum-kettle-orbit",
+                                      "display_name": "Sid Three", "roles": ["salesperson"], "team_id": str(sales_team),
                                       "manager_id": str(user_id(platform, "salesdir")), "phone": "+86 1"})
     with platform.sessions.begin() as session:
         user = session.scalar(select(User).where(User.username == "sales3"))

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app import create_app
 from engine.models import OutboxJob
-from tests.conftest import ROOT, TEST_HANDLERS, clear_tables, make_settings
+from tests.conftest import ROOT, TEST_HANDLERS, TEST_SECRET_KEY, clear_tables, make_settings
 from tests.engine.helpers import deploy, ready_tasks, start
 from tests.support.jobs import settle
 from tests.support.redis_server import RedisServer
@@ -43,7 +43,7 @@ def stack(database_url, queue_name, workers):
 
     def start_worker(db_url: str = database_url) -> subprocess.Popen:
         env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_server.url, "CRM_QUEUE": settings.queue_name,
-               "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": "test-secret",
+               "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": TEST_SECRET_KEY,
                "CRM_JOB_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS), "CRM_JOB_STALE_SECONDS": str(STALE_SECONDS)}
         process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"], cwd=ROOT,
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

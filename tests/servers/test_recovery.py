@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 
 from app import create_app
 from engine.models import InstanceEvent, OutboxJob, ProcessInstance, utcnow
-from tests.conftest import ROOT, TEST_HANDLERS, clear_tables, make_settings
+from tests.conftest import ROOT, TEST_HANDLERS, TEST_SECRET_KEY, clear_tables, make_settings
 from tests.engine.helpers import deploy, instance, ready_tasks, start
 from tests.support.jobs import settle
 from tests.support.redis_server import RedisServer
@@ -36,7 +36,7 @@ def private_stack(database_url, queue_name, workers):
 
     def start_worker():
         env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_server.url,
-               "CRM_QUEUE": settings.queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": "test-secret"}
+               "CRM_QUEUE": settings.queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": TEST_SECRET_KEY}
         process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"], cwd=ROOT,
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         processes.append(process)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -12,10 +12,12 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from crm.accounts.access import LoginThrottled, authenticate
+from crm.accounts.sessions import end_all_sessions
 from crm.accounts.users import User
 from engine.runtime import Actor
 from services.accounts import directory
 from web import db
+from web.errors import error_body
 from web.extensions import login_manager
 
 bp = Blueprint("auth", __name__)
@@ -39,7 +41,8 @@ class LoginUser:
         return self.user.active
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        """Stored in the session cookie: the user id and their session epoch."""
+        return session_id(self.user)
 
     @property
     def id(self) -> int:
@@ -72,11 +75,28 @@ def require_role(*keys: str) -> None:
         abort(403)
 
 
+def session_id(user: User) -> str:
+    """What the session cookie names: the user and their session epoch (``"<id>.<epoch>"``)."""
+    return f"{user.id}.{user.session_epoch}"
+
+
 @login_manager.user_loader
-def load_user(user_id: str) -> LoginUser | None:
-    """The signed-in user with their roles and team, in one statement (pages read all three)."""
-    user = directory.signed_in_user(db.session(), int(user_id))
-    return LoginUser(user) if user is not None and user.active else None
+def load_user(session_user: str) -> LoginUser | None:
+    """The signed-in user of a session cookie, if it is still theirs (active, epoch unchanged).
+
+    Loads their roles and team in one statement (pages read all three).
+    """
+    user_id, _, epoch = session_user.partition(".")
+    if not (user_id.isdigit() and epoch.isdigit()):
+        return None
+    return _current_user(int(user_id), int(epoch))
+
+
+def _current_user(user_id: int, epoch: int) -> LoginUser | None:
+    user = directory.signed_in_user(db.session(), user_id)
+    if user is None or not user.active or user.session_epoch != epoch:
+        return None
+    return LoginUser(user)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -84,20 +104,54 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def issue_token(user: User) -> str:
-    """A signed bearer token naming the user (stateless: any web process can check it)."""
-    return _serializer().dumps({"uid": user.id})
+    """A signed bearer token naming the user and their session epoch (any web process can check it)."""
+    return _serializer().dumps({"uid": user.id, "ep": user.session_epoch})
 
 
-@login_manager.request_loader
-def load_user_from_token(req) -> LoginUser | None:
-    header = req.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
+def user_of_token(token: str) -> LoginUser | None:
+    """The user a bearer token signs in: signed by us, younger than 12 hours, epoch still theirs."""
     try:
-        payload = _serializer().loads(header[7:], max_age=int(TOKEN_MAX_AGE.total_seconds()))
+        payload = _serializer().loads(token, max_age=int(TOKEN_MAX_AGE.total_seconds()))
     except BadSignature:
         return None
-    return load_user(str(payload["uid"]))
+    if not isinstance(payload, dict):
+        return None
+    user_id, epoch = payload.get("uid"), payload.get("ep")
+    if not (type(user_id) is int and type(epoch) is int):
+        return None
+    return _current_user(user_id, epoch)
+
+
+def register(app: Flask) -> None:
+    """A request is bearer-authenticated or cookie-authenticated, never both.
+
+    With ``Authorization: Bearer …`` the token alone decides who is asking (the session cookie is not
+    read); an invalid or expired token is a 401, whatever cookie comes with it. Without one, the session
+    cookie decides, and writes need the CSRF token (``web.api.routes`` asks for it on the API).
+    """
+    @app.before_request
+    def bearer_or_cookie():
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        user = user_of_token(token.strip())
+        if user is None:
+            return (jsonify(error_body("invalid or expired bearer token", 401)), 401,
+                    {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        g._login_user = user  # Flask-Login's current_user: set, so the session cookie is never consulted
+        g.bearer_authenticated = True
+        return None
+
+
+def bearer_authenticated() -> bool:
+    """Whether this request was signed in by a valid bearer token (no CSRF token needed then)."""
+    return bool(g.get("bearer_authenticated"))
+
+
+def sign_in(user: User) -> None:
+    """Start (or renew, after a change that ended their sessions) the browser session of ``user``."""
+    session.permanent = True
+    login_user(LoginUser(user))
 
 
 class LoginForm(FlaskForm):
@@ -126,8 +180,7 @@ def login():
         if user is None:
             flash("Wrong username or password.", "danger")
             return render_template("accounts/login.html", form=form), 401
-        session.permanent = True
-        login_user(LoginUser(user))
+        sign_in(user)
         target = request.args.get("next", "")
         return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("worklist.index"))
     return render_template("accounts/login.html", form=form)
@@ -136,6 +189,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign out everywhere: this and every other session and API token of the user end."""
+    end_all_sessions(current_user.user)
+    db.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

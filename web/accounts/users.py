@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from crm.accounts.access import create_user, set_password
+from crm.accounts.access import create_user, set_password, username_problems
+from crm.accounts.passwords import password_problems
+from crm.accounts.sessions import change_active, change_roles
 from crm.accounts.users import ROLES
 from services.accounts import directory
 from web import db
-from web.accounts.auth import require_role
+from web.accounts.auth import require_role, sign_in
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -34,6 +36,10 @@ def create():
     if not username or not form.get("password"):
         flash("Username and password are required.", "danger")
         return redirect(url_for("admin_users.index"))
+    problems = username_problems(username) + password_problems(username, form["password"])
+    if problems:
+        flash(" ".join(problems), "danger")
+        return redirect(url_for("admin_users.index"))
     if directory.user_named(db.session(), username):
         flash(f"User {username} already exists.", "danger")
         return redirect(url_for("admin_users.index"))
@@ -55,9 +61,13 @@ def update(user_id: int):
         flash("No such user.", "danger")
         return redirect(url_for("admin_users.index"))
     form = request.form
+    problems = password_problems(user.username, form["password"]) if form.get("password") else []
+    if problems:
+        flash(f"Password of {user.username} not changed: {' '.join(problems)}", "danger")
+        return redirect(url_for("admin_users.index"))
     keys = [r for r in form.getlist("roles") if r in ROLES]
-    user.roles = directory.roles_with_keys(session, keys)
-    user.active = form.get("active") == "on"
+    change_roles(user, directory.roles_with_keys(session, keys))
+    change_active(user, form.get("active") == "on")
     user.manager_id = form.get("manager_id", type=int) or None
     if user.manager_id == user.id:
         user.manager_id = None
@@ -66,6 +76,8 @@ def update(user_id: int):
     user.display_name = form.get("display_name", "").strip() or user.display_name
     if form.get("password"):
         set_password(user, form["password"])
+    if user.id == current_user.id and user.active:
+        sign_in(user)  # an admin editing themselves keeps this session (the others end)
     db.commit()
     flash(f"User {user.username} updated.", "success")
     return redirect(url_for("admin_users.index"))

@@ -19,7 +19,7 @@ from engine.models import ProcessInstance
 from engine.runtime import current_data
 from services.processes import lookups, queries, task_actions, tasks, uploads, worklist
 from web import db
-from web.accounts.auth import TOKEN_MAX_AGE, actor, check_credentials, issue_token
+from web.accounts.auth import TOKEN_MAX_AGE, actor, bearer_authenticated, check_credentials, issue_token
 from web.api.openapi import OPENAPI
 from web.api.shapes import event_json, instance_json, task_json
 from web.errors import error_body
@@ -32,9 +32,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.before_request
 def csrf_for_cookie_sessions():
-    """Browser calls (cookie session) need the CSRF header; bearer-token calls do not."""
-    bearer = request.headers.get("Authorization", "").startswith("Bearer ")
-    if request.method == "POST" and not bearer and request.endpoint != "api.token":
+    """Browser calls (cookie session) need the CSRF header; calls signed in by a valid bearer token do not."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_authenticated() \
+            and request.endpoint != "api.token":
         csrf.protect()
 
 
