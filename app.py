@@ -13,6 +13,7 @@ import config
 import handlers
 from config.logs import configure_logging
 from crm.accounts.access import assignable_username
+from crm.accounts.signin import forget_old_attempts
 from crm.database import make_engine, make_sessions
 from crm.idempotency import forget_expired_keys
 from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner
@@ -64,7 +65,7 @@ def build_platform(settings: config.Settings) -> Platform:
                        heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
     dispatcher, urgent = _dispatchers(settings, runner)
     relay = Relay(sessions, dispatcher, stale_after, dt.timedelta(seconds=settings.job_requeue_seconds),
-                  urgent=urgent, periodic=[alerts.remind_due, forget_expired_keys])
+                  urgent=urgent, periodic=[alerts.remind_due, forget_expired_keys, forget_old_attempts])
     return Platform(settings, db, sessions, registry, engine, runner, dispatcher, relay, forms, alerts)
 
 

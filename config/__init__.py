@@ -38,6 +38,7 @@ class Settings:
     max_bpmn_bytes: int = 5 * 1024 * 1024
     session_minutes: int = 480
     login_attempts_per_15min: int = 10
+    login_attempts_per_address_15min: int = 50
     job_stale_seconds: float = 15.0
     job_heartbeat_seconds: float = 3.0
     job_requeue_seconds: float = 10.0

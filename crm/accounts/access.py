@@ -1,19 +1,19 @@
-"""Account services: create users, check passwords, throttle failed logins, resolve data scope."""
+"""Account services: create users, set and check passwords, resolve data scope."""
 
 from __future__ import annotations
 
-import datetime as dt
+import secrets
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from crm.accounts.sessions import end_all_sessions
-from crm.accounts.users import ROLES, LoginAttempt, Role, Team, User
-from crm.base import utcnow
+from crm.accounts.users import ROLES, Role, Team, User
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
@@ -28,10 +28,6 @@ def username_problems(username: str) -> list[str]:
     if not username.isprintable() or any(ch.isspace() for ch in username):
         return ["A username has no spaces or control characters."]
     return []
-
-
-class LoginThrottled(Exception):
-    """Too many failed attempts for this username recently."""
 
 
 def ensure_roles(session: Session) -> None:
@@ -65,29 +61,19 @@ def set_password(user: User, password: str) -> None:
     end_all_sessions(user)
 
 
-def authenticate(session: Session, username: str, password: str, limit: int, window: dt.timedelta) -> User | None:
-    """The active user with these credentials, or None; raises :class:`LoginThrottled` past ``limit``."""
-    since = utcnow() - window
-    failures = session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(LoginAttempt.username == username, LoginAttempt.at >= since)
-    )
-    if failures >= limit:
-        raise LoginThrottled(f"too many failed logins; try again in {int(window.total_seconds() // 60)} minutes")
-    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    if user is not None and _verify(user, password):
-        session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
-        return user
-    session.add(LoginAttempt(username=username))
-    session.flush()
-    return None
-
-
-def _verify(user: User, password: str) -> bool:
+def check_password(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s; for no user a dummy hash is checked, so both take the same time."""
+    stored = user.password_hash if user is not None else _dummy_hash()
     try:
-        return _hasher.verify(user.password_hash, password)
+        matches = _hasher.verify(stored, password)
     except (VerifyMismatchError, InvalidHashError):
         return False
+    return matches and user is not None
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def subordinates(session: Session, user: User) -> list[User]:

@@ -80,4 +80,5 @@ class LoginAttempt(CrmBase):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str] = mapped_column(String(45), default="", server_default="", index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

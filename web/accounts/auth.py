@@ -11,8 +11,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from crm.accounts.access import LoginThrottled, authenticate
 from crm.accounts.sessions import end_all_sessions
+from crm.accounts.signin import LoginThrottled, Throttle, authenticate
 from crm.accounts.users import User
 from engine.runtime import Actor
 from services.accounts import directory
@@ -162,8 +162,9 @@ class LoginForm(FlaskForm):
 def check_credentials(username: str, password: str) -> User | None:
     """Authenticate with the database-backed throttle; commits the attempt either way."""
     settings = db.platform().settings
-    user = authenticate(db.session(), username, password, settings.login_attempts_per_15min,
+    throttle = Throttle(settings.login_attempts_per_15min, settings.login_attempts_per_address_15min,
                         dt.timedelta(minutes=15))
+    user = authenticate(db.session(), username, password, request.remote_addr or "", throttle)
     db.commit()
     return user
 

@@ -12,7 +12,7 @@ from functools import wraps
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
-from crm.accounts.access import LoginThrottled
+from crm.accounts.signin import LoginThrottled
 from engine.deployment import latest_versions
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import ProcessInstance
