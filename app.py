@@ -83,7 +83,7 @@ def create_app(settings: config.Settings | None = None) -> Flask:
     """The Flask application factory."""
     settings = settings or config.from_environment()
     if not settings.testing:
-        configure_logging()
+        configure_logging(json_lines=settings.log_json)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -112,6 +112,7 @@ def run_outbox_job(job_id: int) -> str:
     """rq entry point: run one outbox job with this worker process's platform."""
     global _worker_platform
     if _worker_platform is None:
-        configure_logging()
-        _worker_platform = build_platform(config.from_environment())
+        settings = config.from_environment()
+        configure_logging(json_lines=settings.log_json)
+        _worker_platform = build_platform(settings)
     return _worker_platform.runner.run(job_id)

@@ -27,6 +27,8 @@ class Settings:
     ``push_timeout_ms`` timeout; ``push_breaker_failures`` failures in a row skip that push for
     ``push_breaker_seconds`` (the scheduler pushes them instead).
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
+    ``metrics_token`` is the bearer token ``/metrics`` asks for (empty: no metrics endpoint, 404);
+    ``log_json`` writes log lines as JSON objects, one per line.
     """
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
@@ -48,6 +50,8 @@ class Settings:
     smtp_host: str = ""
     sms_gateway_url: str = ""
     handler_modules: tuple[str, ...] = ()
+    metrics_token: str = ""
+    log_json: bool = False
     testing: bool = False
 
     @property
@@ -77,6 +81,8 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         smtp_host=env.get("SMTP_HOST", ""),
         sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
         handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
+        metrics_token=env.get("CRM_METRICS_TOKEN", "").strip(),
+        log_json=_log_format(env) == "json",
         job_stale_seconds=_positive(env, "CRM_JOB_STALE_SECONDS", defaults.job_stale_seconds),
         job_heartbeat_seconds=_positive(env, "CRM_JOB_HEARTBEAT_SECONDS", defaults.job_heartbeat_seconds),
         job_requeue_seconds=_positive(env, "CRM_JOB_REQUEUE_SECONDS", defaults.job_requeue_seconds),
@@ -117,4 +123,12 @@ def _positive(env: dict[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number of seconds/milliseconds, not {raw!r}") from None
     if not 0 < value < 86400 * 7:
         raise ValueError(f"{name} must be positive and below a week, not {raw!r}")
+    return value
+
+
+def _log_format(env: dict[str, str]) -> str:
+    """``CRM_LOG_FORMAT``: ``text`` (default) or ``json`` (one JSON object per line)."""
+    value = env.get("CRM_LOG_FORMAT", "text").strip().lower() or "text"
+    if value not in ("text", "json"):
+        raise ValueError(f"CRM_LOG_FORMAT must be 'text' or 'json', not {value!r}")
     return value

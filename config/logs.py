@@ -11,6 +11,8 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from pythonjsonlogger.json import JsonFormatter
+
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
@@ -32,14 +34,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """Give the root logger a handler whose lines show the request id (once per process)."""
+def json_formatter() -> logging.Formatter:
+    """One JSON object per line: time, level, logger, message, request id (and any ``extra`` fields)."""
+    return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"})
+
+
+def configure_logging(level: int = logging.INFO, *, json_lines: bool = False) -> None:
+    """Give the root logger a handler whose lines show the request id (once per process).
+
+    ``json_lines`` (``CRM_LOG_FORMAT=json``) writes JSON objects for a log collector instead of text.
+    """
     root = logging.getLogger()
     if any(isinstance(f, RequestIdFilter) for h in root.handlers for f in h.filters):
         return
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(json_formatter() if json_lines else logging.Formatter(LOG_FORMAT))
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.logs import request_id
 
 from . import history
+from .metrics import JOB_SECONDS
 from .models import OutboxJob, utcnow
 from .runtime import ProcessEngine
 
@@ -70,16 +72,20 @@ class JobRunner:
         if not claimed:
             return self._status(job_id)
         token = request_id.set(origin or f"job-{job_id}")  # log lines name the request that asked for the job
+        began, kind, outcome = time.perf_counter(), "unknown", "done"
         try:
             with self._beating(job_id), self.sessions.begin() as session:
                 job = session.get(OutboxJob, job_id)
+                kind = job.kind
                 self._execute(session, job, json.loads(job.payload))
                 self._finish(session, job_id, {"status": "done"})
-            return "done"
+            return outcome
         except Exception as exc:
             log.exception("job %s failed", job_id)
-            return self._record_failure(job_id, exc)
+            outcome = self._record_failure(job_id, exc)
+            return outcome
         finally:
+            JOB_SECONDS.labels(kind, "done" if outcome == "done" else "error").observe(time.perf_counter() - began)
             request_id.reset(token)
 
     def _claim(self, job_id: int) -> tuple[bool, str | None]:

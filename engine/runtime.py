@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from sqlalchemy.orm.util import identity_key
 from . import history
 from .deployment import Check, DeployResult, deploy
 from .errors import Conflict, Forbidden, InvalidState, NotFound
+from .metrics import ENGINE_STEP_SECONDS
 from .models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion, utcnow
 from .outbox import enqueue
 from .parser import TaskMeta, role_key
@@ -333,6 +335,7 @@ class ProcessEngine:
                 raise _Deferred()
 
         deferred = failed = False
+        began = time.perf_counter()
         try:
             workflow.do_engine_steps(will_complete_task=stop_at_background_service)
         except _Deferred:
@@ -344,6 +347,8 @@ class ProcessEngine:
         self._save(session, instance, workflow, loaded, step, deferred=deferred, failed=failed)
         if deferred:
             enqueue(session, instance.id, "advance")
+        ENGINE_STEP_SECONDS.labels(instance.process_key, "job" if in_job else "request").observe(
+            time.perf_counter() - began)
 
     def _is_background(self, task) -> bool:
         name = getattr(task.task_spec, "operation_name", None)

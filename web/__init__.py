@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import errors, idempotency, request_ids
+from web import errors, idempotency, operations, request_ids
 from web.accounts import auth
 from web.accounts import users as admin_users
 from web.admin import instances as admin_instances
@@ -37,6 +37,7 @@ def init_web(app: Flask) -> None:
                       customers.bp, opportunities.bp, plans.bp, reports.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
+    operations.register(app)
     request_ids.register(app)
     auth.register(app)
     errors.register(app)
