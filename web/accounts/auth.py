@@ -122,6 +122,10 @@ def user_of_token(token: str) -> LoginUser | None:
     return _current_user(user_id, epoch)
 
 
+OPERATORS_BLUEPRINT = "operations"
+"""``/healthz``, ``/readyz``, ``/metrics``: no user behind them; a bearer there is the metrics token."""
+
+
 def register(app: Flask) -> None:
     """A request is bearer-authenticated or cookie-authenticated, never both.
 
@@ -132,8 +136,8 @@ def register(app: Flask) -> None:
     @app.before_request
     def bearer_or_cookie():
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer":
-            return None
+        if scheme.lower() != "bearer" or request.blueprint == OPERATORS_BLUEPRINT:
+            return None  # the probes need no user; /metrics checks its own token (web.operations)
         user = user_of_token(token.strip())
         if user is None:
             return (jsonify(error_body("invalid or expired bearer token", 401)), 401,
