@@ -11,6 +11,7 @@ from engine.errors import Conflict, DeploymentError, EngineError, Forbidden, Inv
 
 from . import request_ids
 from .idempotency import InvalidKey
+from .redirects import safe_next
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidState: 409, TaskDataInvalid: 422, DeploymentError: 422}
 
@@ -40,7 +41,7 @@ def register(app: Flask) -> None:
         if code in (404, 403):
             return render_template("error.html", code=code, message=str(exc)), code
         flash(str(exc), "danger")
-        return redirect(request.referrer or "/")
+        return redirect(safe_next(request.referrer))
 
     @app.errorhandler(KeyReused)
     @app.errorhandler(InvalidKey)
@@ -49,7 +50,7 @@ def register(app: Flask) -> None:
         if wants_json():
             return jsonify(error_body(str(exc), code)), code
         flash(f"{exc}. Open the form again to send a new request.", "danger")
-        return redirect(request.referrer or "/")
+        return redirect(safe_next(request.referrer))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -19,6 +19,7 @@ from services.accounts import directory
 from web import db
 from web.errors import error_body
 from web.extensions import login_manager
+from web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 TOKEN_MAX_AGE = dt.timedelta(hours=12)
@@ -186,8 +187,7 @@ def login():
             flash("Wrong username or password.", "danger")
             return render_template("accounts/login.html", form=form), 401
         sign_in(user)
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("worklist.index"))
+        return redirect(safe_next(request.args.get("next"), url_for("worklist.index")))
     return render_template("accounts/login.html", form=form)
 
 

@@ -17,6 +17,7 @@ from services.admin.jobs import failed_jobs, queue_status, requeue_failed
 from services.processes.queries import instance_by_id
 from web import db
 from web.accounts.auth import actor, require_role
+from web.redirects import safe_next
 
 bp = Blueprint("admin_instances", __name__, url_prefix="/admin")
 
@@ -140,7 +141,7 @@ def bulk():
             failed.append(f"#{instance_id}: {exc}")
     flash(f"{action}: {done} done" + (f"; {len(failed)} refused: " + "; ".join(failed) if failed else ""),
           "warning" if failed else "success")
-    return redirect(request.form.get("next") or url_for("admin_instances.index"))
+    return redirect(safe_next(request.form.get("next"), url_for("admin_instances.index")))
 
 
 @bp.get("/health")

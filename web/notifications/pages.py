@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from crm.notifications import messages as notifications
 from web import db
+from web.redirects import safe_next
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -24,8 +25,7 @@ def open_one(notification_id: int):
     """Mark read and follow the notification's link (or come back to the list)."""
     note = notifications.mark_read(db.session(), current_user.id, notification_id)
     db.commit()
-    link = note.link if note is not None and note.link.startswith("/") and not note.link.startswith("//") else ""
-    return redirect(link or url_for("notifications.index"))
+    return redirect(safe_next(note.link if note is not None else "", url_for("notifications.index")))
 
 
 @bp.post("/read")

@@ -15,6 +15,7 @@ from services.orders import queries
 from web import db
 from web.accounts.auth import require_role
 from web.input import SALES_ROLES, date_field, int_field, refusals, require_visible, visible, visible_customers
+from web.redirects import safe_next
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -56,7 +57,7 @@ def create():
         db.commit()
         flash(f"Project {project.number} created.", "success")
         return redirect(url_for(".show", project_id=project.id))
-    return redirect(request.referrer or url_for(".index"))
+    return redirect(safe_next(request.referrer, url_for(".index")))
 
 
 @bp.get("/<int:project_id>")

@@ -18,6 +18,7 @@ from web import db
 from web.accounts.auth import actor
 from web.idempotency import idempotent
 from web.processes.form_input import discard_submission, refuse_invalid, shown_back, submitted
+from web.redirects import safe_next
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -81,8 +82,7 @@ def show(task_id: str):
 
 def back_to(default: str):
     """Redirect to the form's ``next`` (a local path only) or ``default``."""
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+    return redirect(safe_next(request.form.get("next"), default))
 
 
 @bp.post("/<task_id>/handover")
