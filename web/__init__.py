@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from crm import formatting
 from web import errors, idempotency, operations, request_ids
 from web.accounts import auth
 from web.accounts import users as admin_users
@@ -41,6 +42,8 @@ def init_web(app: Flask) -> None:
     request_ids.register(app)
     auth.register(app)
     errors.register(app)
+    app.jinja_env.filters.update(formatting.JINJA_FILTERS)
+    app.jinja_env.globals["format_defaults"] = formatting.defaults
     app.jinja_env.globals["idempotency_key"] = idempotency.new_key
     app.context_processor(inject_navigation)
     app.teardown_appcontext(close_session)

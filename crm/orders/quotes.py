@@ -41,6 +41,10 @@ class Quote(CrmBase):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    revision: Mapped[int] = mapped_column(default=1)
+    revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("quote.id"), index=True)
+    """The sent quote this one revises (its number gets ``-R<revision>``)."""
 
     customer: Mapped[Customer] = relationship()
     owner: Mapped[User | None] = relationship()

@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, select
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
+from crm.orders.catalog import Product
 
 MONEY = Numeric(14, 2)
 
@@ -38,6 +39,14 @@ STAGES: tuple[Stage, ...] = (
 STAGE_BY_NUMBER = {s.number: s for s in STAGES}
 
 
+opportunity_product = Table(
+    "opportunity_product", CrmBase.metadata,
+    Column("opportunity_id", ForeignKey("opportunity.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("product.id"), primary_key=True),
+)
+"""The catalogue products an opportunity is about."""
+
+
 class Opportunity(CrmBase):
     __tablename__ = "opportunity"
 
@@ -55,9 +64,15 @@ class Opportunity(CrmBase):
     instance_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
+    source: Mapped[str] = mapped_column(String(100), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    """Raised by every change: a form that carries an older one was filled in before someone else saved."""
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[dt.datetime | None]
 
     customer: Mapped[Customer] = relationship()
     owner: Mapped[User | None] = relationship()
+    products: Mapped[list[Product]] = relationship(secondary=opportunity_product, order_by=Product.code)
     history: Mapped[list[StageChange]] = relationship(back_populates="opportunity", order_by="StageChange.id")
 
     @property
@@ -110,18 +125,60 @@ def _snapshot(session: Session, opp: Opportunity, from_stage: int | None, by: st
     return change
 
 
+class StaleEdit(ValueError):
+    """The record changed since the form was filled in: the user must reload, not overwrite."""
+
+
+def check_version(opp: Opportunity, version: int | None) -> None:
+    """Raise :class:`StaleEdit` when the form's ``version`` is not the opportunity's current one."""
+    if version is not None and version != opp.version:
+        when = f"{opp.updated_at:%Y-%m-%d %H:%M} UTC" if opp.updated_at else "an earlier time"
+        raise StaleEdit(f"This opportunity was changed by {opp.updated_by or 'someone'} at {when}: "
+                        "reload the page and make your change again.")
+
+
+def _touched(opp: Opportunity, by: str) -> None:
+    opp.version = (opp.version or 0) + 1
+    opp.updated_by, opp.updated_at = by, utcnow()
+
+
 def create_opportunity(
     session: Session, customer: Customer, name: str, amount: Decimal, by: str, *, owner: User | None = None,
     stage: int = 1, expected_close: dt.date | None = None, instance_id: int | None = None,
-    at: dt.datetime | None = None,
+    at: dt.datetime | None = None, probability: int | None = None, source: str = "",
+    products: list[Product] | None = None,
 ) -> Opportunity:
     """A new open opportunity with its first history row."""
     if stage not in STAGE_BY_NUMBER:
         raise ValueError(f"no stage {stage}")
     opp = Opportunity(customer=customer, name=name, amount=amount, stage=stage, expected_close=expected_close,
-                      status="open", owner=owner or customer.owner, instance_id=instance_id, created_at=at or utcnow())
+                      owner=owner or customer.owner, instance_id=instance_id, created_at=at or utcnow(),
+                      status="open", probability_override=probability, source=source, products=products or [],
+                      version=1, updated_by=by, updated_at=at or utcnow())
     session.add(opp)
     _snapshot(session, opp, None, by, "created", instance_id, at)
+    session.flush()
+    return opp
+
+
+def edit_opportunity(
+    session: Session, opp: Opportunity, by: str, *, version: int | None, name: str, stage: int,
+    amount: Decimal, probability: int | None, expected_close: dt.date | None, source: str,
+    products: list[Product],
+) -> Opportunity:
+    """Change an open opportunity's details; a changed stage, amount, probability or close date is history."""
+    check_version(opp, version)
+    if opp.status != "open":
+        raise ValueError(f"the opportunity is {opp.status}")
+    if stage not in STAGE_BY_NUMBER:
+        raise ValueError(f"no stage {stage}")
+    before = (opp.stage, opp.amount, opp.probability_override, opp.expected_close)
+    from_stage = opp.stage
+    opp.name, opp.stage, opp.amount, opp.probability_override = name, stage, amount, probability
+    opp.expected_close, opp.source, opp.products = expected_close, source, products
+    if before != (opp.stage, opp.amount, opp.probability_override, opp.expected_close):
+        _snapshot(session, opp, from_stage, by, "edited")
+    _touched(opp, by)
     session.flush()
     return opp
 
@@ -148,6 +205,7 @@ def move_to_stage(
     if analysis:
         opp.status_analysis = analysis
     _snapshot(session, opp, from_stage, by, analysis, instance_id)
+    _touched(opp, by)
     session.flush()
     return opp
 
@@ -164,6 +222,7 @@ def close_opportunity(session: Session, opp: Opportunity, won: bool, by: str, *,
     else:
         opp.lost_reason = reason
     _snapshot(session, opp, from_stage, by, reason or opp.status, instance_id)
+    _touched(opp, by)
     session.flush()
     return opp
 

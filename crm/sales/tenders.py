@@ -84,13 +84,20 @@ def remind_bid(session: Session, tender: Tender) -> Activity:
 
 
 def record_bid_result(session: Session, tender: Tender, won: bool, note: str, loss_reason: str, by: str) -> None:
-    """The bid opening: won closes the opportunity as won, lost records why."""
+    """The bid opening: won closes the opportunity as won at the approved bid price, lost records why."""
     tender.status, tender.result_note = ("won" if won else "lost"), note
     if not won:
         tender.loss_reason = loss_reason
     if tender.opportunity is not None and tender.opportunity.status == "open":
+        if won and tender.bid_price is not None:
+            tender.opportunity.amount = tender.bid_price
         close_opportunity(session, tender.opportunity, won, by, reason=loss_reason, instance_id=tender.instance_id)
     session.flush()
+
+
+def tender_of_opportunity(session: Session, opportunity_id: int) -> Tender | None:
+    """The tender an opportunity tracks, if it came from the bidding flow."""
+    return session.scalar(select(Tender).where(Tender.opportunity_id == opportunity_id))
 
 
 def submit_bid(session: Session, tender: Tender, price: Decimal, at: dt.datetime | None = None) -> None:

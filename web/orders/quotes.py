@@ -11,8 +11,7 @@ from crm.money import ZERO
 from crm.orders import contracts, quotes
 from crm.orders.catalog import products
 from crm.scoped_lists import newest_in_scope
-from services.customers.queries import customer_by_id
-from services.orders import queries
+from services.orders import queries, quote_form
 from web import db
 from web.accounts.auth import require_role
 from web.input import (
@@ -23,7 +22,6 @@ from web.input import (
     owner_ids,
     refusals,
     require_visible,
-    visible,
     visible_customers,
 )
 
@@ -51,22 +49,28 @@ def index():
                            valid_until=dt.date.today() + dt.timedelta(days=30))
 
 
+def _new_page(form: quote_form.QuoteForm, status: int = 200):
+    return render_template("orders/quote_new.html", form=form, customers=visible_customers()), status
+
+
+@bp.get("/new")
+def new():
+    """The new quote page; ``?customer_id=`` and ``?opportunity_id=`` pre-fill it."""
+    form = quote_form.blank(db.session(), owner_ids(), request.args.get("customer_id", type=int),
+                            request.args.get("opportunity_id", type=int), dt.date.today())
+    return _new_page(form)
+
+
 @bp.post("/")
 def create():
-    with refusals():
-        customer = customer_by_id(db.session(), int_field("customer_id"))
-        if customer is None or not visible(customer.owner_id):
-            flash("Choose one of your customers.", "danger")
-            return redirect(url_for(".index"))
-        quote = quotes.create_quote(
-            db.session(), customer, current_user.user, request.form.get("title", "").strip() or "Quote",
-            date_field("valid_until"), discount_percent=decimal_field("discount_percent", ZERO),
-            tax_percent=decimal_field("tax_percent", ZERO), notes=request.form.get("notes", ""),
-        )
-        db.commit()
-        flash(f"Quote {quote.number} created.", "success")
-        return redirect(url_for(".show", quote_id=quote.id))
-    return redirect(url_for(".index"))
+    session = db.session()
+    checked = quote_form.read(session, request.form, owner_ids())
+    if checked.errors:
+        return _new_page(checked, 422)
+    quote = quote_form.create(session, checked, current_user.user)
+    db.commit()
+    flash(f"Quote {quote.number} created.", "success")
+    return redirect(url_for(".show", quote_id=quote.id))
 
 
 @bp.get("/<int:quote_id>")

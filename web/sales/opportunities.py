@@ -1,19 +1,33 @@
-"""The opportunity pipeline board (drag to advance) and the opportunity page with its stage history."""
+"""The opportunity pipeline board (drag to advance), new/edit opportunity, and the opportunity page with its
+stage history, close (won/lost with a reason) and, once won, the way to its quote."""
 
 from __future__ import annotations
-
-import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from crm.sales.opportunities import STAGES, Opportunity, close_opportunity, move_to_stage, pipeline, visible
-from services.sales.queries import opportunity_by_id
+from crm import field_checks
+from crm.orders.catalog import products
+from crm.sales.opportunities import (
+    STAGES,
+    Opportunity,
+    StaleEdit,
+    check_version,
+    close_opportunity,
+    move_to_stage,
+    pipeline,
+    visible,
+)
+from services.sales import opportunity_form
+from services.sales.queries import opportunity_by_id, quotes_of_opportunity, tender_of
 from web import db
+from web.accounts.auth import require_role
 from web.customers.pages import scope
+from web.input import visible_customers
 
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
+EDITORS = ("salesperson", "customer_director", "sales_director", "administrator")
+"""May create, edit and close opportunities (others with the pipeline only look)."""
 
 
 def _visible_opportunity(opp_id: int) -> Opportunity:
@@ -39,13 +53,66 @@ def board():
 @bp.get("/<int:opp_id>")
 @login_required
 def show(opp_id: int):
-    return render_template("sales/opportunity.html", opp=_visible_opportunity(opp_id), stages=STAGES)
+    opp = _visible_opportunity(opp_id)
+    session = db.session()
+    return render_template("sales/opportunity.html", opp=opp, stages=STAGES, tender=tender_of(session, opp.id),
+                           quotes=quotes_of_opportunity(session, opp.id), may_edit=current_user.has_role(*EDITORS),
+                           sources=opportunity_form.SOURCES)
+
+
+def _form_page(checked: opportunity_form.OpportunityForm, opp: Opportunity | None, status: int = 200):
+    return render_template("sales/opportunity_form.html", form=checked, opp=opp, stages=STAGES,
+                           sources=opportunity_form.SOURCES, products=products(db.session()),
+                           customers=visible_customers() if opp is None else []), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """The new opportunity page (``?customer_id=`` pre-fills the customer)."""
+    require_role(*EDITORS)
+    if request.method == "GET":
+        return _form_page(opportunity_form.blank(request.args.get("customer_id", type=int)), None)
+    session = db.session()
+    checked = opportunity_form.read(session, request.form, request.form.getlist("product_ids"), scope(), new=True)
+    if checked.errors:
+        return _form_page(checked, None, 422)
+    opp = opportunity_form.create(session, checked, current_user.user)
+    db.commit()
+    flash(f"Opportunity {opp.name} created.", "success")
+    return redirect(url_for("opportunities.show", opp_id=opp.id))
+
+
+@bp.route("/<int:opp_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(opp_id: int):
+    """Change an open opportunity; a form filled in before someone else saved is refused (reload)."""
+    require_role(*EDITORS)
+    opp = _visible_opportunity(opp_id)
+    if request.method == "GET":
+        return _form_page(opportunity_form.of(opp), opp)
+    session = db.session()
+    checked = opportunity_form.read(session, request.form, request.form.getlist("product_ids"), scope(), new=False)
+    if not checked.errors:
+        try:
+            opportunity_form.save(session, opp, checked, current_user.user)
+        except StaleEdit as exc:
+            checked.errors.add("version", str(exc))
+        except ValueError as exc:
+            checked.errors.add("stage", str(exc))
+    if checked.errors:
+        session.rollback()
+        return _form_page(checked, _visible_opportunity(opp_id), 409 if "version" in checked.errors else 422)
+    db.commit()
+    flash("Opportunity saved.", "success")
+    return redirect(url_for("opportunities.show", opp_id=opp.id))
 
 
 @bp.post("/<int:opp_id>/stage")
 @login_required
 def move(opp_id: int):
     """JSON: ``{"stage": n}`` moves the opportunity (the board's drag and drop)."""
+    require_role(*EDITORS)
     opp = _visible_opportunity(opp_id)
     body = request.get_json(silent=True) or {}
     try:
@@ -63,18 +130,24 @@ def move(opp_id: int):
 @login_required
 def update(opp_id: int):
     """The opportunity page's form: stage, probability override, amount, close date, status analysis."""
+    require_role(*EDITORS)
     opp = _visible_opportunity(opp_id)
-    form = request.form
+    form, errors = request.form, field_checks.FieldErrors()
+    probability = field_checks.percent(form, "probability", errors)
+    amount = field_checks.money(form, "amount", errors, required=False)
+    close = field_checks.date(form, "expected_close", errors)
+    stage = field_checks.whole(form, "stage", errors, maximum=len(STAGES)) or opp.stage
+    analysis = field_checks.text(form, "status_analysis", errors, max_length=2000)
     try:
-        probability = int(form["probability"]) if form.get("probability", "").strip() else None
-        amount = Decimal(form["amount"]) if form.get("amount", "").strip() else None
-        close = dt.date.fromisoformat(form["expected_close"]) if form.get("expected_close") else None
-        move_to_stage(db.session(), opp, int(form.get("stage", opp.stage)), current_user.username,
-                      probability=probability, amount=amount, expected_close=close,
-                      analysis=form.get("status_analysis", "").strip())
-    except (ValueError, InvalidOperation) as exc:
+        if errors:
+            raise ValueError("; ".join(f"{name.replace('_', ' ')}: {message}" for name, message in errors.items()))
+        check_version(opp, form.get("version", type=int))
+        move_to_stage(db.session(), opp, stage, current_user.username,
+                      probability=int(probability) if probability is not None else None, amount=amount,
+                      expected_close=close, analysis=analysis)
+    except ValueError as exc:
         db.session().rollback()
-        flash(f"Not saved: {exc}", "danger")
+        flash(f"Not saved: {str(exc)[:300]}", "danger")
     else:
         db.commit()
         flash("Opportunity updated.", "success")
@@ -84,18 +157,22 @@ def update(opp_id: int):
 @bp.post("/<int:opp_id>/close")
 @login_required
 def close(opp_id: int):
+    """Won or lost, with a reason (required when lost; at most 200 characters)."""
+    require_role(*EDITORS)
     opp = _visible_opportunity(opp_id)
     won = request.form.get("result") == "won"
-    reason = request.form.get("lost_reason", "").strip()
-    if not won and not reason:
-        flash("Say why the opportunity was lost.", "danger")
+    reason = request.form.get("reason", request.form.get("lost_reason", "")).strip()
+    if (not won and not reason) or len(reason) > 200:
+        flash("Say why the opportunity was lost (at most 200 characters)." if len(reason) <= 200
+              else "The reason takes at most 200 characters.", "danger")
         return redirect(url_for("opportunities.show", opp_id=opp_id))
     try:
+        check_version(opp, request.form.get("version", type=int))
         close_opportunity(db.session(), opp, won, current_user.username, reason=reason)
     except ValueError as exc:
         db.session().rollback()
         flash(str(exc), "danger")
     else:
         db.commit()
-        flash(f"Opportunity marked {opp.status}.", "success")
+        flash(f"Opportunity marked {opp.status}." + (" Create its quote below." if won else ""), "success")
     return redirect(url_for("opportunities.show", opp_id=opp_id))

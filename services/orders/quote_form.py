@@ -1,0 +1,88 @@
+"""The new quote form: checked fields, the customer and (optionally) the opportunity it answers.
+
+A quote made for a won opportunity starts with its lines: the opportunity's products at catalogue price, or,
+when it names none (a tender), one line for the whole at the opportunity's amount (the approved bid price).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from crm import field_checks as check
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.money import ZERO
+from crm.orders import quotes
+from crm.sales.opportunities import Opportunity
+
+VALID_DAYS = 30
+"""A new quote's default validity."""
+
+
+@dataclass
+class QuoteForm:
+    raw: dict[str, str]
+    errors: check.FieldErrors = field(default_factory=check.FieldErrors)
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def _visible(owner_id: int | None, scope: set[int] | None) -> bool:
+    return scope is None or owner_id in scope
+
+
+def blank(session: Session, scope: set[int] | None, customer_id: int | None, opportunity_id: int | None,
+          today: dt.date) -> QuoteForm:
+    """The form pre-filled with the customer and, for an opportunity of that customer, its title."""
+    opp = session.get(Opportunity, opportunity_id) if opportunity_id else None
+    if opp is not None and not _visible(opp.owner_id, scope):
+        opp = None
+    customer_id = opp.customer_id if opp is not None else customer_id
+    return QuoteForm({"customer_id": str(customer_id or ""), "opportunity_id": str(opp.id if opp else ""),
+                      "title": opp.name if opp else "", "valid_until": (today + dt.timedelta(days=VALID_DAYS))
+                      .isoformat(), "discount_percent": "0", "tax_percent": "13", "notes": ""})
+
+
+def read(session: Session, form: Mapping[str, str], scope: set[int] | None) -> QuoteForm:
+    """Check every field of the new quote form."""
+    result = QuoteForm({k: form.get(k, "") for k in ("customer_id", "opportunity_id", "title", "valid_until",
+                                                       "discount_percent", "tax_percent", "notes")})
+    errors, values = result.errors, result.values
+    customer_id = check.whole(form, "customer_id", errors)
+    customer = session.get(Customer, customer_id) if customer_id else None
+    if customer is None or not _visible(customer.owner_id, scope):
+        errors.add("customer_id", "Choose one of your customers.")
+    opportunity_id = check.whole(form, "opportunity_id", errors)
+    opp = session.get(Opportunity, opportunity_id) if opportunity_id else None
+    if opportunity_id and (opp is None or not _visible(opp.owner_id, scope)
+                           or (customer is not None and opp.customer_id != customer.id)):
+        errors.add("opportunity_id", "Choose an opportunity of this customer.")
+    values.update(customer=customer, opportunity=opp)
+    values["title"] = check.text(form, "title", errors, max_length=200, required=True)
+    values["valid_until"] = check.date(form, "valid_until", errors, required=True)
+    values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2) or ZERO
+    values["tax_percent"] = check.percent(form, "tax_percent", errors, decimals=2) or ZERO
+    values["notes"] = check.text(form, "notes", errors, max_length=4000)
+    return result
+
+
+def create(session: Session, checked: QuoteForm, user: User) -> quotes.Quote:
+    """The draft quote; for an opportunity, with its lines (see the module docstring)."""
+    v = checked.values
+    quote = quotes.create_quote(session, v["customer"], user, v["title"], v["valid_until"],
+                                discount_percent=v["discount_percent"], tax_percent=v["tax_percent"],
+                                notes=v["notes"])
+    opp: Opportunity | None = v["opportunity"]
+    if opp is not None:
+        quote.opportunity_id = opp.id
+        if opp.products:
+            for product in opp.products:
+                quotes.add_line(session, quote, Decimal(1), product=product)
+        elif opp.amount > 0:
+            quotes.add_line(session, quote, Decimal(1), description=opp.name[:300], unit_price=opp.amount)
+    session.flush()
+    return quote
