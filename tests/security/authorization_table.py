@@ -1,0 +1,204 @@
+"""Who may call which route: ONE table, checked for every route of ``app.url_map`` × every role.
+
+Adding a route? Add one row to ``TABLE`` below, keyed ``"METHOD endpoint"`` (e.g. ``"GET customers.show"``):
+
+    "GET customers.show": signed_in(sales2=404),            # everyone signed in, except the outsider
+    "POST quotes.create": only(*SALES_SIDE),                 # the others get 403
+    "GET api.task_detail": api(only(*SALES_SIDE, custdir=404)),  # API: anonymous gets 401, not the login page
+
+``tests/security/test_authorization_matrix.py`` fails for a route without a row and prints what every role gets
+today, so you can copy the row after checking it is what you want. Expected values per role:
+
+- ``OK``: the view ran for this user (2xx, a redirect that is not to the login page, 400/409/422 for the input);
+- ``LOGIN``: a redirect to ``/login?next=…`` (anonymous users on HTML pages);
+- ``401`` (API without a token), ``403`` (the role may not), ``404`` (the record is outside the user's data scope:
+  its existence is not revealed), ``405``.
+
+URL arguments come from the demo data (``tests/security/conftest.py``): records of ``sales``'s data scope (their
+customer, contract, task …), so ``sales2`` (another salesperson, same manager ``salesdir``) is the outsider.
+A row may name other arguments (``args={"user_id": "engineer"}`` picks that user's id; other values are used
+as given), a form/JSON body (``data={...}``) or a fresh login for requests that end the session
+(``fresh_session=True``). Rows of routes that change data are requested after the refused roles, so a refused
+request never runs against a record that an allowed one has changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+OK = "ok"
+LOGIN = "login"
+
+ROLES = ("anonymous", "admin", "owner", "sales", "sales2", "salesdir", "custdir", "mktdir", "info", "finance",
+         "agent", "engineer")
+"""The demo users (one per role; ``sales`` and ``sales2`` are both salespeople) and nobody signed in."""
+SIGNED_IN = ROLES[1:]
+
+
+@dataclasses.dataclass(frozen=True)
+class Expect:
+    """The expected answer per role for one route, and how to call it."""
+
+    statuses: dict[str, int | str]
+    args: dict[str, object] = dataclasses.field(default_factory=dict)
+    data: dict | None = None
+    fresh_session: bool = False
+
+
+def signed_in(status: int | str = OK, *, anonymous: int | str = LOGIN, **per_role: int | str) -> Expect:
+    """Every signed-in role gets ``status`` (``per_role`` overrides by username)."""
+    return Expect({"anonymous": anonymous, **{role: status for role in SIGNED_IN}, **per_role})
+
+
+def only(*roles: str, others: int | str = 403, anonymous: int | str = LOGIN, **per_role: int | str) -> Expect:
+    """``roles`` get OK, the other signed-in roles ``others`` (``per_role`` overrides by username)."""
+    return Expect({"anonymous": anonymous, **{role: OK if role in roles else others for role in SIGNED_IN},
+                   **per_role})
+
+
+def api(expect: Expect) -> Expect:
+    """The same expectation for an API route: anonymous callers get 401 instead of the login page."""
+    anonymous = expect.statuses["anonymous"]
+    statuses = {**expect.statuses, "anonymous": 401 if anonymous == LOGIN else anonymous}
+    return dataclasses.replace(expect, statuses=statuses)
+
+
+def call(expect: Expect, **how) -> Expect:
+    """``expect`` with URL ``args``, a ``data`` body or ``fresh_session`` (see the module docstring)."""
+    return dataclasses.replace(expect, **how)
+
+
+SALES_SIDE = ("admin", "sales", "sales2", "salesdir", "custdir")
+"""Quotes, contracts, projects: the salespeople, their directors and the administrator."""
+ORDER_VIEWERS = (*SALES_SIDE, "finance")
+DIRECTORS = ("admin", "salesdir", "custdir")
+PROCESS_OWNERS = ("admin", "owner")
+SERVICE_SIDE = ("admin", "custdir", "finance", "agent", "engineer")
+
+UNCHANGED_ENGINEER = {"roles": "engineer", "active": "on", "display_name": "Eve Engineer",
+                      "email": "engineer@example.com", "phone": "+86 555 0100"}
+"""The admin form's values that leave the demo engineer as they are (the users table outlives a test)."""
+
+TABLE: dict[str, Expect] = {
+    # Sign-in, home, static files
+    "GET auth.home": signed_in(),
+    "GET auth.login": signed_in(anonymous=OK),
+    "POST auth.login": signed_in(anonymous=OK),
+    "POST auth.logout": call(signed_in(LOGIN), fresh_session=True),
+    "GET static": signed_in(anonymous=OK),
+    # Worklist and tasks
+    "GET files.download": only("admin", "sales", "salesdir", "custdir", "info", others=404),
+    "POST tasks.add_comment": only("admin", "sales", others=404),
+    "POST tasks.follow_up": only("sales", others=404, admin=403),
+    "POST tasks.handover": call(only("admin", "sales", others=404), data={"assignee": "sales"}),
+    "GET tasks.show": only("admin", "sales", others=404),
+    "POST tasks.show": only("sales", others=404, admin=403),
+    "POST worklist.claim": only("sales", "sales2"),
+    "GET worklist.index": signed_in(),
+    "POST worklist.save": signed_in(),
+    "POST worklist.unclaim": only("admin"),
+    # JSON API
+    "POST api.assign": call(api(only("admin", "sales", others=404)), data={"username": "sales"}),
+    "POST api.claim": api(only("sales", "sales2")),
+    "POST api.complete": api(only("sales", others=404, admin=403)),
+    "GET api.instance": api(only("admin", "sales", "salesdir", "custdir", "info", others=404)),
+    "GET api.lookup": api(signed_in()),
+    "GET api.openapi": signed_in(anonymous=OK),
+    "GET api.processes": api(signed_in()),
+    "POST api.start": api(signed_in()),
+    "GET api.task_detail": api(only("admin", "sales", others=404)),
+    "GET api.task_list": api(signed_in()),
+    "POST api.token": call(api(signed_in(anonymous=OK)), data={"username": "info", "password": "demo"}),
+    "POST api.unclaim": api(only("admin")),
+    "POST api.upload": api(signed_in()),
+    # Process library, modeler, versions, starting processes
+    "POST modeler.deploy": only(*PROCESS_OWNERS),
+    "POST modeler.discard": only(*PROCESS_OWNERS),
+    "GET modeler.edit": only(*PROCESS_OWNERS),
+    "POST modeler.save": only(*PROCESS_OWNERS),
+    "POST modeler.validate": only(*PROCESS_OWNERS),
+    "GET processes.download": signed_in(),
+    "GET processes.download_file": signed_in(403, admin=404, owner=404),
+    "GET processes.library": only(*PROCESS_OWNERS),
+    "POST processes.new_process": only(*PROCESS_OWNERS),
+    "GET processes.start": signed_in(),
+    "POST processes.start": signed_in(),
+    "GET processes.start_menu": signed_in(),
+    "POST processes.upload": only(*PROCESS_OWNERS),
+    "GET versions.diff": only(*PROCESS_OWNERS),
+    "GET versions.migrate": only(*PROCESS_OWNERS),
+    "POST versions.migrate": only(*PROCESS_OWNERS),
+    "POST versions.rollback": only(*PROCESS_OWNERS),
+    # Customers and sales
+    "GET customers.index": signed_in(),
+    "GET customers.reassign": only(*DIRECTORS),
+    "POST customers.reassign": only(*DIRECTORS),
+    "POST customers.reassign_one": only(*DIRECTORS),
+    "GET customers.show": signed_in(owner=404, sales2=404, agent=404, engineer=404),
+    "GET opportunities.board": signed_in(),
+    "POST opportunities.close": signed_in(owner=404, sales2=404, agent=404, engineer=404),
+    "POST opportunities.move": signed_in(owner=404, sales2=404, agent=404, engineer=404),
+    "GET opportunities.show": signed_in(owner=404, sales2=404, agent=404, engineer=404),
+    "POST opportunities.update": signed_in(owner=404, sales2=404, agent=404, engineer=404),
+    "POST plans.add": signed_in(),
+    "POST plans.comment": only("salesdir", others=404),
+    "POST plans.done": only("sales", others=404),
+    "GET plans.mine": signed_in(),
+    "POST plans.notes": signed_in(),
+    "GET plans.team": signed_in(),
+    # Orders: quotes, contracts, projects, payments
+    "POST contracts.create": only(*SALES_SIDE),
+    "GET contracts.document": only(*ORDER_VIEWERS, sales2=404),
+    "GET contracts.document_pdf": only(*ORDER_VIEWERS, sales2=404),
+    "POST contracts.expire": only(*DIRECTORS),
+    "GET contracts.index": only(*ORDER_VIEWERS),
+    "GET contracts.show": only(*ORDER_VIEWERS, sales2=404),
+    "POST contracts.submit": only(*SALES_SIDE, sales2=404),
+    "GET contracts.templates": only(*DIRECTORS),
+    "POST contracts.templates": only(*DIRECTORS),
+    "POST contracts.terminate": only(*DIRECTORS),
+    "POST payments.collect": only("admin", "finance"),
+    "POST payments.create_plan": only(*ORDER_VIEWERS, sales2=404),
+    "GET payments.plan": only(*ORDER_VIEWERS, sales2=404),
+    "GET payments.receivables_page": only(*ORDER_VIEWERS),
+    "POST payments.record_payment": only("admin", "finance"),
+    "POST projects.add_milestone": only(*SALES_SIDE, sales2=404),
+    "POST projects.create": only(*SALES_SIDE),
+    "GET projects.index": only(*SALES_SIDE),
+    "POST projects.milestone_done": only(*SALES_SIDE, sales2=404),
+    "GET projects.show": only(*SALES_SIDE, sales2=404),
+    "POST projects.update": only(*SALES_SIDE, sales2=404),
+    "POST quotes.add_line": only(*SALES_SIDE, sales2=404),
+    "POST quotes.create": only(*SALES_SIDE),
+    "GET quotes.index": only(*SALES_SIDE),
+    "POST quotes.make_contract": only(*SALES_SIDE, sales2=404),
+    "POST quotes.set_status": only(*SALES_SIDE, sales2=404),
+    "GET quotes.show": only(*SALES_SIDE, sales2=404),
+    # Service
+    "POST engineers.add_profile": only("admin", "agent"),
+    "POST engineers.book": only("admin", "agent"),
+    "GET engineers.schedule": only(*SERVICE_SIDE),
+    "GET service.index": only(*SERVICE_SIDE),
+    "GET service.show": only(*SERVICE_SIDE),
+    # Reports and notifications
+    "GET notifications.index": signed_in(),
+    "POST notifications.open_one": signed_in(),
+    "GET notifications.outbox": signed_in(),
+    "POST notifications.read_all": signed_in(),
+    "GET reports.data": signed_in(),
+    "GET reports.export": signed_in(),
+    "GET reports.index": signed_in(),
+    # Administration
+    "POST admin_instances.act": only("admin"),
+    "POST admin_instances.bulk": only("admin"),
+    "GET admin_instances.health": only("admin"),
+    "GET admin_instances.index": only("admin"),
+    "GET admin_instances.jobs": only("admin"),
+    "POST admin_instances.requeue_jobs": only("admin"),
+    "GET admin_instances.show": only("admin"),
+    "POST admin_users.create": only("admin"),
+    "POST admin_users.create_team": only("admin"),
+    "GET admin_users.index": only("admin"),
+    "POST admin_users.rename_team": only("admin"),
+    "POST admin_users.update": call(only("admin"), args={"user_id": "engineer"}, data=UNCHANGED_ENGINEER),
+}
