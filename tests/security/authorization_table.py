@@ -17,7 +17,8 @@ today, so you can copy the row after checking it is what you want. Expected valu
 URL arguments come from the demo data (``tests/security/conftest.py``): records of ``sales``'s data scope (their
 customer, contract, task …), so ``sales2`` (another salesperson, same manager ``salesdir``) is the outsider.
 A row may name other arguments (``args={"user_id": "engineer"}`` picks that user's id; other values are used
-as given), a form/JSON body (``data={...}``) or a fresh login for requests that end the session
+as given), URL arguments to send in the query string (``query=("task_id",)``), a form/JSON body (``data={...}``)
+or a fresh login for requests that end the session
 (``fresh_session=True``). Rows of routes that change data are requested after the refused roles, so a refused
 request never runs against a record that an allowed one has changed.
 """
@@ -42,6 +43,7 @@ class Expect:
     statuses: dict[str, int | str]
     args: dict[str, object] = dataclasses.field(default_factory=dict)
     data: dict | None = None
+    query: tuple[str, ...] = ()
     fresh_session: bool = False
 
 
@@ -64,7 +66,7 @@ def api(expect: Expect) -> Expect:
 
 
 def call(expect: Expect, **how) -> Expect:
-    """``expect`` with URL ``args``, a ``data`` body or ``fresh_session`` (see the module docstring)."""
+    """``expect`` with URL ``args``, a ``query``, a ``data`` body or ``fresh_session`` (see the module docstring)."""
     return dataclasses.replace(expect, **how)
 
 
@@ -93,6 +95,7 @@ TABLE: dict[str, Expect] = {
     "POST tasks.handover": call(only("admin", "sales", others=404), data={"assignee": "sales"}),
     "GET tasks.show": only("admin", "sales", others=404),
     "POST tasks.show": only("sales", others=404, admin=403),
+    "POST worklist.delete": signed_in(),  # only the owner's filter goes; others are told it is not theirs
     "POST worklist.claim": only("sales", "sales2"),
     "GET worklist.index": signed_in(),
     "POST worklist.save": signed_in(),
@@ -194,6 +197,7 @@ TABLE: dict[str, Expect] = {
     "GET admin_instances.health": only("admin"),
     "GET admin_instances.index": only("admin"),
     "GET admin_instances.jobs": only("admin"),
+    "GET admin_instances.rewind_preview": call(only("admin"), query=("task_id",)),
     "POST admin_instances.requeue_jobs": only("admin"),
     "GET admin_instances.show": only("admin"),
     "POST admin_users.create": only("admin"),

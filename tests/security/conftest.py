@@ -24,7 +24,7 @@ from crm.orders.contracts import Contract
 from crm.orders.payments import PaymentPlan, PaymentPlanLine
 from crm.orders.projects import Milestone, Project
 from crm.orders.quotes import Quote
-from crm.processes.worklist import SavedFilter
+from crm.processes.worklist import save_filter
 from crm.sales.activities import Activity
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import ServiceRequest
@@ -82,6 +82,8 @@ def world(database_url, queue_name, workers, tmp_path_factory):
     with platform.sessions() as session:
         args = url_arguments(session)
         args["storage_key"] = attachment(session, platform.settings.upload_dir, args["instance_id"])
+        sales = session.scalar(select(User).where(User.username == "sales"))
+        args["filter_id"] = save_filter(session, sales, "Mine", {"list": "mine"}, shared=False).id
         session.commit()
     yield World(app, platform, users, args)
     clear_tables(platform)
@@ -119,7 +121,6 @@ def url_arguments(session) -> dict[str, object]:
         "activity_id": first(Activity, Activity.owner_id == sales.id),
         "request_id": first(ServiceRequest),
         "notification_id": first(Notification, Notification.user_id == sales.id),
-        "filter_id": first(SavedFilter),
         "team_id": first(Team),
         "user_id": sales.id,
         "instance_id": task.instance_id,

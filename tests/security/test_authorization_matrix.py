@@ -84,6 +84,7 @@ def url_for_route(world, endpoint: str, expect: Expect) -> str:
                 value = session.scalar(select(User.id).where(User.username == value))
         assert value is not None, f"no record for URL argument {name!r}: add one in tests/security/conftest.py"
         values[name] = value
+    values.update({name: world.args[name] for name in expect.query})
     with world.app.test_request_context():
         return world.app.url_for(endpoint, **values)
 
@@ -99,8 +100,12 @@ def request(world, role: str, method: str, url: str, expect: Expect):
         return user.get(url)
     world.reset()
     if url.startswith("/api/"):
-        return user.api(method, url, json=expect.data or {})
-    return user.post(url, data=expect.data or {})
+        response = user.api(method, url, json=expect.data or {})
+    else:
+        response = user.post(url, data=expect.data or {})
+    if expect.fresh_session and role != "anonymous":  # ending a session ends the user's earlier ones too
+        world.users[role] = WebUser(world.app.test_client(), role).login()
+    return response
 
 
 @pytest.mark.parametrize("route", ROUTES)
