@@ -1,6 +1,6 @@
 """Job latency: commit of the transaction that wrote a job -> a worker claims it (PostgreSQL, Redis, rq).
 
-Two rq worker processes (``flask engine worker``) and the scheduler loop (``web.cli.run_ticker``, 1 s)
+Two rq worker processes (``flask engine worker``) and the scheduler loop (``web.cli.engine.run_ticker``, 1 s)
 run; jobs are ``advance`` jobs of one waiting approval instance, written one every 20 ms. Latency =
 the row's claim time (``heartbeat_at`` as the runner sets it when it claims) - the time right after
 the commit. Two ways a job reaches Redis:
@@ -24,7 +24,7 @@ from sqlalchemy import select
 from config import PROJECT_ROOT
 from engine.models import OutboxJob, utcnow
 from engine.outbox import enqueue
-from web.cli import run_ticker
+from web.cli.engine import run_ticker
 
 from .common import platform_for, settings, start, summary_ms
 

@@ -54,3 +54,4 @@ def configure_logging(level: int = logging.INFO, *, json_lines: bool = False) ->
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
+    logging.getLogger("spiff").setLevel(max(level, logging.WARNING))  # a line per task state change otherwise
