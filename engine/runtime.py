@@ -246,22 +246,26 @@ class ProcessEngine:
         self._run(session, instance, workflow, self._loaded_for(instance), actor, step, in_job=False)
         return instance
 
-    def claim(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
-        """Assign a queued task to the actor; a task claimed by someone else is a conflict."""
+    def claim(self, session: Session, task_id: str, actor: Actor, *, override: bool = False) -> HumanTask:
+        """Assign a queued task to the actor; a task claimed by someone else is a conflict.
+
+        ``override`` (the caller decided the actor may take the task back, e.g. its customer's owner) skips the
+        conflict, not the lane check.
+        """
         row = self.get_task(session, task_id)
         if row.role and row.role not in actor.roles:
             raise Forbidden(f"this task belongs to the {row.lane or row.role} lane")
         self._require_ready(row)
-        if row.assignee and row.assignee != actor.username:
+        if row.assignee and row.assignee != actor.username and not override:
             raise Conflict(f"already claimed by {row.assignee}")
         row.assignee = actor.username
         history.record(session, row.instance_id, actor.username, "claimed", task=row)
         return row
 
-    def unclaim(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
-        """Put a claimed task back in its lane's queue."""
+    def unclaim(self, session: Session, task_id: str, actor: Actor, *, override: bool = False) -> HumanTask:
+        """Put a claimed task back in its lane's queue (the assignee, an admin, or with ``override``)."""
         row = self.get_task(session, task_id)
-        if row.assignee != actor.username and not actor.is_admin:
+        if row.assignee != actor.username and not actor.is_admin and not override:
             raise Forbidden("only the assignee can release this task")
         self._require_ready(row)
         row.assignee = None
@@ -269,12 +273,14 @@ class ProcessEngine:
         return row
 
     def assign(
-        self, session: Session, task_id: str, assignee: str, assignee_roles: Iterable[str], actor: Actor
+        self, session: Session, task_id: str, assignee: str, assignee_roles: Iterable[str], actor: Actor,
+        *, override: bool = False,
     ) -> HumanTask:
-        """Hand a task to a colleague holding the task's role."""
+        """Hand a task to a colleague holding the task's role (``override``: even if someone else holds it)."""
         row = self.get_task(session, task_id)
         self._require_ready(row)
-        if not actor.is_admin and (row.assignee not in (None, actor.username) or row.role not in actor.roles):
+        taken = row.assignee not in (None, actor.username) and not override
+        if not actor.is_admin and (taken or row.role not in actor.roles):
             raise Forbidden("you can only hand over tasks of your own lanes that are not someone else's")
         if row.role and row.role not in set(assignee_roles):
             raise InvalidState(f"{assignee} does not hold the role {row.role!r}")

@@ -44,3 +44,14 @@ def scope_condition(scope: OwnerScope) -> ColumnElement[bool]:
     foreign = select(Customer.id).where(Customer.owner_id.is_not(None), Customer.owner_id.not_in(scope))
     return or_(HumanTask.role.is_(None), HumanTask.role.not_in(SCOPED_LANES), HumanTask.customer_id.is_(None),
                HumanTask.customer_id.not_in(foreign))
+
+
+def owns_task(session: Session, row: HumanTask, actor: Actor) -> bool:
+    """Whether the actor answers for the task's customer: a member of its (scoped) lane who owns the customer or
+    manages its owner. They may release or take back the task whoever holds it."""
+    if row.role not in SCOPED_LANES or row.role not in actor.roles or row.customer_id is None:
+        return False
+    scope = owner_scope(session, actor)
+    owner_id = session.scalar(select(Customer.owner_id).where(Customer.id == row.customer_id))
+    return scope is not None and owner_id is not None and owner_id in scope
+

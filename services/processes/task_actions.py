@@ -1,4 +1,9 @@
-"""What a user does to a task besides completing it: hand it over, set a follow-up date, comment."""
+"""What a user does to a task besides completing it: claim, release, hand over, follow-up date, comment.
+
+Every action first loads the task as ``GET /api/tasks/{id}`` does (:func:`services.processes.tasks.load_task`: a
+task outside the actor's lanes or data scope is a 404), then the engine checks lane and assignee. The task's owner
+(:func:`services.processes.scope.owns_task`) and administrators may release or take back a task someone else holds.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +19,33 @@ from engine.errors import InvalidState, NotFound
 from engine.models import HumanTask
 from engine.runtime import Actor, ProcessEngine
 from services.notifications.task_alerts import TaskAlerts
+from services.processes.scope import owns_task
 from services.processes.tasks import load_task
 
 MAX_COMMENT = 4000
 
 
+def claim(session: Session, engine: ProcessEngine, task_id: str, actor: Actor) -> HumanTask:
+    """Take a task the actor may see into their own list; its owner may take it back from whoever holds it."""
+    row = load_task(session, engine, task_id, actor)
+    return engine.claim(session, task_id, actor, override=owns_task(session, row, actor))
+
+
+def release(session: Session, engine: ProcessEngine, task_id: str, actor: Actor) -> HumanTask:
+    """Put a task back in its lane's queue: its assignee, its owner or an administrator."""
+    row = load_task(session, engine, task_id, actor)
+    return engine.unclaim(session, task_id, actor, override=owns_task(session, row, actor))
+
+
 def hand_over(session: Session, engine: ProcessEngine, alerts: TaskAlerts, task_id: str, username: str,
               actor: Actor) -> HumanTask:
     """Give a task to a colleague holding its role; they are notified as if it landed in their list."""
-    load_task(session, engine, task_id, actor)
+    task = load_task(session, engine, task_id, actor)
     colleague = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
     if colleague is None:
         raise NotFound(f"no active user {username!r}")
-    row = engine.assign(session, task_id, colleague.username, colleague.role_keys, actor)
+    row = engine.assign(session, task_id, colleague.username, colleague.role_keys, actor,
+                        override=owns_task(session, task, actor))
     session.flush()
     alerts.task_ready(session, row)
     return row

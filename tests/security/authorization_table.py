@@ -99,13 +99,13 @@ TABLE: dict[str, Expect] = {
     "GET tasks.show": only("admin", "sales", others=404),
     "POST tasks.show": only("sales", others=404, admin=403),
     "POST worklist.delete": signed_in(),  # only the owner's filter goes; others are told it is not theirs
-    "POST worklist.claim": only("sales", "sales2"),
+    "POST worklist.claim": only("sales", others=404, admin=403),  # admin: not in the lane
     "GET worklist.index": signed_in(),
     "POST worklist.save": signed_in(),
-    "POST worklist.unclaim": only("admin"),
+    "POST worklist.unclaim": only("admin", "sales", others=404),  # sales owns the customer
     # JSON API
     "POST api.assign": call(api(only("admin", "sales", others=404)), data={"username": "sales"}),
-    "POST api.claim": api(only("sales", "sales2")),
+    "POST api.claim": api(only("sales", others=404, admin=403)),  # admin: not in the lane
     "POST api.complete": api(only("sales", others=404, admin=403)),
     "GET api.instance": api(only("admin", "sales", "salesdir", "custdir", "info", others=404)),
     "GET api.lookup": api(signed_in()),
@@ -115,7 +115,7 @@ TABLE: dict[str, Expect] = {
     "GET api.task_detail": api(only("admin", "sales", others=404)),
     "GET api.task_list": api(signed_in()),
     "POST api.token": call(api(signed_in(anonymous=OK)), data={"username": "info", "password": "demo"}),
-    "POST api.unclaim": api(only("admin")),
+    "POST api.unclaim": api(only("admin", "sales", others=404)),  # sales owns the customer
     "POST api.upload": api(signed_in()),
     # Process library, modeler, versions, starting processes
     "POST modeler.deploy": only(*PROCESS_OWNERS),

@@ -149,7 +149,7 @@ def task_detail(task_id: str):
 @api_login_required
 @idempotent
 def claim(task_id: str):
-    row = db.platform().engine.claim(db.session(), task_id, actor())
+    row = task_actions.claim(db.session(), db.platform().engine, task_id, actor())
     db.commit()
     return jsonify(task_json(row))
 
@@ -157,7 +157,7 @@ def claim(task_id: str):
 @bp.post("/tasks/<task_id>/unclaim")
 @api_login_required
 def unclaim(task_id: str):
-    row = db.platform().engine.unclaim(db.session(), task_id, actor())
+    row = task_actions.release(db.session(), db.platform().engine, task_id, actor())
     db.commit()
     return jsonify(task_json(row))
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from crm.processes.worklist import delete_filter, filters_for, save_filter
 from engine.deployment import process_names
-from services.processes import worklist
+from services.processes import task_actions, worklist
 from web import db
 from web.accounts.auth import actor
 from web.processes.tasks import back_to
@@ -37,7 +37,7 @@ def index():
 @bp.post("/<task_id>/claim")
 @login_required
 def claim(task_id: str):
-    db.platform().engine.claim(db.session(), task_id, actor())
+    task_actions.claim(db.session(), db.platform().engine, task_id, actor())
     db.commit()
     flash("Task claimed: it is now in My tasks.", "success")
     return back_to(url_for("worklist.index"))
@@ -46,7 +46,7 @@ def claim(task_id: str):
 @bp.post("/<task_id>/unclaim")
 @login_required
 def unclaim(task_id: str):
-    db.platform().engine.unclaim(db.session(), task_id, actor())
+    task_actions.release(db.session(), db.platform().engine, task_id, actor())
     db.commit()
     flash("Task released to the queue.", "info")
     return back_to(url_for("worklist.index"))
