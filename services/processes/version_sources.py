@@ -23,3 +23,21 @@ def parsed_files(version: ProcessVersion) -> Iterator[etree._Element]:
     """The root element of each of :func:`version_files`, parsed with the XML safety limits."""
     for name, xml in version_files(version).items():
         yield parse_xml(xml.encode(), name, MAX_SOURCE_BYTES)
+
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+HIDDEN_FROM_DIAGRAMS = ("extensionElements", "script", "conditionExpression", "timeDuration", "timeDate",
+                        "timeCycle", "completionCondition", "loopCardinality")
+"""BPMN elements a diagram does not need and that carry code or rules (scripts, conditions, timer expressions,
+forms and service parameters in extension elements)."""
+
+
+def diagram_xml(version: ProcessVersion) -> bytes:
+    """The version's own BPMN without scripts, expressions and extension elements: enough to draw the diagram
+    for whoever works on one of its tasks; the full source is for process owners and administrators."""
+    root = parse_xml(version.source_xml.encode(), version.filename, MAX_SOURCE_BYTES)
+    for name in HIDDEN_FROM_DIAGRAMS:
+        for element in root.iter(f"{{{BPMN_NS}}}{name}"):
+            element.getparent().remove(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+

@@ -241,7 +241,7 @@ def test_task_page_shows_context_earlier_steps_and_diagram(platform, actors, log
     assert "Quantity" in steps and "12.50" in steps and "Yes" in steps
     markers = json.loads(re.search(r"data-markers='([^']+)'", page).group(1))
     assert markers == {"current": ["review"], "completed": ["fill"]}
-    assert f"/processes/versions/{_version_id(platform)}.bpmn" in page
+    assert f"/processes/versions/{_version_id(platform)}/diagram.bpmn" in page
     assert "task completed: Fill in every field" in page  # history uses task titles
 
 

@@ -123,7 +123,8 @@ TABLE: dict[str, Expect] = {
     "GET modeler.edit": only(*PROCESS_OWNERS),
     "POST modeler.save": only(*PROCESS_OWNERS),
     "POST modeler.validate": only(*PROCESS_OWNERS),
-    "GET processes.download": signed_in(),
+    "GET processes.download": only(*PROCESS_OWNERS),  # the full source: scripts, conditions, forms
+    "GET processes.diagram": signed_in(),  # what task pages draw: no scripts or expressions
     "GET processes.download_file": signed_in(403, admin=404, owner=404),
     "GET processes.library": only(*PROCESS_OWNERS),
     "POST processes.new_process": only(*PROCESS_OWNERS),

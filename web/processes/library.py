@@ -11,7 +11,7 @@ from engine.errors import DeploymentError, TaskDataInvalid
 from forms import build_wtform, render_fields
 from services.processes import authoring as process_authoring
 from services.processes import queries, tasks
-from services.processes.version_sources import version_files
+from services.processes.version_sources import diagram_xml, version_files
 from web import db
 from web.accounts.auth import actor, require_role
 from web.idempotency import idempotent
@@ -80,9 +80,19 @@ def library():
 @bp.get("/versions/<int:version_id>.bpmn")
 @login_required
 def download(version_id: int):
+    """The full source (scripts, conditions, forms): process owners and administrators only."""
+    require_role(*OWNERS)
     version = queries.version_by_id(db.session(), version_id) or abort(404)
     return Response(version.source_xml, mimetype="application/xml", headers={
         "Content-Disposition": f'attachment; filename="{version.process_key}-v{version.version}.bpmn"'})
+
+
+@bp.get("/versions/<int:version_id>/diagram.bpmn")
+@login_required
+def diagram(version_id: int):
+    """What the task page draws: the diagram without scripts and expressions (see ``diagram_xml``)."""
+    version = queries.version_by_id(db.session(), version_id) or abort(404)
+    return Response(diagram_xml(version), mimetype="application/xml")
 
 
 @bp.get("/versions/<int:version_id>/files/<name>")
