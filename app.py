@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 import config
 import handlers
 from config.logs import configure_logging
+from crm import formatting
 from crm.accounts.access import assignable_username
 from crm.accounts.signin import forget_old_attempts
 from crm.database import make_engine, make_sessions
@@ -47,6 +48,7 @@ class Platform:
 
 def build_platform(settings: config.Settings) -> Platform:
     """Create the engine, job machinery and handler registry for ``settings``."""
+    formatting.configure(settings.currency, settings.locale)
     db = make_engine(settings.database_url)
     sessions = make_sessions(db)
     notifier = Notifier(configured_transports(settings))

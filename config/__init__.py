@@ -26,6 +26,7 @@ class Settings:
     queue no longer holds is pushed again. After a commit the web pushes new jobs to Redis with a
     ``push_timeout_ms`` timeout; ``push_breaker_failures`` failures in a row skip that push for
     ``push_breaker_seconds`` (the scheduler pushes them instead).
+    ``currency`` (ISO 4217) and ``locale`` are how money and numbers read (see :mod:`crm.formatting`).
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
     ``metrics_token`` is the bearer token ``/metrics`` asks for (empty: no metrics endpoint, 404);
     ``log_json`` writes log lines as JSON objects, one per line.
@@ -52,6 +53,8 @@ class Settings:
     handler_modules: tuple[str, ...] = ()
     metrics_token: str = ""
     log_json: bool = False
+    currency: str = "CNY"
+    locale: str = "en"
     testing: bool = False
 
     @property
@@ -80,6 +83,8 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         queue_name=env.get("CRM_QUEUE", defaults.queue_name),
         smtp_host=env.get("SMTP_HOST", ""),
         sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
+        currency=env.get("CRM_CURRENCY", defaults.currency).strip().upper() or defaults.currency,
+        locale=env.get("CRM_LOCALE", defaults.locale).strip() or defaults.locale,
         handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
         metrics_token=env.get("CRM_METRICS_TOKEN", "").strip(),
         log_json=_log_format(env) == "json",

@@ -20,11 +20,11 @@ def lookup_url(kind: str) -> str:
 
 
 def json_value(value: Any) -> Any:
-    """``value`` as JSON: dates and datetimes as ISO strings, decimals as strings, tuples as lists."""
+    """``value`` as JSON: dates and datetimes as ISO strings, decimals as plain-digit strings, tuples as lists."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # plain digits: never "1E+12"
     if isinstance(value, (list, tuple)):
         return [json_value(item) for item in value]
     return value

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -41,11 +42,21 @@ from wtforms.validators import (
 from .definition import FieldDefinition, FormDefinition, json_value, lookup_url
 from .validation import initial_values
 
+
+class PlainDecimalField(DecimalField):
+    """A decimal input that shows its value as plain digits (``1000000000000``, never ``1E+12``)."""
+
+    def _value(self) -> str:
+        if not self.raw_data and isinstance(self.data, Decimal):
+            return format(self.data, "f")
+        return super()._value()
+
+
 _FIELD_CLASSES: dict[str, type[Field]] = {
     "string": StringField,
     "text": TextAreaField,
     "integer": IntegerField,
-    "decimal": DecimalField,
+    "decimal": PlainDecimalField,
     "date": DateField,
     "datetime": DateTimeLocalField,
     "boolean": BooleanField,

@@ -9,6 +9,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy.orm import Session
 
+from crm import formatting
 from crm.orders.contracts import Contract, ContractError, ContractTemplate
 from crm.orders.payments import plans_for_contract
 
@@ -45,7 +46,7 @@ _PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>{title}</title
          "td,th{{border:1px solid #999;padding:4px;text-align:left}}</style></head><body>{body}</body></html>")
 
 _environment = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-_environment.filters["money"] = lambda value: f"{Decimal(value):,.2f}"
+_environment.filters.update(formatting.JINJA_FILTERS)
 
 
 def context(session: Session, contract: Contract) -> dict:

@@ -6,12 +6,14 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm import formatting
 from crm.files import StoredFile
 from crm.processes.worklist import TaskComment, comments_on
 from engine.errors import NotFound, TaskDataInvalid
@@ -113,7 +115,8 @@ def _steps(session: Session, engine: ProcessEngine, catalog: FormCatalog, instan
 
 
 def display_value(session: Session, field_def: FieldDefinition | None, value: Any) -> Any:
-    """A submitted value for reading: labels for references and choices; file values stay dicts."""
+    """A submitted value for reading: labels for references and choices, numbers and dates through
+    :mod:`crm.formatting` (never ``1E+12``); file values stay dicts."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if field_def is not None and field_def.type == "reference":
@@ -125,6 +128,13 @@ def display_value(session: Session, field_def: FieldDefinition | None, value: An
         return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.datetime):
+        return formatting.datetime(value)
+    if isinstance(value, dt.date):
+        return formatting.date(value)
+    if isinstance(value, (Decimal, float)) or (isinstance(value, int) and field_def is not None
+                                                and field_def.type == "decimal"):
+        return formatting.number(value, places=2)
     return str(value)
 
 

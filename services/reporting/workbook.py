@@ -8,6 +8,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from crm import formatting
 from services.exports import append_row, set_cell
 from services.reporting.report_types import Report
 
@@ -23,6 +24,7 @@ def workbook_bytes(reports: list[Report], not_supported: dict[str, str]) -> byte
         append_row(sheet, ["", *(series.label for series in report.series)])
         for row, label in enumerate(report.labels):
             append_row(sheet, [label, *(series.data[row] for series in report.series)])
+            _number_formats(sheet[sheet.max_row][1:])
         if report.note:
             append_row(sheet, [])
             append_row(sheet, [report.note])
@@ -37,3 +39,11 @@ def workbook_bytes(reports: list[Report], not_supported: dict[str, str]) -> byte
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _number_formats(cells) -> None:
+    """Counts (int) with separators, amounts and averages (float) to two decimals; cells stay numbers."""
+    for cell in cells:
+        if isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)):
+            continue
+        cell.number_format = formatting.EXCEL_INTEGER if isinstance(cell.value, int) else formatting.EXCEL_NUMBER

@@ -49,7 +49,7 @@ def test_field_classes_and_html_names(app):
         wtform = build_wtform(FORM, {"deadline": date(2024, 5, 1)})()
         types = {field.name: field.type for field in wtform}
     assert types == {
-        "name": "StringField", "note": "TextAreaField", "count": "IntegerField", "amount": "DecimalField",
+        "name": "StringField", "note": "TextAreaField", "count": "IntegerField", "amount": "PlainDecimalField",
         "due": "DateField", "at": "DateTimeLocalField", "agree": "BooleanField", "tier": "SelectField",
         "tags": "SelectMultipleField", "customer": "IntegerField", "offer": "FileField", "data": "StringField",
     }

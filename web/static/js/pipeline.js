@@ -7,7 +7,9 @@
   'use strict';
   var board = document.getElementById('pipeline');
   if (!board) return;
-  var money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+  // Reads like the server's crm.formatting.money: the deployment's currency, two decimals, separators.
+  var money = new Intl.NumberFormat(board.dataset.locale || 'en', {
+    style: 'currency', currency: board.dataset.currency || 'CNY', minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var dragged = null;
 
   board.addEventListener('dragstart', function (event) {

@@ -1,0 +1,91 @@
+"""Money, numbers, hours, percentages and dates read the same everywhere, never in scientific notation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from crm import formatting
+from forms import FieldDefinition, FormDefinition, build_wtform
+from forms.definition import json_value
+from services.reporting.report_types import Report, Series
+from services.reporting.workbook import workbook_bytes
+
+
+@pytest.fixture(autouse=True)
+def _defaults():
+    formatting.configure("CNY", "en")
+    yield
+    formatting.configure("CNY", "en")
+
+
+def test_money_has_separators_cents_and_currency():
+    assert formatting.money(Decimal("217350617.255")) == "CN¥217,350,617.26"  # half up, once
+    assert formatting.money(Decimal("1E+12")) == "CN¥1,000,000,000,000.00"
+    assert formatting.money(253485) == "CN¥253,485.00"
+    assert formatting.money(Decimal("-5.5"), symbol=False) == "CNY -5.50"
+    assert formatting.money("12.5", currency="usd") == "$12.50"
+    assert formatting.amount(Decimal("8E+3")) == "8,000.00"
+    assert formatting.money(None) == formatting.EMPTY and formatting.money("abc") == formatting.EMPTY
+
+
+def test_currency_and_locale_come_from_the_settings():
+    formatting.configure("EUR", "de_DE")
+    assert formatting.money(Decimal("1234.5")) == "1.234,50\xa0€"
+    assert formatting.number(Decimal("1E+3")) == "1.000"
+    with pytest.raises(ValueError):
+        formatting.configure("CNY", "xx_NOWHERE")
+
+
+def test_numbers_hours_and_percentages():
+    assert formatting.hours(Decimal("1E+3")) == "1,000.0 h"
+    assert formatting.hours(Decimal("3.25"), unit=False) == "3.3"
+    assert formatting.number(Decimal("1E+12")) == "1,000,000,000,000"
+    assert formatting.number(Decimal("0.1234")) == "0.123"
+    assert formatting.number(2.5, places=2) == "2.50"
+    assert formatting.number(7, places=0) == "7"
+    assert formatting.percent(Decimal("12.50")) == "12.5%"
+    assert formatting.plain(Decimal("1E+12")) == "1000000000000"
+    assert formatting.plain(float("nan")) == ""
+
+
+def test_dates_and_datetimes():
+    assert formatting.date(dt.date(2026, 12, 7)) == "2026-12-07"
+    assert formatting.date("2026-12-07T10:00:00") == "2026-12-07"
+    assert formatting.datetime(dt.datetime(2026, 12, 7, 9, 5, 30)) == "2026-12-07 09:05"
+    assert formatting.datetime("2026-12-07T09:05:30") == "2026-12-07 09:05"
+    assert formatting.datetime(None) == formatting.EMPTY
+
+
+def test_jinja_filters_are_registered(app):
+    env = app.jinja_env
+    shown = env.from_string("{{ x|money }} · {{ h|hours }} · {{ d|date }}").render(
+        x=Decimal("1E+12"), h=Decimal("1E+3"), d=dt.date(2026, 1, 2))
+    assert shown == "CN¥1,000,000,000,000.00 · 1,000.0 h · 2026-01-02"
+
+
+def test_forms_and_api_show_plain_digits():
+    assert json_value(Decimal("1E+12")) == "1000000000000"
+    form = FormDefinition((FieldDefinition("budget", "Budget", "decimal"),))
+    with _request_context():
+        rendered = build_wtform(form, {"budget": Decimal("1E+12")})(data={"f_budget": Decimal("1E+12")}).f_budget()
+    assert 'value="1000000000000"' in rendered
+
+
+def test_workbook_cells_are_numbers_with_formats():
+    report = Report("k", "Revenue", ["2026-01"], [Series("Won", [1234567.5]), Series("Count", [1200])])
+    sheet = load_workbook(BytesIO(workbook_bytes([report], {}))).worksheets[0]
+    assert sheet["B2"].value == 1234567.5 and sheet["B2"].number_format == formatting.EXCEL_NUMBER
+    assert sheet["C2"].value == 1200 and sheet["C2"].number_format == formatting.EXCEL_INTEGER
+
+
+def _request_context():
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=False)
+    return app.test_request_context()
