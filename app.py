@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import handlers
@@ -96,6 +97,9 @@ def create_app(settings: config.Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
     )
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+                                x_host=settings.proxy_hops, x_port=settings.proxy_hops)
     platform = build_platform(settings)
     app.extensions["crm"] = platform
 

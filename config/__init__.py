@@ -30,6 +30,8 @@ class Settings:
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
     ``metrics_token`` is the bearer token ``/metrics`` asks for (empty: no metrics endpoint, 404);
     ``log_json`` writes log lines as JSON objects, one per line.
+    ``proxy_hops``: how many reverse proxies in front set ``X-Forwarded-For/-Proto/-Host`` (0: none, the
+    headers are ignored); only then are the client's address and HTTPS taken from them.
     """
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
@@ -55,6 +57,7 @@ class Settings:
     log_json: bool = False
     currency: str = "CNY"
     locale: str = "en"
+    proxy_hops: int = 0
     testing: bool = False
 
     @property
@@ -88,6 +91,7 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
         metrics_token=env.get("CRM_METRICS_TOKEN", "").strip(),
         log_json=_log_format(env) == "json",
+        proxy_hops=_count(env, "CRM_PROXY_HOPS"),
         job_stale_seconds=_positive(env, "CRM_JOB_STALE_SECONDS", defaults.job_stale_seconds),
         job_heartbeat_seconds=_positive(env, "CRM_JOB_HEARTBEAT_SECONDS", defaults.job_heartbeat_seconds),
         job_requeue_seconds=_positive(env, "CRM_JOB_REQUEUE_SECONDS", defaults.job_requeue_seconds),
@@ -115,6 +119,14 @@ def check_secret_key(settings: Settings) -> None:
     if len(key.encode()) < MIN_SECRET_KEY_BYTES:
         raise SettingsError(f"SECRET_KEY is too short: {len(key.encode())} bytes, at least "
                             f"{MIN_SECRET_KEY_BYTES} needed")
+
+
+def _count(env: dict[str, str], name: str) -> int:
+    """A small whole number from ``env[name]`` (0 when unset); anything else stops the start."""
+    raw = env.get(name, "").strip() or "0"
+    if not raw.isdigit() or int(raw) > 10:
+        raise SettingsError(f"{name} must be a whole number from 0 to 10, not {raw!r}")
+    return int(raw)
 
 
 def _positive(env: dict[str, str], name: str, default: float) -> float:

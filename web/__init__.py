@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from crm import formatting
-from web import errors, idempotency, operations, request_ids
+from web import errors, idempotency, operations, request_ids, security_headers
 from web.accounts import auth
 from web.accounts import users as admin_users
 from web.admin import instances as admin_instances
@@ -40,6 +40,7 @@ def init_web(app: Flask) -> None:
     csrf.exempt(api.bp)
     operations.register(app)
     request_ids.register(app)
+    security_headers.register(app)
     auth.register(app)
     errors.register(app)
     app.jinja_env.filters.update(formatting.JINJA_FILTERS)

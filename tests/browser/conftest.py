@@ -43,8 +43,15 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser):
-    """A fresh page (own cookies) at desktop size; ``page.set_viewport_size`` to try a phone."""
+    """A fresh page (own cookies) at desktop size; ``page.set_viewport_size`` to try a phone.
+
+    Whatever the Content-Security-Policy refused (inline script, eval) fails the test.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == [], "the page broke the Content-Security-Policy (web/security_headers.py)"

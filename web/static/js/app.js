@@ -12,6 +12,12 @@
  *
  *   <button data-confirm="Really cancel this process?">  (also <a> and <form data-confirm>)
  *     asks for confirmation before the click/submit goes ahead.
+ *   <form data-ask-reason="Why?"> with <input name="reason">
+ *     asks for a reason before submitting (cancel stops the submit) and sends it as `reason`.
+ *   <input type="checkbox" data-check-all="instance">
+ *     ticks or clears every enabled checkbox named `instance`.
+ *
+ * The Content-Security-Policy allows no inline script: templates use these attributes, never on...= handlers.
  */
 (function () {
   'use strict';
@@ -106,6 +112,26 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute('data-ask-reason') || event.defaultPrevented) return;
+    var reason = window.prompt(form.getAttribute('data-ask-reason'));
+    if (reason === null) {
+      event.preventDefault();
+      return;
+    }
+    form.elements.reason.value = reason;
+  });
+
+  document.addEventListener('change', function (event) {
+    var box = event.target;
+    if (!box || !box.hasAttribute || !box.hasAttribute('data-check-all')) return;
+    var name = box.getAttribute('data-check-all');
+    document.querySelectorAll('input[type=checkbox]:not(:disabled)').forEach(function (other) {
+      if (other.name === name) other.checked = box.checked;
+    });
+  });
 
   // ---- Bootstrap niceties ----------------------------------------------------
   document.addEventListener('DOMContentLoaded', function () {
