@@ -5,7 +5,10 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-servers bench worker scheduler lint install assets clean
+USERS ?= 60
+DURATION ?= 120
+
+.PHONY: run test test-sqlite test-servers bench loadtest worker scheduler lint install assets clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +44,9 @@ test-servers: install assets
 
 bench: install  ## Engine and worklist benchmarks; writes bench/results/engine.json
 	$(PY) -m bench
+
+loadtest: install  ## Locust against gunicorn + PostgreSQL + Redis + worker + scheduler; bench/results/load.json
+	$(PY) -m bench.loadtest --users $(USERS) --duration $(DURATION)
 
 worker: install  ## An rq worker (production: set DATABASE_URL and REDIS_URL)
 	$(FLASK) engine worker

@@ -138,9 +138,9 @@ def _processes(platform, session: Session, rng: random.Random, customers: list[C
     actors = {name: Actor(user.username, user.role_keys) for name, user in users.items()}
     owned = [c for c in customers if c.owner is not None and c.owner.username == "sales"]
     today = now.date()
-    flows = _flows(today, now)
+    in_flight = flows(today, now)
     count = 0
-    for key, (starter, start_data, steps, stops) in flows.items():
+    for key, (starter, start_data, steps, stops) in in_flight.items():
         for stop in stops:
             customer = rng.choice(owned)
             data = {"customer_id": customer.id, **start_data}
@@ -148,12 +148,12 @@ def _processes(platform, session: Session, rng: random.Random, customers: list[C
                 data["contact_id"] = customer.contacts[0].id
             instance = platform.engine.start(session, key, data, actors[starter])
             for task_name, values in steps[:stop]:
-                _complete(platform, session, instance, task_name, values, actors)
+                complete_step(platform, session, instance, task_name, values, actors)
             count += 1
     return count
 
 
-def _complete(platform, session: Session, instance, task_name: str, values: dict, actors: dict) -> None:
+def complete_step(platform, session: Session, instance, task_name: str, values: dict, actors: dict) -> None:
     task = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                   HumanTask.task_name == task_name, HumanTask.status == "ready"))
     if task is None:
@@ -166,7 +166,7 @@ def _complete(platform, session: Session, instance, task_name: str, values: dict
     platform.engine.complete(session, task.id, data, actors[actor])
 
 
-def _flows(today: dt.date, now: dt.datetime) -> dict[str, tuple[str, dict, list[tuple[str, dict]], tuple[int, ...]]]:
+def flows(today: dt.date, now: dt.datetime) -> dict[str, tuple[str, dict, list[tuple[str, dict]], tuple[int, ...]]]:
     """Per process: who starts it, the start data, the steps, and after how many steps each instance stops
     (chosen so that every lane has work; a stop after the last step is a finished instance)."""
     soon = today + dt.timedelta(days=10)

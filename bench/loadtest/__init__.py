@@ -1,0 +1,1 @@
+"""``make loadtest``: Locust against the production topology on loopback (see bench/README.md)."""
