@@ -8,8 +8,8 @@ header; these are only defaults.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -35,10 +35,14 @@ HSTS = "max-age=31536000"
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """The session cookie gets ``Secure`` whenever the request came over HTTPS (behind a proxy: see
-    ``CRM_PROXY_HOPS``), so it is never sent back over plain HTTP."""
+    ``CRM_PROXY_HOPS``), so it is never sent back over plain HTTP. A request signed in by a bearer token
+    leaves the cookie alone (it is not read either: ``web.accounts.auth.register``)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(super().get_cookie_secure(app) or request.is_secure)
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        return not g.get("bearer_authenticated") and super().should_set_cookie(app, session)
 
 
 def register(app: Flask) -> None:

@@ -128,8 +128,9 @@ def test_a_valid_bearer_token_ignores_the_cookie(app, login, member):
     token = token_of(app, member)
     response = sales.client.get("/api/tasks", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers  # the cookie is neither read nor refreshed
     cookie_only = sales.client.get("/api/tasks")
-    assert cookie_only.status_code == 200
+    assert cookie_only.status_code == 200 and "Set-Cookie" in cookie_only.headers  # a cookie session is refreshed
     assert sales.client.post("/api/processes/none/instances", json={}).status_code == 400  # CSRF needed
 
 
