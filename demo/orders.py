@@ -150,7 +150,7 @@ def _engineers(session, users, today) -> int:
     """Two engineers with skills and working hours, and a few bookings around next Monday."""
     second = session.scalar(select(User).where(User.username == "engineer2")) or create_user(
         session, "engineer2", DEMO_PASSWORD, "Ed Engineer", ["engineer"], email="engineer2@example.com",
-        phone="+86 555 0101")
+        phone="+86 138 0000 0101")
     eve = add_engineer(session, users["engineer"], ["hull", "electrical", "propulsion", "hydraulics", "automation"])
     ed = add_engineer(session, second, ["hull", "electrical"], work_start=dt.time(7, 0), work_end=dt.time(15, 0))
     monday = today + dt.timedelta(days=7 - today.weekday())

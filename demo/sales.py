@@ -59,7 +59,7 @@ def _customers(session: Session, rng: random.Random, sellers: list[User], now: d
             company=name, industry=rng.choice(INDUSTRIES), region=rng.choice(REGIONS), size=rng.choice(SIZES),
             source=rng.choice(SOURCES), grade="key" if roll < 0.1 else "ordinary" if roll < 0.4 else "prospect",
             relationship_type="relationship" if rng.random() < 0.3 else "occasional",
-            phone=f"+86 21 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+            phone=f"+86 21 {max(rng.randint(1000, 9999), 2000)} {rng.randint(1000, 9999)}",  # 2-9 in Shanghai
             email=f"info@{name.split()[0].lower()}{number + 1}.example.com", in_roster=rng.random() < 0.6,
             owner=rng.choice(sellers) if rng.random() < 0.95 else None,
             created_at=now - dt.timedelta(days=rng.randint(30, 900)),

@@ -34,7 +34,7 @@ def create_demo_users(session: Session) -> dict[str, User]:
     for username, (name, roles) in DEMO_USERS.items():
         if username not in existing:
             existing[username] = create_user(session, username, DEMO_PASSWORD, name, roles,
-                                             email=f"{username}@example.com", phone="+86 555 0100")
+                                             email=f"{username}@example.com", phone="+86 138 0000 0100")
     for username in ("sales", "sales2", "salesdir"):
         existing[username].team = team
     existing["sales"].manager = existing["sales2"].manager = existing["salesdir"]

@@ -7,10 +7,13 @@ from flask import Flask
 from crm import formatting
 from web import errors, idempotency, operations, request_ids, security_headers
 from web.accounts import auth
+from web.accounts import own as own_account
 from web.accounts import users as admin_users
 from web.admin import instances as admin_instances
 from web.api import routes as api
+from web.customers import merge as customer_merge
 from web.customers import pages as customers
+from web.customers import records as customer_records
 from web.notifications import pages as notifications
 from web.orders import contracts, payments, projects, quotes
 from web.processes import files, modeler, tasks, worklist
@@ -35,7 +38,8 @@ def init_web(app: Flask) -> None:
     for blueprint in (auth.bp, api.bp, worklist.bp, tasks.bp, processes.bp, admin_users.bp, admin_instances.bp,
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, projects.bp, payments.bp, service.bp, engineers.bp,
-                      customers.bp, opportunities.bp, plans.bp, reports.bp):
+                      customers.bp, customer_records.bp, customer_merge.bp, own_account.bp,
+                      opportunities.bp, plans.bp, reports.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     operations.register(app)

@@ -47,7 +47,8 @@ _NAV = (
 
 
 def inject_navigation() -> dict:
-    """``nav_items``, ``logout_url`` and the bell's ``unread_count`` / ``notifications_url`` for ``base.html``."""
+    """``nav_items``, ``logout_url``, ``account_url`` and the bell's ``unread_count`` / ``notifications_url``
+    for ``base.html``."""
     if not current_user.is_authenticated:
         return {"nav_items": []}
     roles = current_user.role_keys
@@ -56,6 +57,6 @@ def inject_navigation() -> dict:
         for label, endpoint, icon, allowed in _NAV
         if not allowed or roles & set(allowed)
     ]
-    return {"nav_items": items, "logout_url": url_for("auth.logout"),
+    return {"nav_items": items, "logout_url": url_for("auth.logout"), "account_url": url_for("account.show"),
             "unread_count": unread_count(db.session(), current_user.id),
             "notifications_url": url_for("notifications.index")}

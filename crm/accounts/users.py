@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
@@ -57,6 +57,10 @@ class User(CrmBase):
     active: Mapped[bool] = mapped_column(default=True)
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     """Raised to end every session and API token issued so far (:mod:`crm.accounts.sessions`)."""
+    notify_email: Mapped[bool] = mapped_column(default=True, server_default=true())
+    """Whether reminders and notices also come by e-mail (in-app notifications always come)."""
+    notify_sms: Mapped[bool] = mapped_column(default=True, server_default=true())
+    """Whether approval requests also come as text messages."""
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -20,15 +20,18 @@ class CustomerFilter:
     industry: str = ""
     region: str = ""
     owner_id: int | None = None
+    inactive: bool = False
+    """Show deactivated and merged customers too."""
 
     @classmethod
     def from_args(cls, args) -> CustomerFilter:
         owner = args.get("owner_id", "")
         return cls(q=args.get("q", "").strip(), grade=args.get("grade", ""), industry=args.get("industry", ""),
-                   region=args.get("region", ""), owner_id=int(owner) if owner.isdigit() else None)
+                   region=args.get("region", ""), owner_id=int(owner) if owner.isdigit() else None,
+                   inactive=args.get("inactive") == "1")
 
     def as_args(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
+        return {k: ("1" if v is True else v) for k, v in asdict(self).items() if v not in ("", None, False)}
 
 
 @dataclass
@@ -52,6 +55,8 @@ def search_customers(session: Session, scope: set[int] | None, flt: CustomerFilt
                      per_page: int = 25) -> CustomerPage:
     """One page of the customers ``scope`` (owner ids; None = all) may see, matching ``flt``."""
     query = _scoped(select(Customer), scope)
+    if not flt.inactive:
+        query = query.where(Customer.active.is_(True))
     if flt.q:
         like = f"%{flt.q}%"
         contact_match = select(Contact.customer_id).where(or_(Contact.name.ilike(like), Contact.email.ilike(like)))

@@ -6,9 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.users import User
-from crm.customers.models import Customer
+from crm.customers.models import Contact, Customer
+from crm.orders.contracts import Contract
+from crm.orders.quotes import Quote
+from crm.sales.activities import Activity
 from crm.sales.opportunities import Opportunity
-from engine.models import HumanTask
+from crm.service.service_desk import ServiceRequest
+from engine.models import HumanTask, ProcessInstance
 
 
 def customer_by_id(session: Session, customer_id: int | None) -> Customer | None:
@@ -49,3 +53,30 @@ def customer_counts_by_owner(session: Session) -> dict[int | None, int]:
 def owners_by_name(session: Session, owner_ids: list[int]) -> list[User]:
     """The users with these ids, by display name."""
     return list(session.scalars(select(User).where(User.id.in_(owner_ids)).order_by(User.display_name)))
+
+
+def contact_of(session: Session, customer_id: int, contact_id: int) -> Contact | None:
+    """The contact, if it belongs to the customer."""
+    contact = session.get(Contact, contact_id)
+    return contact if contact is not None and contact.customer_id == customer_id else None
+
+
+def attribute_options(session: Session) -> dict[str, list[str]]:
+    """Values already used for industry, size, region and source (suggestions on the customer form)."""
+    def used(column) -> list[str]:
+        return [v for v in session.scalars(select(column).distinct().order_by(column).limit(200)) if v]
+
+    return {"industry": used(Customer.industry), "size": used(Customer.size), "region": used(Customer.region),
+            "source": used(Customer.source)}
+
+
+def record_counts(session: Session, customer_id: int) -> dict[str, int]:
+    """How many contacts, opportunities, activities, quotes, contracts, service requests and process instances
+    name the customer (what a merge would move)."""
+    counts = {}
+    for label, model in (("contacts", Contact), ("opportunities", Opportunity), ("activities", Activity),
+                         ("quotes", Quote), ("contracts", Contract), ("service requests", ServiceRequest),
+                         ("process instances", ProcessInstance)):
+        counts[label] = session.scalar(select(func.count()).select_from(model)
+                                       .where(model.customer_id == customer_id)) or 0
+    return counts

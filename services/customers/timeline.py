@@ -1,5 +1,6 @@
-"""One timeline per customer: activities, visits, receptions, tenders, behaviour, ownership, opportunity
-stages and the history of every process instance about the customer, newest first."""
+"""One timeline per customer: activities, visits, receptions, tenders, behaviour, ownership, record changes
+(created, edited, merged, contacts), opportunity stages and the history of every process instance about the
+customer, newest first."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.customers.behaviour import BEHAVIOUR_KINDS, BehaviourEvent
+from crm.customers.history import RECORD_EVENTS, CustomerEvent
 from crm.customers.ownership import OwnerChange
 from crm.sales.activities import ACTIVITY_KINDS, Activity
 from crm.sales.opportunities import Opportunity, StageChange
@@ -83,6 +85,9 @@ def customer_timeline(session: Session, customer_id: int, per_source: int = 100)
         what = change.status if change.status != "open" else f"stage {change.to_stage}"
         entries.append(Entry(change.changed_at, "opportunity", f"Opportunity {name}: {what}", change.note,
                              change.changed_by, change.opportunity_id))
+    for r in rows(select(CustomerEvent).where(CustomerEvent.customer_id == customer_id)
+                  .order_by(CustomerEvent.id.desc())):
+        entries.append(Entry(r.at, "record", RECORD_EVENTS[r.kind], r.summary, r.by))
     entries += _process_history(session, customer_id, per_source)
     return sorted(entries, key=lambda e: e.at, reverse=True)
 

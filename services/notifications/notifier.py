@@ -29,6 +29,11 @@ CHANNELS = ("in_app", "email", "sms")
 DELIVER_KIND = "deliver_message"
 
 
+def wants(user: User, channel: str) -> bool:
+    """Whether ``user`` takes messages on ``channel`` (their own account page sets e-mail and SMS)."""
+    return {"email": user.notify_email, "sms": user.notify_sms}.get(channel, True)
+
+
 class Notifier:
     """Sends notifications over in-app, e-mail and SMS; ``deliver`` is the ``deliver_message`` job."""
 
@@ -50,7 +55,7 @@ class Notifier:
             for channel in channels:
                 if channel == "in_app":
                     add_notification(session, user, subject, body, link)
-                else:
+                elif wants(user, channel):
                     self._queue(session, channel, user, subject, body)
         session.flush()
         return users

@@ -28,12 +28,14 @@ def exists(session: Session, kind: str, record_id: int) -> bool:
 
 
 def search(session: Session, kind: str, text: str = "", limit: int = 20) -> list[tuple[int, str]]:
-    """(id, label) pairs of ``kind`` whose label contains ``text``."""
+    """(id, label) pairs of active records of ``kind`` whose label contains ``text``."""
     model, attribute = _KINDS[kind]
     label = getattr(model, attribute)
     query = select(model.id, label).order_by(label).limit(limit)
     if text:
         query = query.where(label.ilike(f"%{text}%"))
+    if model in (Customer, Contact):
+        query = query.where(model.active.is_(True))  # deactivated customers and contacts are not offered
     return [(row[0], row[1]) for row in session.execute(query)]
 
 

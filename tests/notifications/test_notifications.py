@@ -67,7 +67,7 @@ def test_approvers_get_a_text_message_kept_in_the_outbox_by_the_delivery_job(pla
     [sms] = _messages(platform, "sms")
     with platform.sessions() as session:
         assert session.get(User, sms.user_id).username == "custdir"
-    assert sms.address == "+86 555 0100" and "Approve the request" in sms.subject
+    assert sms.address == "+86 138 0000 0100" and "Approve the request" in sms.subject
     assert f"#{review.instance_id}" in sms.body
     settle_jobs()  # ticks the relay, too: no "due soon" reminder for a task given only a day
     [sms] = _messages(platform, "sms")
@@ -156,8 +156,8 @@ def test_the_notifier_service_for_handlers(platform):
         sales.phone = phone
     assert [n.link for n in _notes(platform, "finance")] == ["/contracts/7"]
     statuses = [(m.channel, m.address, m.status) for m in _messages(platform)]
-    assert statuses[:4] == [("email", "finance@example.com", "pending"), ("sms", "+86 555 0100", "pending"),
-                            ("email", "sales@example.com", "pending"), ("sms", "+86 555 0100", "pending")]
+    assert statuses[:4] == [("email", "finance@example.com", "pending"), ("sms", "+86 138 0000 0100", "pending"),
+                            ("email", "sales@example.com", "pending"), ("sms", "+86 138 0000 0100", "pending")]
     assert statuses[4] == ("sms", "", "undeliverable")
 
 

@@ -160,7 +160,7 @@ def test_text_messages_go_through_the_notifier(desk, sales, shop):
     number = contract(desk.platform, contract_id).number
     with desk.platform.sessions() as session:
         texts = session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
-        assert [(m.subject, m.address) for m in texts] == [(f"Contract {number}", "+86 555 0100")]
+        assert [(m.subject, m.address) for m in texts] == [(f"Contract {number}", "+86 138 0000 0100")]
 
 
 def test_a_double_submitted_approval_request_starts_one_process(desk, sales, shop):

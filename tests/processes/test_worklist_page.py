@@ -335,7 +335,7 @@ def test_users_page_is_valid_html_and_edits_roles_team_and_contact(platform, log
         assert user.role_keys == {"service_agent", "engineer"} and user.team_id == team_id
         assert (user.email, user.phone, user.manager_id) == ("al@yard.cn", "+86 138 0000 0000", None)
         user.roles = [r for r in user.roles if r.key == "service_agent"]  # demo users are kept between tests
-        user.team_id, user.email, user.phone = None, "agent@example.com", "+86 555 0100"
+        user.team_id, user.email, user.phone = None, "agent@example.com", "+86 138 0000 0100"
         session.commit()
     admin.post(f"/admin/users/teams/{team_id}", data={"name": "Field service"})
     assert "Field service" in admin.get("/admin/users/").get_data(as_text=True)

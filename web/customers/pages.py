@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from crm.accounts.access import users_with_role, visible_owner_ids
 from crm.customers.models import GRADES
 from crm.customers.ownership import hand_over, reassign_customers
 from crm.customers.queries import CustomerFilter, search_customers, visible_customer
+from crm.sales.activities import ACTIVITY_KINDS
 from services.accounts.directory import user_by_id
 from services.customers import queries
+from services.customers.hub import customer_hub, startable_for_customer
 from services.customers.timeline import customer_timeline
 from web import db
-from web.accounts.auth import require_role
+from web.accounts.auth import actor, require_role
+from web.customers.merge import MERGERS
+from web.customers.records import EDITORS
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 REASSIGNERS = ("administrator", "sales_director", "customer_director")
@@ -37,16 +43,28 @@ def index():
 @bp.get("/<int:customer_id>")
 @login_required
 def show(customer_id: int):
-    session = db.session()
+    session, platform = db.session(), db.platform()
     customer = visible_customer(session, scope(), customer_id) or abort(404)
-    opportunities = queries.opportunities_of_customer(session, customer_id)
-    open_tasks = queries.open_tasks_of_customer(session, customer_id)
     can_reassign = current_user.has_role(*REASSIGNERS)
     return render_template(
-        "customers/customer.html", customer=customer, timeline=customer_timeline(session, customer_id),
-        opportunities=opportunities, open_tasks=open_tasks, can_reassign=can_reassign,
+        "customers/customer.html", customer=customer, hub=customer_hub(session, customer),
+        timeline=customer_timeline(session, customer_id), can_reassign=can_reassign,
+        can_edit=current_user.has_role(*EDITORS), can_merge=current_user.has_role(*MERGERS),
+        starts=startable_for_customer(session, platform.engine, platform.forms, actor()),
+        activity_kinds=ACTIVITY_KINDS, today=dt.date.today(), links=_new_record_links(customer_id),
         salespeople=users_with_role(session, "salesperson") if can_reassign else [],
     )
+
+
+def _new_record_links(customer_id: int) -> dict[str, str]:
+    """"New opportunity" and "new quote" for this customer; the lists until those pages exist."""
+    def link(endpoint: str, fallback: str) -> str:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, customer_id=customer_id)
+        return url_for(fallback)
+
+    return {"new_opportunity": link("opportunities.new", "opportunities.board"),
+            "new_quote": link("quotes.new", "quotes.index")}
 
 
 @bp.post("/<int:customer_id>/reassign")

@@ -46,7 +46,7 @@ def start(key: str):
     platform = db.platform()
     version = platform.engine.latest_version(db.session(), key)
     form_def = tasks.start_form(platform.engine, platform.forms, version)
-    form_class = build_wtform(form_def, {}) if form_def else None
+    form_class = build_wtform(form_def, _prefilled(form_def)) if form_def else None
     wtform = form_class() if form_class else None
     status = 200
     if request.method == "POST":
@@ -63,6 +63,16 @@ def start(key: str):
             return redirect(url_for("worklist.index"))
     return render_template("processes/start.html", version=version,
                            fields_html=render_fields(wtform) if wtform is not None else ""), status
+
+
+def _prefilled(form_def) -> dict:
+    """Reference fields filled in from the query string (``?customer_id=7`` from a customer's page)."""
+    values = {}
+    for field in form_def.fields:
+        raw = request.args.get(field.id, "")
+        if field.reference and raw.isdigit():
+            values[field.id] = int(raw)
+    return values
 
 
 @bp.get("/library")

@@ -1,0 +1,29 @@
+"""Company names as the duplicate check compares them: 上海船舶重工有限公司 and "上海 船舶重工 公司" are one name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司", "集团")
+"""Chinese legal-form endings, longest first."""
+_WORD_SUFFIXES = frozenset(("co", "company", "corp", "corporation", "inc", "incorporated", "limited", "ltd",
+                            "llc", "plc", "gmbh", "ag", "sa", "group"))
+"""Latin-script legal-form words left out when they end the name."""
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def name_key(company: str) -> str:
+    """``company`` lower-cased without width variants, spaces, punctuation and legal-form endings."""
+    words = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", company or "").casefold()).split()
+    while len(words) > 1 and words[-1] in _WORD_SUFFIXES:
+        words.pop()
+    text = "".join(words)
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _CJK_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text, stripped = text[: -len(suffix)], True
+                break
+    return text[:200]
