@@ -73,6 +73,8 @@ def call(expect: Expect, **how) -> Expect:
 SALES_SIDE = ("admin", "sales", "sales2", "salesdir", "custdir")
 """Quotes, contracts, projects: the salespeople, their directors and the administrator."""
 ORDER_VIEWERS = (*SALES_SIDE, "finance")
+RECORD_EDITORS = ("admin", "sales", "salesdir", "custdir", "mktdir", "info")
+"""Create customers and edit those in their data scope (``sales2`` too, for their own)."""
 DIRECTORS = ("admin", "salesdir", "custdir")
 PROCESS_OWNERS = ("admin", "owner")
 SERVICE_SIDE = ("admin", "custdir", "finance", "agent", "engineer")
@@ -142,6 +144,23 @@ TABLE: dict[str, Expect] = {
     "POST customers.reassign": only(*DIRECTORS),
     "POST customers.reassign_one": only(*DIRECTORS),
     "GET customers.show": signed_in(owner=404, sales2=404, agent=404, engineer=404),
+    # customer records (issue 12): editors within their data scope; merging: admin and information officer
+    "GET customer_records.create": only(*RECORD_EDITORS, "sales2"),
+    "POST customer_records.create": only(*RECORD_EDITORS, "sales2"),
+    "GET customer_records.edit": only(*RECORD_EDITORS, sales2=404),
+    "POST customer_records.edit": only(*RECORD_EDITORS, sales2=404),
+    "POST customer_records.set_active": only(*RECORD_EDITORS, sales2=404),
+    "GET customer_records.add_contact": only(*RECORD_EDITORS, sales2=404),
+    "POST customer_records.add_contact": only(*RECORD_EDITORS, sales2=404),
+    "GET customer_records.edit_contact": only(*RECORD_EDITORS, sales2=404),
+    "POST customer_records.edit_contact": only(*RECORD_EDITORS, sales2=404),
+    "POST customer_records.contact_active": only(*RECORD_EDITORS, sales2=404),
+    "POST customer_records.log": only(*RECORD_EDITORS, sales2=404),
+    "GET customer_merge.merge": only("admin", "info"),
+    "POST customer_merge.merge": only("admin", "info"),
+    "GET account.show": signed_in(),
+    "POST account.save": signed_in(),
+    "POST account.password": signed_in(),
     "GET opportunities.board": signed_in(),
     "POST opportunities.close": only(*SALES_SIDE, sales2=404),
     "POST opportunities.move": only(*SALES_SIDE, sales2=404),
