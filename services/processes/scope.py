@@ -23,10 +23,21 @@ OwnerScope = set[int] | None
 
 def owner_scope(session: Session, actor: Actor, user: User | None = None) -> OwnerScope:
     """The actor's owner scope (see :func:`crm.accounts.access.visible_owner_ids`); ``user`` is the actor's row
-    when the caller has it loaded already (saves looking it up)."""
-    if user is None or user.username != actor.username:
-        user = session.scalar(select(User).where(User.username == actor.username))
-    return visible_owner_ids(session, user) if user is not None else set()
+    when the caller has it loaded already (saves looking it up).
+
+    Resolved once per session, i.e. per request or job (a task page asks twice: may they work on it, do they
+    answer for its customer); the next request, with its new session, sees a changed team or manager.
+    """
+    resolved = session.info.setdefault(_SCOPES, {})
+    if actor.username not in resolved:
+        if user is None or user.username != actor.username:
+            user = session.scalar(select(User).where(User.username == actor.username))
+        resolved[actor.username] = visible_owner_ids(session, user) if user is not None else set()
+    return resolved[actor.username]
+
+
+_SCOPES = "owner_scopes"
+"""``session.info`` key of the scopes resolved in this session, by username."""
 
 
 def in_scope(session: Session, row: HumanTask, scope: OwnerScope) -> bool:
