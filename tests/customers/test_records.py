@@ -173,7 +173,8 @@ def test_customer_page_offers_every_action(platform, login, sales_processes):
         assert f'id="pane-{section}"' in page
     for action in ("Edit", "Add contact", "Log activity", "New opportunity", "New quote", "Start a process"):
         assert action in page
-    assert f"/processes/start/customer_visit?customer_id={customer_id}" in page
+    for link in ("/opportunities/new", "/quotes/new", "/processes/start/customer_visit"):
+        assert f"{link}?customer_id={customer_id}" in page
     start = sales.get(f"/processes/start/customer_visit?customer_id={customer_id}").get_data(as_text=True)
     assert re.search(rf'name="customer_id"[^>]*value="{customer_id}"|value="{customer_id}"[^>]*name="customer_id"',
                      start)

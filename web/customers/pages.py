@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from crm.accounts.access import users_with_role, visible_owner_ids
@@ -51,20 +51,9 @@ def show(customer_id: int):
         timeline=customer_timeline(session, customer_id), can_reassign=can_reassign,
         can_edit=current_user.has_role(*EDITORS), can_merge=current_user.has_role(*MERGERS),
         starts=startable_for_customer(session, platform.engine, platform.forms, actor()),
-        activity_kinds=ACTIVITY_KINDS, today=dt.date.today(), links=_new_record_links(customer_id),
+        activity_kinds=ACTIVITY_KINDS, today=dt.date.today(),
         salespeople=users_with_role(session, "salesperson") if can_reassign else [],
     )
-
-
-def _new_record_links(customer_id: int) -> dict[str, str]:
-    """"New opportunity" and "new quote" for this customer; the lists until those pages exist."""
-    def link(endpoint: str, fallback: str) -> str:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, customer_id=customer_id)
-        return url_for(fallback)
-
-    return {"new_opportunity": link("opportunities.new", "opportunities.board"),
-            "new_quote": link("quotes.new", "quotes.index")}
 
 
 @bp.post("/<int:customer_id>/reassign")
