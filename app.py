@@ -22,6 +22,7 @@ from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner
 from engine.relay import Relay
 from engine.rq_dispatch import BestEffortPush, RqDispatcher
 from engine.runtime import ProcessEngine
+from engine.sandbox import ScriptLimits
 from engine.services import HandlerRegistry
 from services.notifications.channels import configured_transports
 from services.notifications.notifier import DELIVER_KIND, Notifier
@@ -57,10 +58,11 @@ def build_platform(settings: config.Settings) -> Platform:
     registry = HandlerRegistry(services={"settings": settings, "notifier": notifier})
     handlers.register_all(registry, settings.handler_modules)
     forms = FormCatalog()
+    script_limits = ScriptLimits(settings.script_cpu_seconds, settings.script_memory_mb)
     engine = ProcessEngine(
         registry, max_bpmn_bytes=settings.max_bpmn_bytes,
-        deploy_checks=[*platform_checks(registry), interop_check()], task_listeners=[alerts.task_ready],
-        assignee_resolver=assignable_username,
+        deploy_checks=[*platform_checks(registry, script_limits), interop_check()],
+        task_listeners=[alerts.task_ready], assignee_resolver=assignable_username, script_limits=script_limits,
     )
     stale_after = dt.timedelta(seconds=settings.job_stale_seconds)
     runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver},

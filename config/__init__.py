@@ -27,6 +27,8 @@ class Settings:
     ``push_timeout_ms`` timeout; ``push_breaker_failures`` failures in a row skip that push for
     ``push_breaker_seconds`` (the scheduler pushes them instead).
     ``currency`` (ISO 4217) and ``locale`` are how money and numbers read (see :mod:`crm.formatting`).
+    Every script, condition and expression may use ``script_cpu_seconds`` of CPU time and
+    ``script_memory_mb`` of memory (see :mod:`engine.script_pool`).
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
     ``metrics_token`` is the bearer token ``/metrics`` asks for (empty: no metrics endpoint, 404);
     ``log_json`` writes log lines as JSON objects, one per line.
@@ -50,6 +52,8 @@ class Settings:
     push_timeout_ms: int = 50
     push_breaker_failures: int = 3
     push_breaker_seconds: float = 10.0
+    script_cpu_seconds: float = 2.0
+    script_memory_mb: int = 256
     smtp_host: str = ""
     sms_gateway_url: str = ""
     handler_modules: tuple[str, ...] = ()
@@ -98,6 +102,8 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         push_timeout_ms=int(_positive(env, "CRM_PUSH_TIMEOUT_MS", defaults.push_timeout_ms)),
         push_breaker_failures=int(_positive(env, "CRM_PUSH_BREAKER_FAILURES", defaults.push_breaker_failures)),
         push_breaker_seconds=_positive(env, "CRM_PUSH_BREAKER_SECONDS", defaults.push_breaker_seconds),
+        script_cpu_seconds=_positive(env, "CRM_SCRIPT_CPU_SECONDS", defaults.script_cpu_seconds),
+        script_memory_mb=_memory_mb(env, "CRM_SCRIPT_MEMORY_MB", defaults.script_memory_mb),
     )
     check_secret_key(settings)
     return settings
@@ -149,3 +155,13 @@ def _log_format(env: dict[str, str]) -> str:
     if value not in ("text", "json"):
         raise ValueError(f"CRM_LOG_FORMAT must be 'text' or 'json', not {value!r}")
     return value
+
+
+def _memory_mb(env: dict[str, str], name: str, default: int) -> int:
+    """Megabytes from ``env[name]``: a whole number from 64 (a worker process needs ~20 MB to start)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 64 <= int(raw) <= 1024 * 1024:
+        raise ValueError(f"{name} must be a whole number of megabytes from 64, not {raw!r}")
+    return int(raw)

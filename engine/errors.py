@@ -50,3 +50,7 @@ class TaskDataInvalid(EngineError):
 
 class ScriptSecurityError(EngineError):
     """A script or expression tried something the sandbox forbids."""
+
+
+class ScriptLimitExceeded(EngineError):
+    """A script or expression was stopped: it exceeded the CPU-time or memory limit (the message says which)."""

@@ -23,12 +23,12 @@ from sqlalchemy.orm.util import identity_key
 
 from . import history
 from .deployment import Check, DeployResult, deploy
-from .errors import Conflict, Forbidden, InvalidState, NotFound
+from .errors import Conflict, Forbidden, InvalidState, NotFound, ScriptLimitExceeded
 from .metrics import ENGINE_STEP_SECONDS
 from .models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion, utcnow
 from .outbox import enqueue
 from .parser import TaskMeta, role_key
-from .sandbox import SandboxedEnvironment
+from .sandbox import SandboxedEnvironment, ScriptLimits
 from .serializer import StateSerializer
 from .services import HandlerContext, HandlerRegistry
 from .state import current_data, next_timer, waiting_on
@@ -106,6 +106,7 @@ class ProcessEngine:
         deploy_checks: Iterable[Check] = (),
         task_listeners: Iterable[TaskListener] = (),
         assignee_resolver: AssigneeResolver = usernames_as_given,
+        script_limits: ScriptLimits | None = None,
     ):
         self.registry = registry
         self.serializer = serializer or StateSerializer()
@@ -113,7 +114,7 @@ class ProcessEngine:
         self.deploy_checks = list(deploy_checks)
         self.task_listeners = list(task_listeners)
         self.assignee_resolver = assignee_resolver
-        self.environment = SandboxedEnvironment()
+        self.environment = SandboxedEnvironment(script_limits)
         self._loaded: dict[int, LoadedVersion] = {}
 
     # -- versions ---------------------------------------------------------------------------
@@ -382,10 +383,11 @@ class ProcessEngine:
     def _record_error(self, session, instance, actor, exc: Exception, step: _Step) -> None:
         task = getattr(exc, "task", None)
         instance.error_task = task.task_spec.name if task is not None else None
-        instance.error_message = str(exc)
+        instance.error_message = _error_message(exc, task)
         instance.error_traceback = "".join(traceback.format_exception(exc))
         attempt = session.info.get("retry_attempt", 0)
-        step.events.append(history.event_values(instance.id, actor.username, "error", str(exc), task=task))
+        step.events.append(history.event_values(instance.id, actor.username, "error", instance.error_message,
+                                                task=task))
         if attempt < len(RETRY_BACKOFF_SECONDS):
             enqueue(
                 session, instance.id, "retry", {"attempt": attempt + 1},
@@ -447,6 +449,21 @@ def _start_role(spec) -> str | None:
     start = spec.start.outputs[0] if spec.start.outputs else None
     lane = getattr(start, "lane", None)
     return role_key(lane) if lane else None
+
+
+def _error_message(exc: Exception, task) -> str:
+    """What the admin console shows; a stopped script names its element and the limit it exceeded."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ScriptLimitExceeded):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return str(exc)
+    if task is None:
+        return str(cause)
+    spec = task.task_spec
+    kind = spec.__class__.__name__.removesuffix("Task").removesuffix("Event")
+    label = f"{spec.bpmn_name!r} ({spec.name})" if spec.bpmn_name else spec.name
+    return f"{kind} {label}: {cause}"
 
 
 def _write_events(session: Session, step: _Step) -> None:

@@ -1,112 +1,46 @@
-"""A restricted Python environment for BPMN scripts, conditions and expressions.
+"""The script environment SpiffWorkflow runs every script, condition and expression through.
 
 SpiffWorkflow evaluates these with ``eval``/``exec`` and full builtins; here they are compiled with
-RestrictedPython: no imports, no names or attributes starting with ``_``, no ``open``/``eval``/``exec``,
-and only safe builtins. Task data (dates, Decimals, dicts, lists) is read and written as usual.
+RestrictedPython (:mod:`engine.restricted`) and run under limits: code that cannot run away (see
+:func:`engine.restricted.is_bounded`: ``approved == True``, ``request["id"]``) runs in this process,
+everything else in a worker process with a CPU-time and a memory limit (:mod:`engine.script_pool`).
+Task data (dates, Decimals, dicts, lists) is read and written as usual.
 """
 
 from __future__ import annotations
 
-import ast
-import datetime
-import decimal
-import functools
-import operator
 from typing import Any
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safe_builtins,
-    safer_getattr,
-)
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from .errors import ScriptSecurityError
+from . import restricted, script_pool
+from .restricted import SCRIPT_HELPERS, check_source
+from .script_pool import ScriptLimits
 
-_EXTRA_BUILTINS = {
-    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-    for name in (
-        "min", "max", "sum", "sorted", "any", "all", "enumerate", "zip", "map", "filter",
-        "list", "dict", "set", "tuple", "reversed", "format",
-    )
-}
-_BUILTINS = {**safe_builtins, **_EXTRA_BUILTINS}
-_BUILTINS.pop("__build_class__", None)
-
-_INPLACE = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow,
-}
-
-GUARDS: dict[str, Any] = {
-    "__builtins__": _BUILTINS,
-    "_getattr_": safer_getattr,
-    "_getitem_": default_guarded_getitem,
-    "_getiter_": default_guarded_getiter,
-    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-    "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
-    "_inplacevar_": lambda op, x, y: _INPLACE[op](x, y),
-}
-
-SCRIPT_HELPERS: dict[str, Any] = {
-    "date": datetime.date,
-    "datetime": datetime.datetime,
-    "timedelta": datetime.timedelta,
-    "Decimal": decimal.Decimal,
-}
-
-
-def check_source(source: str, mode: str = "exec") -> None:
-    """Raise :class:`ScriptSecurityError` if ``source`` would be refused by the sandbox."""
-    _compile(source, mode)
-
-
-@functools.lru_cache(maxsize=4096)
-def _compile(source: str, mode: str):
-    try:
-        tree = ast.parse(source, mode=mode)
-    except SyntaxError as exc:
-        raise ScriptSecurityError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            raise ScriptSecurityError(f"imports are not allowed (line {node.lineno})")
-    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    try:
-        result = compiler(source)
-    except SyntaxError as exc:  # e.g. ``return`` outside a function: parses, does not compile
-        raise ScriptSecurityError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
-    if result.errors:
-        raise ScriptSecurityError("; ".join(result.errors))
-    return result.code
+__all__ = ["SandboxedEnvironment", "ScriptLimits", "check_source"]
 
 
 class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
-    """Script environment used for every workflow the platform runs."""
+    """Script environment used for every workflow the platform runs (and for checks at deploy time)."""
 
-    def __init__(self, helpers: dict[str, Any] | None = None):
-        super().__init__({**SCRIPT_HELPERS, **(helpers or {})})
-
-    def _namespace(self, context: dict, external_context: dict | None) -> dict:
-        return {**self.globals, **(external_context or {}), **context, **GUARDS}
+    def __init__(self, limits: ScriptLimits | None = None):
+        super().__init__(dict(SCRIPT_HELPERS))
+        self.limits = limits or ScriptLimits()
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        return eval(_compile(expression.strip(), "eval"), self._namespace(context, external_context))
+        expression = expression.strip()
+        check_source(expression, "eval")
+        if restricted.is_bounded(expression, "eval"):
+            return restricted.evaluate(expression, context, external_context)
+        return script_pool.evaluate(expression, context, external_context, self.limits)
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
-        namespace = self._namespace(context, external_context)
-        exec(_compile(script, "exec"), namespace)
-        hidden = set(GUARDS) | set(self.globals) | set(external_context or {})
-        for key in list(context):
-            if key not in namespace:
-                del context[key]
-        for key, value in namespace.items():
-            if key not in hidden and not callable(value):
-                context[key] = value
+        check_source(script, "exec")
+        if restricted.is_bounded(script, "exec"):
+            values, deleted = restricted.execute(script, context, external_context)
+        else:
+            values, deleted = script_pool.execute(script, context, external_context, self.limits)
+        restricted.apply_outcome(context, values, deleted)
         return True
 
     def call_service(self, context, **kwargs):

@@ -143,6 +143,14 @@ class PlatformScriptEngine(PythonScriptEngine):
         super().__init__(environment)
         self.service_caller = service_caller
 
+    def get_error_line_number_and_content(self, script, err):
+        """A script that failed in a worker process carries its line (``script_line``), not a traceback."""
+        line = getattr(err, "script_line", None)
+        if line:
+            lines = script.splitlines()
+            return line, lines[line - 1] if line <= len(lines) else ""
+        return super().get_error_line_number_and_content(script, err)
+
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
         if self.service_caller is None:
             raise WorkflowTaskException(

@@ -2,7 +2,9 @@
 
 Every user task sits in a lane that is a known role and declares a form; every service operation is
 registered; every exclusive gateway has a default flow or conditions on all outgoing flows; scripts,
-conditions and parameter expressions compile in the sandbox; timer expressions parse.
+conditions and parameter expressions compile in the sandbox; timer expressions that need no process
+data are evaluated (under the script limits: a runaway one is reported, not waited for) and must give
+an ISO-8601 value.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from crm.accounts.users import ROLES
 from engine.deployment import Check
-from engine.errors import ScriptSecurityError
+from engine.errors import ScriptLimitExceeded, ScriptSecurityError
 from engine.parser import NS, ParsedBundle, role_key
-from engine.sandbox import SandboxedEnvironment, check_source
+from engine.sandbox import SandboxedEnvironment, ScriptLimits, check_source
 from engine.services import HandlerRegistry
 from forms import FormDefinitionError, read_form
 
@@ -22,8 +24,9 @@ SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 XNS = {**NS, "spiffworkflow": SPIFF_NS}
 
 
-def platform_checks(registry: HandlerRegistry) -> list[Check]:
-    """The checks the engine runs on every deployment."""
+def platform_checks(registry: HandlerRegistry, limits: ScriptLimits | None = None) -> list[Check]:
+    """The checks the engine runs on every deployment (timer expressions evaluated within ``limits``)."""
+    environment = SandboxedEnvironment(limits)
 
     def check(bundle: ParsedBundle, uploaded: dict[str, bytes]) -> list[dict]:
         problems: list[dict] = []
@@ -32,7 +35,7 @@ def platform_checks(registry: HandlerRegistry) -> list[Check]:
             if root is None or etree.QName(root).localname != "definitions":
                 continue
             for process in root.iterfind("bpmn:process", NS):
-                problems += _check_process(filename, process, registry)
+                problems += _check_process(filename, process, registry, environment)
         return problems
 
     return [check]
@@ -42,7 +45,9 @@ def _problem(filename: str, element: etree._Element, message: str) -> dict:
     return {"file": filename, "line": element.sourceline, "element": element.get("id"), "message": message}
 
 
-def _check_process(filename: str, process: etree._Element, registry: HandlerRegistry) -> list[dict]:
+def _check_process(
+    filename: str, process: etree._Element, registry: HandlerRegistry, environment: SandboxedEnvironment
+) -> list[dict]:
     problems = []
     lanes = {
         (ref.text or "").strip(): lane.get("name") or ""
@@ -73,7 +78,7 @@ def _check_process(filename: str, process: etree._Element, registry: HandlerRegi
             problems += _check_code(filename, script.getparent().getparent(), script.text or "", "exec")
     for condition in process.iterfind(".//bpmn:conditionExpression", NS):
         problems += _check_code(filename, condition.getparent(), condition.text or "", "eval")
-    problems += _check_timers(filename, process)
+    problems += _check_timers(filename, process, environment)
     return problems
 
 
@@ -109,9 +114,8 @@ def _check_gateways(filename: str, process: etree._Element) -> list[dict]:
     return problems
 
 
-def _check_timers(filename: str, process: etree._Element) -> list[dict]:
+def _check_timers(filename: str, process: etree._Element, environment: SandboxedEnvironment) -> list[dict]:
     problems = []
-    environment = SandboxedEnvironment()
     for timer in process.iterfind(".//bpmn:timerEventDefinition", NS):
         event = timer.getparent()
         for child in timer:
@@ -127,6 +131,8 @@ def _check_timer_value(filename, event, kind: str, expression: str, environment)
         value = environment.evaluate(expression, {})
     except NameError:
         return []  # depends on process data: checked when it runs
+    except ScriptLimitExceeded as exc:
+        return [_problem(filename, event, f"timer expression {exc}")]
     except Exception as exc:
         return [_problem(filename, event, f"timer expression fails: {exc}")]
     try:
