@@ -14,11 +14,11 @@ import time
 
 from sqlalchemy.engine import make_url
 
-from . import jobs, loop, throughput, timers, web_layer, worklist, worklist_data
+from . import jobs, loop, scripts, throughput, timers, web_layer, worklist, worklist_data
 from .common import RESULTS_DIR, WORKLIST_DB, pg_url, prepare_postgres, table, temp_sqlite_url, with_database
 from .machine import machine_info
 
-SECTIONS = ("throughput", "web", "loop", "timers", "jobs", "worklist")
+SECTIONS = ("throughput", "web", "scripts", "loop", "timers", "jobs", "worklist")
 STATE_LIMIT = 4096
 WORKLIST_P95_MS = 50
 TIMER_LAG_MS = 5000
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         results["throughput"], results["state_bytes"] = run_throughput(None if pg_problem else pg)
     if "web" in only:
         results["web_layer"] = run_web_layer(None if pg_problem else pg, results.get("throughput", {}))
+    if "scripts" in only:
+        results["scripts"] = run_scripts(None if pg_problem else pg)
     if "loop" in only:
         results["loop"] = run_loop()
     if "timers" in only:
@@ -139,6 +141,24 @@ def against_floor(figures: dict) -> dict:
     raw_ms, floor_ms = figures["raw_spiff"]["ms_per_instance"], figures["postgresql_floor"]["ms_per_instance"]
     return {"platform_ms": platform_ms, "raw_spiff_ms": raw_ms, "postgresql_floor_ms": floor_ms,
             "ratio": round(platform_ms / (raw_ms + floor_ms), 2)}
+
+
+def run_scripts(pg: str | None) -> dict:
+    figures = {"sqlite": scripts.process_rates(temp_sqlite_url())}
+    if pg:
+        figures["postgresql"] = scripts.process_rates(pg)
+    rows = []
+    for backend, f in figures.items():
+        rows.append([f"approval, no script ({backend})", f["without_script"]["instances_per_s"],
+                     f["without_script"]["ms_per_instance"]])
+        rows.append([f"approval + script task ({backend})", f["with_script"]["instances_per_s"],
+                     f["with_script"]["ms_per_instance"]])
+    print(table("Script limits: approval without and with a script task (worker process, CPU and memory "
+                "limits)", ["variant", "instances/s", "ms/instance"], rows))
+    figures["evaluation_us"] = scripts.evaluation_costs()
+    print(table(f"One evaluation (median of {scripts.EVALUATIONS}, microseconds)", ["what", "us"],
+                [[name, us] for name, us in figures["evaluation_us"].items()]))
+    return figures
 
 
 def run_loop() -> dict:

@@ -22,9 +22,18 @@ def make_engine(url: str, **kwargs) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **kwargs)
+
+
+READ_ONLY = {"crm_read_only": True}
+"""Execution options of a connection that only reads: on SQLite its transaction takes no write lock."""
+
+
+def _sqlite_begin(conn) -> None:
+    """Writers take SQLite's write lock up front (no failed lock upgrades); readers never wait for it (WAL)."""
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("crm_read_only") else "BEGIN IMMEDIATE")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -17,6 +17,7 @@ import datetime
 import decimal
 import functools
 import operator
+from types import CodeType
 from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
@@ -91,6 +92,12 @@ def compile_source(source: str, mode: str):
     return result.code
 
 
+@functools.lru_cache(maxsize=4096)
+def prepare(source: str, mode: str) -> tuple[CodeType, bool]:
+    """``source`` compiled (or :class:`ScriptSecurityError`) and whether it may run in process (cached)."""
+    return compile_source(source, mode), is_bounded(source, mode)
+
+
 def namespace(context: dict, external_context: dict | None) -> dict:
     """The globals code runs with: helpers, external context, task data, then the guards."""
     return {**SCRIPT_HELPERS, **(external_context or {}), **context, **GUARDS}
@@ -98,7 +105,7 @@ def namespace(context: dict, external_context: dict | None) -> dict:
 
 def evaluate(expression: str, context: dict, external_context: dict | None = None) -> Any:
     """Evaluate a (stripped) expression over ``context`` in this process."""
-    return eval(compile_source(expression, "eval"), namespace(context, external_context))
+    return eval(prepare(expression, "eval")[0], namespace(context, external_context))
 
 
 def execute(script: str, context: dict, external_context: dict | None = None) -> tuple[dict, list[str]]:
@@ -108,7 +115,7 @@ def execute(script: str, context: dict, external_context: dict | None = None) ->
     callables, helpers, guards and the external context are not task data.
     """
     names = namespace(context, external_context)
-    exec(compile_source(script, "exec"), names)
+    exec(prepare(script, "exec")[0], names)
     hidden = set(GUARDS) | set(SCRIPT_HELPERS) | set(external_context or {})
     deleted = [key for key in context if key not in names]
     return {key: value for key, value in names.items() if key not in hidden and not callable(value)}, deleted

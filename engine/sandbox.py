@@ -29,14 +29,13 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
         expression = expression.strip()
-        check_source(expression, "eval")
-        if restricted.is_bounded(expression, "eval"):
-            return restricted.evaluate(expression, context, external_context)
+        code, bounded = restricted.prepare(expression, "eval")
+        if bounded:
+            return eval(code, restricted.namespace(context, external_context))
         return script_pool.evaluate(expression, context, external_context, self.limits)
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
-        check_source(script, "exec")
-        if restricted.is_bounded(script, "exec"):
+        if restricted.prepare(script, "exec")[1]:
             values, deleted = restricted.execute(script, context, external_context)
         else:
             values, deleted = script_pool.execute(script, context, external_context, self.limits)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
+
+from crm.database import READ_ONLY
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def platform():
@@ -12,9 +16,15 @@ def platform():
 
 
 def session() -> Session:
-    """This request's session, opened on first use."""
+    """This request's session, opened on first use.
+
+    A GET only reads: on SQLite its transaction then takes no write lock, so pages keep answering while
+    another request holds it (e.g. an engine step whose script runs up to its time limit).
+    """
     if "db" not in g:
         g.db = platform().sessions()
+        if has_request_context() and request.method in SAFE_METHODS:
+            g.db.connection(execution_options=READ_ONLY)
     return g.db
 
 
