@@ -149,8 +149,10 @@ def test_logging_a_call_with_a_next_action(platform, login):
     with platform.sessions() as session:
         contact_id = session.scalar(select(Contact.id).where(Contact.customer_id == customer_id))
     refused = sales.post(f"/customers/{customer_id}/activities",
-                         data={"kind": "call", "subject": "", "next_action_date": "2026-13-01"})
-    assert refused.status_code == 302
+                         data={"kind": "call", "subject": "", "outcome": "Kept", "next_action_date": "2026-13-01"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert set(re.findall(r'data-error-for="(\w+)"', page)) == {"subject", "next_action_date"} and ">Kept<" in page
     logged = sales.post(f"/customers/{customer_id}/activities", data={
         "kind": "call", "contact_id": contact_id, "subject": "需求沟通", "outcome": "Wants a quote",
         "next_action": "Send the quote", "next_action_date": "2030-01-15"})

@@ -155,7 +155,7 @@ TABLE: dict[str, Expect] = {
     "GET customer_records.edit_contact": only(*RECORD_EDITORS, sales2=404),
     "POST customer_records.edit_contact": only(*RECORD_EDITORS, sales2=404),
     "POST customer_records.contact_active": only(*RECORD_EDITORS, sales2=404),
-    "POST customer_records.log": only(*RECORD_EDITORS, sales2=404),
+    "POST customers.log_activity": only(*RECORD_EDITORS, sales2=404),
     "GET customer_merge.merge": only("admin", "info"),
     "POST customer_merge.merge": only("admin", "info"),
     "GET account.show": signed_in(),

@@ -8,9 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from crm.accounts.access import users_with_role, visible_owner_ids
+from crm.customers import records
 from crm.customers.models import GRADES
 from crm.customers.ownership import hand_over, reassign_customers
 from crm.customers.queries import CustomerFilter, search_customers, visible_customer
+from crm.fields import RecordInvalid
 from crm.sales.activities import ACTIVITY_KINDS
 from services.accounts.directory import user_by_id
 from services.customers import queries
@@ -19,7 +21,8 @@ from services.customers.timeline import customer_timeline
 from web import db
 from web.accounts.auth import actor, require_role
 from web.customers.merge import MERGERS
-from web.customers.records import EDITORS
+from web.customers.records import EDITORS, editable_customer
+from web.idempotency import idempotent
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 REASSIGNERS = ("administrator", "sales_director", "customer_director")
@@ -43,17 +46,37 @@ def index():
 @bp.get("/<int:customer_id>")
 @login_required
 def show(customer_id: int):
+    customer = visible_customer(db.session(), scope(), customer_id) or abort(404)
+    return _hub_page(customer)
+
+
+def _hub_page(customer, status: int = 200, log_form=None, log_errors=None):
+    """The customer's page; a refused activity comes back with what was typed and the log form open."""
     session, platform = db.session(), db.platform()
-    customer = visible_customer(session, scope(), customer_id) or abort(404)
     can_reassign = current_user.has_role(*REASSIGNERS)
     return render_template(
         "customers/customer.html", customer=customer, hub=customer_hub(session, customer),
-        timeline=customer_timeline(session, customer_id), can_reassign=can_reassign,
+        timeline=customer_timeline(session, customer.id), can_reassign=can_reassign,
         can_edit=current_user.has_role(*EDITORS), can_merge=current_user.has_role(*MERGERS),
         starts=startable_for_customer(session, platform.engine, platform.forms, actor()),
-        activity_kinds=ACTIVITY_KINDS, today=dt.date.today(),
+        activity_kinds=ACTIVITY_KINDS, today=dt.date.today(), log_form=log_form or {}, log_errors=log_errors or {},
         salespeople=users_with_role(session, "salesperson") if can_reassign else [],
-    )
+    ), status
+
+
+@bp.post("/<int:customer_id>/activities")
+@login_required
+@idempotent
+def log_activity(customer_id: int):
+    """Log a call, visit, e-mail or meeting from the customer's page."""
+    customer = editable_customer(customer_id)
+    try:
+        records.log_activity(db.session(), customer, current_user.user, request.form)
+    except RecordInvalid as exc:
+        return _hub_page(customer, 422, request.form, exc.errors)
+    db.commit()
+    flash("Activity logged.", "success")
+    return redirect(url_for("customers.show", customer_id=customer_id, _anchor="timeline"))
 
 
 @bp.post("/<int:customer_id>/reassign")

@@ -1,5 +1,5 @@
-"""Creating, editing and deactivating customers and their contacts; the duplicate warning; logging an activity
-from the customer's page. Rules live in crm/customers/records.py, queries in services/customers/."""
+"""Creating, editing and deactivating customers and their contacts; the duplicate warning.
+Rules live in crm/customers/records.py, queries in services/customers/."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ OWNER_CHOOSERS = ("information_officer", "customer_director", "sales_director", 
 """May give a new customer to someone other than themselves."""
 
 
-def _editable(customer_id: int) -> Customer:
+def editable_customer(customer_id: int) -> Customer:
     """The customer, if the current user may edit it (404 outside their data scope)."""
     require_role(*EDITORS)
     session = db.session()
@@ -76,7 +76,7 @@ def create():
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(customer_id: int):
-    customer = _editable(customer_id)
+    customer = editable_customer(customer_id)
     if request.method == "GET":
         form = {name: getattr(customer, name) for name in (*records.CUSTOMER_FIELDS, "grade", "relationship_type")}
         return _form_page("customers/edit.html", form={**form, "version": customer.version}, errors={},
@@ -110,7 +110,7 @@ def _changed_reasons(customer: Customer, values: dict) -> set[str]:
 @bp.post("/<int:customer_id>/active")
 @login_required
 def set_active(customer_id: int):
-    customer = _editable(customer_id)
+    customer = editable_customer(customer_id)
     active = request.form.get("active") == "1"
     try:
         records.set_customer_active(db.session(), customer, active, current_user.username,
@@ -132,7 +132,7 @@ def _contact_page(customer: Customer, contact, form, errors, status=200, stale="
 @login_required
 @idempotent
 def add_contact(customer_id: int):
-    customer = _editable(customer_id)
+    customer = editable_customer(customer_id)
     if request.method == "GET":
         return _contact_page(customer, None, {"is_main": "" if customer.active_contacts else "1"}, {})
     try:
@@ -150,7 +150,7 @@ def add_contact(customer_id: int):
 @bp.route("/<int:customer_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_contact(customer_id: int, contact_id: int):
-    customer = _editable(customer_id)
+    customer = editable_customer(customer_id)
     contact = queries.contact_of(db.session(), customer_id, contact_id) or abort(404)
     if request.method == "GET":
         form = {name: getattr(contact, name) for name in records.CONTACT_FIELDS}
@@ -173,26 +173,10 @@ def edit_contact(customer_id: int, contact_id: int):
 @bp.post("/<int:customer_id>/contacts/<int:contact_id>/active")
 @login_required
 def contact_active(customer_id: int, contact_id: int):
-    _editable(customer_id)
+    editable_customer(customer_id)
     contact = queries.contact_of(db.session(), customer_id, contact_id) or abort(404)
     active = request.form.get("active") == "1"
     records.set_contact_active(db.session(), contact, active, current_user.username)
     db.commit()
     flash(f"Contact {contact.name} {'reactivated' if active else 'deactivated'}.", "success")
     return redirect(url_for("customers.show", customer_id=customer_id, _anchor="contacts"))
-
-
-@bp.post("/<int:customer_id>/activities")
-@login_required
-@idempotent
-def log(customer_id: int):
-    customer = _editable(customer_id)
-    try:
-        records.log_activity(db.session(), customer, current_user.user, request.form)
-    except RecordInvalid as exc:
-        for name, message in exc.errors.items():
-            flash(f"{name.replace('_', ' ').capitalize()}: {message}", "danger")
-        return redirect(url_for("customers.show", customer_id=customer_id, _anchor="log"))
-    db.commit()
-    flash("Activity logged.", "success")
-    return redirect(url_for("customers.show", customer_id=customer_id, _anchor="timeline"))
