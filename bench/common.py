@@ -21,6 +21,7 @@ BPMN_DIR = Path(__file__).parent / "bpmn"
 RESULTS_DIR = Path(__file__).parent / "results"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/crm_bench"
 WORKLIST_DB = "crm_bench_worklist"
+SEARCH_DB = "crm_bench_search"
 
 BENCH_ACTOR = Actor("bench", frozenset({"salesperson", "customer_director"}))
 """Holds both lanes of the approval process (and the loop/timer processes' Salesperson lane)."""

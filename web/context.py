@@ -47,8 +47,8 @@ _NAV = (
 
 
 def inject_navigation() -> dict:
-    """``nav_items``, ``logout_url``, ``account_url`` and the bell's ``unread_count`` / ``notifications_url``
-    for ``base.html``."""
+    """``nav_items``, ``logout_url``, ``account_url``, the bell's ``unread_count`` / ``notifications_url`` and
+    the search box's ``search_url`` for ``base.html``."""
     if not current_user.is_authenticated:
         return {"nav_items": []}
     roles = current_user.role_keys
@@ -59,4 +59,4 @@ def inject_navigation() -> dict:
     ]
     return {"nav_items": items, "logout_url": url_for("auth.logout"), "account_url": url_for("account.show"),
             "unread_count": unread_count(db.session(), current_user.id),
-            "notifications_url": url_for("notifications.index")}
+            "notifications_url": url_for("notifications.index"), "search_url": url_for("search.results")}

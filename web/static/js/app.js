@@ -10,6 +10,8 @@
  *     (err.status, err.data) when the response is not ok.
  *   crmCsrfToken() -> string
  *
+ *   "/" (outside a field) focuses the navbar's search box.
+ *
  *   <button data-confirm="Really cancel this process?">  (also <a> and <form data-confirm>)
  *     asks for confirmation before the click/submit goes ahead.
  *   <form data-ask-reason="Why?"> with <input name="reason">
@@ -131,6 +133,21 @@
     document.querySelectorAll('input[type=checkbox]:not(:disabled)').forEach(function (other) {
       if (other.name === name) other.checked = box.checked;
     });
+  });
+
+  // ---- "/" focuses the navbar's search box (or opens the search page on narrow screens) ----
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var box = document.getElementById('crm-search-q');
+    if (box && box.offsetParent !== null) {
+      event.preventDefault();
+      box.focus();
+    } else {
+      var link = document.getElementById('crm-search-link');
+      if (link) { event.preventDefault(); window.location.href = link.href; }
+    }
   });
 
   // ---- Bootstrap niceties ----------------------------------------------------
