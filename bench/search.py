@@ -54,8 +54,8 @@ def generate(database_url: str) -> dict:
         session.execute(insert(Customer), rows)
         session.execute(text("""
             INSERT INTO contact (customer_id, name, title, phone, mobile, email, opt_out, created_at)
-            SELECT id, :surnames[1 + id % 10] || :given[1 + id % 12], '', '', '138' || lpad(id::text, 8, '0'),
-                   'c' || id || '@example.cn', false, now() FROM customer"""),
+            SELECT id, (CAST(:surnames AS text[]))[1 + id % 10] || (CAST(:given AS text[]))[1 + id % 12], '', '',
+                   '138' || lpad(id::text, 8, '0'), 'c' || id || '@example.cn', false, now() FROM customer"""),
             {"surnames": list(SURNAMES), "given": list(GIVEN)})
     with platform.db.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))

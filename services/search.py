@@ -3,16 +3,18 @@ process instances, grouped by kind, within the viewer's data scope.
 
 Substrings match anywhere (``船舶`` finds ``上海船舶重工有限公司``): ``ILIKE '%q%'``, served on PostgreSQL by
 the GIN trigram indexes of migration 0012 (``pg_trgm``), on SQLite by a scan. Each searched column is its own
-branch of a ``UNION`` so every branch can use its index (an ``OR`` over columns and a sub-select cannot).
-Trigrams need three characters: a one- or two-character query searches names and titles only (phone numbers,
-e-mails and document numbers are not looked for by one or two characters), which keeps its scan small.
+branch of a ``UNION`` so every branch can use its index (an ``OR`` over columns and a sub-select cannot), and
+each branch stops after :data:`PER_KIND` rows. Trigrams need three characters: a one- or two-character query
+searches names and titles only, on PostgreSQL through the ``crm_grams`` GIN indexes (every one- and
+two-character piece of a name), so ``船舶`` is an index lookup too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, String, cast, select, union
+from sqlalchemy import ARRAY, ColumnElement, Select, Text, cast, func, select, union
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from crm.customers.models import Contact, Customer
@@ -54,48 +56,72 @@ def pattern(query: str) -> str:
     return f"%{escaped}%"
 
 
-def _matching(columns, like: str) -> Select:
-    """Ids whose row has ``like`` in any of ``columns`` ((id column, text column) pairs): one branch each."""
-    return union(*(select(id_col.label("id")).where(col.ilike(like, escape="\\")) for id_col, col in columns))
+@dataclass(frozen=True)
+class _Query:
+    """The text looked for and how: ``ILIKE`` (trigram-indexed), or for one or two characters on PostgreSQL
+    the ``crm_grams`` index (every one- and two-character piece of the text, migration 0012)."""
+
+    text: str
+    grams: bool
+
+    @property
+    def short(self) -> bool:
+        return len(self.text) < 3
+
+    def matches(self, column) -> ColumnElement[bool]:
+        if self.grams:
+            return func.crm_grams(column).op("@>")(cast(postgresql.array([self.text.lower()]), ARRAY(Text)))
+        return column.ilike(pattern(self.text), escape="\\")
 
 
-def _customer_ids(like: str, short: bool) -> Select:
+def _first_ids(branches: list[Select]) -> Select:
+    """Union of the branches, each cut to :data:`PER_KIND` rows (so a common word stops early)."""
+    return union(*(select(branch.limit(PER_KIND).subquery().c.id) for branch in branches))
+
+
+def _customer_branch(id_col, column, query: _Query, scope: set[int] | None) -> Select:
+    branch = select(id_col.label("id")).where(query.matches(column))
+    if id_col is not Customer.id:
+        branch = branch.join(Customer, Customer.id == id_col)
+    return branch if scope is None else branch.where(Customer.owner_id.in_(scope))
+
+
+def _customers(session: Session, query: _Query, scope: set[int] | None) -> list[Hit]:
     columns = [(Customer.id, Customer.company), (Contact.customer_id, Contact.name)]
-    if not short:
+    if not query.short:
         columns += [(Customer.id, Customer.phone), (Customer.id, Customer.email), (Contact.customer_id, Contact.phone),
                     (Contact.customer_id, Contact.mobile), (Contact.customer_id, Contact.email)]
-    return _matching(columns, like)
-
-
-def _customers(session: Session, like: str, short: bool, scope: set[int] | None) -> list[Hit]:
-    ids = _customer_ids(like, short).subquery()
-    query = select(Customer.id, Customer.company, Customer.region, Customer.phone).where(
-        Customer.id.in_(select(ids.c.id)))
-    if scope is not None:
-        query = query.where(Customer.owner_id.in_(scope))
-    rows = session.execute(query.order_by(Customer.company, Customer.id).limit(PER_KIND))
+    ids = _first_ids([_customer_branch(i, c, query, scope) for i, c in columns]).subquery()
+    rows = session.execute(select(Customer.id, Customer.company, Customer.region, Customer.phone)
+                           .where(Customer.id.in_(select(ids.c.id))).order_by(Customer.company, Customer.id)
+                           .limit(PER_KIND))
     return [Hit("customers", r.id, r.company, " · ".join(v for v in (r.region, r.phone) if v)) for r in rows]
 
 
-def _contacts(session: Session, like: str, short: bool, scope: set[int] | None) -> list[Hit]:
-    columns = [(Contact.id, Contact.name)] + ([] if short else [
-        (Contact.id, Contact.phone), (Contact.id, Contact.mobile), (Contact.id, Contact.email)])
-    ids = _matching(columns, like).subquery()
-    query = (select(Contact.id, Contact.name, Contact.title, Customer.id.label("customer_id"), Customer.company)
-             .join(Customer, Customer.id == Contact.customer_id).where(Contact.id.in_(select(ids.c.id))))
-    if scope is not None:
-        query = query.where(Customer.owner_id.in_(scope))
-    rows = session.execute(query.order_by(Contact.name, Contact.id).limit(PER_KIND))
+def _contacts(session: Session, query: _Query, scope: set[int] | None) -> list[Hit]:
+    columns = [Contact.name] + ([] if query.short else [Contact.phone, Contact.mobile, Contact.email])
+    ids = _first_ids([_contact_branch(c, query, scope) for c in columns]).subquery()
+    rows = session.execute(
+        select(Contact.id, Contact.name, Contact.title, Customer.id.label("customer_id"), Customer.company)
+        .join(Customer, Customer.id == Contact.customer_id).where(Contact.id.in_(select(ids.c.id)))
+        .order_by(Contact.name, Contact.id).limit(PER_KIND))
     return [Hit("contacts", r.customer_id, r.name, " · ".join(v for v in (r.title, r.company) if v)) for r in rows]
 
 
-def _owned(session: Session, kind: str, model, columns, like: str, scope: set[int] | None) -> list[Hit]:
-    ids = _matching([(model.id, c) for c in columns], like).subquery()
-    query = (select(model, Customer.company).join(Customer, Customer.id == model.customer_id)
-             .where(model.id.in_(select(ids.c.id))))
+def _contact_branch(column, query: _Query, scope: set[int] | None) -> Select:
+    branch = select(Contact.id.label("id")).where(query.matches(column))
     if scope is not None:
-        query = query.where(model.owner_id.in_(scope))
-    rows = session.execute(query.order_by(model.id.desc()).limit(PER_KIND))
+        branch = branch.join(Customer, Customer.id == Contact.customer_id).where(Customer.owner_id.in_(scope))
+    return branch
+
+
+def _owned(session: Session, kind: str, model, columns, query: _Query, scope: set[int] | None) -> list[Hit]:
+    branches = [select(model.id.label("id")).where(query.matches(c)) for c in columns]
+    if scope is not None:
+        branches = [b.where(model.owner_id.in_(scope)) for b in branches]
+    ids = _first_ids(branches).subquery()
+    rows = session.execute(select(model, Customer.company).join(Customer, Customer.id == model.customer_id)
+                           .where(model.id.in_(select(ids.c.id))).order_by(model.id.desc()).limit(PER_KIND))
     hits = []
     for row, company in rows:
         number = getattr(row, "number", None)
@@ -104,18 +130,18 @@ def _owned(session: Session, kind: str, model, columns, like: str, scope: set[in
     return hits
 
 
-def _service_requests(session: Session, like: str) -> list[Hit]:
-    query = (select(ServiceRequest.id, ServiceRequest.number, ServiceRequest.status, Customer.company)
-             .join(Customer, Customer.id == ServiceRequest.customer_id)
-             .where(ServiceRequest.number.ilike(like, escape="\\")).order_by(ServiceRequest.id.desc()).limit(PER_KIND))
+def _service_requests(session: Session, query: _Query) -> list[Hit]:
+    statement = (select(ServiceRequest.id, ServiceRequest.number, ServiceRequest.status, Customer.company)
+                 .join(Customer, Customer.id == ServiceRequest.customer_id)
+                 .where(query.matches(ServiceRequest.number)).order_by(ServiceRequest.id.desc()).limit(PER_KIND))
     return [Hit("service_requests", r.id, r.number or f"#{r.id}", f"{r.company} · {r.status}")
-            for r in session.execute(query)]
+            for r in session.execute(statement)]
 
 
-def _instances(session: Session, query_text: str, like: str) -> list[Hit]:
-    condition = ProcessInstance.title.ilike(like, escape="\\")
+def _instances(session: Session, query_text: str) -> list[Hit]:
+    condition = ProcessInstance.title.ilike(pattern(query_text), escape="\\")
     if query_text.lstrip("#").isdigit():
-        condition = condition | (cast(ProcessInstance.id, String) == query_text.lstrip("#"))
+        condition = condition | (ProcessInstance.id == int(query_text.lstrip("#")[:9]))
     query = (select(ProcessInstance.id, ProcessInstance.title, ProcessInstance.process_key, ProcessInstance.status)
              .where(condition).order_by(ProcessInstance.id.desc()).limit(PER_KIND))
     return [Hit("instances", r.id, f"#{r.id} · {r.title or r.process_key}", f"{r.process_key} · {r.status}")
@@ -130,20 +156,21 @@ def search(session: Session, query_text: str, scope: set[int] | None, roles: fro
     query_text = " ".join(query_text.split())[:MAX_QUERY]
     if not query_text:
         return {}
-    like, short = pattern(query_text), len(query_text) < 3
+    short = len(query_text) < 3
+    query = _Query(query_text, grams=short and session.get_bind().dialect.name == "postgresql")
     found: dict[str, list[Hit]] = {
-        "customers": _customers(session, like, short, scope),
-        "contacts": _contacts(session, like, short, scope),
-        "opportunities": _owned(session, "opportunities", Opportunity, [Opportunity.name], like, scope),
+        "customers": _customers(session, query, scope),
+        "contacts": _contacts(session, query, scope),
+        "opportunities": _owned(session, "opportunities", Opportunity, [Opportunity.name], query, scope),
     }
     if roles & QUOTE_ROLES:
         found["quotes"] = _owned(session, "quotes", Quote, [Quote.title] + ([] if short else [Quote.number]),
-                                 like, scope)
+                                 query, scope)
     if roles & CONTRACT_ROLES:
         found["contracts"] = _owned(session, "contracts", Contract,
-                                    [Contract.title] + ([] if short else [Contract.number]), like, scope)
+                                    [Contract.title] + ([] if short else [Contract.number]), query, scope)
     if roles & SERVICE_ROLES and not short:
-        found["service_requests"] = _service_requests(session, like)
-    if roles & INSTANCE_ROLES:
-        found["instances"] = _instances(session, query_text, like)
+        found["service_requests"] = _service_requests(session, query)
+    if roles & INSTANCE_ROLES and not short:
+        found["instances"] = _instances(session, query_text)
     return {kind: found[kind] for kind in KINDS if found.get(kind)}

@@ -1,4 +1,4 @@
-"""Opportunities: source, products, version; quotes: opportunity and revisions; trigram search indexes (PostgreSQL)
+"""Opportunities: source, products, version; quotes: opportunity and revisions; search indexes (PostgreSQL)
 
 Revision ID: 0012
 Revises: 0011
@@ -29,6 +29,19 @@ TRIGRAM_INDEXES = {
     "ix_trgm_process_instance_title": ("process_instance", "title"),
 }
 """GIN trigram indexes serving ``ILIKE '%q%'`` (global search; Chinese substrings too) — PostgreSQL only."""
+GRAM_INDEXES = {
+    "ix_grams_customer_company": ("customer", "company"),
+    "ix_grams_contact_name": ("contact", "name"),
+    "ix_grams_opportunity_name": ("opportunity", "name"),
+    "ix_grams_quote_title": ("quote", "title"),
+    "ix_grams_contract_title": ("contract", "title"),
+}
+"""GIN indexes over every one- and two-character piece of a name: trigrams cannot serve ``船舶`` (PostgreSQL)."""
+GRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION crm_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT substr(lower(t), i, n)), '{}')
+  FROM generate_series(1, 2) AS n, generate_series(1, char_length(t) - n + 1) AS i
+$$"""
 
 
 def upgrade() -> None:
@@ -56,12 +69,16 @@ def upgrade() -> None:
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for name, (table, column) in TRIGRAM_INDEXES.items():
             op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)")
+        op.execute(GRAMS_FUNCTION)
+        for name, (table, column) in GRAM_INDEXES.items():
+            op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (crm_grams({column}))")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for name in TRIGRAM_INDEXES:
+        for name in (*TRIGRAM_INDEXES, *GRAM_INDEXES):
             op.execute(f"DROP INDEX IF EXISTS {name}")
+        op.execute("DROP FUNCTION IF EXISTS crm_grams(text)")
     with op.batch_alter_table('quote', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_quote_revision_of_id_quote'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_quote_opportunity_id_opportunity'), type_='foreignkey')
