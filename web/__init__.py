@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from crm import formatting
-from web import errors, idempotency, operations, request_ids, search, security_headers
+from web import errors, idempotency, lists, operations, request_ids, search, security_headers
 from web.accounts import auth
 from web.accounts import own as own_account
 from web.accounts import users as admin_users
@@ -39,7 +39,7 @@ def init_web(app: Flask) -> None:
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, projects.bp, payments.bp, service.bp, engineers.bp,
                       customers.bp, customer_records.bp, customer_merge.bp, own_account.bp,
-                      opportunities.bp, plans.bp, reports.bp, search.bp):
+                      opportunities.bp, plans.bp, reports.bp, search.bp, lists.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     operations.register(app)

@@ -9,6 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from crm.customers.models import Customer
 from engine.models import HumanTask, InstanceEvent, OutboxJob, ProcessInstance, ProcessVersion, utcnow
 from engine.runtime import ProcessEngine, current_data
 
@@ -22,6 +23,8 @@ class InstanceFilter:
     version: int | None = None
     status: str = ""
     customer_id: int | None = None
+    customer: str = ""
+    """Part of the customer's name."""
     started_from: dt.date | None = None
     started_to: dt.date | None = None
     idle_days: int | None = None
@@ -39,14 +42,16 @@ class InstanceFilter:
         return cls(
             process=args.get("process", ""), version=parse("version", int),
             status=args.get("status", "") if args.get("status") in STATUS_FILTERS else "",
-            customer_id=parse("customer_id", int), started_from=parse("started_from", dt.date.fromisoformat),
+            customer_id=parse("customer_id", int), customer=args.get("customer", "").strip()[:100],
+            started_from=parse("started_from", dt.date.fromisoformat),
             started_to=parse("started_to", dt.date.fromisoformat), idle_days=parse("idle_days", int),
             timer_overdue=args.get("timer_overdue") in ("1", "on", "true"),
         )
 
     def as_args(self) -> dict:
         values = {"process": self.process, "version": self.version, "status": self.status,
-                  "customer_id": self.customer_id, "started_from": self.started_from, "started_to": self.started_to,
+                  "customer_id": self.customer_id, "customer": self.customer,
+                  "started_from": self.started_from, "started_to": self.started_to,
                   "idle_days": self.idle_days, "timer_overdue": "1" if self.timer_overdue else ""}
         return {k: v for k, v in values.items() if v not in (None, "")}
 
@@ -63,6 +68,10 @@ def _apply(query: Select, flt: InstanceFilter, now: dt.datetime) -> Select:
         query = query.where(ProcessInstance.status == flt.status)
     if flt.customer_id is not None:
         query = query.where(ProcessInstance.customer_id == flt.customer_id)
+    if flt.customer:
+        like = "%" + flt.customer.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(ProcessInstance.customer_id.in_(
+            select(Customer.id).where(Customer.company.ilike(like, escape="\\"))))
     if flt.started_from:
         query = query.where(ProcessInstance.started_at >= dt.datetime.combine(flt.started_from, dt.time()))
     if flt.started_to:
@@ -90,6 +99,15 @@ def find_instances(session: Session, flt: InstanceFilter, page: int = 1, per_pag
         scoped = _apply(select(ProcessInstance.id), InstanceFilter(**{**unfiltered.__dict__, "status": status}), now)
         counts[status] = session.scalar(select(func.count()).select_from(scoped.subquery()))
     return rows, total, counts
+
+
+def customer_names(session: Session, instances: list[ProcessInstance]) -> dict[int, str]:
+    """Customer id -> company name for the customers of these instances."""
+    ids = {i.customer_id for i in instances if i.customer_id is not None}
+    if not ids:
+        return {}
+    return {row.id: row.company for row in session.execute(
+        select(Customer.id, Customer.company).where(Customer.id.in_(ids)))}
 
 
 @dataclass

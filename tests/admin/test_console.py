@@ -173,3 +173,25 @@ def test_migrate_from_the_console_and_the_audit_log(platform, actors, admin):
         [entry] = entries(session, action_prefix="instance.")
         assert (entry.actor, entry.action, entry.target, entry.reason) == (
             "admin", "instance.migrate", f"instance:{instance_id}", "new review wording")
+
+
+def test_the_instance_list_names_the_customer_and_filters_by_name(platform, actors, admin):
+    from crm.customers.models import Customer
+
+    deploy(platform, "approval.bpmn")
+    with platform.sessions.begin() as session:
+        ours, other = Customer(company="上海船舶重工有限公司"), Customer(company="Other Co.")
+        session.add_all([ours, other])
+        session.flush()
+        ids = ours.id, other.id
+    mine = start(platform, "approval", actors["sales"], {"customer_id": ids[0]})
+    theirs = start(platform, "approval", actors["sales"], {"customer_id": ids[1]})
+    with platform.sessions.begin() as session:  # the approval diagram has no customer: link them as a start would
+        from engine.models import ProcessInstance
+
+        session.get(ProcessInstance, mine).customer_id = ids[0]
+        session.get(ProcessInstance, theirs).customer_id = ids[1]
+    listing = admin.get("/admin/instances").get_data(as_text=True)
+    assert "上海船舶重工有限公司" in listing and "Other Co." in listing
+    filtered = admin.get("/admin/instances?customer=船舶").get_data(as_text=True)
+    assert f"#{mine}<" in filtered and f"#{theirs}<" not in filtered

@@ -219,6 +219,9 @@ TABLE: dict[str, Expect] = {
     "GET reports.data": signed_in(),
     "GET reports.export": signed_in(),
     "GET reports.index": signed_in(),
+    "GET search.results": signed_in(),
+    "GET lists.show": call(only(*ORDER_VIEWERS), args={"name": "contracts"}),
+    "GET lists.export": call(only(*SALES_SIDE), args={"name": "quotes", "fmt": "xlsx"}),
     # Administration
     "POST admin_instances.act": only("admin"),
     "POST admin_instances.bulk": only("admin"),

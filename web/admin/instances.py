@@ -35,6 +35,7 @@ def index():
     rows, total, counts = queries.find_instances(db.session(), flt, page)
     processes = sorted((v.process_key, v.name) for v in latest_versions(db.session()).values())
     return render_template("admin/instances.html", rows=rows, total=total, counts=counts, flt=flt,
+                           customer_names=queries.customer_names(db.session(), rows),
                            processes=processes, page=page, pages=max(1, -(-total // 50)),
                            page_url=lambda n: url_for("admin_instances.index", page=n, **flt.as_args()))
 

@@ -28,6 +28,7 @@ from web.input import (
     visible_customers,
 )
 from web.orders.payments import PLAN_ROWS
+from web.paging import paginate
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 VIEW_ROLES = (*SALES_ROLES, "finance")
@@ -53,7 +54,8 @@ def _templates() -> list[ContractTemplate]:
 def index():
     status = request.args.get("status", "")
     return render_template("orders/contracts.html", status=status, statuses=contracts.CONTRACT_STATUSES,
-                           contracts=newest_in_scope(db.session(), Contract, owner_ids(), status),
+                           paged=(listed := paginate(newest_in_scope(db.session(), Contract, owner_ids(), status))),
+                           contracts=listed.items,
                            templates=[t for t in _templates() if t.active],
                            customers=visible_customers())
 

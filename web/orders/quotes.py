@@ -24,6 +24,7 @@ from web.input import (
     require_visible,
     visible_customers,
 )
+from web.paging import paginate
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
 
@@ -43,8 +44,9 @@ def _quote(quote_id: int) -> quotes.Quote:
 @bp.get("/")
 def index():
     status = request.args.get("status", "")
-    listed = newest_in_scope(db.session(), quotes.Quote, owner_ids(), status)
-    return render_template("orders/quotes.html", quotes=listed, status=status, statuses=quotes.QUOTE_STATUSES,
+    listed = paginate(newest_in_scope(db.session(), quotes.Quote, owner_ids(), status))
+    return render_template("orders/quotes.html", quotes=listed.items, paged=listed, status=status,
+                           statuses=quotes.QUOTE_STATUSES,
                            customers=visible_customers(), today=dt.date.today(),
                            valid_until=dt.date.today() + dt.timedelta(days=30))
 

@@ -11,6 +11,7 @@ from services.service import queries
 from web import db
 from web.accounts.auth import require_role
 from web.input import SERVICE_ROLES
+from web.paging import paginate
 
 bp = Blueprint("service", __name__, url_prefix="/service")
 
@@ -25,8 +26,9 @@ def service_roles_only():
 def index():
     status = request.args.get("status", "")
     return render_template("service/service_requests.html", status=status, statuses=service_desk.REQUEST_STATUSES,
-                           requests=service_desk.list_requests(db.session(), status),
-                           orders=service_desk.list_orders(db.session()))
+                           requests=(found := paginate(service_desk.list_requests(db.session(), status))).items,
+                           paged=found, orders=(orders := paginate(service_desk.list_orders(db.session()),
+                                                                   "orders_page")).items, orders_paged=orders)
 
 
 @bp.get("/requests/<int:request_id>")
