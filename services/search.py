@@ -89,7 +89,8 @@ def _customer_branch(id_col, column, query: _Query, scope: set[int] | None) -> S
 def _customers(session: Session, query: _Query, scope: set[int] | None) -> list[Hit]:
     columns = [(Customer.id, Customer.company), (Contact.customer_id, Contact.name)]
     if not query.short:
-        columns += [(Customer.id, Customer.phone), (Customer.id, Customer.email), (Contact.customer_id, Contact.phone),
+        columns += [(Customer.id, Customer.registry_number), (Customer.id, Customer.phone),
+                    (Customer.id, Customer.email), (Contact.customer_id, Contact.phone),
                     (Contact.customer_id, Contact.mobile), (Contact.customer_id, Contact.email)]
     ids = _first_ids([_customer_branch(i, c, query, scope) for i, c in columns]).subquery()
     rows = session.execute(select(Customer.id, Customer.company, Customer.region, Customer.phone)

@@ -21,7 +21,7 @@ def records(platform):
     with platform.sessions.begin() as session:
         users = {u.username: u for u in session.scalars(select(User))}
         mine = Customer(company="上海船舶重工有限公司", owner=users["sales"], phone="021-5550-1234",
-                        email="buy@shipyard.cn", region="East")
+                        email="buy@shipyard.cn", region="East", registry_number="91310000MA1FL4XQ3B")
         mine.contacts.append(Contact(name="王建国", email="wang@shipyard.cn", mobile="13800138000"))
         theirs = Customer(company="大连船舶工业公司", owner=users["sales2"])
         session.add_all([mine, theirs])
@@ -50,6 +50,7 @@ def test_a_chinese_substring_finds_the_customer_in_scope_only(login, records):
     ("重工", "customers-{mine}"),              # 2 characters: names
     ("5550-12", "customers-{mine}"),           # phone
     ("buy@shipyard", "customers-{mine}"),      # e-mail
+    ("MA1FL4XQ", "customers-{mine}"),          # registry number
     ("王建国", "customers-{mine}"),             # contact name finds the customer
     ("1380013", "contacts-{mine}"),            # contact's mobile
     ("液化气", "opportunities-{opp}"),
