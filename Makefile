@@ -8,13 +8,20 @@ export FLASK_APP := app
 USERS ?= 60
 DURATION ?= 120
 
-.PHONY: run test test-sqlite test-servers bench loadtest worker scheduler lint install assets clean
+.PHONY: run test test-sqlite test-servers bench loadtest worker scheduler lint install lock assets clean
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+# Exactly the versions (and files, by hash) in requirements.lock; then the project itself, without deps.
+$(VENV)/.installed: requirements.lock setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+lock:  ## Re-pin requirements.lock from setup.cfg (after changing a dependency; commit both)
+	test -x $(VENV)/bin/uv || $(MAKE) install
+	$(VENV)/bin/uv pip compile setup.cfg --extra dev --generate-hashes --universal --python-version 3.11 \
+		--quiet -o requirements.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
