@@ -25,6 +25,8 @@ def test_charts_render_with_data(platform, live_server, browser_page):
                              status="active", company_signed_on=today, customer_signed_on=today))
     page = browser_page
     sign_in(page, live_server, "sales")
+    if page.locator(".navbar-toggler").is_visible():  # below 1400 px the menu sits behind the toggler
+        page.click(".navbar-toggler")
     page.click("nav >> text=Reports")
     page.wait_for_selector('canvas[data-chart="sales"]')
     page.wait_for_function("() => window.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
