@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.util.task import TaskState
 
 TIMER_EVENT_TYPES = frozenset(
     cls.__name__ for cls in (TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition)
@@ -35,3 +36,11 @@ def waiting_on(workflow) -> str:
     """"timer", "message" or "" — what a workflow with no ready work waits for."""
     kinds = {e.event_type for e in workflow.waiting_events()}
     return "timer" if kinds & TIMER_EVENT_TYPES else ("message" if kinds else "")
+
+
+def reached_end_events(workflow) -> list[tuple[str, str]]:
+    """``(id, name)`` of every end event the workflow (subprocesses included) has completed, latest last."""
+    ended = [task for task in workflow.get_tasks(state=TaskState.COMPLETED)
+             if type(task.task_spec).__name__ == "EndEvent" and task.task_spec.bpmn_id]
+    ended.sort(key=lambda task: task.last_state_change)
+    return [(task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id) for task in ended]

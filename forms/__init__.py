@@ -1,6 +1,7 @@
 """Forms of user tasks and start events: read from BPMN, validated, rendered and described as JSON."""
 
 from .bpmn_reader import read_form, read_forms
+from .declarations import Rule, TaskDeclarations, parse_rule, read_declarations
 from .definition import (
     FIELD_TYPES,
     REFERENCE_KINDS,
@@ -22,11 +23,15 @@ __all__ = [
     "FormDefinitionError",
     "FormValidationError",
     "ReferenceExists",
+    "Rule",
+    "TaskDeclarations",
     "apply_errors",
     "build_wtform",
     "initial_values",
     "json_value",
     "lookup_url",
+    "parse_rule",
+    "read_declarations",
     "read_form",
     "read_forms",
     "render_fields",

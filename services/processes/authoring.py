@@ -25,6 +25,7 @@ from engine.parser import BPMN_NS, DMN_NAMESPACES, ParsedBundle
 from engine.runtime import Actor, ProcessEngine
 from engine.services import HandlerRegistry
 from engine.xml_safety import parse_xml
+from services.processes.deploy_checks import missing_context
 from services.processes.interop_checks import findings
 from services.processes.version_sources import version_files
 
@@ -151,6 +152,8 @@ def interop_warnings(files: dict[str, str], max_bytes: int) -> list[dict]:
         except DeploymentError:
             continue  # reported as an error by validation
         warnings += [f.as_problem() for f in findings(name, root) if f.severity == "warning"]
+        if name.endswith(".bpmn"):
+            warnings += missing_context(name, root)
     return warnings
 
 

@@ -18,7 +18,8 @@ from engine.errors import ScriptLimitExceeded, ScriptSecurityError
 from engine.parser import NS, ParsedBundle, role_key
 from engine.sandbox import SandboxedEnvironment, ScriptLimits, check_source
 from engine.services import HandlerRegistry
-from forms import FormDefinitionError, read_form
+from forms import FormDefinitionError, parse_rule, read_declarations, read_form
+from services.processes.task_context import VIEWS
 
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 XNS = {**NS, "spiffworkflow": SPIFF_NS}
@@ -60,6 +61,7 @@ def _check_process(
         elif role_key(lane) not in ROLES:
             problems.append(_problem(filename, task, f"lane {lane!r} is not a known role"))
         problems += _check_form(filename, task)
+        problems += _check_declarations(filename, task)
     for event in process.iterfind(".//bpmn:startEvent", NS):
         if event.find("bpmn:extensionElements/camunda:formData", NS) is not None:
             problems += _check_form(filename, event)
@@ -90,6 +92,37 @@ def _check_form(filename: str, task: etree._Element) -> list[dict]:
     except FormDefinitionError as exc:
         return [_problem(filename, task, f"form: {exc}")]
     return []
+
+
+def _check_declarations(filename: str, task: etree._Element) -> list[dict]:
+    """The task's ``context`` kind is known; each ``rule`` parses, compiles in the sandbox, names a known role."""
+    problems = []
+    for prop in task.findall("bpmn:extensionElements/camunda:properties/camunda:property", NS):
+        name, value = prop.get("name") or prop.get("id"), (prop.get("value") or "").strip()
+        if name == "context" and value not in VIEWS:
+            problems.append(_problem(filename, task, f"context {value!r} is not one of {', '.join(sorted(VIEWS))}"))
+        elif name == "rule":
+            try:
+                rule = parse_rule(value)
+            except ValueError as exc:
+                problems.append(_problem(filename, task, str(exc)))
+                continue
+            problems += _check_code(filename, task, rule.expression, "eval")
+            if rule.override_role and rule.override_role not in ROLES:
+                problems.append(_problem(filename, task, f"rule override role {rule.override_role!r} is not a role"))
+    return problems
+
+
+def missing_context(filename: str, root: etree._Element) -> list[dict]:
+    """Warnings naming every user task that shows no record beside its form (no ``context`` property)."""
+    try:
+        declared = read_declarations(root)
+    except FormDefinitionError:
+        return []  # a malformed rule is a deploy error already
+    return [{**_problem(filename, task, f"user task '{task.get('name') or task.get('id')}' declares no context "
+                                        "(camunda:property context): its page shows no record beside the form"),
+             "severity": "warning"}
+            for task in root.iter(f"{{{NS['bpmn']}}}userTask") if not declared.get(task.get("id", "")).context]
 
 
 def _check_code(filename: str, element: etree._Element, source: str, mode: str) -> list[dict]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.models import ProcessVersion
-from forms import FormDefinition, read_forms
+from forms import FormDefinition, TaskDeclarations, read_declarations, read_forms
 from services.processes.version_sources import parsed_files
 
 
@@ -12,6 +12,7 @@ class FormCatalog:
 
     def __init__(self):
         self._by_version: dict[str, dict[str, FormDefinition]] = {}
+        self._declarations: dict[str, dict[str, TaskDeclarations]] = {}
 
     def for_version(self, version: ProcessVersion) -> dict[str, FormDefinition]:
         """Every form in the version's own file and in the files it depends on."""
@@ -32,3 +33,14 @@ class FormCatalog:
         """The form on the process's start event, if it has one."""
         start_events = spec.start.outputs
         return self.for_version(version).get(start_events[0].bpmn_id) if start_events else None
+
+    def declarations(self, version: ProcessVersion, task_name: str) -> TaskDeclarations:
+        """The context kind and cross-field rules of one user task (empty when it declares none)."""
+        found = self._declarations.get(version.content_hash)
+        if found is None:
+            found = {}
+            for root in parsed_files(version):
+                if root.tag.endswith("definitions") and "BPMN" in root.tag:
+                    found.update(read_declarations(root))
+            self._declarations[version.content_hash] = found
+        return found.get(task_name) or TaskDeclarations()

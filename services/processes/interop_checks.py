@@ -85,7 +85,8 @@ CAMUNDA_FORM_PARTS = {"formData", "formField", "validation", "constraint", "valu
 CAMUNDA_USER_TASK_ATTRIBUTES = {"dueDate", "priority", "assignee"}
 CAMUNDA_ELEMENT_WARNINGS = {
     "failedJobRetryTimeCycle": "ignored: failed operations are retried by the platform's own policy",
-    "properties": "ignored: extension properties outside form fields are not read",
+    "properties": "ignored: extension properties other than context and rule (on user tasks and processes) "
+                  "are not read outside form fields",
     "potentialStarter": "ignored: the start event's lane decides who may start the process",
 }
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
@@ -221,6 +222,8 @@ def _camunda_element(filename: str, element: etree._Element, local: str) -> Iter
     in_form = any(etree.QName(a).localname == "formData" for a in element.iterancestors())
     if local in CAMUNDA_FORM_PARTS and (local == "formData" or in_form):
         return
+    if local == "properties" and _declares_task_properties(element):
+        return
     if any(etree.QName(a).namespace == CAMUNDA_NS for a in element.iterancestors()):
         return  # the enclosing camunda element is reported already
     if local in CAMUNDA_ELEMENT_ERRORS:
@@ -228,6 +231,14 @@ def _camunda_element(filename: str, element: etree._Element, local: str) -> Iter
     else:
         message = CAMUNDA_ELEMENT_WARNINGS.get(local, "ignored: not read by this platform")
         yield _finding(filename, element, f"camunda:{local} {message}", "warning")
+
+
+def _declares_task_properties(properties: etree._Element) -> bool:
+    """``camunda:properties`` of a user task or process holding only ``context`` and ``rule`` (read by forms/)."""
+    owner = properties.getparent().getparent() if _is_extension(properties) else None
+    names = {(p.get("name") or p.get("id")) for p in properties}
+    return (owner is not None and etree.QName(owner).localname in ("userTask", "process")
+            and names <= {"context", "rule"})
 
 
 def _bpmn_element(filename: str, element: etree._Element, local: str) -> Iterator[Finding]:

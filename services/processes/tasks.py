@@ -19,8 +19,9 @@ from crm.processes.worklist import TaskComment, comments_on
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
 from engine.runtime import Actor, ProcessEngine, current_data
-from forms import FieldDefinition, FormDefinition, FormValidationError, initial_values, validate
-from services.processes import lookups, uploads
+from forms import FieldDefinition, FormDefinition, FormValidationError, Rule, initial_values, validate
+from services.processes import lookups, task_context, uploads
+from services.processes import rules as task_rules
 from services.processes.form_catalog import FormCatalog
 from services.processes.scope import in_scope, owner_scope
 
@@ -51,6 +52,9 @@ class TaskView:
     comments: list[TaskComment] = field(default_factory=list)
     done_elements: list[str] = field(default_factory=list)
     task_titles: dict[str, str] = field(default_factory=dict)
+    context: dict | None = None
+    """The record the task is about (:mod:`services.processes.task_context`), None when it declares none."""
+    rules: list[Rule] = field(default_factory=list)
 
 
 def visible_to(session: Session, row: HumanTask, actor: Actor) -> bool:
@@ -79,6 +83,7 @@ def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, tas
     loaded = engine.load_version(instance.version)
     meta = loaded.tasks.get(row.task_name)
     history = instance_history(session, instance.id)
+    declared = catalog.declarations(instance.version, row.task_name)
     titles = dict(session.execute(
         select(HumanTask.id, HumanTask.title).where(HumanTask.instance_id == instance.id)
     ).all())
@@ -92,6 +97,8 @@ def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, tas
         comments=comments_on(session, instance.id),
         done_elements=[e.task_name for e in history if e.kind in ("task_completed", "service_called")],
         task_titles=titles,
+        context=task_context.build_context(session, declared.context, data),
+        rules=list(declared.rules),
     )
 
 
@@ -167,15 +174,24 @@ def validated(
 def complete_task(
     session: Session, engine: ProcessEngine, catalog: FormCatalog, task_id: str, raw: Mapping[str, Any], actor: Actor
 ) -> ProcessInstance:
-    """Validate ``raw`` against the task's form and complete the task."""
+    """Validate ``raw`` against the task's form and its cross-field rules, then complete the task."""
     row = load_task(session, engine, task_id, actor)
     engine.check_can_work_on(row, actor)
     form = catalog.task_form(row.instance.version, row.task_name)
-    context = dict(current_data(engine.restore(row.instance))) if form else {}
+    declared = catalog.declarations(row.instance.version, row.task_name)
+    context = _task_data(engine, row) if form or declared.rules else {}
     values = validated(session, form, raw, context, actor)
+    task_rules.check_rules(session, declared.rules, form, context, values, raw, actor, row.instance_id, row.title)
     instance = engine.complete(session, task_id, values, actor)
     uploads.attach_to_instance(session, form, values, instance.id)
     return instance
+
+
+def _task_data(engine: ProcessEngine, row: HumanTask) -> dict:
+    """The data the READY task sees (a called process's task sees its own), else the instance's current data."""
+    workflow = engine.restore(row.instance)
+    task = workflow.get_task_from_id(UUID(row.id))
+    return dict(task.data) if task is not None else dict(current_data(workflow))
 
 
 def start_form(engine: ProcessEngine, catalog: FormCatalog, version: ProcessVersion) -> FormDefinition | None:

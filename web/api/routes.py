@@ -17,7 +17,7 @@ from engine.deployment import latest_versions
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import ProcessInstance
 from engine.runtime import current_data
-from services.processes import lookups, queries, task_actions, tasks, uploads, worklist
+from services.processes import lookups, outcomes, queries, task_actions, tasks, uploads, worklist
 from web import db
 from web.accounts.auth import TOKEN_MAX_AGE, actor, bearer_authenticated, check_credentials, issue_token
 from web.api.openapi import OPENAPI
@@ -141,6 +141,7 @@ def task_detail(task_id: str):
         **task_json(view.row), "instructions": view.instructions,
         "instance": instance_json(view.instance), "data": view.data,
         "form": view.form.to_api() if view.form else None, "initial": view.initial,
+        "context": view.context, "rules": [rule.to_api() for rule in view.rules],
         "complete_url": url_for("api.complete", task_id=task_id),
     })
 
@@ -167,9 +168,12 @@ def unclaim(task_id: str):
 @idempotent
 def complete(task_id: str):
     platform = db.platform()
-    instance = tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, _body(), actor())
+    me = actor()
+    done = tasks.load_task(db.session(), platform.engine, task_id, me)
+    instance = tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, _body(), me)
     db.commit()
-    return jsonify(_instance_detail(instance))
+    outcome = outcomes.after_completion(db.session(), platform.engine, instance, done, me)
+    return jsonify({**_instance_detail(instance), "outcome": outcome.to_api()})
 
 
 @bp.post("/tasks/<task_id>/assign")

@@ -13,7 +13,7 @@ from flask_login import login_required
 
 from engine.errors import Conflict, EngineError, TaskDataInvalid
 from forms import build_wtform, render_fields
-from services.processes import task_actions, tasks, worklist
+from services.processes import outcomes, task_actions, tasks, worklist
 from web import db
 from web.accounts.auth import actor
 from web.idempotency import idempotent
@@ -34,6 +34,7 @@ def _page(view, wtform, status: int = 200, conflict_input: list | None = None):
         "processes/task.html", view=view, wtform=wtform,
         fields_html=render_fields(wtform) if wtform is not None else "",
         can_work=can_work, conflict_input=conflict_input,
+        overridable=[r for r in view.rules if r.override_role and (r.override_role in me.roles or me.is_admin)],
         colleagues=worklist.colleagues(db.session(), view.row.role, me) if can_work else [],
         priority=worklist.priority_label(view.row.priority), due=worklist.due_state(view.row),
         follow_up_due=worklist.follow_up_due(view.row),
@@ -67,7 +68,7 @@ def show(task_id: str):
     stored: list[str] = []
     try:
         raw, stored = submitted(view.form)
-        tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, raw, actor())
+        instance = tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, raw, actor())
         db.commit()
     except TaskDataInvalid as exc:
         refuse_invalid(wtform, exc.errors, stored)
@@ -76,7 +77,8 @@ def show(task_id: str):
         discard_submission(stored)
         message = str(exc)
         return _conflict(view, f"{message[:1].upper()}{message[1:]}.")
-    flash(f"“{view.row.title}” completed.", "success")
+    outcome = outcomes.after_completion(db.session(), platform.engine, instance, view.row, actor())
+    flash(outcome.text, outcome.category)
     return redirect(url_for("worklist.index"))
 
 

@@ -1,0 +1,33 @@
+"""Task context about a customer: grade, owner, contacts and how to reach them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crm.customers.models import Customer
+from services.context_views import context_view, missing
+
+
+def customer(session: Session, data: Mapping[str, Any]) -> dict:
+    """The customer named by ``customer_id``: key facts, contacts and a link to its page."""
+    found = session.get(Customer, data.get("customer_id") or 0)
+    if found is None:
+        return missing("customer", "customer")
+    return context_view("customer", found.company, customer_facts(found),
+                        lines=contact_lines(found), links=[("Customer", f"/customers/{found.id}")])
+
+
+def customer_facts(found: Customer) -> list[tuple[str, Any]]:
+    """Grade, region, industry, owner, phone, e-mail and address."""
+    return [("Grade", found.grade), ("Region", found.region), ("Industry", found.industry),
+            ("Owner", found.owner.display_name if found.owner else None), ("Phone", found.phone),
+            ("E-mail", found.email), ("Address", found.address)]
+
+
+def contact_lines(found: Customer) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """The customer's contacts as (columns, rows)."""
+    return (("Contact", "Title", "Mobile", "E-mail"),
+            [(c.name, c.title, c.mobile or c.phone, c.email) for c in found.contacts])

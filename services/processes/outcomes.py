@@ -1,0 +1,92 @@
+"""What happened after a user completed a task, read from the engine's result, in words and with a kind.
+
+``success`` (sent on to the next lane or person, or finished normally), ``refused`` (a handler refused
+the step and the same task is back, with the handler's reason), ``cancelled`` (the process ended at a
+cancelling or rejecting end event), ``info`` (waiting for a timer, a message or background work) and
+``error``. Pages flash the text in the kind's colour; the API returns the same text and kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import HumanTask, ProcessInstance
+from engine.runtime import Actor, ProcessEngine
+from engine.state import current_data, reached_end_events
+
+FLASH_CATEGORY = {"success": "success", "refused": "warning", "cancelled": "secondary", "info": "info",
+                  "error": "danger"}
+_CANCELLING = re.compile(r"cancel|declin|reject|no.?bid|refus|abort|lost", re.IGNORECASE)
+MAX_REASON = 300
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The message after completing a task."""
+
+    kind: str
+    text: str
+
+    @property
+    def category(self) -> str:
+        """The flash category (Bootstrap alert colour) of the kind."""
+        return FLASH_CATEGORY[self.kind]
+
+    def to_api(self) -> dict:
+        return {"kind": self.kind, "text": self.text}
+
+
+def after_completion(session: Session, engine: ProcessEngine, instance: ProcessInstance, done: HumanTask,
+                     actor: Actor) -> Outcome:
+    """The outcome of completing ``done`` (call after the commit, when background work has had its turn)."""
+    session.refresh(instance)
+    ready = list(session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == "ready").order_by(HumanTask.created_at)))
+    again = next((row for row in ready if row.task_name == done.task_name), None)
+    if again is not None:
+        return Outcome("refused", f"{_refusal(engine, instance, done)} — “{again.title}” is back in "
+                                  f"{_where(again, actor)}.")
+    if instance.status == "completed":
+        return _ended(engine, instance, done)
+    if instance.status == "error":
+        return Outcome("error", f"“{done.title}” was saved, but the process stopped on an error; "
+                                "an administrator can retry it from the console.")
+    if ready:
+        steps = "; ".join(f"“{row.title}” is in {_where(row, actor)}" for row in ready[:3])
+        return Outcome("success", f"“{done.title}” completed. Next: {steps}.")
+    if instance.status == "waiting":
+        what = {"timer": "a due date", "message": "a message from another process"}.get(instance.waiting_on, "")
+        return Outcome("info", f"“{done.title}” completed. The process now waits{' for ' + what if what else ''}.")
+    return Outcome("info", f"“{done.title}” completed. The next steps run in the background; "
+                           "new tasks will appear in the worklist.")
+
+
+def _where(row: HumanTask, actor: Actor) -> str:
+    if row.assignee == actor.username:
+        return "your list"
+    if row.assignee:
+        return f"{row.assignee}'s list"
+    return f"the {row.lane or row.role or 'shared'} queue"
+
+
+def _refusal(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) -> str:
+    """The handler's reason, from a ``…_refused`` value in the process data (e.g. ``booking_refused``)."""
+    data = current_data(engine.restore(instance))
+    for key, value in data.items():
+        if key.endswith("_refused") and isinstance(value, str) and value.strip():
+            what = key.removesuffix("_refused").replace("_", " ").capitalize()
+            return f"The {what.lower()} was refused: {value.strip()[:MAX_REASON]}"
+    return f"“{done.title}” was not accepted"
+
+
+def _ended(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) -> Outcome:
+    ends = reached_end_events(engine.restore(instance))
+    name = ends[-1][1] if ends else "finished"
+    cancelled = bool(ends) and bool(_CANCELLING.search(f"{ends[-1][0]} {name}"))
+    if cancelled:
+        return Outcome("cancelled", f"{instance.title} #{instance.id} ended: {name} (after “{done.title}”).")
+    return Outcome("success", f"“{done.title}” completed. {instance.title} #{instance.id} is finished: {name}.")
