@@ -154,7 +154,8 @@ def test_customer_declines_the_fee_quote(desk, shop):
     desk.do(instance_id, "sr_classify", urgency="normal", handling="phone")
     desk.do(instance_id, "sr_phone", resolution="Needs a visit", solved=False)
     prepare(desk, instance_id, items=["SVC-COMMISSION"], skill="automation", hours="4")
-    desk.do(instance_id, "sr_confirm", customer_confirmed=False, confirmation_note="Too expensive")
+    answer = desk.do(instance_id, "sr_confirm", customer_confirmed=False, confirmation_note="Too expensive")
+    assert answer["outcome"]["kind"] == "cancelled" and "Declined by customer" in answer["outcome"]["text"]
     found = request_row(desk.platform, instance_id)
     assert desk.instance(instance_id).status == "completed"
     assert (found.status, found.order.status, found.resolution) == ("cancelled", "cancelled", "Too expensive")
@@ -167,7 +168,10 @@ def test_booking_outside_working_hours_is_refused(desk, shop):
     prepare(desk, instance_id, items=["SVC-INSPECT"], skill="hull", hours="1", at=saturday.replace(hour=9), free=True)
     detail = desk.user("agent").get(f"/api/tasks/{desk.task(instance_id, 'sr_dispatch').id}").get_json()["initial"]
     assert detail["engineer"] is None and "nobody with the skill 'hull' is free then" in detail["suggestions"]
-    desk.do(instance_id, "sr_dispatch", engineer=shop["engineer_user"])
+    answer = desk.do(instance_id, "sr_dispatch", engineer=shop["engineer_user"])
+    assert answer["outcome"]["kind"] == "refused"  # not a green "completed" (issue 13)
+    assert "The booking was refused: Eve Engineer does not work on Saturdays" in answer["outcome"]["text"]
+    assert "is back in" in answer["outcome"]["text"]
     refused = desk.user("agent").get(f"/api/tasks/{desk.task(instance_id, 'sr_dispatch').id}").get_json()["initial"]
     assert refused["booking_refused"] == "Eve Engineer does not work on Saturdays"
     desk.do(instance_id, "sr_dispatch", engineer=shop["engineer_user"],
