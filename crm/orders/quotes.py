@@ -134,6 +134,36 @@ def add_line(
     return line
 
 
+def remove_line(session: Session, quote: Quote, line_id: int) -> None:
+    """Delete a line of a draft quote; the others are numbered again from 1."""
+    _draft(quote)
+    line = next((line for line in quote.lines if line.id == line_id), None)
+    if line is None:
+        raise QuoteError("no such line on this quote")
+    quote.lines.remove(line)
+    for position, other in enumerate(quote.lines, start=1):
+        other.position = position
+    session.flush()
+
+
+def move_line(session: Session, quote: Quote, line_id: int, step: int) -> None:
+    """Move a line of a draft quote one place up (``step`` -1) or down (+1)."""
+    _draft(quote)
+    lines = list(quote.lines)
+    index = next((i for i, line in enumerate(lines) if line.id == line_id), None)
+    if index is None or step not in (-1, 1):
+        raise QuoteError("no such line on this quote")
+    other = index + step
+    if 0 <= other < len(lines):
+        lines[index].position, lines[other].position = lines[other].position, lines[index].position
+    session.flush()
+
+
+def _draft(quote: Quote) -> None:
+    if quote.status != "draft":
+        raise QuoteError(f"quote {quote.number} is {quote.status}: only drafts can be changed")
+
+
 def set_status(quote: Quote, status: str, today: dt.date) -> None:
     """Move a quote on (draft -> sent -> accepted/rejected); an expired quote cannot be accepted."""
     if status not in _NEXT.get(quote.status, ()):

@@ -149,3 +149,23 @@ def test_a_won_tender_takes_the_approved_bid_price(platform, make_customer, logi
 ])
 def test_who_may_create_opportunities(login, user, status):
     assert login(user).get("/opportunities/new").status_code == status
+
+
+def test_draft_quote_lines_move_and_delete(platform, login, make_customer):
+    customer_id = make_customer()
+    sales = login("sales")
+    created = sales.post("/quotes/", data={"customer_id": customer_id, "title": "Spares", "valid_until": "2031-01-31"})
+    quote_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    for name in ("Pump", "Valve", "Seal"):
+        sales.post(f"/quotes/{quote_id}/lines", data={"description": name, "quantity": "1", "unit_price": "10"})
+    with platform.sessions() as session:
+        ids = [line.id for line in session.get(Quote, quote_id).lines]
+    assert sales.post(f"/quotes/{quote_id}/lines/{ids[2]}", data={"action": "up"}).status_code == 302
+    sales.post(f"/quotes/{quote_id}/lines/{ids[0]}", data={"action": "delete"})
+    with platform.sessions() as session:
+        lines = session.get(Quote, quote_id).lines
+        assert [(line.position, line.description) for line in lines] == [(1, "Seal"), (2, "Valve")]
+    sales.post(f"/quotes/{quote_id}/status", data={"status": "sent"})
+    refused = sales.post(f"/quotes/{quote_id}/lines/{ids[1]}", data={"action": "delete"}, follow_redirects=True)
+    assert "only drafts can be changed" in refused.get_data(as_text=True)
+    assert login("sales2").post(f"/quotes/{quote_id}/lines/{ids[1]}", data={"action": "delete"}).status_code == 404

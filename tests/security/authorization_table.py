@@ -199,6 +199,7 @@ TABLE: dict[str, Expect] = {
     "GET projects.show": only(*SALES_SIDE, sales2=404),
     "POST projects.update": only(*SALES_SIDE, sales2=404),
     "POST quotes.add_line": only(*SALES_SIDE, sales2=404),
+    "POST quotes.change_line": call(only(*SALES_SIDE, sales2=404), args={"line_id": 1}, data={"action": "up"}),
     "POST quotes.create": only(*SALES_SIDE),
     "GET quotes.new": only(*SALES_SIDE),
     "GET quotes.index": only(*SALES_SIDE),

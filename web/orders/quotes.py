@@ -99,6 +99,20 @@ def add_line(quote_id: int):
     return redirect(url_for(".show", quote_id=quote_id))
 
 
+@bp.post("/<int:quote_id>/lines/<int:line_id>")
+def change_line(quote_id: int, line_id: int):
+    """Delete a draft quote's line (``action=delete``) or move it up/down (``action=up|down``)."""
+    quote = _quote(quote_id)
+    action = request.form.get("action", "")
+    with refusals():
+        if action == "delete":
+            quotes.remove_line(db.session(), quote, line_id)
+        else:
+            quotes.move_line(db.session(), quote, line_id, {"up": -1, "down": 1}.get(action, 0))
+        db.commit()
+    return redirect(url_for(".show", quote_id=quote_id))
+
+
 @bp.post("/<int:quote_id>/status")
 def set_status(quote_id: int):
     quote = _quote(quote_id)
