@@ -128,9 +128,11 @@ def test_problems_are_marked_on_the_diagram_and_block_deployment(platform, live_
     # the new step has no shape yet (no DI): listed only; the review is listed and marked on the diagram
     expect(page.locator(".crm-problem-error[data-element='salesdir_approval']")).to_contain_text("not in a lane")
     expect(page.locator(".crm-problem-error[data-element='review']")).to_contain_text("'Janitor' is not a known role")
-    expect(page.locator(".crm-problem-warning[data-element='review']")).to_contain_text("camunda:candidateUsers")
+    warnings = page.locator(".crm-problem-warning[data-element='review']")
+    expect(warnings.filter(has_text="camunda:candidateUsers")).to_have_count(1)
+    expect(warnings.filter(has_text="declares no context")).to_have_count(1)  # issue 13
     expect(page.locator("g.djs-element.crm-problem-error[data-element-id='review']")).to_be_attached()
-    expect(page.locator(".djs-overlay-crm-problem .crm-problem-badge[data-element-id='review']")).to_have_text("2")
+    expect(page.locator(".djs-overlay-crm-problem .crm-problem-badge[data-element-id='review']")).to_have_text("3")
     page.click(".crm-problem-error[data-element='review'] button")
     expect(page.locator(".bio-properties-panel-header-label")).to_have_text("Customer director review")
 
