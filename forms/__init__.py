@@ -12,7 +12,7 @@ from .definition import (
 )
 from .errors import FormDefinitionError, FormValidationError
 from .render import render_fields
-from .validation import ReferenceExists, initial_values, validate
+from .validation import ReferenceProblem, initial_values, validate
 from .wtf import apply_errors, build_wtform
 
 __all__ = [
@@ -22,7 +22,7 @@ __all__ = [
     "FormDefinition",
     "FormDefinitionError",
     "FormValidationError",
-    "ReferenceExists",
+    "ReferenceProblem",
     "Rule",
     "TaskDeclarations",
     "apply_errors",

@@ -11,7 +11,7 @@ FIELD_TYPES = (
     "string", "text", "integer", "decimal", "date", "datetime",
     "boolean", "enum", "multi_enum", "reference", "file",
 )
-REFERENCE_KINDS = ("customer", "contact", "user")
+REFERENCE_KINDS = ("customer", "contact", "user", "contract", "plan_line")
 
 
 def lookup_url(kind: str) -> str:

@@ -11,8 +11,8 @@ from .coercion import InvalidValue, coerce, empty_value, is_missing
 from .definition import FieldDefinition, FormDefinition
 from .errors import FormValidationError
 
-ReferenceExists = Callable[[str, int], bool]
-"""``reference_exists(kind, id)``: whether the record a reference field names exists."""
+ReferenceProblem = Callable[[str, int], str | None]
+"""``reference_problem(kind, id)``: why the record a reference field names cannot be used (None: it can)."""
 
 _REQUIRED = "This field is required."
 
@@ -42,7 +42,7 @@ def validate(
     raw: Mapping[str, Any],
     context: Mapping[str, Any] | None = None,
     *,
-    reference_exists: ReferenceExists | None = None,
+    reference_problem: ReferenceProblem | None = None,
 ) -> dict[str, Any]:
     """The form's fields typed from ``raw`` (JSON or HTML form data), or :class:`FormValidationError`.
 
@@ -62,7 +62,7 @@ def validate(
         except InvalidValue as exc:
             errors[field.id] = exc.messages
             continue
-        problem = _presence_problem(field, value, reference_exists)
+        problem = _presence_problem(field, value, reference_problem)
         if problem:
             errors[field.id] = [problem]
         else:
@@ -113,10 +113,10 @@ def _characters(count: int) -> str:
 
 
 def _presence_problem(
-    field: FieldDefinition, value: Any, reference_exists: ReferenceExists | None
+    field: FieldDefinition, value: Any, reference_problem: ReferenceProblem | None
 ) -> str | None:
     if value is None or value is False or value == []:
         return _REQUIRED if field.required else None
-    if field.type == "reference" and reference_exists is not None and not reference_exists(field.reference, value):
-        return f"No such {field.reference}."
+    if field.type == "reference" and reference_problem is not None:
+        return reference_problem(field.reference, value)
     return None

@@ -1,19 +1,72 @@
-"""Reference lookups for form fields: which customers, contacts or users exist, and their labels."""
+"""Reference fields of generated forms: which records of a kind an actor may pick, their labels, and why an id
+is refused.
+
+Each kind says which records are *visible* (the actor's data scope, plus records nobody owns) and which of those
+are *candidates* (suitable for the field: an active customer, a draft contract, an open payment plan line).
+Lookups offer candidates; a submitted id that is not one is refused with a per-field message, so a process never
+starts with a reference it cannot use.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.orm import Session
 
+from crm.accounts.access import visible_owner_ids
 from crm.accounts.users import User
 from crm.customers.models import Contact, Customer
+from crm.orders.contracts import Contract
+from crm.orders.payments import PaymentPlan, PaymentPlanLine
+from engine.runtime import Actor
+from forms import FormDefinition
 
-_KINDS: dict[str, tuple[type, str]] = {
-    "user": (User, "display_name"),
-    "customer": (Customer, "company"),
-    "contact": (Contact, "name"),
+OwnerScope = set[int] | None
+"""Owner ids whose records an actor may reference; None means every record."""
+MAX_ID = 2**63 - 1
+SERVICE_DESK_ROLES = frozenset({"service_agent"})
+"""Roles that serve every customer (a service request may come from anyone) and so may reference every one."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """How to list one kind of record: ``rows`` selects (id, label); ``visible`` and ``candidate`` narrow it."""
+
+    rows: Callable[[], Select]
+    label: ColumnElement[str]
+    visible: Callable[[OwnerScope], ColumnElement[bool]]
+    candidate: ColumnElement[bool]
+    unsuitable: str
+
+
+def _owned_by(column) -> Callable[[OwnerScope], ColumnElement[bool]]:
+    """Records owned within the scope, and records nobody owns (as tasks about them go to the whole lane)."""
+    return lambda scope: true() if scope is None else or_(column.is_(None), column.in_(scope))
+
+
+_PLAN_LINE_LABEL = PaymentPlan.title + " · " + PaymentPlanLine.label
+
+_KINDS: dict[str, Kind] = {
+    "user": Kind(lambda: select(User.id, User.display_name), User.display_name, lambda scope: true(),
+                 User.active.is_(True), "This user is no longer active."),
+    "customer": Kind(lambda: select(Customer.id, Customer.company), Customer.company, _owned_by(Customer.owner_id),
+                     Customer.active.is_(True), "This customer is deactivated."),
+    "contact": Kind(lambda: select(Contact.id, Contact.name).join(Customer, Contact.customer_id == Customer.id),
+                    Contact.name, _owned_by(Customer.owner_id), Contact.active.is_(True) & Customer.active.is_(True),
+                    "This contact (or its customer) is deactivated."),
+    "contract": Kind(lambda: select(Contract.id, Contract.title), Contract.title, _owned_by(Contract.owner_id),
+                     Contract.status == "draft", "Only a draft contract can be chosen here."),
+    "plan_line": Kind(lambda: select(PaymentPlanLine.id, _PLAN_LINE_LABEL)
+                      .join(PaymentPlan, PaymentPlanLine.plan_id == PaymentPlan.id)
+                      .join(Customer, PaymentPlan.customer_id == Customer.id),
+                      _PLAN_LINE_LABEL, _owned_by(Customer.owner_id),
+                      (PaymentPlanLine.status != "settled") & PaymentPlanLine.collection_instance_id.is_(None),
+                      "This payment plan line is settled or already being collected."),
 }
-"""Reference kinds: the model and the attribute shown as the record's label."""
+"""Reference kinds (``forms.REFERENCE_KINDS`` names the same)."""
 
 
 def kinds() -> list[str]:
@@ -21,26 +74,62 @@ def kinds() -> list[str]:
     return sorted(_KINDS)
 
 
-def exists(session: Session, kind: str, record_id: int) -> bool:
-    """Whether a record of ``kind`` with this id exists."""
-    model, _ = _KINDS[kind]
-    return session.get(model, record_id) is not None
+def reference_scope(session: Session, actor: Actor) -> OwnerScope:
+    """Whose records the actor may reference: their data scope (``visible_owner_ids``), every record for the
+    service desk."""
+    if actor.roles & SERVICE_DESK_ROLES:
+        return None
+    user = session.scalar(select(User).where(User.username == actor.username))
+    return visible_owner_ids(session, user) if user is not None else set()
 
 
-def search(session: Session, kind: str, text: str = "", limit: int = 20) -> list[tuple[int, str]]:
-    """(id, label) pairs of active records of ``kind`` whose label contains ``text``."""
-    model, attribute = _KINDS[kind]
-    label = getattr(model, attribute)
-    query = select(model.id, label).order_by(label).limit(limit)
+def search(session: Session, scope: OwnerScope, kind: str, text: str = "", limit: int = 20) -> list[tuple[int, str]]:
+    """(id, label) pairs of the candidates of ``kind`` within ``scope`` whose label contains ``text``."""
+    spec = _KINDS[kind]
+    query = spec.rows().where(spec.visible(scope), spec.candidate).order_by(spec.label).limit(limit)
     if text:
-        query = query.where(label.ilike(f"%{text}%"))
-    if model in (Customer, Contact):
-        query = query.where(model.active.is_(True))  # deactivated customers and contacts are not offered
+        query = query.where(spec.label.ilike(f"%{text}%"))
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
+def visible_label(session: Session, scope: OwnerScope, kind: str, record_id: int) -> str | None:
+    """The label of one record of ``kind`` if it lies within ``scope`` (to show a stored value)."""
+    if not 0 < record_id <= MAX_ID:
+        return None
+    spec = _KINDS[kind]
+    row = session.execute(spec.rows().where(spec.visible(scope), _id_column(spec) == record_id)).first()
+    return row[1] if row else None
+
+
 def label(session: Session, kind: str, record_id: int) -> str | None:
-    """The display label of one record."""
-    model, attribute = _KINDS[kind]
-    record = session.get(model, record_id)
-    return getattr(record, attribute) if record is not None else None
+    """The display label of one record, whoever may see it (process data already shown to the reader)."""
+    return visible_label(session, None, kind, record_id)
+
+
+def problem(session: Session, scope: OwnerScope, kind: str, record_id: int) -> str | None:
+    """Why ``record_id`` cannot be chosen for a ``kind`` field (None: it can)."""
+    if visible_label(session, scope, kind, record_id) is None:
+        return f"No such {kind.replace('_', ' ')}."
+    spec = _KINDS[kind]
+    if session.execute(spec.rows().where(spec.candidate, _id_column(spec) == record_id)).first() is None:
+        return spec.unsuitable
+    return None
+
+
+def contact_problems(session: Session, form: FormDefinition, values: Mapping[str, Any],
+                     context: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A contact must belong to the form's customer (its customer field, else the process's ``customer_id``)."""
+    references = [f for f in form.fields if f.type == "reference" and values.get(f.id) is not None]
+    customers = [values[f.id] for f in references if f.reference == "customer"]
+    customer_id = customers[0] if customers else context.get("customer_id")
+    errors = {}
+    for field in references:
+        if field.reference == "contact" and not field.readonly and customer_id is not None:
+            owner = session.scalar(select(Contact.customer_id).where(Contact.id == values[field.id]))
+            if owner != customer_id:
+                errors[field.id] = ["This contact does not belong to the chosen customer."]
+    return errors
+
+
+def _id_column(spec: Kind):
+    return spec.rows().selected_columns[0]

@@ -157,15 +157,19 @@ def validated(
 ) -> dict:
     """Typed form data, or :class:`TaskDataInvalid` with per-field messages.
 
-    File values must name uploads the actor made (see :mod:`services.processes.uploads`).
+    References must be records the actor may pick (see :mod:`services.processes.lookups`); file values must name
+    uploads the actor made (see :mod:`services.processes.uploads`).
     """
     if form is None:
         return {}
+    scope = lookups.reference_scope(session, actor)
     try:
-        values = validate(form, raw, context, reference_exists=lambda kind, rid: lookups.exists(session, kind, rid))
+        values = validate(form, raw, context,
+                          reference_problem=lambda kind, rid: lookups.problem(session, scope, kind, rid))
     except FormValidationError as exc:
         raise TaskDataInvalid(exc.errors) from None
-    errors = uploads.foreign_files(session, form, values, actor.username)
+    errors = {**lookups.contact_problems(session, form, values, context),
+              **uploads.foreign_files(session, form, values, actor.username)}
     if errors:
         raise TaskDataInvalid(errors)
     return values

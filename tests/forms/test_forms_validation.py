@@ -234,24 +234,24 @@ def test_json_data_with_native_types():
     assert validate(form, raw) == {"tags": ["mid"], "count": 3, "agree": True, "customer": 8}
 
 
-def test_reference_existence_is_checked_by_the_callable():
+def test_a_reference_is_checked_by_the_callable():
     asked = []
 
-    def exists(kind: str, record_id: int) -> bool:
+    def problem(kind: str, record_id: int) -> str | None:
         asked.append((kind, record_id))
-        return record_id == 5
+        return None if record_id == 5 else "No such contact."
 
     definition = field("reference", reference="contact")
-    assert one(definition, {"x": "5"}, reference_exists=exists) == 5
-    assert errors_of(definition, {"x": 6}, reference_exists=exists) == ["No such contact."]
+    assert one(definition, {"x": "5"}, reference_problem=problem) == 5
+    assert errors_of(definition, {"x": 6}, reference_problem=problem) == ["No such contact."]
     assert asked == [("contact", 5), ("contact", 6)]
 
 
-def test_reference_existence_is_not_asked_for_a_missing_value():
-    def exists(kind: str, record_id: int) -> bool:
+def test_a_reference_is_not_checked_for_a_missing_value():
+    def problem(kind: str, record_id: int) -> str | None:
         raise AssertionError("must not be called")
 
-    assert one(field("reference"), {"x": ""}, reference_exists=exists) is None
+    assert one(field("reference"), {"x": ""}, reference_problem=problem) is None
 
 
 @pytest.mark.parametrize(("definition", "context", "expected"), [

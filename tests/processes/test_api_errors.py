@@ -39,7 +39,7 @@ def test_an_unexpected_error_is_json_with_the_request_id(client, failing_route, 
 
 @pytest.mark.parametrize("method, url, code", [
     ("GET", "/api/processes/x/instances", 405), ("GET", "/api/no/such/thing", 404),
-    ("GET", "/api/tasks", 401), ("POST", "/api/processes/approval/instances", 400),  # no CSRF token
+    ("GET", "/api/tasks", 401), ("POST", "/api/processes/approval/instances", 401),  # not signed in
 ])
 def test_http_errors_of_the_api_are_json(client, method, url, code):
     response = client.open(url, method=method, json={})

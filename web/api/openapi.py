@@ -8,8 +8,9 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 def _op(summary: str, *, body: str | None = None, ok: int = 200, errors: tuple[int, ...] = (401, 404),
-        returns: str | None = None) -> dict:
-    schema = {"$ref": returns} if returns else {"type": "object"}
+        returns: str | dict | None = None) -> dict:
+    """One operation; ``returns`` is a schema reference or a schema (default: an object)."""
+    schema = returns if isinstance(returns, dict) else {"$ref": returns} if returns else {"type": "object"}
     responses = {str(ok): {"description": "OK", "content": {"application/json": {"schema": schema}}}}
     for code in errors:
         responses[str(code)] = {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
@@ -83,6 +84,11 @@ OPENAPI: dict = {
                              "properties": {"mine": {"type": "boolean"}, "queue": {"type": "boolean"}}},
                 "page": {"type": "integer"},
             }},
+            "Process": {"type": "object", "required": ["key", "name", "version", "start_form"], "properties": {
+                "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
+                "start_form": {"type": ["object", "null"], "description": "{fields: [FormField]}, or null"}}},
+            "LookupItem": {"type": "object", "required": ["id", "label"],
+                           "properties": {"id": {"type": "integer"}, "label": {"type": "string"}}},
             "Assignee": {"type": "object", "required": ["username"], "properties": {"username": {"type": "string"}}},
             "FormField": {"type": "object", "properties": {
                 "id": {"type": "string"}, "label": {"type": "string"},
@@ -101,7 +107,8 @@ OPENAPI: dict = {
         "/api/auth/token": {"post": {**_op("Exchange username/password for a bearer token (429 when throttled)",
                                           body="#/components/schemas/Credentials", errors=(401, 429)),
                                      "security": []}},
-        "/api/processes": {"get": _op("Deployed processes with their start form definitions")},
+        "/api/processes": {"get": _op("Deployed processes with their start form definitions", errors=(401,),
+                                      returns={"type": "array", "items": {"$ref": "#/components/schemas/Process"}})},
         "/api/processes/{key}/instances": {"parameters": _path_param("key"), "post": _idempotent(_op(
             "Start an instance; the body is the start data", body="#/components/schemas/Data", ok=201,
             errors=(401, 403, 404, 422)))},
@@ -121,7 +128,7 @@ OPENAPI: dict = {
             body="#/components/schemas/Data", errors=(401, 403, 404, 409, 422)))},
         "/api/tasks/{id}/assign": {"parameters": _path_param("id"), "post": _idempotent(_op(
             "Hand a task over to a colleague holding its role; the body is {\"username\": ...}",
-            body="#/components/schemas/Assignee", errors=(401, 403, 404, 409)))},
+            body="#/components/schemas/Assignee", errors=(401, 403, 404, 409, 422)))},
         "/api/uploads": {"post": {**_op(
             "Upload a file for a file field (multipart field `file`, at most 5 MB). The answer "
             "{name, size, content_type, storage_key} is the value to send for that field when completing "
@@ -135,7 +142,9 @@ OPENAPI: dict = {
                 **{str(c): {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
                    for c in (401, 413, 422)}}}},
         "/api/lookup/{kind}": {"parameters": _path_param("kind"), "get": _op(
-            "Valid values of a reference field: [{id, label}] (query: q = label contains; or id = one record)")},
+            "Records the caller may choose for a reference field of this kind (query: q = label contains; or "
+            "id = the one record, to label a stored value; [] when the caller may not see it)",
+            returns={"type": "array", "items": {"$ref": "#/components/schemas/LookupItem"}})},
         "/api/openapi.json": {"get": {**_op("This document", errors=()), "security": []}},
     },
 }

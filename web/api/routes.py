@@ -32,9 +32,10 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.before_request
 def csrf_for_cookie_sessions():
-    """Browser calls (cookie session) need the CSRF header; calls signed in by a valid bearer token do not."""
+    """Browser calls (cookie session) need the CSRF header; calls signed in by a valid bearer token do not, and
+    calls signed in by neither get the views' 401 (they can do nothing a forged request could abuse)."""
     if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_authenticated() \
-            and request.endpoint != "api.token":
+            and request.endpoint != "api.token" and current_user.is_authenticated:
         csrf.protect()
 
 
@@ -205,12 +206,15 @@ def upload():
 @bp.get("/lookup/<kind>")
 @api_login_required
 def lookup(kind: str):
-    """Records of a kind whose label contains ``q``; or the one record ``id`` (to label a stored value)."""
+    """Records of a kind the caller may pick whose label contains ``q``; or the one record ``id`` they may see
+    (to label a stored value)."""
     if kind not in lookups.kinds():
         raise NotFound(f"no lookup {kind!r}")
+    session = db.session()
+    scope = lookups.reference_scope(session, actor())
     record_id = request.args.get("id", type=int)
     if record_id is not None:
-        label = lookups.label(db.session(), kind, record_id)
+        label = lookups.visible_label(session, scope, kind, record_id)
         return jsonify([{"id": record_id, "label": label}] if label is not None else [])
-    rows = lookups.search(db.session(), kind, request.args.get("q", ""))
+    rows = lookups.search(session, scope, kind, request.args.get("q", "")[:200])
     return jsonify([{"id": rid, "label": label} for rid, label in rows])
