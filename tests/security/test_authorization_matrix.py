@@ -99,10 +99,12 @@ def request(world, role: str, method: str, url: str, expect: Expect):
     if method == "GET":
         return user.get(url)
     world.reset()
-    if url.startswith("/api/"):
-        response = user.api(method, url, json=expect.data or {})
-    else:
-        response = user.post(url, data=expect.data or {})
+    data = expect.data
+    if callable(data):
+        with world.platform.sessions() as session:
+            data = data(session)
+    api = url.startswith("/api/")
+    response = user.api(method, url, json=data or {}) if api else user.post(url, data=data or {})
     if expect.fresh_session and role != "anonymous":  # ending a session ends the user's earlier ones too
         world.users[role] = WebUser(world.app.test_client(), role).login()
     return response
