@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from engine.models import EngineBase
 
 from .base import CrmBase
+from .bounds import install_guard
 
 ALL_METADATA = (EngineBase.metadata, CrmBase.metadata)
 
@@ -45,5 +46,8 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def make_sessions(engine: Engine) -> sessionmaker:
-    """Session factory; objects stay usable after commit (views render them)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Session factory; objects stay usable after commit (views render them); values that do not fit their
+    column are refused at flush (:mod:`crm.bounds`)."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    install_guard(sessions)
+    return sessions

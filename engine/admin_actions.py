@@ -12,7 +12,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
@@ -39,10 +39,18 @@ def completed_tasks(engine: ProcessEngine, instance: ProcessInstance) -> list:
     return sorted(tasks, key=lambda t: t.last_state_change)
 
 
+def _task(workflow, task_id: str):
+    """The workflow's task with id ``task_id``; None when ``task_id`` is empty, not a task id, or not in it."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, TypeError, TaskNotFoundException):
+        return None
+
+
 def service_tasks_after(engine: ProcessEngine, instance: ProcessInstance, task_id: str) -> list[str]:
     """Names of service tasks that ran after ``task_id`` and would run again on a rewind."""
     workflow = engine.restore(instance)
-    target = workflow.get_task_from_id(UUID(task_id))
+    target = _task(workflow, task_id)
     if target is None:
         raise NotFound(f"no task {task_id} in instance {instance.id}")
     return [t.task_spec.bpmn_name or t.task_spec.name for t in workflow.get_tasks(state=TaskState.COMPLETED)
@@ -56,7 +64,7 @@ def rewind(session: Session, engine: ProcessEngine, instance_id: int, task_id: s
     if instance.status == "terminated":
         raise InvalidState("a terminated instance cannot be rewound")
     workflow = engine.restore(instance)
-    task = workflow.get_task_from_id(UUID(task_id))
+    task = _task(workflow, task_id)
     if task is None or not task.has_state(TaskState.COMPLETED):
         raise InvalidState("rewind needs a completed task of this instance")
     workflow.reset_from_task_id(task.id)
@@ -162,7 +170,7 @@ def skip_task(session: Session, engine: ProcessEngine, instance_id: int, task_id
     reason = _require_reason(reason)
     instance = engine.lock_instance(session, instance_id)
     workflow = engine.restore(instance)
-    task = workflow.get_task_from_id(UUID(task_id))
+    task = _task(workflow, task_id)
     if task is None or not task.has_state(TaskState.READY | TaskState.ERROR):
         raise InvalidState("only a ready or failed task can be skipped")
     task.complete()

@@ -17,6 +17,8 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?
 _TRUE = frozenset({"true", "on", "1", "yes"})
 _FALSE = frozenset({"false", "off", "0", "no"})
 _FILE_KEYS = ("name", "size", "content_type", "storage_key")
+LARGEST_ID = 2**63 - 1
+"""A reference names a row id: larger numbers name nothing (and overflow the database's integer)."""
 
 
 class InvalidValue(ValueError):
@@ -59,6 +61,8 @@ def _string(raw: Any) -> str:
 def _text(raw: Any) -> str:
     if not isinstance(raw, str):
         raise InvalidValue("Not a valid text value.")
+    if "\x00" in raw:
+        raise InvalidValue("Must not contain NUL characters.")
     return raw.replace("\r\n", "\n")
 
 
@@ -148,7 +152,7 @@ def _reference(raw: Any) -> int:
         value = _integer(raw)
     except InvalidValue:
         value = 0
-    if value < 1:
+    if not 1 <= value <= LARGEST_ID:
         raise InvalidValue("Not a valid reference.")
     return value
 

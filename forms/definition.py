@@ -12,6 +12,14 @@ FIELD_TYPES = (
     "boolean", "enum", "multi_enum", "reference", "file",
 )
 REFERENCE_KINDS = ("customer", "contact", "user", "contract", "plan_line")
+DEFAULT_MIN = {"integer": 0, "decimal": Decimal(0)}
+"""Numbers in forms are amounts, counts and hours: not negative unless the field declares a ``min``."""
+DEFAULT_MAX = {"integer": 2**31 - 1, "decimal": Decimal("999999999999.99")}
+"""Without a declared ``max`` a number must fit an integer column / a ``Numeric(14, 2)`` money column."""
+DEFAULT_MAXLENGTH = {"string": 200, "text": 10_000}
+"""Without a declared ``maxlength`` a one-line text holds 200 characters, a multi-line one 10,000."""
+DECIMAL_PLACES = 3
+"""The most decimal places any number column keeps (quantities and hours; money keeps 2)."""
 
 
 def lookup_url(kind: str) -> str:
@@ -61,6 +69,21 @@ class FieldDefinition:
             raise ValueError(f"unknown field type {self.type!r}")
         if self.type == "reference" and self.reference not in REFERENCE_KINDS:
             raise ValueError(f"unknown reference kind {self.reference!r}")
+
+    @property
+    def lowest(self) -> Any:
+        """The declared ``min``, else the type's default lower bound (None: unbounded)."""
+        return self.min if self.min is not None else DEFAULT_MIN.get(self.type)
+
+    @property
+    def highest(self) -> Any:
+        """The declared ``max``, else the type's default upper bound (None: unbounded)."""
+        return self.max if self.max is not None else DEFAULT_MAX.get(self.type)
+
+    @property
+    def longest(self) -> int | None:
+        """The declared ``maxlength``, else the type's default (None: not a text field)."""
+        return self.maxlength if self.maxlength is not None else DEFAULT_MAXLENGTH.get(self.type)
 
     def to_api(self) -> dict[str, Any]:
         """The field as the JSON API describes it."""

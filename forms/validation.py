@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from .coercion import InvalidValue, coerce, empty_value, is_missing
-from .definition import FieldDefinition, FormDefinition
+from .definition import DECIMAL_PLACES, FieldDefinition, FormDefinition
 from .errors import FormValidationError
 
 ReferenceProblem = Callable[[str, int], str | None]
@@ -95,14 +96,17 @@ def _submitted(raw: Mapping[str, Any], field: FieldDefinition) -> Any:
 def _constraint_problems(field: FieldDefinition, value: Any) -> list[str]:
     problems = []
     at_least, at_most = ("on or after", "on or before") if isinstance(value, date) else ("at least", "at most")
-    if field.min is not None and value < field.min:
-        problems.append(f"Must be {at_least} {field.min}.")
-    if field.max is not None and value > field.max:
-        problems.append(f"Must be {at_most} {field.max}.")
+    low, high, longest = field.lowest, field.highest, field.longest
+    if low is not None and value < low:
+        problems.append("Must not be negative." if low == 0 and field.min is None else f"Must be {at_least} {low}.")
+    if high is not None and value > high:
+        problems.append(f"Must be {at_most} {high}.")
+    if isinstance(value, Decimal) and value.normalize().as_tuple().exponent < -DECIMAL_PLACES:
+        problems.append(f"Must have at most {DECIMAL_PLACES} decimal places.")
     if field.minlength is not None and len(value) < field.minlength:
         problems.append(f"Must be at least {_characters(field.minlength)}.")
-    if field.maxlength is not None and len(value) > field.maxlength:
-        problems.append(f"Must be at most {_characters(field.maxlength)}.")
+    if longest is not None and len(value) > longest:
+        problems.append(f"Must be at most {_characters(longest)}.")
     if field.pattern is not None and re.fullmatch(field.pattern, value) is None:
         problems.append("Does not match the required format.")
     return problems

@@ -124,10 +124,10 @@ def _validators(field: FieldDefinition) -> list[Any]:
         validators = [FileRequired() if field.type == "file" else InputRequired()]
     else:
         validators = [Optional()]
-    if field.type in _NUMBER_TYPES and (field.min is not None or field.max is not None):
-        validators.append(NumberRange(min=field.min, max=field.max))
-    if field.minlength is not None or field.maxlength is not None:
-        validators.append(Length(min=field.minlength or -1, max=field.maxlength or -1))
+    if field.type in _NUMBER_TYPES and (field.lowest is not None or field.highest is not None):
+        validators.append(NumberRange(min=field.lowest, max=field.highest))
+    if field.minlength is not None or field.longest is not None:
+        validators.append(Length(min=field.minlength or -1, max=field.longest or -1))
     if field.pattern is not None:
         validators.append(Regexp(field.pattern, matcher=re.fullmatch, html_pattern=True))
     return validators
@@ -135,10 +135,10 @@ def _validators(field: FieldDefinition) -> list[Any]:
 
 def _render_kw(field: FieldDefinition) -> dict[str, Any]:
     render_kw: dict[str, Any] = {}
-    if field.min is not None:
-        render_kw["min"] = json_value(field.min)
-    if field.max is not None:
-        render_kw["max"] = json_value(field.max)
+    if field.lowest is not None:
+        render_kw["min"] = json_value(field.lowest)
+    if field.highest is not None:
+        render_kw["max"] = json_value(field.highest)
     if field.type == "boolean":
         render_kw["value"] = "true"
     if field.reference is not None:

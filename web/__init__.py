@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from crm import formatting
-from web import errors, idempotency, lists, operations, request_ids, search, security_headers
+from web import errors, idempotency, lists, operations, request_checks, request_ids, search, security_headers
 from web.accounts import auth
 from web.accounts import own as own_account
 from web.accounts import users as admin_users
@@ -35,6 +35,7 @@ def init_web(app: Flask) -> None:
     app.json = CrmJSONProvider(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    request_checks.bounded_ids(app)
     for blueprint in (auth.bp, api.bp, worklist.bp, tasks.bp, processes.bp, admin_users.bp, admin_instances.bp,
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, projects.bp, payments.bp, service.bp, engineers.bp,
@@ -46,6 +47,7 @@ def init_web(app: Flask) -> None:
     request_ids.register(app)
     security_headers.register(app)
     auth.register(app)
+    request_checks.register(app)
     errors.register(app)
     app.jinja_env.filters.update(formatting.JINJA_FILTERS)
     app.jinja_env.globals["format_defaults"] = formatting.defaults

@@ -4,12 +4,13 @@ a flashed message or an error page for HTML."""
 from __future__ import annotations
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
+from crm.bounds import ValueOutOfBounds
 from crm.idempotency import KeyReused
 from engine.errors import Conflict, DeploymentError, EngineError, Forbidden, InvalidState, NotFound, TaskDataInvalid
 
-from . import request_ids
+from . import db, request_ids
 from .idempotency import InvalidKey
 from .redirects import safe_next
 
@@ -51,6 +52,29 @@ def register(app: Flask) -> None:
             return jsonify(error_body(str(exc), code)), code
         flash(f"{exc}. Open the form again to send a new request.", "danger")
         return redirect(safe_next(request.referrer))
+
+    @app.errorhandler(ValueOutOfBounds)
+    def out_of_bounds(exc: ValueOutOfBounds):
+        """A value no input check caught does not fit its column (crm.bounds): refused, nothing stored."""
+        db.session().rollback()
+        if wants_json():
+            return jsonify({**error_body(str(exc), 422), "fields": exc.errors}), 422
+        fields = "; ".join(f"{name.rsplit('.', 1)[-1].replace('_', ' ').capitalize()}: {' '.join(texts)}"
+                           for name, texts in exc.errors.items())
+        flash(f"Not saved: {fields}", "danger")
+        return redirect(request.referrer or "/")
+
+    @app.errorhandler(OverflowError)
+    def out_of_range(exc: OverflowError):
+        """A number or date beyond what Python or the database holds (``?day=9999-12-31`` plus a day)."""
+        db.session().rollback()
+        return http_error(BadRequest("A number or date is out of range."))
+
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError):
+        """Input nested too deeply to read (JSON, XML)."""
+        db.session().rollback()
+        return http_error(BadRequest("The input is nested too deeply."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask import abort, flash, request
 from flask_login import current_user
 
+from crm import bounds
 from crm.accounts.access import visible_owner_ids
 from crm.customers.models import Customer
 from crm.orders.errors import OrderError
@@ -24,17 +26,24 @@ SERVICE_ROLES = ("service_agent", "engineer", "customer_director", "finance", "a
 """May see service requests, orders and the engineers' schedule."""
 
 
-def decimal_field(name: str, default: Decimal | None = None) -> Decimal:
-    """A submitted decimal (``1,234.50`` accepted), or ``default`` when empty."""
+def decimal_field(name: str, column: Any, default: Decimal | None = None, *, high: Decimal | None = None) -> Decimal:
+    """A submitted decimal (``1,234.50`` accepted) that fits ``column`` (a model attribute: its precision, scale
+    and sign, :mod:`crm.bounds`) and is at most ``high``, or ``default`` when empty."""
     raw = request.form.get(name, "").replace(",", "").strip()
     if not raw and default is not None:
         return default
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise OrderError(f"{name.replace('_', ' ')}: {raw!r} is not a number") from None
-    if not value.is_finite():
-        raise OrderError(f"{name.replace('_', ' ')}: {raw!r} is not a number")
+        raise OrderError(f"{_label(name)}: {raw[:40]!r} is not a number") from None
+    target = _column(column)
+    low, top = bounds.number_range(target)
+    text = bounds.number_problem(value, low, top if high is None else min(top, high))
+    if text:
+        raise OrderError(f"{_label(name)}: {text}")
+    places = bounds.decimal_places(target) or 0
+    if value.normalize().as_tuple().exponent < -places:
+        raise OrderError(f"{_label(name)}: at most {places} decimal places")
     return value
 
 
@@ -62,12 +71,29 @@ def time_field(name: str) -> dt.time:
         raise OrderError(f"{name.replace('_', ' ')}: enter a time as HH:MM") from None
 
 
-def int_field(name: str) -> int | None:
+def int_field(name: str, column: Any = None, *, low: int | None = None) -> int | None:
+    """A submitted whole number, None when empty. Without ``column`` it is an id (1 to 2**63 - 1), else it must
+    fit the column's range (and be at least ``low``)."""
     raw = request.form.get(name, "").strip()
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        raise OrderError(f"{name.replace('_', ' ')}: {raw!r} is not a whole number") from None
+    if not raw:
+        return None
+    if not raw.lstrip("+-").isdecimal() or len(raw) > 30:
+        raise OrderError(f"{_label(name)}: {raw[:40]!r} is not a whole number")
+    value = int(raw)
+    floor, top = bounds.number_range(_column(column)) if column is not None else (1, bounds.LARGEST_ID)
+    text = bounds.number_problem(value, max(floor, low) if low is not None else floor, top)
+    if text:
+        raise OrderError(f"{_label(name)}: {text}")
+    return value
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _column(attribute: Any) -> Any:
+    """The table column behind a mapped attribute such as ``Opportunity.amount``."""
+    return attribute.property.columns[0]
 
 
 @contextmanager

@@ -32,6 +32,10 @@ def errors_of(definition: FieldDefinition, raw: dict, **kwargs) -> list[str]:
     return caught.value.errors["x"]
 
 
+SIGNED = {"integer": {"min": -100}, "decimal": {"min": Decimal(-100)}}
+"""Numbers are not negative unless the field declares a ``min`` (tests/security/test_number_bounds.py)."""
+
+
 @pytest.mark.parametrize(("field_type", "raw", "expected"), [
     ("string", "  Acme Ltd ", "Acme Ltd"),
     ("text", "line 1\r\nline 2\n", "line 1\nline 2\n"),
@@ -69,7 +73,7 @@ def errors_of(definition: FieldDefinition, raw: dict, **kwargs) -> list[str]:
     ("file", dict(UPLOAD, extra="dropped"), UPLOAD),
 ])
 def test_valid_values_are_typed(field_type, raw, expected):
-    value = one(field(field_type), {"x": raw})
+    value = one(field(field_type, **SIGNED.get(field_type, {})), {"x": raw})
     assert value == expected
     assert type(value) is type(expected)
 

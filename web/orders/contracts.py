@@ -72,7 +72,7 @@ def create():
             return redirect(url_for(".index"))
         contract = contracts.from_template(
             db.session(), template, customer, current_user.user, request.form.get("title", "").strip() or "Contract",
-            decimal_field("amount"), payment_terms=request.form.get("payment_terms", ""),
+            decimal_field("amount", Contract.amount), payment_terms=request.form.get("payment_terms", ""),
             start_date=date_field("start_date", required=False), end_date=date_field("end_date", required=False),
         )
         db.commit()

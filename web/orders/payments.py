@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 
 from crm.orders import payments, receivables, reminders
-from crm.orders.payments import LineSpec, PaymentPlan
+from crm.orders.payments import LineSpec, PaymentPlan, PaymentPlanLine
 from services.customers.queries import customer_by_id
 from services.orders import queries
 from services.orders.process_starts import start_collection
@@ -46,9 +46,9 @@ def create_plan(contract_id: int):
             if not label:
                 continue
             has_percent = bool(request.form.get(f"percent_{row}", "").strip())
-            specs.append(LineSpec(label, date_field(f"due_date_{row}"),
-                                  percent=decimal_field(f"percent_{row}") if has_percent else None,
-                                  amount=None if has_percent else decimal_field(f"amount_{row}")))
+            percent = decimal_field(f"percent_{row}", PaymentPlanLine.percent) if has_percent else None
+            amount = None if has_percent else decimal_field(f"amount_{row}", PaymentPlanLine.amount)
+            specs.append(LineSpec(label, date_field(f"due_date_{row}"), percent=percent, amount=amount))
         plan = payments.create_plan(db.session(), contract.customer, specs, contract=contract,
                                     created_by=actor().username)
         db.commit()
@@ -89,7 +89,8 @@ def record_payment(line_id: int):
         flash("This line is being collected by a process: record the payment in its task.", "warning")
         return redirect(url_for(".plan", plan_id=line.plan_id))
     with refusals():
-        payments.record_payment(db.session(), line.id, decimal_field("amount"), date_field("received_on"),
+        amount = decimal_field("amount", payments.Payment.amount)
+        payments.record_payment(db.session(), line.id, amount, date_field("received_on"),
                                 reference=request.form.get("reference", ""), recorded_by=actor().username)
         db.commit()
         flash("Payment recorded.", "success")

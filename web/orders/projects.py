@@ -72,8 +72,8 @@ def show(project_id: int):
 def update(project_id: int):
     project = _project(project_id)
     with refusals():
-        projects.update_progress(project, request.form.get("stage", ""), int_field("progress_percent") or 0,
-                                 dt.date.today())
+        progress = int_field("progress_percent", Project.progress_percent, low=0) or 0
+        projects.update_progress(project, request.form.get("stage", ""), progress, dt.date.today())
         project.responsible_id = int_field("responsible_id") or project.responsible_id
         db.commit()
         flash("Project updated.", "success")

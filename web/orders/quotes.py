@@ -90,10 +90,10 @@ def add_line(quote_id: int):
     with refusals():
         product = queries.product_by_id(db.session(), int_field("product_id"))
         price = request.form.get("unit_price", "").strip()
-        quotes.add_line(db.session(), quote, decimal_field("quantity"), product=product,
+        quotes.add_line(db.session(), quote, decimal_field("quantity", quotes.QuoteLine.quantity), product=product,
                         description=request.form.get("description", "").strip(),
-                        unit_price=decimal_field("unit_price") if price else None,
-                        discount_percent=decimal_field("discount_percent", ZERO))
+                        unit_price=decimal_field("unit_price", quotes.QuoteLine.unit_price) if price else None,
+                        discount_percent=decimal_field("discount_percent", quotes.QuoteLine.discount_percent, ZERO))
         db.commit()
         flash("Line added.", "success")
     return redirect(url_for(".show", quote_id=quote_id))

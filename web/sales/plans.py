@@ -26,11 +26,17 @@ from web.customers.pages import scope
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
+PLAN_DAYS = (dt.date(1900, 1, 1), dt.date(9998, 12, 31))
+"""Days a plan can be shown for (the page links to the days around it)."""
+
+
 def _day(value: str | None) -> dt.date:
+    """The day asked for; today when none, not a date, or outside :data:`PLAN_DAYS`."""
     try:
-        return dt.date.fromisoformat(value) if value else dt.date.today()
+        day = dt.date.fromisoformat(value) if value else dt.date.today()
     except ValueError:
         return dt.date.today()
+    return day if PLAN_DAYS[0] <= day <= PLAN_DAYS[1] else dt.date.today()
 
 
 def _back(day: dt.date, endpoint: str = "plans.mine"):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from crm.service import engineers
+from crm.service.service_desk import ServiceOrder
 from services.accounts.directory import user_by_id
 from services.service.queries import engineers_without_profile
 from web import db
@@ -15,6 +17,8 @@ from web.accounts.auth import actor, require_role
 from web.input import SERVICE_ROLES, datetime_field, decimal_field, int_field, refusals, time_field
 
 bp = Blueprint("engineers", __name__, url_prefix="/engineers")
+MAX_BOOKING_HOURS = Decimal(24 * 31)
+"""A manual booking lasts at most a month."""
 
 
 @bp.before_request
@@ -72,7 +76,7 @@ def book():
     require_role("service_agent", "administrator")
     with refusals():
         starts_at = datetime_field("starts_at")
-        hours = decimal_field("hours")
+        hours = decimal_field("hours", ServiceOrder.planned_hours, high=MAX_BOOKING_HOURS)
         engineers.book(db.session(), int_field("engineer_id") or 0, starts_at,
                        starts_at + dt.timedelta(hours=float(hours)), note=request.form.get("note", ""),
                        created_by=actor().username)
