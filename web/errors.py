@@ -62,7 +62,7 @@ def register(app: Flask) -> None:
         fields = "; ".join(f"{name.rsplit('.', 1)[-1].replace('_', ' ').capitalize()}: {' '.join(texts)}"
                            for name, texts in exc.errors.items())
         flash(f"Not saved: {fields}", "danger")
-        return redirect(request.referrer or "/")
+        return redirect(safe_next(request.referrer))
 
     @app.errorhandler(OverflowError)
     def out_of_range(exc: OverflowError):

@@ -51,7 +51,7 @@ def test_opportunity_amount_out_of_range_is_refused_with_a_message(platform, log
     sales = login("sales")
     page = sales.post(f"/opportunities/{opportunity}", data={"stage": "1", "amount": amount}, follow_redirects=True)
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Not saved" in html and "Amount:" in html
+    assert page.status_code == 200 and "Not saved: amount:" in html
     assert _amount(platform, opportunity) == Decimal("1000")
     assert sales.get("/opportunities/").status_code == 200
     assert sales.get(f"/opportunities/{opportunity}").status_code == 200
@@ -60,7 +60,7 @@ def test_opportunity_amount_out_of_range_is_refused_with_a_message(platform, log
 def test_opportunity_probability_out_of_range_is_refused(platform, login, opportunity):
     page = login("sales").post(f"/opportunities/{opportunity}", data={"stage": "1", "probability": "9" * 30},
                                follow_redirects=True)
-    assert "Probability:" in page.get_data(as_text=True)
+    assert "Not saved: probability:" in page.get_data(as_text=True)
 
 
 def test_a_fitting_amount_is_stored(platform, login, opportunity):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crm.accounts.users import User
 from crm.customers.models import Customer
-from crm.orders.quotes import Quote
+from crm.orders.quotes import QuoteLine, create_quote
 from forms import FieldDefinition, FormDefinition, FormValidationError, build_wtform, render_fields, validate
 
 
@@ -24,30 +24,36 @@ def customer_id(platform) -> int:
         return customer.id
 
 
-def _quote_form(customer_id: int, **changes) -> dict:
-    valid_until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    return {"customer_id": str(customer_id), "title": "Hulls", "valid_until": valid_until, **changes}
+@pytest.fixture
+def quote_id(platform, customer_id) -> int:
+    with platform.sessions.begin() as session:
+        owner = session.scalars(select(User).where(User.username == "sales")).one()
+        return create_quote(session, session.get(Customer, customer_id), owner, "Hulls",
+                            dt.date.today() + dt.timedelta(days=30)).id
 
 
-def _quotes(platform) -> list[str]:
+def _lines(platform) -> list[str]:
     with platform.sessions() as session:
-        return list(session.scalars(select(Quote.title)))
+        return list(session.scalars(select(QuoteLine.description)))
 
 
-def test_text_longer_than_its_column_is_refused_with_the_fields_name(platform, login, customer_id):
-    page = login("sales").post("/quotes/", data=_quote_form(customer_id, title="x" * 100_000),
+def test_text_longer_than_its_column_is_refused_with_the_fields_name(platform, login, quote_id):
+    """The quote line form checks only numbers: the flush guard names the too-long field, nothing is stored."""
+    line = {"quantity": "1", "unit_price": "10", "discount_percent": "0"}
+    page = login("sales").post(f"/quotes/{quote_id}/lines", data={**line, "description": "x" * 100_000},
                                follow_redirects=True)
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Title: Must be at most 200 characters (this is 100,000)." in html
-    assert _quotes(platform) == []
-    login("sales").post("/quotes/", data=_quote_form(customer_id, title="x" * 200))
-    assert _quotes(platform) == ["x" * 200]
+    assert page.status_code == 200 and "Description: Must be at most 300 characters (this is 100,000)." in html
+    assert _lines(platform) == []
+    login("sales").post(f"/quotes/{quote_id}/lines", data={**line, "description": "x" * 300})
+    assert _lines(platform) == ["x" * 300]
 
 
-def test_nul_in_a_form_field_is_refused(platform, login, customer_id):
-    response = login("sales").post("/quotes/", data=_quote_form(customer_id, title="Hull\x00s"))
+def test_nul_in_a_form_field_is_refused(platform, login, quote_id):
+    response = login("sales").post(f"/quotes/{quote_id}/lines", data={
+        "quantity": "1", "unit_price": "10", "discount_percent": "0", "description": "Hull\x00s"})
     assert response.status_code == 400
-    assert _quotes(platform) == []
+    assert _lines(platform) == []
 
 
 def test_nul_in_json_and_query_strings_is_refused_in_json(login):
