@@ -30,6 +30,7 @@ from services.notifications.task_alerts import TaskAlerts
 from services.processes.deploy_checks import platform_checks
 from services.processes.form_catalog import FormCatalog
 from services.processes.interop_checks import interop_check
+from services.processes.uploads import OrphanCleanup
 
 
 @dataclass
@@ -70,7 +71,9 @@ def build_platform(settings: config.Settings) -> Platform:
                        heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
     dispatcher, urgent = _dispatchers(settings, runner)
     relay = Relay(sessions, dispatcher, stale_after, dt.timedelta(seconds=settings.job_requeue_seconds),
-                  urgent=urgent, periodic=[alerts.remind_due, forget_expired_keys, forget_old_attempts])
+                  urgent=urgent, periodic=[alerts.remind_due, forget_expired_keys, forget_old_attempts,
+                                           OrphanCleanup(settings.upload_dir,
+                                                         dt.timedelta(hours=settings.upload_orphan_hours))])
     return Platform(settings, db, sessions, registry, engine, runner, dispatcher, relay, forms, alerts)
 
 

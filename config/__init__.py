@@ -34,6 +34,8 @@ class Settings:
     ``log_json`` writes log lines as JSON objects, one per line.
     ``proxy_hops``: how many reverse proxies in front set ``X-Forwarded-For/-Proto/-Host`` (0: none, the
     headers are ignored); only then are the client's address and HTTPS taken from them.
+    Uploads: a user's files not yet sent with a form may take ``upload_quota_mb`` in all; those never sent are
+    deleted ``upload_orphan_hours`` after upload.
     """
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
@@ -43,6 +45,8 @@ class Settings:
     bpmn_dir: Path = PROJECT_ROOT / "bpmn"
     upload_dir: Path = PROJECT_ROOT / "instance" / "uploads"
     max_bpmn_bytes: int = 5 * 1024 * 1024
+    upload_quota_mb: int = 50
+    upload_orphan_hours: float = 24.0
     session_minutes: int = 480
     login_attempts_per_15min: int = 10
     login_attempts_per_address_15min: int = 50
@@ -104,6 +108,8 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         push_breaker_seconds=_positive(env, "CRM_PUSH_BREAKER_SECONDS", defaults.push_breaker_seconds),
         script_cpu_seconds=_positive(env, "CRM_SCRIPT_CPU_SECONDS", defaults.script_cpu_seconds),
         script_memory_mb=_memory_mb(env, "CRM_SCRIPT_MEMORY_MB", defaults.script_memory_mb),
+        upload_quota_mb=int(_positive(env, "CRM_UPLOAD_QUOTA_MB", defaults.upload_quota_mb)),
+        upload_orphan_hours=_positive(env, "CRM_UPLOAD_ORPHAN_HOURS", defaults.upload_orphan_hours),
     )
     check_secret_key(settings)
     return settings

@@ -1,4 +1,7 @@
-"""The contract document: a template filled from the contract in a sandboxed Jinja2 environment; HTML or PDF."""
+"""The contract document: a template filled from the contract in a sandboxed Jinja2 environment; HTML or PDF.
+
+Templates are sanitised on save and the filled document again on render; the PDF renderer fetches only bundled
+assets (:mod:`crm.orders.contract_safety`)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,11 @@ from decimal import Decimal
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import escape
 from sqlalchemy.orm import Session
 
 from crm import formatting
+from crm.orders.contract_safety import clean_html, clean_template, url_fetcher
 from crm.orders.contracts import Contract, ContractError, ContractTemplate
 from crm.orders.payments import plans_for_contract
 
@@ -76,16 +81,16 @@ def render_body(body: str, values: dict) -> str:
 
 
 def render_html(session: Session, contract: Contract) -> str:
-    """The contract as a complete HTML page."""
+    """The contract as a complete HTML page (the filled body sanitised: no script, no external resource)."""
     body = render_body(contract.template.body if contract.template else DEFAULT_TEMPLATE, context(session, contract))
-    return _PAGE.format(title=f"Contract {contract.number}", body=body)
+    return _PAGE.format(title=f"Contract {escape(contract.number)}", body=clean_html(body))
 
 
 def render_pdf(html: str) -> bytes:
-    """The HTML document as PDF (WeasyPrint)."""
+    """The HTML document as PDF (WeasyPrint), reading no file and no URL but the bundled assets."""
     from weasyprint import HTML  # imported on use: loading it takes a while
 
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
 
 
 def check_template(body: str) -> None:
@@ -102,9 +107,10 @@ def check_template(body: str) -> None:
 
 
 def save_template(session: Session, name: str, body: str, template: ContractTemplate | None = None) -> ContractTemplate:
-    """Create or change a template; it must render with sample values first."""
+    """Create or change a template: sanitised to the layout allow-list, and it must render with sample values."""
     if not name.strip():
         raise ContractError("a template needs a name")
+    body = clean_template(body)
     check_template(body)
     template = template or ContractTemplate()
     template.name, template.body = name.strip(), body

@@ -94,8 +94,7 @@ def world(database_url, queue_name, workers, tmp_path_factory):
 
 def attachment(session, upload_dir: Path, instance_id: int) -> str:
     """A file ``sales`` uploaded to the instance of the URL arguments."""
-    stored = uploads.store(session, upload_dir, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "offer.pdf", "application/pdf",
-                           "sales")
+    stored = uploads.store(session, upload_dir, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "offer.pdf", "sales")
     stored.instance_id = instance_id
     return stored.storage_key
 

@@ -197,7 +197,7 @@ def upload():
         raise TaskDataInvalid({"file": ["Send the file as the multipart field 'file'."]})
     try:
         stored = store(sent)
-    except uploads.UploadTooLarge as exc:
+    except uploads.UploadRefused as exc:
         raise TaskDataInvalid({"file": [str(exc)]}) from None
     db.commit()
     return jsonify(stored.as_value()), 201

@@ -1,7 +1,8 @@
-"""Command line: ``flask crm init-db | demo | serve``."""
+"""Command line: ``flask crm init-db | demo | serve | cleanup-uploads``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import click
@@ -9,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
+from crm.base import utcnow
 from web.cli.engine import run_ticker
 
 crm_cli = AppGroup("crm", help="Database, users and demo data.")
@@ -47,3 +49,18 @@ def serve_command(port, host):
         threading.Thread(target=run_ticker, args=(platform, 1.0), daemon=True).start()
     click.echo(f"Serving on http://{host}:{port} (embedded default: jobs and timers run in this process)")
     run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+@crm_cli.command("cleanup-uploads")
+@click.option("--hours", type=float, default=None, help="Age in hours (default CRM_UPLOAD_ORPHAN_HOURS).")
+def cleanup_uploads_command(hours):
+    """Delete uploads never attached to a submitted form (the scheduler also does it every 10 minutes)."""
+    from services.processes.uploads import remove_orphans
+
+    platform = _platform()
+    age = dt.timedelta(hours=platform.settings.upload_orphan_hours if hours is None else hours)
+    total = 0
+    with platform.sessions.begin() as session:
+        while removed := remove_orphans(session, platform.settings.upload_dir, utcnow() - age):
+            total += removed
+    click.echo(f"{total} unattached upload(s) removed")

@@ -30,7 +30,7 @@ def submitted(form: FormDefinition | None) -> tuple[dict, list[str]]:
             continue
         try:
             record = store(upload)
-        except uploads.UploadTooLarge as exc:
+        except uploads.UploadRefused as exc:
             uploads.discard(upload_dir, stored)
             raise TaskDataInvalid({field.id: [str(exc)]}) from None
         raw[field.id] = record.as_value()
@@ -39,9 +39,10 @@ def submitted(form: FormDefinition | None) -> tuple[dict, list[str]]:
 
 
 def store(upload: FileStorage):
-    """Store one uploaded file for the current user (a :class:`crm.files.StoredFile`)."""
-    return uploads.store(db.session(), db.platform().settings.upload_dir, upload.stream, upload.filename or "",
-                         upload.mimetype or "", actor().username)
+    """Store one uploaded file for the current user (a :class:`crm.files.StoredFile`); :class:`UploadRefused`."""
+    settings = db.platform().settings
+    return uploads.store(db.session(), settings.upload_dir, upload.stream, upload.filename or "", actor().username,
+                         quota_bytes=settings.upload_quota_mb * 1024 * 1024)
 
 
 def discard_submission(stored: list[str]) -> None:
