@@ -15,6 +15,8 @@ _PLAIN = re.compile(r"-?\d{1,20}(\.\d{1,20})?")
 """Digits with an optional point: no exponent (``1e5``), no ``NaN`` or ``Infinity``."""
 MONEY_MAX = Decimal("999999999999.99")
 """The largest amount a ``Numeric(14, 2)`` column holds."""
+QUANTITY_MAX = Decimal("999999999.999")
+"""The largest quantity a ``Numeric(12, 3)`` column holds."""
 
 
 class FieldErrors(dict[str, str]):
@@ -54,6 +56,27 @@ def money(form: Mapping[str, str], name: str, errors: FieldErrors, *, required: 
         errors.add(name, "At most two decimals.")
     else:
         return value.quantize(Decimal("0.01"))
+    return None
+
+
+def quantity(form: Mapping[str, str], name: str, errors: FieldErrors) -> Decimal | None:
+    """A positive quantity with at most three decimals that fits ``Numeric(12, 3)``."""
+    raw = (form.get(name) or "").replace(",", "").strip()
+    if not raw:
+        errors.add(name, "Enter a quantity.")
+        return None
+    if not _PLAIN.fullmatch(raw):
+        errors.add(name, f"{raw[:30]!r} is not a number: write digits, e.g. 2.5.")
+        return None
+    value = Decimal(raw)
+    if value <= 0:
+        errors.add(name, "The quantity must be more than 0.")
+    elif value > QUANTITY_MAX:
+        errors.add(name, "At most 999,999,999.999.")
+    elif value != value.quantize(Decimal("0.001")):
+        errors.add(name, "At most three decimals.")
+    else:
+        return value
     return None
 
 

@@ -159,6 +159,36 @@ def move_line(session: Session, quote: Quote, line_id: int, step: int) -> None:
     session.flush()
 
 
+def edit_line(
+    session: Session, quote: Quote, line_id: int, *, product: Product | None, description: str,
+    quantity: Decimal, unit_price: Decimal, discount_percent: Decimal,
+) -> QuoteLine:
+    """Change a line of a draft quote in place (its position stays)."""
+    _draft(quote)
+    line = next((line for line in quote.lines if line.id == line_id), None)
+    if line is None:
+        raise QuoteError("no such line on this quote")
+    if Decimal(quantity) <= 0 or Decimal(unit_price) < 0 or not description:
+        raise QuoteError("a line needs a description, a positive quantity and a unit price of 0 or more")
+    _check_percent(discount_percent, "line discount")
+    line.product, line.description = product, description
+    line.quantity, line.unit_price, line.discount_percent = quantity, unit_price, discount_percent
+    session.flush()
+    return line
+
+
+def edit_terms(quote: Quote, *, title: str, valid_until: dt.date, discount_percent: Decimal,
+               tax_percent: Decimal, notes: str) -> None:
+    """Change a draft quote's title, validity date, overall discount, tax and notes."""
+    _draft(quote)
+    if not title:
+        raise QuoteError("a quote needs a title")
+    _check_percent(discount_percent, "discount")
+    _check_percent(tax_percent, "tax")
+    quote.title, quote.valid_until, quote.notes = title, valid_until, notes
+    quote.discount_percent, quote.tax_percent = discount_percent, tax_percent
+
+
 def _draft(quote: Quote) -> None:
     if quote.status != "draft":
         raise QuoteError(f"quote {quote.number} is {quote.status}: only drafts can be changed")

@@ -18,6 +18,7 @@ from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.money import ZERO
 from crm.orders import quotes
+from crm.orders.catalog import Product
 from crm.sales.opportunities import Opportunity
 
 VALID_DAYS = 30
@@ -86,3 +87,55 @@ def create(session: Session, checked: QuoteForm, user: User) -> quotes.Quote:
             quotes.add_line(session, quote, Decimal(1), description=opp.name[:300], unit_price=opp.amount)
     session.flush()
     return quote
+
+
+def _money_text(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def terms_of(quote: quotes.Quote) -> QuoteForm:
+    """The terms form filled from a quote."""
+    return QuoteForm({"title": quote.title, "valid_until": quote.valid_until.isoformat(),
+                      "discount_percent": _money_text(quote.discount_percent),
+                      "tax_percent": _money_text(quote.tax_percent), "notes": quote.notes})
+
+
+def read_terms(form: Mapping[str, str]) -> QuoteForm:
+    """Check the terms of a draft quote: title, validity date, overall discount, tax, notes."""
+    result = QuoteForm({k: form.get(k, "") for k in ("title", "valid_until", "discount_percent", "tax_percent",
+                                                       "notes")})
+    errors, values = result.errors, result.values
+    values["title"] = check.text(form, "title", errors, max_length=200, required=True)
+    values["valid_until"] = check.date(form, "valid_until", errors, required=True)
+    values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2) or ZERO
+    values["tax_percent"] = check.percent(form, "tax_percent", errors, decimals=2) or ZERO
+    values["notes"] = check.text(form, "notes", errors, max_length=4000)
+    return result
+
+
+def line_of(line: quotes.QuoteLine) -> QuoteForm:
+    """The line form filled from a quote line."""
+    return QuoteForm({"product_id": str(line.product_id or ""), "description": line.description,
+                      "quantity": _money_text(line.quantity.normalize()), "unit_price": _money_text(line.unit_price),
+                      "discount_percent": _money_text(line.discount_percent)})
+
+
+def read_line(session: Session, form: Mapping[str, str]) -> QuoteForm:
+    """Check a quote line: an optional catalogue product, a description (the product's name when empty), a
+    positive quantity, a unit price (the product's when empty) and a line discount."""
+    result = QuoteForm({k: form.get(k, "") for k in ("product_id", "description", "quantity", "unit_price",
+                                                       "discount_percent")})
+    errors, values = result.errors, result.values
+    product_id = check.whole(form, "product_id", errors)
+    product = session.get(Product, product_id) if product_id else None
+    if product_id and product is None:
+        errors.add("product_id", "Choose a product of the catalogue.")
+    description = check.text(form, "description", errors, max_length=300)
+    if not description and product is None and "product_id" not in errors:
+        errors.add("description", "Enter a description (or choose a product).")
+    values["product"], values["description"] = product, description or (product.name if product else "")
+    values["quantity"] = check.quantity(form, "quantity", errors)
+    price = check.money(form, "unit_price", errors, required=product is None)
+    values["unit_price"] = price if price is not None else (product.unit_price if product else None)
+    values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2) or ZERO
+    return result

@@ -113,6 +113,73 @@ def change_line(quote_id: int, line_id: int):
     return redirect(url_for(".show", quote_id=quote_id))
 
 
+def _refused_unless_draft(quote: quotes.Quote):
+    """A redirect to the quote with a message when it is no longer a draft, else None."""
+    if quote.status == "draft":
+        return None
+    flash(f"Quote {quote.number} is {quote.status}: only drafts can be changed.", "danger")
+    return redirect(url_for(".show", quote_id=quote.id))
+
+
+def _terms_page(quote: quotes.Quote, form: quote_form.QuoteForm, status: int = 200):
+    return render_template("orders/quote_terms.html", quote=quote, form=form), status
+
+
+@bp.get("/<int:quote_id>/edit")
+def edit(quote_id: int):
+    """The terms of a draft quote: title, validity date, overall discount, tax, notes."""
+    quote = _quote(quote_id)
+    return _refused_unless_draft(quote) or _terms_page(quote, quote_form.terms_of(quote))
+
+
+@bp.post("/<int:quote_id>/edit")
+def save(quote_id: int):
+    quote = _quote(quote_id)
+    if refused := _refused_unless_draft(quote):
+        return refused
+    checked = quote_form.read_terms(request.form)
+    if checked.errors:
+        return _terms_page(quote, checked, 422)
+    with refusals():
+        quotes.edit_terms(quote, **checked.values)
+        db.commit()
+        flash(f"Quote {quote.number} saved.", "success")
+    return redirect(url_for(".show", quote_id=quote_id))
+
+
+def _line(quote: quotes.Quote, line_id: int) -> quotes.QuoteLine:
+    return next((line for line in quote.lines if line.id == line_id), None) or abort(404)
+
+
+def _line_page(quote: quotes.Quote, line: quotes.QuoteLine, form: quote_form.QuoteForm, status: int = 200):
+    return render_template("orders/quote_line.html", quote=quote, line=line, form=form,
+                           products=products(db.session())), status
+
+
+@bp.get("/<int:quote_id>/lines/<int:line_id>/edit")
+def edit_line(quote_id: int, line_id: int):
+    """One line of a draft quote, to change in place."""
+    quote = _quote(quote_id)
+    line = _line(quote, line_id)
+    return _refused_unless_draft(quote) or _line_page(quote, line, quote_form.line_of(line))
+
+
+@bp.post("/<int:quote_id>/lines/<int:line_id>/edit")
+def save_line(quote_id: int, line_id: int):
+    quote = _quote(quote_id)
+    line = _line(quote, line_id)
+    if refused := _refused_unless_draft(quote):
+        return refused
+    checked = quote_form.read_line(db.session(), request.form)
+    if checked.errors:
+        return _line_page(quote, line, checked, 422)
+    with refusals():
+        quotes.edit_line(db.session(), quote, line_id, **checked.values)
+        db.commit()
+        flash(f"Line {line.position} saved.", "success")
+    return redirect(url_for(".show", quote_id=quote_id))
+
+
 @bp.post("/<int:quote_id>/status")
 def set_status(quote_id: int):
     quote = _quote(quote_id)
