@@ -13,7 +13,7 @@ RECORD_EVENTS: dict[str, str] = {
     "created": "Customer created", "edited": "Customer edited", "deactivated": "Customer deactivated",
     "reactivated": "Customer reactivated", "merged": "Customers merged", "contact_added": "Contact added",
     "contact_edited": "Contact edited", "contact_deactivated": "Contact deactivated",
-    "contact_reactivated": "Contact reactivated",
+    "contact_reactivated": "Contact reactivated", "quote_revised": "Quote revised",
 }
 """Event kinds and their timeline titles."""
 

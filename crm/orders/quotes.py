@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
+from crm.customers.history import record_event
 from crm.customers.models import Customer
 from crm.money import ZERO, Percent, less_percent, share, to_cents
 from crm.numbering import assign_number
@@ -18,7 +19,8 @@ from crm.orders.catalog import Product
 from crm.orders.errors import OrderError
 from crm.orders.line_items import PricedLine
 
-QUOTE_STATUSES = ("draft", "sent", "accepted", "rejected")
+QUOTE_STATUSES = ("draft", "sent", "accepted", "rejected", "superseded")
+"""``superseded``: a sent quote replaced by its next revision (:func:`revise`)."""
 _NEXT = {"draft": ("sent", "accepted", "rejected"), "sent": ("accepted", "rejected")}
 
 
@@ -187,6 +189,29 @@ def edit_terms(quote: Quote, *, title: str, valid_until: dt.date, discount_perce
     _check_percent(tax_percent, "tax")
     quote.title, quote.valid_until, quote.notes = title, valid_until, notes
     quote.discount_percent, quote.tax_percent = discount_percent, tax_percent
+
+
+def revise(session: Session, quote: Quote, by: str) -> Quote:
+    """A sent quote's next revision: a draft copy with its lines, numbered ``<first number>-R<revision>``; the
+    sent one becomes ``superseded`` (it can no longer be accepted) and the customer's timeline says so."""
+    if quote.status != "sent":
+        raise QuoteError(f"quote {quote.number} is {quote.status}: only a sent quote is revised")
+    revision = Quote(customer_id=quote.customer_id, owner_id=quote.owner_id, opportunity_id=quote.opportunity_id,
+                     title=quote.title, valid_until=quote.valid_until, notes=quote.notes,
+                     discount_percent=quote.discount_percent, tax_percent=quote.tax_percent,
+                     revision=quote.revision + 1, revision_of_id=quote.id)
+    revision.lines = [QuoteLine(position=line.position, product_id=line.product_id, description=line.description,
+                                quantity=line.quantity, unit_price=line.unit_price,
+                                discount_percent=line.discount_percent) for line in quote.lines]
+    session.add(revision)
+    session.flush()
+    first = quote.number.rsplit("-R", 1)[0] if quote.revision > 1 else quote.number
+    revision.number = f"{first}-R{revision.revision}"
+    quote.status = "superseded"
+    record_event(session, quote.customer_id, "quote_revised", by,
+                 f"Quote {quote.number} superseded by revision {revision.number}")
+    session.flush()
+    return revision
 
 
 def _draft(quote: Quote) -> None:

@@ -23,6 +23,11 @@ def contract_of_quote(session: Session, quote_id: int) -> Contract | None:
     return session.scalar(select(Contract).where(Contract.quote_id == quote_id))
 
 
+def revision_of_quote(session: Session, quote_id: int) -> Quote | None:
+    """The next revision made of the quote, if one was."""
+    return session.scalar(select(Quote).where(Quote.revision_of_id == quote_id))
+
+
 def product_by_id(session: Session, product_id: int | None) -> Product | None:
     """The catalogue product with this id (None for no id)."""
     return session.get(Product, product_id) if product_id else None

@@ -122,3 +122,35 @@ def test_a_sent_quote_is_not_edited(platform, draft, login):
         quote = session.get(Quote, quote_id)
         assert quote.title == "Spares" and quote.lines[0].description == "Anchor chain"
     assert login("sales2").get(f"/quotes/{quote_id}/lines/{ids[0]}/edit").status_code == 404
+
+
+def test_a_sent_quote_is_revised_as_a_new_draft(platform, draft, login):
+    client, quote_id, _ = draft
+    assert client.post(f"/quotes/{quote_id}/revise").status_code == 302
+    with platform.sessions() as session:
+        assert session.get(Quote, quote_id).status == "draft"  # a draft is not revised: it is edited
+    client.post(f"/quotes/{quote_id}/status", data={"status": "sent"})
+    assert login("sales2").post(f"/quotes/{quote_id}/revise").status_code == 404
+    assert 'id="revise-quote"' in client.get(f"/quotes/{quote_id}").get_data(as_text=True)
+    revised = client.post(f"/quotes/{quote_id}/revise")
+    second_id = int(revised.headers["Location"].rsplit("/", 1)[1])
+    with platform.sessions() as session:
+        old, new = session.get(Quote, quote_id), session.get(Quote, second_id)
+        assert (old.status, new.status, new.revision, new.revision_of_id) == ("superseded", "draft", 2, quote_id)
+        assert new.number == f"{old.number}-R2" and new.customer_id == old.customer_id
+        assert [(line.position, line.description, line.unit_price) for line in new.lines] == [
+            (1, "Anchor chain", Decimal("1000.00")), (2, "Winch", Decimal("2500.50"))]
+        assert {line.id for line in new.lines}.isdisjoint(line.id for line in old.lines)
+        number, customer_id = old.number, old.customer_id
+    old_page = client.get(f"/quotes/{quote_id}").get_data(as_text=True)
+    assert 'id="superseded-by"' in old_page and f"{number}-R2" in old_page and 'id="revise-quote"' not in old_page
+    assert "Revision 2 of" in client.get(f"/quotes/{second_id}").get_data(as_text=True)
+    refused = client.post(f"/quotes/{quote_id}/status", data={"status": "accepted"}, follow_redirects=True)
+    assert "cannot become accepted" in refused.get_data(as_text=True)
+    timeline = client.get(f"/customers/{customer_id}").get_data(as_text=True)
+    assert "Quote revised" in timeline and f"superseded by revision {number}-R2" in timeline
+    client.post(f"/quotes/{second_id}/status", data={"status": "sent"})
+    third = client.post(f"/quotes/{second_id}/revise")
+    with platform.sessions() as session:
+        newest = session.get(Quote, int(third.headers["Location"].rsplit("/", 1)[1]))
+        assert (newest.number, newest.revision, newest.revision_of_id) == (f"{number}-R3", 3, second_id)

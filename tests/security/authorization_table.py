@@ -216,6 +216,7 @@ TABLE: dict[str, Expect] = {
     "GET quotes.index": only(*SALES_SIDE),
     "POST quotes.make_contract": only(*SALES_SIDE, sales2=404),
     "POST quotes.set_status": only(*SALES_SIDE, sales2=404),
+    "POST quotes.revise": only(*SALES_SIDE, sales2=404),
     "GET quotes.show": only(*SALES_SIDE, sales2=404),
     # Service
     "POST engineers.add_profile": only("admin", "agent"),

@@ -80,7 +80,9 @@ def show(quote_id: int):
     quote = _quote(quote_id)
     contract = queries.contract_of_quote(db.session(), quote.id)
     templates = queries.contract_templates(db.session(), active_only=True)
+    earlier = queries.quote_by_id(db.session(), quote.revision_of_id) if quote.revision_of_id else None
     return render_template("orders/quote.html", quote=quote, totals=quotes.quote_totals(quote), contract=contract,
+                           earlier=earlier, later=queries.revision_of_quote(db.session(), quote.id),
                            products=products(db.session()), templates=templates, today=dt.date.today())
 
 
@@ -187,6 +189,18 @@ def set_status(quote_id: int):
         quotes.set_status(quote, request.form.get("status", ""), dt.date.today())
         db.commit()
         flash(f"Quote {quote.number} is {quote.status}.", "success")
+    return redirect(url_for(".show", quote_id=quote_id))
+
+
+@bp.post("/<int:quote_id>/revise")
+def revise(quote_id: int):
+    """A sent quote's next revision, as a draft to change; the sent one is superseded."""
+    quote = _quote(quote_id)
+    with refusals():
+        revision = quotes.revise(db.session(), quote, current_user.username)
+        db.commit()
+        flash(f"Revision {revision.number} drafted; {quote.number} is superseded.", "success")
+        return redirect(url_for(".show", quote_id=revision.id))
     return redirect(url_for(".show", quote_id=quote_id))
 
 
