@@ -83,7 +83,13 @@ def render_body(body: str, values: dict) -> str:
 def render_html(session: Session, contract: Contract) -> str:
     """The contract as a complete HTML page (the filled body sanitised: no script, no external resource)."""
     body = render_body(contract.template.body if contract.template else DEFAULT_TEMPLATE, context(session, contract))
-    return _PAGE.format(title=f"Contract {escape(contract.number)}", body=clean_html(body))
+    return page(f"Contract {contract.number}", body)
+
+
+def page(title: str, body: str) -> str:
+    """A filled body as a complete HTML page: the title escaped, the body sanitised (no script, no external
+    resource); quote documents use it too."""
+    return _PAGE.format(title=escape(title), body=clean_html(body))
 
 
 def render_pdf(html: str) -> bytes:

@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from crm import formatting
 from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.orders.catalog import add_product
-from crm.orders.quotes import Quote
+from crm.orders.quotes import Quote, quote_totals
+from web.orders.contracts import DOCUMENT_POLICY
 
 
 @pytest.fixture
@@ -154,3 +156,28 @@ def test_a_sent_quote_is_revised_as_a_new_draft(platform, draft, login):
     with platform.sessions() as session:
         newest = session.get(Quote, int(third.headers["Location"].rsplit("/", 1)[1]))
         assert (newest.number, newest.revision, newest.revision_of_id) == (f"{number}-R3", 3, second_id)
+
+
+def test_quote_document_page_and_pdf(platform, draft, login):
+    client, quote_id, ids = draft
+    client.post(f"/quotes/{quote_id}/lines/{ids[0]}/edit", data={
+        "description": "<script>alert(1)</script>Chain <img src=http://evil.example/x>", "quantity": "1200",
+        "unit_price": "1000", "discount_percent": "12.5"})
+    client.post(f"/quotes/{quote_id}/edit", data={"title": "Spares", "valid_until": "2031-01-31",
+                                                   "discount_percent": "5", "tax_percent": "13"})
+    page = client.get(f"/quotes/{quote_id}")
+    assert f'href="/quotes/{quote_id}/document.pdf"' in page.get_data(as_text=True)
+    response = client.get(f"/quotes/{quote_id}/document")
+    html = response.get_data(as_text=True)
+    assert response.headers["Content-Security-Policy"] == DOCUMENT_POLICY
+    with platform.sessions() as session:
+        quote = session.get(Quote, quote_id)
+        number, total = quote.number, quote_totals(quote).total
+    assert f"Quotation {number}" in html and "东海船务有限公司" in html and "valid until 2031-01-31" in html
+    assert formatting.money(total) in html and formatting.money(Decimal("1050000.00")) in html
+    assert "1,200" in html and "12.5%" in html and "E+" not in html
+    assert "<script" not in html and "<img" not in html and "&lt;script&gt;alert(1)" in html  # typed text is text
+    pdf = client.get(f"/quotes/{quote_id}/document.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Disposition"] == f'inline; filename="{number}.pdf"'
+    assert login("sales2").get(f"/quotes/{quote_id}/document.pdf").status_code == 404

@@ -217,6 +217,8 @@ TABLE: dict[str, Expect] = {
     "POST quotes.make_contract": only(*SALES_SIDE, sales2=404),
     "POST quotes.set_status": only(*SALES_SIDE, sales2=404),
     "POST quotes.revise": only(*SALES_SIDE, sales2=404),
+    "GET quotes.document": only(*SALES_SIDE, sales2=404),
+    "GET quotes.document_pdf": only(*SALES_SIDE, sales2=404),
     "GET quotes.show": only(*SALES_SIDE, sales2=404),
     # Service
     "POST engineers.add_profile": only("admin", "agent"),

@@ -1,14 +1,15 @@
-"""Quote pages: list, create, add lines, move the status on, turn an accepted quote into a contract."""
+"""Quote pages: list, create, edit a draft (terms, lines), revise a sent one, the document (HTML/PDF), move the
+status on, turn an accepted quote into a contract."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from crm.money import ZERO
-from crm.orders import contracts, quotes
+from crm.orders import contract_documents, contracts, quote_documents, quotes
 from crm.orders.catalog import products
 from crm.scoped_lists import newest_in_scope
 from services.orders import queries, quote_form
@@ -24,6 +25,7 @@ from web.input import (
     require_visible,
     visible_customers,
 )
+from web.orders.contracts import DOCUMENT_POLICY
 from web.paging import paginate
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
@@ -202,6 +204,20 @@ def revise(quote_id: int):
         flash(f"Revision {revision.number} drafted; {quote.number} is superseded.", "success")
         return redirect(url_for(".show", quote_id=revision.id))
     return redirect(url_for(".show", quote_id=quote_id))
+
+
+@bp.get("/<int:quote_id>/document")
+def document(quote_id: int):
+    """The quote as the customer receives it (the contract document's engine and page policy)."""
+    return Response(quote_documents.render_html(_quote(quote_id)), mimetype="text/html",
+                    headers={"Content-Security-Policy": DOCUMENT_POLICY})
+
+
+@bp.get("/<int:quote_id>/document.pdf")
+def document_pdf(quote_id: int):
+    quote = _quote(quote_id)
+    return Response(contract_documents.render_pdf(quote_documents.render_html(quote)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{quote.number}.pdf"'})
 
 
 @bp.post("/<int:quote_id>/contract")
