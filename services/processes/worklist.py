@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, literal_column, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
 from crm.accounts.users import Role, User
+from crm.customers.models import Customer
 from engine.models import HumanTask, ProcessInstance, utcnow
 from engine.runtime import Actor
+from services.processes.key_figures import About, key_figure_column
 from services.processes.scope import OwnerScope, owner_scope, scope_condition
 
 SORTS = {
@@ -81,7 +83,8 @@ class TaskCount:
 
 @dataclass
 class Page:
-    """One page of a list; ``count`` is the list's (capped) size, ``counts`` both lists' sizes."""
+    """One page of a list; ``count`` is the list's (capped) size, ``counts`` both lists' sizes, ``about`` what
+    each listed task is about (by task id)."""
 
     items: list[HumanTask]
     count: TaskCount
@@ -89,6 +92,7 @@ class Page:
     per_page: int
     has_next: bool
     counts: dict[str, TaskCount]
+    about: dict[str, About] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -105,12 +109,17 @@ class Page:
         return self.count.more and self.has_next
 
 
+def _tasks() -> Select:
+    """Task rows with their customer joined (searchable by name; PostgreSQL drops the join where unused)."""
+    return select(HumanTask).outerjoin(Customer, Customer.id == HumanTask.customer_id)
+
+
 def _mine(actor: Actor) -> Select:
-    return select(HumanTask).where(HumanTask.status == "ready", HumanTask.assignee == actor.username)
+    return _tasks().where(HumanTask.status == "ready", HumanTask.assignee == actor.username)
 
 
 def _queue(actor: Actor, scope: OwnerScope) -> Select:
-    return select(HumanTask).where(
+    return _tasks().where(
         HumanTask.status == "ready", HumanTask.assignee.is_(None), HumanTask.role.in_(sorted(actor.roles)),
         scope_condition(scope),
     )
@@ -120,7 +129,7 @@ def _filtered(query: Select, flt: TaskFilter, now: dt.datetime) -> Select:
     if flt.process:
         query = query.where(HumanTask.process_key == flt.process)
     if flt.q:
-        words = [HumanTask.title.ilike(f"%{flt.q}%")]
+        words = [HumanTask.title.icontains(flt.q, autoescape=True), Customer.company.icontains(flt.q, autoescape=True)]
         if flt.q.lstrip("#").isdecimal():
             words.append(HumanTask.instance_id == int(flt.q.lstrip("#")))
         query = query.where(or_(*words))
@@ -164,10 +173,14 @@ def list_pages(
     counts = {name: TaskCount.of(n) for name, n in zip(lists, counted, strict=True)}
     pages = {}
     for name in which:
-        rows = list(session.scalars(  # one row more than a page tells whether a next page exists
-            lists[name].options(LISTED).order_by(*SORTS[flt.sort]).offset((page - 1) * per_page).limit(per_page + 1)
+        rows = list(session.execute(  # one row more than a page tells whether a next page exists
+            lists[name].add_columns(Customer.company, key_figure_column()).options(LISTED)
+            .order_by(*SORTS[flt.sort]).offset((page - 1) * per_page).limit(per_page + 1)
         ))
-        pages[name] = Page(rows[:per_page], counts[name], page, per_page, len(rows) > per_page, counts)
+        listed = rows[:per_page]
+        about = {task.id: About.of(task.process_key, company, figure) for task, company, figure in listed}
+        pages[name] = Page([row[0] for row in listed], counts[name], page, per_page,
+                           len(rows) > per_page, counts, about)
     return pages
 
 

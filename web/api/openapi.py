@@ -67,10 +67,21 @@ OPENAPI: dict = {
             "FileValue": {"type": "object", "required": ["name", "size", "content_type", "storage_key"],
                           "properties": {"name": {"type": "string"}, "size": {"type": "integer"},
                                          "content_type": {"type": "string"}, "storage_key": {"type": "string"}}},
+            "ListedTask": {"type": "object", "description": "A task (as GET /api/tasks/{id} names its fields) and "
+                           "what it is about", "properties": {
+                "customer_name": {"type": ["string", "null"], "description": "The task's customer, if any"},
+                "key_figure": {"type": ["object", "null"], "description": "The figure of the process's record "
+                               "(amount, budget, hours); null when the process declares none or it is not set yet",
+                               "required": ["label", "unit", "value", "text"], "properties": {
+                                   "label": {"type": "string"}, "unit": {"enum": ["money", "hours"]},
+                                   "value": {"type": "string", "description": "Decimal as text"},
+                                   "text": {"type": "string", "description": "Formatted for display"}}},
+            }},
             "TaskList": {"type": "object", "required": ["mine", "queue", "counts", "counts_are_lower_bounds",
                                                         "has_next", "page"], "properties": {
-                "mine": {"type": "array", "items": {"type": "object"}, "description": "One page of my tasks"},
-                "queue": {"type": "array", "items": {"type": "object"},
+                "mine": {"type": "array", "items": {"$ref": "#/components/schemas/ListedTask"},
+                         "description": "One page of my tasks"},
+                "queue": {"type": "array", "items": {"$ref": "#/components/schemas/ListedTask"},
                           "description": "One page of my lanes' unassigned tasks within my data scope"},
                 "counts": {"type": "object", "description": "Tasks in each list (same filters). Exact unless "
                            f"counts_are_lower_bounds says otherwise: lists are counted up to {COUNT_CAP} tasks, "

@@ -21,7 +21,7 @@ from services.processes import lookups, outcomes, queries, task_actions, tasks, 
 from web import db
 from web.accounts.auth import TOKEN_MAX_AGE, actor, bearer_authenticated, check_credentials, issue_token
 from web.api.openapi import OPENAPI
-from web.api.shapes import event_json, instance_json, task_json
+from web.api.shapes import event_json, instance_json, listed_task_json, task_json
 from web.errors import error_body
 from web.extensions import csrf
 from web.idempotency import idempotent
@@ -125,7 +125,8 @@ def task_list():
     lists = worklist.list_pages(db.session(), actor(), worklist.LISTS, flt, page, user=current_user.user)
     counts = lists["mine"].counts
     return jsonify({
-        **{which: [task_json(t) for t in listed.items] for which, listed in lists.items()},
+        **{which: [listed_task_json(t, listed.about.get(t.id)) for t in listed.items]
+           for which, listed in lists.items()},
         "counts": {which: count.value for which, count in counts.items()},
         "counts_are_lower_bounds": {which: count.more for which, count in counts.items()},
         "has_next": {which: listed.has_next for which, listed in lists.items()},

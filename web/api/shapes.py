@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import json
 
+from crm import formatting
 from engine.models import HumanTask, InstanceEvent, ProcessInstance
+from services.processes.key_figures import About
 from services.processes.worklist import due_state
 
 
 def _iso(value):
     return value.isoformat() if value is not None else None
+
+
+def listed_task_json(row: HumanTask, about: About | None) -> dict:
+    """A worklist row: the task with its customer's name and its process's key figure (null when none)."""
+    about = about or About()
+    figure = {"label": about.label, "unit": about.unit, "value": formatting.plain(about.figure),
+              "text": formatting.hours(about.figure) if about.unit == "hours" else formatting.money(about.figure)
+              } if about.label else None
+    return {**task_json(row), "customer_name": about.customer, "key_figure": figure}
 
 
 def task_json(row: HumanTask) -> dict:
