@@ -28,6 +28,10 @@ class QuoteError(OrderError):
     """A quote cannot be changed this way."""
 
 
+class StaleQuote(QuoteError):
+    """The quote changed since the form was filled in: the user must reload, not overwrite."""
+
+
 class Quote(CrmBase):
     __tablename__ = "quote"
 
@@ -47,6 +51,10 @@ class Quote(CrmBase):
     revision: Mapped[int] = mapped_column(default=1)
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("quote.id"), index=True)
     """The sent quote this one revises (its number gets ``-R<revision>``)."""
+    version: Mapped[int] = mapped_column(default=1)
+    """Raised by every change of a draft: a form that carries an older one was filled in before someone saved."""
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[dt.datetime | None]
 
     customer: Mapped[Customer] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -114,7 +122,7 @@ def create_quote(
 
 def add_line(
     session: Session, quote: Quote, quantity: Decimal, *, product: Product | None = None,
-    description: str = "", unit_price: Decimal | None = None, discount_percent: Decimal = ZERO,
+    description: str = "", unit_price: Decimal | None = None, discount_percent: Decimal = ZERO, by: str = "",
 ) -> QuoteLine:
     """Add a line to a draft quote; price and description default to the product's."""
     if quote.status != "draft":
@@ -132,11 +140,12 @@ def add_line(
         quantity=Decimal(quantity), unit_price=price, discount_percent=Decimal(discount_percent),
     )
     quote.lines.append(line)
+    _touched(quote, by)
     session.flush()
     return line
 
 
-def remove_line(session: Session, quote: Quote, line_id: int) -> None:
+def remove_line(session: Session, quote: Quote, line_id: int, by: str = "") -> None:
     """Delete a line of a draft quote; the others are numbered again from 1."""
     _draft(quote)
     line = next((line for line in quote.lines if line.id == line_id), None)
@@ -145,10 +154,11 @@ def remove_line(session: Session, quote: Quote, line_id: int) -> None:
     quote.lines.remove(line)
     for position, other in enumerate(quote.lines, start=1):
         other.position = position
+    _touched(quote, by)
     session.flush()
 
 
-def move_line(session: Session, quote: Quote, line_id: int, step: int) -> None:
+def move_line(session: Session, quote: Quote, line_id: int, step: int, by: str = "") -> None:
     """Move a line of a draft quote one place up (``step`` -1) or down (+1)."""
     _draft(quote)
     lines = list(quote.lines)
@@ -158,15 +168,18 @@ def move_line(session: Session, quote: Quote, line_id: int, step: int) -> None:
     other = index + step
     if 0 <= other < len(lines):
         lines[index].position, lines[other].position = lines[other].position, lines[index].position
+        _touched(quote, by)
     session.flush()
 
 
 def edit_line(
-    session: Session, quote: Quote, line_id: int, *, product: Product | None, description: str,
-    quantity: Decimal, unit_price: Decimal, discount_percent: Decimal,
+    session: Session, quote: Quote, line_id: int, by: str, *, version: int | None, product: Product | None,
+    description: str, quantity: Decimal, unit_price: Decimal, discount_percent: Decimal,
 ) -> QuoteLine:
-    """Change a line of a draft quote in place (its position stays)."""
+    """Change a line of a draft quote in place (its position stays); ``version`` is the form's (see
+    :func:`check_version`)."""
     _draft(quote)
+    check_version(quote, version)
     line = next((line for line in quote.lines if line.id == line_id), None)
     if line is None:
         raise QuoteError("no such line on this quote")
@@ -175,20 +188,36 @@ def edit_line(
     _check_percent(discount_percent, "line discount")
     line.product, line.description = product, description
     line.quantity, line.unit_price, line.discount_percent = quantity, unit_price, discount_percent
+    _touched(quote, by)
     session.flush()
     return line
 
 
-def edit_terms(quote: Quote, *, title: str, valid_until: dt.date, discount_percent: Decimal,
-               tax_percent: Decimal, notes: str) -> None:
+def edit_terms(quote: Quote, by: str, *, version: int | None, title: str, valid_until: dt.date,
+               discount_percent: Decimal, tax_percent: Decimal, notes: str) -> None:
     """Change a draft quote's title, validity date, overall discount, tax and notes."""
     _draft(quote)
+    check_version(quote, version)
     if not title:
         raise QuoteError("a quote needs a title")
     _check_percent(discount_percent, "discount")
     _check_percent(tax_percent, "tax")
     quote.title, quote.valid_until, quote.notes = title, valid_until, notes
     quote.discount_percent, quote.tax_percent = discount_percent, tax_percent
+    _touched(quote, by)
+
+
+def check_version(quote: Quote, version: int | None) -> None:
+    """Raise :class:`StaleQuote` when the form's ``version`` is not the quote's current one."""
+    if version is not None and version != quote.version:
+        when = f"{quote.updated_at:%Y-%m-%d %H:%M} UTC" if quote.updated_at else "an earlier time"
+        raise StaleQuote(f"This quote was changed by {quote.updated_by or 'someone'} at {when}: "
+                         "reload the page and make your change again.")
+
+
+def _touched(quote: Quote, by: str) -> None:
+    quote.version = (quote.version or 0) + 1
+    quote.updated_by, quote.updated_at = by, utcnow()
 
 
 def revise(session: Session, quote: Quote, by: str) -> Quote:

@@ -95,16 +95,17 @@ def _money_text(value: Decimal) -> str:
 
 def terms_of(quote: quotes.Quote) -> QuoteForm:
     """The terms form filled from a quote."""
-    return QuoteForm({"title": quote.title, "valid_until": quote.valid_until.isoformat(),
+    return QuoteForm({"version": str(quote.version), "title": quote.title, "valid_until": quote.valid_until.isoformat(),
                       "discount_percent": _money_text(quote.discount_percent),
                       "tax_percent": _money_text(quote.tax_percent), "notes": quote.notes})
 
 
 def read_terms(form: Mapping[str, str]) -> QuoteForm:
     """Check the terms of a draft quote: title, validity date, overall discount, tax, notes."""
-    result = QuoteForm({k: form.get(k, "") for k in ("title", "valid_until", "discount_percent", "tax_percent",
-                                                       "notes")})
+    result = QuoteForm({k: form.get(k, "") for k in ("version", "title", "valid_until", "discount_percent",
+                                                       "tax_percent", "notes")})
     errors, values = result.errors, result.values
+    values["version"] = check.whole(form, "version", errors)
     values["title"] = check.text(form, "title", errors, max_length=200, required=True)
     values["valid_until"] = check.date(form, "valid_until", errors, required=True)
     values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2) or ZERO
@@ -115,7 +116,8 @@ def read_terms(form: Mapping[str, str]) -> QuoteForm:
 
 def line_of(line: quotes.QuoteLine) -> QuoteForm:
     """The line form filled from a quote line."""
-    return QuoteForm({"product_id": str(line.product_id or ""), "description": line.description,
+    return QuoteForm({"version": str(line.quote.version), "product_id": str(line.product_id or ""),
+                      "description": line.description,
                       "quantity": _money_text(line.quantity.normalize()), "unit_price": _money_text(line.unit_price),
                       "discount_percent": _money_text(line.discount_percent)})
 
@@ -123,9 +125,10 @@ def line_of(line: quotes.QuoteLine) -> QuoteForm:
 def read_line(session: Session, form: Mapping[str, str]) -> QuoteForm:
     """Check a quote line: an optional catalogue product, a description (the product's name when empty), a
     positive quantity, a unit price (the product's when empty) and a line discount."""
-    result = QuoteForm({k: form.get(k, "") for k in ("product_id", "description", "quantity", "unit_price",
-                                                       "discount_percent")})
+    result = QuoteForm({k: form.get(k, "") for k in ("version", "product_id", "description", "quantity",
+                                                       "unit_price", "discount_percent")})
     errors, values = result.errors, result.values
+    values["version"] = check.whole(form, "version", errors)
     product_id = check.whole(form, "product_id", errors)
     product = session.get(Product, product_id) if product_id else None
     if product_id and product is None:

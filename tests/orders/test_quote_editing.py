@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -181,3 +182,21 @@ def test_quote_document_page_and_pdf(platform, draft, login):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Disposition"] == f'inline; filename="{number}.pdf"'
     assert login("sales2").get(f"/quotes/{quote_id}/document.pdf").status_code == 404
+
+
+def test_concurrent_edits_of_a_draft_are_detected(platform, draft):
+    client, quote_id, ids = draft
+    page = client.get(f"/quotes/{quote_id}/lines/{ids[0]}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    line = {"description": "Anchor chain", "quantity": "3", "unit_price": "1000", "discount_percent": "0"}
+    assert client.post(f"/quotes/{quote_id}/lines/{ids[0]}/edit", data={**line, "version": version}).status_code == 302
+    stale = client.post(f"/quotes/{quote_id}/lines/{ids[0]}/edit", data={**line, "quantity": "7", "version": version})
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "changed by sales at" in text and "reload" in text and 'value="7"' in text
+    terms = {"title": "Other", "valid_until": "2031-01-31", "discount_percent": "0", "tax_percent": "0"}
+    assert client.post(f"/quotes/{quote_id}/edit", data={**terms, "version": version}).status_code == 409
+    client.post(f"/quotes/{quote_id}/lines/{ids[1]}", data={"action": "up"})  # moving a line is a change too
+    with platform.sessions() as session:
+        quote = session.get(Quote, quote_id)
+        assert quote.lines[1].quantity == Decimal("3") and quote.title == "Spares"
+        assert quote.version == int(version) + 2 and quote.updated_by == "sales"

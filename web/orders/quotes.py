@@ -97,7 +97,8 @@ def add_line(quote_id: int):
         quotes.add_line(db.session(), quote, decimal_field("quantity", quotes.QuoteLine.quantity), product=product,
                         description=request.form.get("description", "").strip(),
                         unit_price=decimal_field("unit_price", quotes.QuoteLine.unit_price) if price else None,
-                        discount_percent=decimal_field("discount_percent", quotes.QuoteLine.discount_percent, ZERO))
+                        discount_percent=decimal_field("discount_percent", quotes.QuoteLine.discount_percent, ZERO),
+                        by=current_user.username)
         db.commit()
         flash("Line added.", "success")
     return redirect(url_for(".show", quote_id=quote_id))
@@ -110,9 +111,10 @@ def change_line(quote_id: int, line_id: int):
     action = request.form.get("action", "")
     with refusals():
         if action == "delete":
-            quotes.remove_line(db.session(), quote, line_id)
+            quotes.remove_line(db.session(), quote, line_id, current_user.username)
         else:
-            quotes.move_line(db.session(), quote, line_id, {"up": -1, "down": 1}.get(action, 0))
+            quotes.move_line(db.session(), quote, line_id, {"up": -1, "down": 1}.get(action, 0),
+                             current_user.username)
         db.commit()
     return redirect(url_for(".show", quote_id=quote_id))
 
@@ -144,10 +146,13 @@ def save(quote_id: int):
     checked = quote_form.read_terms(request.form)
     if checked.errors:
         return _terms_page(quote, checked, 422)
-    with refusals():
-        quotes.edit_terms(quote, **checked.values)
-        db.commit()
-        flash(f"Quote {quote.number} saved.", "success")
+    try:
+        quotes.edit_terms(quote, current_user.username, **checked.values)
+    except quotes.StaleQuote as exc:
+        checked.errors.add("version", str(exc))
+        return _terms_page(quote, checked, 409)
+    db.commit()
+    flash(f"Quote {quote.number} saved.", "success")
     return redirect(url_for(".show", quote_id=quote_id))
 
 
@@ -177,10 +182,13 @@ def save_line(quote_id: int, line_id: int):
     checked = quote_form.read_line(db.session(), request.form)
     if checked.errors:
         return _line_page(quote, line, checked, 422)
-    with refusals():
-        quotes.edit_line(db.session(), quote, line_id, **checked.values)
-        db.commit()
-        flash(f"Line {line.position} saved.", "success")
+    try:
+        quotes.edit_line(db.session(), quote, line_id, current_user.username, **checked.values)
+    except quotes.StaleQuote as exc:
+        checked.errors.add("version", str(exc))
+        return _line_page(quote, line, checked, 409)
+    db.commit()
+    flash(f"Line {line.position} saved.", "success")
     return redirect(url_for(".show", quote_id=quote_id))
 
 
