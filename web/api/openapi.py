@@ -9,10 +9,13 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 
 def _op(summary: str, *, body: str | None = None, ok: int = 200, errors: tuple[int, ...] = (401, 404),
         returns: str | dict | None = None) -> dict:
-    """One operation; ``returns`` is a schema reference or a schema (default: an object)."""
+    """One operation; ``returns`` is a schema reference or a schema (default: an object).
+
+    Every operation may answer 400: web/request_checks.py refuses malformed requests before any view runs.
+    """
     schema = returns if isinstance(returns, dict) else {"$ref": returns} if returns else {"type": "object"}
     responses = {str(ok): {"description": "OK", "content": {"application/json": {"schema": schema}}}}
-    for code in errors:
+    for code in (400, *errors):
         responses[str(code)] = {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
     operation = {"summary": summary, "responses": responses}
     if body:
@@ -50,7 +53,9 @@ OPENAPI: dict = {
                             "`Authorization: Bearer <token>` from POST /api/auth/token. Every answer carries "
                             "`X-Request-Id` (yours if you send one of 8-64 characters `A-Za-z0-9._:-`, else a new "
                             "one); errors, a 500 included, are the Error object with that `request_id`. Writes "
-                            "that may be retried accept an `Idempotency-Key` header."},
+                            "that may be retried accept an `Idempotency-Key` header. Any request may answer 400 when "
+                            "it is malformed (NUL characters, over-long query values, ids out of range, JSON nested "
+                            "too deep)."},
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                             "cookie": {"type": "apiKey", "in": "cookie", "name": "session"}},
@@ -151,7 +156,7 @@ OPENAPI: dict = {
             "responses": {"201": {"description": "Stored", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/FileValue"}}}},
                 **{str(c): {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
-                   for c in (401, 413, 422)}}}},
+                   for c in (400, 401, 413, 422)}}}},
         "/api/lookup/{kind}": {"parameters": _path_param("kind"), "get": _op(
             "Records the caller may choose for a reference field of this kind (query: q = label contains; or "
             "id = the one record, to label a stored value; [] when the caller may not see it)",
