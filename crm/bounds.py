@@ -25,8 +25,9 @@ from .money import HUNDRED, Percent
 
 INTEGER_RANGES = ((BigInteger, 2**63 - 1), (SmallInteger, 2**15 - 1), (Integer, 2**31 - 1))
 """Largest value of each integer column type (PostgreSQL's sizes; the smallest is its negative minus one)."""
-LARGEST_ID = 2**63 - 1
-"""The largest id a URL, query string or reference may name (larger ones name nothing, and are refused)."""
+LARGEST_ID = 2**31 - 1
+"""The largest id a URL, query string or reference may name: ids are ``Integer`` columns (PostgreSQL's 32 bits);
+larger numbers name nothing, and are refused before a query overflows."""
 
 
 class ValueOutOfBounds(ValueError):

@@ -17,8 +17,9 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?
 _TRUE = frozenset({"true", "on", "1", "yes"})
 _FALSE = frozenset({"false", "off", "0", "no"})
 _FILE_KEYS = ("name", "size", "content_type", "storage_key")
-LARGEST_ID = 2**63 - 1
-"""A reference names a row id: larger numbers name nothing (and overflow the database's integer)."""
+LARGEST_ID = 2**31 - 1
+"""A reference names a row id (an ``Integer`` column): larger numbers name nothing (and overflow PostgreSQL's
+integer)."""
 
 
 class InvalidValue(ValueError):

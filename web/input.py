@@ -72,7 +72,7 @@ def time_field(name: str) -> dt.time:
 
 
 def int_field(name: str, column: Any = None, *, low: int | None = None) -> int | None:
-    """A submitted whole number, None when empty. Without ``column`` it is an id (1 to 2**63 - 1), else it must
+    """A submitted whole number, None when empty. Without ``column`` it is an id (1 to 2**31 - 1), else it must
     fit the column's range (and be at least ``low``)."""
     raw = request.form.get(name, "").strip()
     if not raw:

@@ -1,7 +1,8 @@
 """Checks every request passes before a view sees it, so no view has to repeat them: no NUL characters in any text
 (query string, form, JSON), query-string values bounded in length and whole numbers in them within the database's
 range, JSON bodies not nested deeper than any client of this app needs, ids in URLs (``<int:...>``) at most
-2**63 - 1. A request that fails gets 400 (JSON on the API, the error page elsewhere), never a 500."""
+2**31 - 1 (ids are ``Integer`` columns). A request that fails gets 400 (JSON on the API, the error page
+elsewhere), never a 500."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ _WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` that matches only ids a database row can have (1 digit to 2**63 - 1); larger ones are 404."""
+    """``<int:...>`` that matches only ids a database row can have (1 to 2**31 - 1); larger ones are 404."""
 
     def __init__(self, map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", LARGEST_ID)

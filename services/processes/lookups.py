@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.access import visible_owner_ids
 from crm.accounts.users import User
+from crm.bounds import LARGEST_ID
 from crm.customers.models import Contact, Customer
 from crm.orders.contracts import Contract
 from crm.orders.payments import PaymentPlan, PaymentPlanLine
@@ -26,7 +27,6 @@ from forms import FormDefinition
 
 OwnerScope = set[int] | None
 """Owner ids whose records an actor may reference; None means every record."""
-MAX_ID = 2**63 - 1
 SERVICE_DESK_ROLES = frozenset({"service_agent"})
 """Roles that serve every customer (a service request may come from anyone) and so may reference every one."""
 
@@ -94,7 +94,7 @@ def search(session: Session, scope: OwnerScope, kind: str, text: str = "", limit
 
 def visible_label(session: Session, scope: OwnerScope, kind: str, record_id: int) -> str | None:
     """The label of one record of ``kind`` if it lies within ``scope`` (to show a stored value)."""
-    if not 0 < record_id <= MAX_ID:
+    if not 0 < record_id <= LARGEST_ID:
         return None
     spec = _KINDS[kind]
     row = session.execute(spec.rows().where(spec.visible(scope), _id_column(spec) == record_id)).first()
