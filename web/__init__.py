@@ -33,6 +33,8 @@ from .json_provider import CrmJSONProvider
 def init_web(app: Flask) -> None:
     """Register extensions, blueprints, error handlers and template context on ``app``."""
     app.json = CrmJSONProvider(app)
+    request_ids.register(app)
+    request_checks.register(app)  # before the CSRF check, which reads the form too
     csrf.init_app(app)
     login_manager.init_app(app)
     request_checks.bounded_ids(app)
@@ -44,10 +46,8 @@ def init_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     operations.register(app)
-    request_ids.register(app)
     security_headers.register(app)
     auth.register(app)
-    request_checks.register(app)
     errors.register(app)
     app.jinja_env.filters.update(formatting.JINJA_FILTERS)
     app.jinja_env.globals["format_defaults"] = formatting.defaults

@@ -20,9 +20,12 @@ from schemathesis.specs.openapi.checks import (
 from web.api.openapi import OPENAPI
 
 EXAMPLES = 100
+REAL_EXAMPLES = 30
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 OPERATIONS = [(method.upper(), path) for path, item in OPENAPI["paths"].items()
               for method in item if method != "parameters"]
+ON_RECORDS = [(method, path) for method, path in OPERATIONS if "{" in path]
+"""Operations with path parameters, fuzzed a second time on records that exist (generated ids are mostly 404)."""
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +42,29 @@ def test_every_answer_is_documented_and_none_is_a_server_error(fuzz, world, meth
     schema, auth = fuzz
     operation = schema[path][method]
 
+    _fuzz(operation, world, auth, EXAMPLES, {})
+
+
+@pytest.mark.parametrize(("method", "path"), ON_RECORDS, ids=[f"{m} {p}" for m, p in ON_RECORDS])
+def test_answers_on_existing_records_are_documented_too(fuzz, world, method, path):
+    schema, auth = fuzz
+    real = {"key": world.args["key"], "kind": world.args["kind"],
+            "id": world.args["instance_id"] if path.startswith("/api/instances") else world.args["task_id"]}
+    try:
+        _fuzz(schema[path][method], world, auth, REAL_EXAMPLES, real)
+    finally:
+        world.reset()
+
+
+def _fuzz(operation, world, auth: dict, examples: int, path_parameters: dict) -> None:
+    """Send ``examples`` generated requests (path parameters replaced by ``path_parameters``) and check each answer."""
+
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def run(case):
+        if path_parameters:
+            case.path_parameters = {name: path_parameters[name] for name in case.path_parameters}
         headers = {**auth, **(case.headers or {})}
         response = case.call(app=world.app, headers=headers)
         case.validate_response(response, checks=CHECKS, headers=headers)

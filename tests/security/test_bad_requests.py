@@ -131,3 +131,12 @@ def test_reference_id_of_10_to_the_30_is_refused_with_a_message(platform, login,
     response = login("agent").api("POST", "/api/processes/service_request/instances", json={
         "customer_id": 10**30, "channel": "phone", "request_type": "repair", "description": "Leak"})
     assert _json_error(response, 422)["fields"]["customer_id"] == ["Not a valid reference."]
+
+
+def test_a_multipart_part_without_a_name_is_a_4xx_not_a_500(login):
+    """Found by the API fuzz run: werkzeug gives such a part the key None, which the central check choked on."""
+    user = login("sales")
+    body = b"--XX\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XX--\r\n"
+    response = user.client.post("/api/uploads", data=body, content_type="multipart/form-data; boundary=XX",
+                                headers={"X-CSRFToken": user.csrf_token()})
+    assert 400 <= response.status_code < 500 and response.is_json, response.get_data(as_text=True)[:300]
