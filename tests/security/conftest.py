@@ -23,7 +23,7 @@ from crm.notifications.messages import Notification
 from crm.orders.contracts import Contract
 from crm.orders.payments import PaymentPlan, PaymentPlanLine
 from crm.orders.projects import Milestone, Project
-from crm.orders.quotes import Quote
+from crm.orders.quotes import Quote, QuoteLine
 from crm.processes.worklist import save_filter
 from crm.sales.activities import Activity
 from crm.sales.opportunities import Opportunity
@@ -107,11 +107,13 @@ def url_arguments(session) -> dict[str, object]:
     task = session.scalar(select(HumanTask).where(HumanTask.status == "ready", HumanTask.role == "salesperson",
                                                   HumanTask.customer_id.is_not(None)).order_by(HumanTask.created_at))
     project = first(Project)
+    quote = first(Quote)
     return {
         "customer_id": customer,
         "contact_id": first(Contact, Contact.customer_id == customer),
         "contract_id": first(Contract, Contract.owner_id == sales.id),
-        "quote_id": first(Quote),
+        "quote_id": quote,
+        "quote_line_id": first(QuoteLine, QuoteLine.quote_id == quote),
         "project_id": project,
         "milestone_id": first(Milestone, Milestone.project_id == project),
         "plan_id": first(PaymentPlan),

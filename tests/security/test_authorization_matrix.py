@@ -16,7 +16,7 @@ from app import create_app
 from crm.accounts.users import User
 from tests.support.web import WebUser
 
-from .authorization_table import LOGIN, OK, ROLES, TABLE, Expect
+from .authorization_table import LOGIN, OK, ROLES, TABLE, Expect, Record
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -79,6 +79,8 @@ def url_for_route(world, endpoint: str, expect: Expect) -> str:
     values = {}
     for name in rule.arguments:
         value = expect.args.get(name, world.args.get(name))
+        if isinstance(value, Record):
+            value = world.args[value.name]
         if name == "user_id" and value in ROLES:
             with world.platform.sessions() as session:
                 value = session.scalar(select(User.id).where(User.username == value))
