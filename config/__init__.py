@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "crm.sqlite"
@@ -27,6 +28,7 @@ class Settings:
     ``push_timeout_ms`` timeout; ``push_breaker_failures`` failures in a row skip that push for
     ``push_breaker_seconds`` (the scheduler pushes them instead).
     ``currency`` (ISO 4217) and ``locale`` are how money and numbers read (see :mod:`crm.formatting`).
+    ``timezone`` (IANA name, ``CRM_TIMEZONE``) is the site's: report months and periods begin at its midnight.
     Every script, condition and expression may use ``script_cpu_seconds`` of CPU time and
     ``script_memory_mb`` of memory (see :mod:`engine.script_pool`).
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
@@ -65,6 +67,7 @@ class Settings:
     log_json: bool = False
     currency: str = "CNY"
     locale: str = "en"
+    timezone: str = "Asia/Shanghai"
     proxy_hops: int = 0
     testing: bool = False
 
@@ -96,6 +99,7 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
         currency=env.get("CRM_CURRENCY", defaults.currency).strip().upper() or defaults.currency,
         locale=env.get("CRM_LOCALE", defaults.locale).strip() or defaults.locale,
+        timezone=_zone(env, defaults.timezone),
         handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
         metrics_token=env.get("CRM_METRICS_TOKEN", "").strip(),
         log_json=_log_format(env) == "json",
@@ -131,6 +135,16 @@ def check_secret_key(settings: Settings) -> None:
     if len(key.encode()) < MIN_SECRET_KEY_BYTES:
         raise SettingsError(f"SECRET_KEY is too short: {len(key.encode())} bytes, at least "
                             f"{MIN_SECRET_KEY_BYTES} needed")
+
+
+def _zone(env: dict[str, str], default: str) -> str:
+    """``CRM_TIMEZONE``: an IANA time zone name (``default`` when unset); an unknown name stops the start."""
+    name = env.get("CRM_TIMEZONE", "").strip() or default
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"CRM_TIMEZONE {name!r} is not a time zone name (e.g. Asia/Shanghai)") from None
+    return name
 
 
 def _count(env: dict[str, str], name: str) -> int:

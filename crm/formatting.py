@@ -26,6 +26,7 @@ EXCEL_INTEGER = "#,##0"
 EXCEL_NUMBER = "#,##0.00"
 EXCEL_PERCENT = '0.0"%"'
 EXCEL_DATE = "yyyy-mm-dd"
+EXCEL_MONTH = "yyyy-mm"
 EXCEL_DATETIME = "yyyy-mm-dd hh:mm"
 
 _CENT = Decimal("0.01")

@@ -1,12 +1,11 @@
-"""§9 KPIs by month over the last twelve months: sales, win rate, sales cycle, satisfaction, marketing cost.
+"""§9 KPIs by month over the chosen period: sales, win rate, sales cycle, satisfaction, marketing cost.
 
 Sales records are scoped by their own owner (as the contract and pipeline lists are), service follow-ups by
-the customer's owner, expense claims by the claimant.
+the customer's owner, expense claims by the claimant. Months are the site time zone's (:mod:`.filters`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import or_, select
@@ -18,17 +17,8 @@ from crm.orders.contracts import Contract
 from crm.sales.expenses import ExpenseClaim
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import FollowUp, ServiceOrder
-from services.reporting.report_types import (
-    Report,
-    Series,
-    last_months,
-    mean,
-    money,
-    month_key,
-    pivot,
-    scoped,
-    window_start,
-)
+from services.reporting.filters import ReportFilter, for_customers
+from services.reporting.report_types import Report, Series, mean, money, pivot, scoped
 
 SIGNED = (Contract.company_signed_on.is_not(None), Contract.customer_signed_on.is_not(None))
 """Contracts signed by both sides (active, or terminated or expired since); signed on the later date."""
@@ -37,82 +27,103 @@ MARKETING_SUBJECTS = {"visit": "Visits", "reception": "Receptions"}
 """Expense claims counted as marketing cost, by the process they came from."""
 
 
-def sales_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+def signed_within(report_filter: ReportFilter) -> tuple:
+    """Conditions of contracts whose later signature falls in the period."""
+    first, last = report_filter.first, report_filter.last
+    return (*SIGNED, or_(Contract.company_signed_on >= first, Contract.customer_signed_on >= first),
+            Contract.company_signed_on <= last, Contract.customer_signed_on <= last)
+
+
+def sales_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
     """Signed contract amount per month, one series per salesperson (the contract's owner) and the total."""
-    labels, start = last_months(today), window_start(today).date()
+    labels = report_filter.labels
     query = (select(Contract.amount, Contract.company_signed_on, Contract.customer_signed_on, User.display_name)
-             .outerjoin(User, User.id == Contract.owner_id)
-             .where(*SIGNED, or_(Contract.company_signed_on >= start, Contract.customer_signed_on >= start)))
-    rows = [(month_key(max(company, customer)), name or UNASSIGNED, money(amount))
-            for amount, company, customer, name in session.execute(scoped(query, Contract.owner_id, scope))]
-    people = pivot(rows, labels)
+             .outerjoin(User, User.id == Contract.owner_id).where(*signed_within(report_filter)))
+    query = for_customers(scoped(query, Contract.owner_id, scope), Contract.customer_id, report_filter)
+    rows = [(report_filter.month_of(max(company, customer)), name or UNASSIGNED, money(amount))
+            for amount, company, customer, name in session.execute(query)]
+    people = pivot(rows, labels, unit="money")
     total = [round(sum(values), 2) for values in zip(*(s.data for s in people), strict=True)] or [0] * len(labels)
-    return Report("sales", "Sales (signed contract amount)", labels, [*people, Series("Total", total, kind="line")],
-                  section="kpis", note="A contract counts in the month the later of the two sides signed it.")
+    return Report("sales", "Sales (signed contract amount)", labels,
+                  [*people, Series("Total", total, kind="line", unit="money")], section="kpis", monthly=True,
+                  note="A contract counts in the month the later of the two sides signed it.")
 
 
-def _closed_opportunities(session: Session, scope: set[int] | None, today: dt.date) -> list[Opportunity]:
+def closed_opportunities(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Opportunity]:
+    """Opportunities won or lost within the period."""
     query = select(Opportunity).where(Opportunity.status.in_(("won", "lost")),
-                                      Opportunity.closed_at >= window_start(today))
-    return list(session.scalars(scoped(query, Opportunity.owner_id, scope)))
+                                      Opportunity.closed_at >= report_filter.starts,
+                                      Opportunity.closed_at < report_filter.ends)
+    query = for_customers(scoped(query, Opportunity.owner_id, scope), Opportunity.customer_id, report_filter)
+    return list(session.scalars(query))
 
 
-def win_rate_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+def win_rate_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
     """Opportunities won and lost per month of closing, and won / (won + lost) in percent."""
-    labels = last_months(today)
+    labels = report_filter.labels
     counts: dict[str, dict[str, int]] = {label: {"won": 0, "lost": 0} for label in labels}
-    for opp in _closed_opportunities(session, scope, today):
-        if (label := month_key(opp.closed_at)) in counts:
+    for opp in closed_opportunities(session, scope, report_filter):
+        if (label := report_filter.month_of(opp.closed_at)) in counts:
             counts[label][opp.status] += 1
     won, lost = [counts[label]["won"] for label in labels], [counts[label]["lost"] for label in labels]
     rate = [round(100 * w / (w + n), 1) if w + n else None for w, n in zip(won, lost, strict=True)]
-    return Report("win_rate", "Win rate", labels, [Series("Won", won), Series("Lost", lost),
-                                                   Series("Win rate %", rate, axis="y2", kind="line")],
-                  section="kpis", note="Opportunities closed in the month; no rate where none closed.")
+    return Report("win_rate", "Win rate", labels, [
+        Series("Won", won), Series("Lost", lost), Series("Win rate %", rate, axis="y2", kind="line", unit="percent"),
+    ], section="kpis", monthly=True, note="Opportunities closed in the month; no rate where none closed.")
 
 
-def sales_cycle_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+def sales_cycle_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
     """Average days from an opportunity's creation to its winning, per month it was won."""
-    labels = last_months(today)
+    labels = report_filter.labels
     days: dict[str, list[float]] = defaultdict(list)
-    for opp in _closed_opportunities(session, scope, today):
+    for opp in closed_opportunities(session, scope, report_filter):
         if opp.status == "won":
-            days[month_key(opp.closed_at)].append((opp.closed_at - opp.created_at).total_seconds() / 86400)
+            days[report_filter.month_of(opp.closed_at)].append(
+                (opp.closed_at - opp.created_at).total_seconds() / 86400)
     return Report("sales_cycle", "Average sales cycle (days)", labels,
-                  [Series("Days from creation to won", [mean(days[label]) for label in labels])], chart="line",
-                  section="kpis", note="Opportunities won in the month; none won, no point.")
+                  [Series("Days from creation to won", [mean(days[label]) for label in labels], unit="days")],
+                  chart="line", section="kpis", monthly=True,
+                  note="Opportunities won in the month; none won, no point.")
 
 
-def satisfaction_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
+def satisfaction_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
     """Average follow-up scores (1-5) for attitude and quality, per month of the follow-up visit."""
-    labels = last_months(today)
+    labels = report_filter.labels
     query = (select(FollowUp.created_at, FollowUp.attitude, FollowUp.quality)
              .join(ServiceOrder, ServiceOrder.id == FollowUp.order_id)
              .join(Customer, Customer.id == ServiceOrder.customer_id)
-             .where(FollowUp.created_at >= window_start(today)))
+             .where(FollowUp.created_at >= report_filter.starts, FollowUp.created_at < report_filter.ends))
+    query = for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
     scores: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for at, attitude, quality in session.execute(scoped(query, Customer.owner_id, scope)):
-        scores[month_key(at)].append((attitude, quality))
+    for at, attitude, quality in session.execute(query):
+        scores[report_filter.month_of(at)].append((attitude, quality))
     return Report("satisfaction", "Service satisfaction (1-5)", labels, [
-        Series("Attitude", [mean(a for a, _ in scores[label]) for label in labels]),
-        Series("Quality", [mean(q for _, q in scores[label]) for label in labels]),
-    ], chart="line", section="kpis", note="Follow-up visits after service orders.")
+        Series("Attitude", [mean(a for a, _ in scores[label]) for label in labels], unit="score"),
+        Series("Quality", [mean(q for _, q in scores[label]) for label in labels], unit="score"),
+    ], chart="line", section="kpis", monthly=True, note="Follow-up visits after service orders.")
 
 
-def marketing_cost_by_month(session: Session, scope: set[int] | None, today: dt.date) -> Report:
-    """Approved expense claims of customer visits and receptions, per month they were claimed."""
-    labels = last_months(today)
+def marketing_cost_rows(session: Session, scope: set[int] | None,
+                        report_filter: ReportFilter) -> list[tuple[str, str, float]]:
+    """(month, kind, amount) of approved visit and reception expense claims claimed within the period."""
     query = select(ExpenseClaim.created_at, ExpenseClaim.subject, ExpenseClaim.approved_amount).where(
         ExpenseClaim.subject.in_(MARKETING_SUBJECTS), ExpenseClaim.status.in_(("approved", "paid")),
-        ExpenseClaim.created_at >= window_start(today))
-    rows = [(month_key(at), MARKETING_SUBJECTS[subject], money(amount))
-            for at, subject, amount in session.execute(scoped(query, ExpenseClaim.claimant_id, scope))]
-    return Report("marketing_cost", "Marketing cost (visits and receptions)", labels, pivot(rows, labels),
-                  section="kpis", stacked=True,
+        ExpenseClaim.created_at >= report_filter.starts, ExpenseClaim.created_at < report_filter.ends)
+    query = for_customers(scoped(query, ExpenseClaim.claimant_id, scope), ExpenseClaim.customer_id, report_filter)
+    return [(report_filter.month_of(at), MARKETING_SUBJECTS[subject], money(amount))
+            for at, subject, amount in session.execute(query)]
+
+
+def marketing_cost_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
+    """Approved expense claims of customer visits and receptions, per month they were claimed."""
+    labels = report_filter.labels
+    return Report("marketing_cost", "Marketing cost (visits and receptions)", labels,
+                  pivot(marketing_cost_rows(session, scope, report_filter), labels, unit="money"),
+                  section="kpis", stacked=True, monthly=True,
                   note="Approved amounts of expense claims; other marketing spending is not recorded.")
 
 
-def kpi_reports(session: Session, scope: set[int] | None, today: dt.date) -> list[Report]:
-    """The §9 KPIs the data supports, monthly over the last twelve months."""
-    return [report(session, scope, today) for report in (
+def kpi_reports(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:
+    """The §9 KPIs the data supports, monthly over the period."""
+    return [report(session, scope, report_filter) for report in (
         sales_by_month, win_rate_by_month, sales_cycle_by_month, satisfaction_by_month, marketing_cost_by_month)]

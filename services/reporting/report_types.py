@@ -1,8 +1,7 @@
-"""The shape every report has (labels + named series, plain numbers) and the twelve-month window of the KPIs."""
+"""The shape every report has: labels and named series of plain numbers, each series with its unit."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -14,7 +13,8 @@ from crm.money import to_cents
 
 Number = int | float | None
 """A figure: a count, an amount in cents precision, an average, or None where there is nothing to average."""
-MONTHS = 12
+UNITS = ("count", "money", "percent", "days", "score", "hours")
+"""What a series' figures are: the page and the workbook format them by it."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class Series:
     """``y`` or ``y2`` (a second scale, e.g. a rate beside counts)."""
     kind: str = ""
     """Chart type of this series when it differs from the report's (``line`` over bars)."""
+    unit: str = "count"
+    """One of :data:`UNITS`."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Report:
     note: str = ""
     section: str = ""
     stacked: bool = False
+    monthly: bool = False
+    """The labels are months (``YYYY-MM``): the workbook writes them as dates."""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -65,26 +69,6 @@ def pivot(rows: Iterable[tuple[str, str, float]], labels: list[str], **options) 
         if label in labels:
             totals[name][label] += value
     return [Series(name, [round(totals[name][label], 2) for label in labels], **options) for name in sorted(totals)]
-
-
-def month_key(day: dt.date | dt.datetime) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def last_months(today: dt.date, count: int = MONTHS) -> list[str]:
-    """``YYYY-MM`` of the ``count`` months ending with ``today``'s, oldest first."""
-    year, month = today.year, today.month
-    keys = []
-    for _ in range(count):
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return keys[::-1]
-
-
-def window_start(today: dt.date, count: int = MONTHS) -> dt.datetime:
-    """Midnight on the first day of the oldest month of :func:`last_months`."""
-    year, month = (int(part) for part in last_months(today, count)[0].split("-"))
-    return dt.datetime(year, month, 1)
 
 
 def scoped(query: Select, owner_column, scope: set[int] | None) -> Select:

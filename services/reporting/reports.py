@@ -6,14 +6,13 @@ returns plain data (:class:`Report`), so the page, the JSON endpoint and the wor
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.customers.models import Customer
 from crm.orders.contracts import Contract
-from services.reporting.kpis import SIGNED, kpi_reports
+from services.reporting.filters import ReportFilter, for_customers, narrowed_scope
+from services.reporting.kpis import kpi_reports, signed_within
 from services.reporting.report_types import Report, Series, money, scoped
 from services.reporting.service_analyses import service_reports
 
@@ -32,34 +31,39 @@ NOT_SUPPORTED: dict[str, str] = {
 """Requested figures the data cannot support, with the reason shown on the page instead of a number."""
 
 
-def customer_breakdown(session: Session, scope: set[int] | None, attribute: str) -> Report:
-    """Visible customers grouped by ``attribute``: how many, and the amount of their signed contracts."""
+def customer_breakdown(session: Session, scope: set[int] | None, attribute: str,
+                       report_filter: ReportFilter) -> Report:
+    """Visible customers grouped by ``attribute``: how many, and the amount of their contracts signed in the
+    period."""
     column = getattr(Customer, attribute)
     contracted = (select(Contract.customer_id, func.sum(Contract.amount).label("amount"))
-                  .where(*SIGNED).group_by(Contract.customer_id).subquery())
+                  .where(*signed_within(report_filter)).group_by(Contract.customer_id).subquery())
     query = (select(column, func.count(Customer.id), func.sum(contracted.c.amount))
              .outerjoin(contracted, contracted.c.customer_id == Customer.id).group_by(column).order_by(column))
-    rows = session.execute(scoped(query, Customer.owner_id, scope)).all()
+    query = for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
+    rows = session.execute(query).all()
     name = BREAKDOWNS[attribute]
     return Report(
         key=f"customers_by_{attribute}", title=f"Customers by {name.lower()}", section="customers",
         labels=[value or NOT_SET for value, _, _ in rows],
         series=[Series("Customers", [count for _, count, _ in rows]),
-                Series("Contracted amount", [money(amount) for _, _, amount in rows], axis="y2")],
-        note="Contracted amount: all contracts signed by both sides, by the customer's attribute today.",
+                Series("Contracted amount", [money(amount) for _, _, amount in rows], axis="y2", unit="money")],
+        note="Contracted amount: contracts signed by both sides in the period, by the customer's attribute today.",
     )
 
 
-def build_reports(session: Session, scope: set[int] | None, today: dt.date | None = None, *,
+def build_reports(session: Session, scope: set[int] | None, report_filter: ReportFilter, *,
                   service_staff: bool = False) -> list[Report]:
-    """Every report of the page, in the order shown: customers, KPIs by month, service.
+    """Every report of the page, in the order shown: customers, KPIs by month, service; all within
+    ``report_filter`` (period, salesperson or team, customer attributes).
 
     ``service_staff`` (service agents, engineers) see the service analyses of every customer: the department's
     work is not divided by customer owner.
     """
-    today = today or dt.date.today()
+    owners = narrowed_scope(session, scope, report_filter)
     return [
-        *(customer_breakdown(session, scope, attribute) for attribute in BREAKDOWNS),
-        *kpi_reports(session, scope, today),
-        *service_reports(session, None if service_staff else scope, today),
+        *(customer_breakdown(session, owners, attribute, report_filter) for attribute in BREAKDOWNS),
+        *kpi_reports(session, owners, report_filter),
+        *service_reports(session, narrowed_scope(session, None if service_staff else scope, report_filter),
+                         report_filter),
     ]

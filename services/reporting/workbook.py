@@ -1,39 +1,44 @@
-"""The Reports page as an Excel workbook: one sheet per report, the labels down, one column per series."""
+"""The Reports page as an Excel workbook: a first sheet naming the filters, then one sheet per report (the labels
+down, one column per series), headers frozen, cells kept numbers with number and date formats."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from crm import formatting
 from services.exports import append_row, set_cell
+from services.reporting.filters import ReportFilter
 from services.reporting.report_types import Report
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+UNIT_FORMATS = {
+    "count": formatting.EXCEL_INTEGER, "money": formatting.EXCEL_MONEY, "percent": formatting.EXCEL_PERCENT,
+    "days": formatting.EXCEL_HOURS, "score": formatting.EXCEL_NUMBER, "hours": formatting.EXCEL_HOURS,
+}
+"""The Excel number format of each series unit."""
 
 
-def workbook_bytes(reports: list[Report], not_supported: dict[str, str]) -> bytes:
-    """An .xlsx file of ``reports``; a last sheet lists the figures not shown and why."""
+def workbook_bytes(reports: list[Report], not_supported: dict[str, str],
+                   report_filter: ReportFilter | None = None, filter_names: dict[str, str] | None = None) -> bytes:
+    """An .xlsx file of ``reports``; a first sheet names the filters (``filter_names``: how ids read), a last
+    sheet lists the figures not shown and why."""
     book = Workbook()
     book.remove(book.active)
+    if report_filter is not None:
+        _filter_sheet(book.create_sheet("Filters"), report_filter, filter_names or {})
+    used: set[str] = set()
     for report in reports:
-        sheet = book.create_sheet(_NOT_IN_SHEET_NAMES.sub(" ", report.title)[:31])
-        append_row(sheet, ["", *(series.label for series in report.series)])
-        for row, label in enumerate(report.labels):
-            append_row(sheet, [label, *(series.data[row] for series in report.series)])
-            _number_formats(sheet[sheet.max_row][1:])
-        if report.note:
-            append_row(sheet, [])
-            append_row(sheet, [report.note])
-        set_cell(sheet["A1"], report.title)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 28
+        sheet = book.create_sheet(_sheet_name(report.title, used))
+        report_sheet(sheet, report)
     sheet = book.create_sheet("Not available")
     append_row(sheet, ["Figure", "Why it is not shown"])
+    _header(sheet)
     for name, reason in not_supported.items():
         append_row(sheet, [name, reason])
     buffer = BytesIO()
@@ -41,9 +46,59 @@ def workbook_bytes(reports: list[Report], not_supported: dict[str, str]) -> byte
     return buffer.getvalue()
 
 
-def _number_formats(cells) -> None:
-    """Counts (int) with separators, amounts and averages (float) to two decimals; cells stay numbers."""
-    for cell in cells:
-        if isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)):
-            continue
-        cell.number_format = formatting.EXCEL_INTEGER if isinstance(cell.value, int) else formatting.EXCEL_NUMBER
+def report_sheet(sheet: Worksheet, report: Report) -> None:
+    """Write ``report`` into ``sheet``: the title over the labels, a header per series, a row per label."""
+    append_row(sheet, ["", *(series.label for series in report.series)])
+    for row, label in enumerate(report.labels):
+        append_row(sheet, [_month(label) if report.monthly else label, *(series.data[row] for series in report.series)])
+        cells = sheet[sheet.max_row]
+        if report.monthly:
+            cells[0].number_format = formatting.EXCEL_MONTH
+        for cell, series in zip(cells[1:], report.series, strict=False):
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = UNIT_FORMATS.get(series.unit, formatting.EXCEL_NUMBER)
+    if report.note:
+        append_row(sheet, [])
+        append_row(sheet, [report.note])
+    set_cell(sheet["A1"], report.title)
+    _header(sheet)
+    for column in range(2, len(report.series) + 2):
+        sheet.column_dimensions[sheet.cell(1, column).column_letter].width = 16
+
+
+def _filter_sheet(sheet: Worksheet, report_filter: ReportFilter, names: dict[str, str]) -> None:
+    append_row(sheet, ["Filter", "Value"])
+    rows = [("Period", report_filter.period), ("From", report_filter.first), ("To", report_filter.last),
+            ("Time zone", report_filter.zone.key)]
+    rows += [(label, names.get(key, "")) for key, label in (("salesperson", "Salesperson"), ("team", "Team"))]
+    rows += [(name.capitalize(), getattr(report_filter, name)) for name in ("region", "industry", "grade")]
+    for label, value in rows:
+        append_row(sheet, [label, value])
+        if isinstance(value, dt.date):
+            sheet.cell(sheet.max_row, 2).number_format = formatting.EXCEL_DATE
+    _header(sheet)
+    sheet.column_dimensions["B"].width = 20
+
+
+def _header(sheet: Worksheet) -> None:
+    """Bold first row, frozen with the first column."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 28
+
+
+def _month(label: str) -> dt.date:
+    year, month = label.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """A sheet name from ``title``: Excel's forbidden characters out, 31 characters, unique in the workbook."""
+    base = _NOT_IN_SHEET_NAMES.sub(" ", title)[:31]
+    name, number = base, 2
+    while name.lower() in used:
+        suffix = f" ({number})"
+        name, number = base[:31 - len(suffix)] + suffix, number + 1
+    used.add(name.lower())
+    return name

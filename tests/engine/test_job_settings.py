@@ -31,3 +31,10 @@ def test_the_relay_and_the_web_push_use_them(tmp_path):
     assert platform.relay.urgent.breaker.fail_max == 5
     assert platform.relay.urgent.target.connection.connection_pool.connection_kwargs["socket_timeout"] == 0.04
     platform.db.dispose()
+
+
+def test_the_site_time_zone_is_read_and_checked():
+    assert config.from_environment({}).timezone == "Asia/Shanghai"
+    assert config.from_environment({"CRM_TIMEZONE": "Europe/Berlin"}).timezone == "Europe/Berlin"
+    with pytest.raises(config.SettingsError, match="CRM_TIMEZONE"):
+        config.from_environment({"CRM_TIMEZONE": "Mars/Olympus"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -19,10 +20,11 @@ from crm.sales.expenses import create_claim, review_claim
 from crm.sales.opportunities import Opportunity
 from crm.service.engineers import Booking, add_engineer
 from crm.service.service_desk import FollowUp, ServiceOrder, ServiceRequest
-from services.reporting.report_types import last_months
+from services.reporting.filters import last_twelve_months, site_today
 from services.reporting.reports import build_reports
 
-TODAY = dt.date.today()
+ZONE = ZoneInfo("Asia/Shanghai")
+TODAY = site_today(ZONE)
 THIS = TODAY.replace(day=1)
 PREVIOUS = (THIS - dt.timedelta(days=1)).replace(day=1)
 
@@ -96,7 +98,7 @@ def _month(report: dict, label: str, month: dt.date) -> float | None:
 def _reports_for(platform, username: str) -> dict[str, dict]:
     with platform.sessions() as session:
         user = session.scalar(select(User).where(User.username == username))
-        return _by_key(build_reports(session, visible_owner_ids(session, user)))
+        return _by_key(build_reports(session, visible_owner_ids(session, user), last_twelve_months(TODAY, ZONE)))
 
 
 def test_salesperson_sees_only_their_figures(platform, dataset):
@@ -108,7 +110,7 @@ def test_salesperson_sees_only_their_figures(platform, dataset):
     assert reports["customers_by_grade"]["labels"] == ["key", "prospect"]
 
     sales = reports["sales"]
-    assert sales["labels"] == last_months(TODAY) and set(_series(sales)) == {"Sam Sales", "Total"}
+    assert sales["labels"] == last_twelve_months(TODAY, ZONE).labels and set(_series(sales)) == {"Sam Sales", "Total"}
     assert (_month(sales, "Total", PREVIOUS), _month(sales, "Total", THIS)) == (100000.0, 50000.0)
     assert sum(_series(sales)["Total"]) == 150000.0
 
@@ -176,7 +178,7 @@ def test_export_holds_the_same_numbers(dataset, login):
     assert rows[:3] == [("Customers by industry", "Customers", "Contracted amount"), ("Fishing", 1, 50000),
                         ("Shipping", 1, 100000)]
     sales = {row[0]: row[1:] for row in book["Sales (signed contract amount)"].iter_rows(values_only=True)}
-    assert sales[f"{THIS:%Y-%m}"] == (50000, 50000) and sales[f"{PREVIOUS:%Y-%m}"] == (100000, 100000)
+    assert sales[_at(THIS, 0)] == (50000, 50000) and sales[_at(PREVIOUS, 0)] == (100000, 100000)
     assert [row[0] for row in book["Not available"].iter_rows(values_only=True)][1:] == [
         "Margin (§9)", "Share of wallet (§5)", "Salesperson growth vs customers' overall growth (§5)"]
 

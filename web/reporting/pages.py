@@ -1,8 +1,7 @@
-"""Reports: customer analyses, KPIs by month and service analyses within the viewer's data scope."""
+"""Reports: customer analyses, KPIs by month and service analyses within the viewer's data scope, narrowed by
+the filters in the query string (period, salesperson or team, region, industry, grade)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from flask import Blueprint, Response, jsonify, render_template
 from flask_login import current_user, login_required
@@ -11,6 +10,7 @@ from services.reporting.reports import NOT_SUPPORTED, build_reports
 from services.reporting.workbook import workbook_bytes
 from web import db
 from web.input import owner_ids
+from web.reporting.filtering import filter_names, filter_page_context, request_filter
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,23 +24,29 @@ def signed_in() -> None:
     """Every signed-in user; the figures are narrowed to their data scope."""
 
 
-def _reports():
-    return build_reports(db.session(), owner_ids(), service_staff=current_user.has_role(*SERVICE_STAFF))
+def _reports(report_filter):
+    return build_reports(db.session(), owner_ids(), report_filter,
+                         service_staff=current_user.has_role(*SERVICE_STAFF))
 
 
 @bp.get("/")
 def index():
-    return render_template("reporting/reports.html", reports=[r.as_dict() for r in _reports()],
-                           not_supported=NOT_SUPPORTED)
+    report_filter = request_filter()
+    return render_template("reporting/reports.html", reports=[r.as_dict() for r in _reports(report_filter)],
+                           not_supported=NOT_SUPPORTED, **filter_page_context(report_filter))
 
 
 @bp.get("/data.json")
 def data():
-    return jsonify(reports=[r.as_dict() for r in _reports()], not_supported=NOT_SUPPORTED)
+    report_filter = request_filter()
+    return jsonify(reports=[r.as_dict() for r in _reports(report_filter)], not_supported=NOT_SUPPORTED,
+                   filters=report_filter.query_args(), problems=list(report_filter.problems))
 
 
 @bp.get("/export.xlsx")
 def export():
-    filename = f"crm-reports-{dt.date.today():%Y-%m-%d}.xlsx"
-    return Response(workbook_bytes(_reports(), NOT_SUPPORTED), mimetype=XLSX,
+    report_filter = request_filter()
+    filename = f"crm-reports-{report_filter.first:%Y-%m-%d}-{report_filter.last:%Y-%m-%d}.xlsx"
+    return Response(workbook_bytes(_reports(report_filter), NOT_SUPPORTED, report_filter,
+                                   filter_names(report_filter)), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

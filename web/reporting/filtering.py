@@ -1,0 +1,37 @@
+"""The report filters of the current request: read from the query string in the site time zone, and what the
+filter bar of a page needs (choices within the viewer's scope, the current values, the query to keep)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import request
+
+from services.reporting.filter_choices import filter_choices
+from services.reporting.filters import ReportFilter, parse_filter, site_today
+from web import db
+from web.input import owner_ids
+
+
+def site_zone() -> ZoneInfo:
+    """The site's time zone (``CRM_TIMEZONE``)."""
+    return ZoneInfo(db.platform().settings.timezone)
+
+
+def request_filter() -> ReportFilter:
+    """The filter the request's query string asks for (defaults where a value is missing or not understood)."""
+    zone = site_zone()
+    return parse_filter(request.args, site_today(zone), zone)
+
+
+def filter_page_context(report_filter: ReportFilter) -> dict:
+    """Template variables of the filter bar (``reporting/_filters.html``)."""
+    return {"report_filter": report_filter, "filter_args": report_filter.query_args(),
+            "choices": filter_choices(db.session(), owner_ids())}
+
+
+def filter_names(report_filter: ReportFilter) -> dict[str, str]:
+    """How the chosen salesperson and team read (within the viewer's choices; blank when none or outside)."""
+    choices = filter_choices(db.session(), owner_ids())
+    return {"salesperson": dict(choices.salespeople).get(report_filter.salesperson_id, ""),
+            "team": dict(choices.teams).get(report_filter.team_id, "")}
