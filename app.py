@@ -24,6 +24,7 @@ from engine.rq_dispatch import BestEffortPush, RqDispatcher
 from engine.runtime import ProcessEngine
 from engine.sandbox import ScriptLimits
 from engine.services import HandlerRegistry
+from services.imports.catalog import JOB_KINDS as IMPORT_JOBS
 from services.notifications.channels import configured_transports
 from services.notifications.notifier import DELIVER_KIND, Notifier
 from services.notifications.task_alerts import TaskAlerts
@@ -66,7 +67,7 @@ def build_platform(settings: config.Settings) -> Platform:
         task_listeners=[alerts.task_ready], assignee_resolver=assignable_username, script_limits=script_limits,
     )
     stale_after = dt.timedelta(seconds=settings.job_stale_seconds)
-    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver},
+    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver, **IMPORT_JOBS},
                        # SQLite lets one writer in at a time: a side thread's heartbeat would only wait
                        heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
     dispatcher, urgent = _dispatchers(settings, runner)

@@ -10,7 +10,7 @@ import csv
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -62,3 +62,8 @@ class SafeCsvWriter:
         """Write every row."""
         for row in rows:
             self.writerow(row)
+
+
+def write_only_row(sheet: Any, values: Iterable[Any]) -> None:
+    """Append a row to a write-only sheet (``Workbook(write_only=True)``), formula-looking text written as text."""
+    sheet.append([set_cell(WriteOnlyCell(sheet), value) for value in values])

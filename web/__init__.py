@@ -14,6 +14,7 @@ from web.api import routes as api
 from web.customers import merge as customer_merge
 from web.customers import pages as customers
 from web.customers import records as customer_records
+from web.imports import wizard as imports
 from web.notifications import pages as notifications
 from web.orders import contracts, payments, projects, quotes
 from web.processes import files, modeler, tasks, worklist
@@ -42,7 +43,7 @@ def init_web(app: Flask) -> None:
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, projects.bp, payments.bp, service.bp, engineers.bp,
                       customers.bp, customer_records.bp, customer_merge.bp, own_account.bp,
-                      opportunities.bp, plans.bp, reports.bp, search.bp, lists.bp):
+                      opportunities.bp, plans.bp, reports.bp, search.bp, lists.bp, imports.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     operations.register(app)

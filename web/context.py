@@ -40,6 +40,7 @@ _NAV = (
      ("salesperson", "customer_director", "sales_director", "marketing_director", "administrator")),
     ("My day", "plans.mine", "calendar-check", ("salesperson",)),
     ("Team plans", "plans.team", "people", ("sales_director", "customer_director")),
+    ("Import", "imports.index", "upload", ("information_officer", "administrator")),
     ("Reports", "reports.index", "bar-chart-line",
      ("salesperson", "information_officer", "customer_director", "sales_director", "marketing_director", "finance",
       "service_agent", "engineer", "administrator")),

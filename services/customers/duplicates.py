@@ -59,3 +59,45 @@ def _matches(customer: Customer, reason: str, registry: str, key: str, phone: st
     if reason == "same phone":
         return phone in {customer.phone, *(c.phone for c in customer.contacts), *(c.mobile for c in customer.contacts)}
     return email in {customer.email.lower(), *(c.email.lower() for c in customer.contacts)}
+
+
+REASONS = ("registry", "name", "phone", "email")
+"""The keys :func:`first_matches` compares, strongest first (the same as :func:`possible_duplicates`)."""
+
+
+def first_matches(session: Session, keys: list[tuple[str, str, str, str]]) -> list[tuple[str, str, int] | None]:
+    """For many would-be customers at once (an import chunk): ``(reason, key, customer id)`` of the first existing
+    customer sharing, in this order, the registry number, the normalised name, a phone or an e-mail (the
+    customer's or a contact's) with each; None for those that duplicate nobody. Four queries per call."""
+    wanted = [set(filter(None, column)) for column in zip(*keys, strict=True)] if keys else [set()] * 4
+    found: list[dict[str, int]] = [{}, {}, {}, {}]
+    live = Customer.merged_into_id.is_(None)
+
+    def keep(index: int, rows) -> None:
+        for key, customer_id in rows:
+            found[index].setdefault(key, customer_id)
+
+    if wanted[0]:
+        keep(0, session.execute(select(Customer.registry_number, Customer.id).where(
+            Customer.registry_number.in_(wanted[0]), live).order_by(Customer.id)))
+    if wanted[1]:
+        keep(1, session.execute(select(Customer.name_key, Customer.id).where(
+            Customer.name_key.in_(wanted[1]), live).order_by(Customer.id)))
+    if wanted[2]:
+        phones = list(wanted[2])
+        keep(2, session.execute(select(Customer.phone, Customer.id).where(Customer.phone.in_(phones), live)
+                                .order_by(Customer.id)))
+        for column in (Contact.phone, Contact.mobile):
+            keep(2, session.execute(select(column, Contact.customer_id).join(Customer).where(column.in_(phones), live)
+                                    .order_by(Contact.customer_id)))
+    if wanted[3]:
+        emails = list(wanted[3])
+        keep(3, session.execute(select(func.lower(Customer.email), Customer.id)
+                                .where(func.lower(Customer.email).in_(emails), live).order_by(Customer.id)))
+        keep(3, session.execute(select(func.lower(Contact.email), Contact.customer_id).join(Customer)
+                                .where(func.lower(Contact.email).in_(emails), live).order_by(Contact.customer_id)))
+    result: list[tuple[str, str, int] | None] = []
+    for row in keys:
+        hit = next(((REASONS[i], key, found[i][key]) for i, key in enumerate(row) if key and key in found[i]), None)
+        result.append(hit)
+    return result

@@ -30,6 +30,7 @@ from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import ServiceRequest
 from demo import load_demo
 from engine.models import HumanTask, ProcessVersion
+from services.imports import wizard
 from services.processes import uploads
 from tests.conftest import clear_tables, make_settings, servers_mode
 from tests.support.jobs import settle
@@ -84,6 +85,7 @@ def world(database_url, queue_name, workers, tmp_path_factory):
         args["storage_key"] = attachment(session, platform.settings.upload_dir, args["instance_id"])
         sales = session.scalar(select(User).where(User.username == "sales"))
         args["filter_id"] = save_filter(session, sales, "Mine", {"list": "mine"}, shared=False).id
+        args["batch_id"] = import_batch(session, platform.settings.upload_dir)
         session.commit()
     yield World(app, platform, users, args)
     clear_tables(platform)
@@ -97,6 +99,12 @@ def attachment(session, upload_dir: Path, instance_id: int) -> str:
     stored = uploads.store(session, upload_dir, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "offer.pdf", "sales")
     stored.instance_id = instance_id
     return stored.storage_key
+
+
+def import_batch(session, upload_dir: Path) -> int:
+    """An uploaded customer file of ``info`` (the import wizard's URL argument)."""
+    content = b"Company,Phone\nMatrix Test Ltd,021-5555 0100\n"
+    return wizard.upload(session, upload_dir, io.BytesIO(content), "customers.csv", "customers", "info").id
 
 
 def url_arguments(session) -> dict[str, object]:

@@ -67,6 +67,10 @@ def test_report_workbook_writes_a_customers_formula_as_text(platform, login):
     assert labels["@SUM(1+1)"].quotePrefix
 
 
+READ_ONLY_MODULES = {"services/imports/reading.py"}
+"""Modules that only read spreadsheets (csv.reader, openpyxl read-only) and write none."""
+
+
 def test_every_module_writing_spreadsheets_uses_the_shared_helper():
     """A new export that imports csv or openpyxl without services.exports fails here (the rule holds later too)."""
     root = Path(__file__).resolve().parents[2]
@@ -78,6 +82,7 @@ def test_every_module_writing_spreadsheets_uses_the_shared_helper():
                         for alias in node.names}
             imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
             writes = {"csv", "openpyxl"} & {name.split(".")[0] for name in imported}
-            if writes and "services.exports" not in imported and path.name != "exports.py":
+            reader = path.relative_to(root).as_posix() in READ_ONLY_MODULES
+            if writes and "services.exports" not in imported and path.name != "exports.py" and not reader:
                 offenders.append(path.relative_to(root).as_posix())
     assert offenders == []

@@ -1,0 +1,56 @@
+"""The import's background jobs (outbox job kinds, run in process on the embedded default, by rq workers in
+production): ``import_check`` stages and checks the whole file (the dry run), ``import_run`` imports a few
+chunks and queues itself again until every row is done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from crm.imports.models import ImportBatch
+from engine.models import OutboxJob
+from engine.outbox import enqueue
+
+from . import running, staging
+from .kinds import KINDS
+
+CHECK_KIND, RUN_KIND = "import_check", "import_run"
+
+
+def queue_check(session: Session, batch: ImportBatch, path: Path) -> None:
+    """Queue the dry run of ``batch`` (its file at ``path``)."""
+    batch.status = "checking"
+    enqueue(session, None, CHECK_KIND, {"batch_id": batch.id, "path": str(path)})
+
+
+def queue_run(session: Session, batch: ImportBatch, username: str) -> None:
+    """Queue the next import step of ``batch``."""
+    enqueue(session, None, RUN_KIND, {"batch_id": batch.id, "username": username})
+
+
+def check_job(session: Session, _job: OutboxJob, payload: dict) -> None:
+    """Job kind ``import_check``: the dry run; a file that cannot be read marks the batch failed."""
+    batch = session.get(ImportBatch, payload["batch_id"], with_for_update=True)
+    if batch is None or batch.status != "checking":
+        return
+    try:
+        with session.begin_nested():
+            staging.stage(session, batch, KINDS[batch.kind], Path(payload["path"]))
+    except ValueError as exc:  # UnreadableFile and friends: the user's file, not a fault to retry
+        batch.status, batch.problem = "failed", str(exc)[:2000]
+        return
+    batch.status = "checked"
+
+
+def run_job(session: Session, _job: OutboxJob, payload: dict) -> None:
+    """Job kind ``import_run``: import for a few seconds, then queue the next step if rows remain."""
+    batch = session.get(ImportBatch, payload["batch_id"], with_for_update=True)
+    if batch is None or batch.status != "importing":
+        return
+    if running.step(session, batch, payload.get("username") or batch.created_by):
+        queue_run(session, batch, payload.get("username") or batch.created_by)
+
+
+JOB_KINDS = {CHECK_KIND: check_job, RUN_KIND: run_job}
+"""Registered with the platform's job runner (app.py)."""
