@@ -16,7 +16,7 @@ from web.customers import pages as customers
 from web.customers import records as customer_records
 from web.imports import wizard as imports
 from web.notifications import pages as notifications
-from web.orders import contracts, payments, projects, quotes
+from web.orders import contracts, payments, product_costs, projects, quotes
 from web.processes import files, modeler, tasks, worklist
 from web.processes import library as processes
 from web.processes import versions as process_versions
@@ -41,7 +41,7 @@ def init_web(app: Flask) -> None:
     request_checks.bounded_ids(app)
     for blueprint in (auth.bp, api.bp, worklist.bp, tasks.bp, processes.bp, admin_users.bp, admin_instances.bp,
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
-                      quotes.bp, contracts.bp, projects.bp, payments.bp, service.bp, engineers.bp,
+                      quotes.bp, contracts.bp, product_costs.bp, projects.bp, payments.bp, service.bp, engineers.bp,
                       customers.bp, customer_records.bp, customer_merge.bp, own_account.bp,
                       opportunities.bp, plans.bp, reports.bp, search.bp, lists.bp, imports.bp):
         app.register_blueprint(blueprint)

@@ -32,6 +32,7 @@ _NAV = (
     ("Contracts", "contracts.index", "file-earmark-check",
      ("salesperson", "customer_director", "sales_director", "finance", "administrator")),
     ("Projects", "projects.index", "kanban", ("salesperson", "customer_director", "sales_director")),
+    ("Costs", "product_costs.index", "tag", ("customer_director", "sales_director", "marketing_director", "finance")),
     ("Receivables", "payments.receivables_page", "cash-coin", ("finance", "customer_director", "sales_director")),
     ("Service", "service.index", "tools", ("service_agent", "engineer", "customer_director", "finance")),
     ("Schedule", "engineers.schedule", "calendar-week", ("service_agent", "engineer", "administrator")),

@@ -89,6 +89,15 @@ def subordinate_ids(session: Session, user_id: int) -> set[int]:
     return set(session.scalars(select(tree.c.id)))
 
 
+COST_ROLES = frozenset({"customer_director", "sales_director", "marketing_director", "finance"})
+"""Roles shown costs and margins (product costs, line costs, gross margin): directors and finance."""
+
+
+def sees_costs(user: User) -> bool:
+    """Whether ``user`` may see what products cost and the margins made on them."""
+    return bool(user.role_keys & COST_ROLES)
+
+
 def visible_owner_ids(session: Session, user: User) -> set[int] | None:
     """Owners whose records ``user`` may see; None means everyone (directors, finance, admins)."""
     if user.role_keys & {"administrator", "customer_director", "marketing_director", "finance",

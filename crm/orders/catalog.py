@@ -25,6 +25,8 @@ class Product(CrmBase):
     kind: Mapped[str] = mapped_column(String(20), default="product", index=True)
     unit: Mapped[str] = mapped_column(String(20), default="pc")
     unit_price: Mapped[Decimal] = mapped_column(Money)
+    standard_cost: Mapped[Decimal | None] = mapped_column(Money)
+    """What one unit costs us (none recorded: no margin); seen only by roles allowed to see costs."""
     skill: Mapped[str] = mapped_column(String(50), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)

@@ -14,7 +14,7 @@ from crm.customers.models import Customer
 from crm.money import ZERO, Money, Percent, to_cents
 from crm.numbering import assign_number
 from crm.orders.errors import OrderError
-from crm.orders.line_items import PricedLine
+from crm.orders.line_items import PricedLine, unit_cost
 from crm.orders.quotes import Quote, quote_totals
 
 CONTRACT_STATUSES = ("draft", "in_approval", "active", "terminated", "expired")
@@ -103,7 +103,7 @@ def from_quote(
         lines=[
             ContractLine(position=line.position, product=line.product, description=line.description,
                          quantity=line.quantity, unit_price=line.unit_price,
-                         discount_percent=line.discount_percent, amount=line.amount)
+                         discount_percent=line.discount_percent, amount=line.amount, unit_cost=unit_cost(line))
             for line in quote.lines
         ],
     )

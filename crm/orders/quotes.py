@@ -231,7 +231,8 @@ def revise(session: Session, quote: Quote, by: str) -> Quote:
                      revision=quote.revision + 1, revision_of_id=quote.id)
     revision.lines = [QuoteLine(position=line.position, product_id=line.product_id, description=line.description,
                                 quantity=line.quantity, unit_price=line.unit_price,
-                                discount_percent=line.discount_percent) for line in quote.lines]
+                                discount_percent=line.discount_percent, unit_cost=line.unit_cost)
+                      for line in quote.lines]
     session.add(revision)
     session.flush()
     first = quote.number.rsplit("-R", 1)[0] if quote.revision > 1 else quote.number

@@ -13,6 +13,7 @@ from crm.customers.models import Customer
 from crm.orders.contracts import Contract
 from services.reporting.filters import ReportFilter, for_customers, narrowed_scope
 from services.reporting.kpis import kpi_reports, signed_within
+from services.reporting.margin_report import margin_by_month
 from services.reporting.report_types import Report, Series, money, scoped
 from services.reporting.service_analyses import service_reports
 
@@ -23,7 +24,6 @@ BREAKDOWNS: dict[str, str] = {
 NOT_SET = "(not set)"
 
 NOT_SUPPORTED: dict[str, str] = {
-    "Margin (§9)": "contracts record the selling price only, no costs, so there is no margin to show.",
     "Share of wallet (§5)": "the CRM does not record what customers buy from other suppliers.",
     "Salesperson growth vs customers' overall growth (§5)":
         "customers' total purchases (from every supplier) are not recorded.",
@@ -53,17 +53,18 @@ def customer_breakdown(session: Session, scope: set[int] | None, attribute: str,
 
 
 def build_reports(session: Session, scope: set[int] | None, report_filter: ReportFilter, *,
-                  service_staff: bool = False) -> list[Report]:
+                  service_staff: bool = False, costs: bool = False) -> list[Report]:
     """Every report of the page, in the order shown: customers, KPIs by month, service; all within
     ``report_filter`` (period, salesperson or team, customer attributes).
 
     ``service_staff`` (service agents, engineers) see the service analyses of every customer: the department's
-    work is not divided by customer owner.
+    work is not divided by customer owner. ``costs``: the viewer may see costs (the gross margin report).
     """
     owners = narrowed_scope(session, scope, report_filter)
     return [
         *(customer_breakdown(session, owners, attribute, report_filter) for attribute in BREAKDOWNS),
         *kpi_reports(session, owners, report_filter),
+        *([margin_by_month(session, owners, report_filter)] if costs else []),
         *service_reports(session, narrowed_scope(session, None if service_staff else scope, report_filter),
                          report_filter),
     ]

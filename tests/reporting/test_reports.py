@@ -166,7 +166,7 @@ def test_page_lists_reports_and_what_is_not_shown(dataset, login):
     assert page.status_code == 200
     assert 'data-chart="customers_by_industry"' in html and 'data-chart="engineer_hours"' in html
     assert 'id="report-data"' in html and "chart.umd.min.js" in html
-    assert "Share of wallet" in html and "Margin" in html
+    assert "Share of wallet" in html and 'data-chart="margin"' not in html  # no costs for a salesperson
     assert 'href="/reports/"' in html  # the navigation link
 
 
@@ -180,7 +180,7 @@ def test_export_holds_the_same_numbers(dataset, login):
     sales = {row[0]: row[1:] for row in book["Sales (signed contract amount)"].iter_rows(values_only=True)}
     assert sales[_at(THIS, 0)] == (50000, 50000) and sales[_at(PREVIOUS, 0)] == (100000, 100000)
     assert [row[0] for row in book["Not available"].iter_rows(values_only=True)][1:] == [
-        "Margin (§9)", "Share of wallet (§5)", "Salesperson growth vs customers' overall growth (§5)"]
+        "Share of wallet (§5)", "Salesperson growth vs customers' overall growth (§5)"]
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -88,6 +88,8 @@ ORDER_VIEWERS = (*SALES_SIDE, "finance")
 RECORD_EDITORS = ("admin", "sales", "salesdir", "custdir", "mktdir", "info")
 """Create customers and edit those in their data scope (``sales2`` too, for their own)."""
 DIRECTORS = ("admin", "salesdir", "custdir")
+COST_VIEWERS = ("salesdir", "custdir", "mktdir", "finance")
+"""Directors and finance: product costs and margins (crm.accounts.access.COST_ROLES)."""
 PROCESS_OWNERS = ("admin", "owner")
 SERVICE_SIDE = ("admin", "custdir", "finance", "agent", "engineer")
 
@@ -225,6 +227,10 @@ TABLE: dict[str, Expect] = {
     "POST quotes.change_line": call(only(*SALES_SIDE, sales2=404), args={"line_id": Record("quote_line_id")},
                                     data={"action": "up"}),
     "POST quotes.create": only(*SALES_SIDE),
+    "POST quotes.set_line_cost": call(only("salesdir", "custdir"), args={"line_id": Record("quote_line_id")},
+                                      data={"unit_cost": "10.00"}),
+    "GET product_costs.index": only(*COST_VIEWERS),
+    "POST product_costs.save": call(only(*COST_VIEWERS), data={"standard_cost": "10.00"}),
     "GET quotes.edit": only(*SALES_SIDE, sales2=404),
     "POST quotes.save": only(*SALES_SIDE, sales2=404),
     "GET quotes.edit_line": call(only(*SALES_SIDE, sales2=404), args={"line_id": Record("quote_line_id")}),

@@ -20,6 +20,7 @@ from crm.accounts.access import create_user
 from crm.accounts.users import LoginAttempt, Team, User
 from crm.customers.models import Contact, Customer
 from crm.notifications.messages import Notification
+from crm.orders.catalog import Product
 from crm.orders.contracts import Contract
 from crm.orders.payments import PaymentPlan, PaymentPlanLine
 from crm.orders.projects import Milestone, Project
@@ -122,6 +123,7 @@ def url_arguments(session) -> dict[str, object]:
         "contract_id": first(Contract, Contract.owner_id == sales.id),
         "quote_id": quote,
         "quote_line_id": first(QuoteLine, QuoteLine.quote_id == quote),
+        "product_id": first(Product),
         "project_id": project,
         "milestone_id": first(Milestone, Milestone.project_id == project),
         "plan_id": first(PaymentPlan),

@@ -7,7 +7,8 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from crm.orders import contract_documents, contracts, payments, reminders
+from crm.accounts.access import sees_costs
+from crm.orders import contract_documents, contracts, margins, payments, reminders
 from crm.orders.contracts import Contract, ContractTemplate
 from crm.scoped_lists import newest_in_scope
 from services.customers.queries import customer_by_id
@@ -91,6 +92,7 @@ def show(contract_id: int):
         plans=payments.plans_for_contract(session, contract.id),
         project=queries.project_of_contract(session, contract.id),
         plan_rows=range(1, PLAN_ROWS + 1),
+        margin=margins.contract_margin(contract) if sees_costs(current_user.user) else None,
     )
 
 

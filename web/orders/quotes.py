@@ -8,8 +8,9 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from crm.accounts.access import COST_ROLES, sees_costs
 from crm.money import ZERO
-from crm.orders import contract_documents, contracts, quote_documents, quotes
+from crm.orders import contract_documents, contracts, margins, quote_documents, quotes
 from crm.orders.catalog import products
 from crm.scoped_lists import newest_in_scope
 from services.orders import queries, quote_form
@@ -83,9 +84,25 @@ def show(quote_id: int):
     contract = queries.contract_of_quote(db.session(), quote.id)
     templates = queries.contract_templates(db.session(), active_only=True)
     earlier = queries.quote_by_id(db.session(), quote.revision_of_id) if quote.revision_of_id else None
+    costs = sees_costs(current_user.user)
     return render_template("orders/quote.html", quote=quote, totals=quotes.quote_totals(quote), contract=contract,
                            earlier=earlier, later=queries.revision_of_quote(db.session(), quote.id),
-                           products=products(db.session()), templates=templates, today=dt.date.today())
+                           products=products(db.session()), templates=templates, today=dt.date.today(),
+                           costs=costs, margin=margins.quote_margin(quote) if costs else None)
+
+
+@bp.post("/<int:quote_id>/lines/<int:line_id>/cost")
+def set_line_cost(quote_id: int, line_id: int):
+    """A line's own unit cost (empty: the product's standard cost); directors only, never shown to the customer."""
+    require_role(*COST_ROLES)
+    quote = _quote(quote_id)
+    with refusals():
+        raw = request.form.get("unit_cost", "").strip()
+        cost = decimal_field("unit_cost", quotes.QuoteLine.unit_cost) if raw else None
+        margins.set_line_cost(db.session(), quote, line_id, cost)
+        db.commit()
+        flash("Cost saved.", "success")
+    return redirect(url_for(".show", quote_id=quote_id))
 
 
 @bp.post("/<int:quote_id>/lines")

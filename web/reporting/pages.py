@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template
 from flask_login import current_user, login_required
 
+from crm.accounts.access import sees_costs
 from services.reporting.reports import NOT_SUPPORTED, build_reports
 from services.reporting.workbook import workbook_bytes
 from web import db
@@ -26,7 +27,7 @@ def signed_in() -> None:
 
 def _reports(report_filter):
     return build_reports(db.session(), owner_ids(), report_filter,
-                         service_staff=current_user.has_role(*SERVICE_STAFF))
+                         service_staff=current_user.has_role(*SERVICE_STAFF), costs=sees_costs(current_user.user))
 
 
 @bp.get("/")
