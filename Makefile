@@ -8,7 +8,7 @@ export FLASK_APP := app
 USERS ?= 60
 DURATION ?= 120
 
-.PHONY: run test test-sqlite test-servers bench loadtest worker scheduler lint install lock assets clean
+.PHONY: run test test-sqlite test-servers bench loadtest worker scheduler lint install lock assets catalogs messages clean
 
 # Exactly the versions (and files, by hash) in requirements.lock; then the project itself, without deps.
 $(VENV)/.installed: requirements.lock setup.cfg pyproject.toml
@@ -34,19 +34,25 @@ web/static/vendor/.copied: node_modules/.installed scripts/copy_assets.sh $(wild
 install: $(VENV)/.installed
 assets: web/static/vendor/.copied
 
-run: install assets  ## Serve http://127.0.0.1:5000 with demo data on the embedded default
+catalogs: install  ## Compile the translation catalogs (i18n/catalogs/*/*/LC_MESSAGES/*.po -> .mo)
+	$(PY) -m i18n.catalogs compile
+
+messages: install  ## Extract marked strings into every area's catalogs (zh_CN, en), then compile
+	$(PY) -m i18n.catalogs update
+
+run: install assets catalogs  ## Serve http://127.0.0.1:5000 with demo data on the embedded default
 	$(FLASK) crm init-db
 	$(FLASK) crm demo
 	$(FLASK) crm serve
 
-test: install assets  ## The whole suite on SQLite, then on PostgreSQL + Redis with rq workers
+test: install assets catalogs  ## The whole suite on SQLite, then on PostgreSQL + Redis with rq workers
 	$(VENV)/bin/ruff check .
 	bash scripts/run_tests.sh
 
-test-sqlite: install assets
+test-sqlite: install assets catalogs
 	CRM_TEST_BACKEND=sqlite $(VENV)/bin/pytest
 
-test-servers: install assets
+test-servers: install assets catalogs
 	CRM_TEST_BACKEND=servers $(VENV)/bin/pytest
 
 bench: install  ## Engine and worklist benchmarks; writes bench/results/engine.json

@@ -52,7 +52,7 @@ class Platform:
 
 def build_platform(settings: config.Settings) -> Platform:
     """Create the engine, job machinery and handler registry for ``settings``."""
-    formatting.configure(settings.currency, settings.locale)
+    formatting.configure(settings.currency, settings.locale or "en")
     db = make_engine(settings.database_url)
     sessions = make_sessions(db)
     notifier = Notifier(configured_transports(settings))

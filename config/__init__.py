@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from i18n import LANGUAGES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "crm.sqlite"
 DEFAULT_SECRET_KEY = "dev-only-secret-change-me"
@@ -27,8 +29,10 @@ class Settings:
     queue no longer holds is pushed again. After a commit the web pushes new jobs to Redis with a
     ``push_timeout_ms`` timeout; ``push_breaker_failures`` failures in a row skip that push for
     ``push_breaker_seconds`` (the scheduler pushes them instead).
-    ``currency`` (ISO 4217) and ``locale`` are how money and numbers read (see :mod:`crm.formatting`).
-    ``timezone`` (IANA name, ``CRM_TIMEZONE``) is the site's: report months and periods begin at its midnight.
+    ``currency`` (ISO 4217) is the money of amounts without their own; ``locale`` the site's language
+    (``zh_CN`` or ``en``; empty: each visitor's browser decides) unless a user chose one, also used for numbers
+    and dates (see :mod:`crm.formatting`); ``timezone`` (IANA name) the site's
+    time zone unless a user chose one: report months and periods begin at its midnight.
     Every script, condition and expression may use ``script_cpu_seconds`` of CPU time and
     ``script_memory_mb`` of memory (see :mod:`engine.script_pool`).
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
@@ -66,7 +70,7 @@ class Settings:
     metrics_token: str = ""
     log_json: bool = False
     currency: str = "CNY"
-    locale: str = "en"
+    locale: str = "zh_CN"
     timezone: str = "Asia/Shanghai"
     proxy_hops: int = 0
     testing: bool = False
@@ -98,7 +102,7 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         smtp_host=env.get("SMTP_HOST", ""),
         sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
         currency=env.get("CRM_CURRENCY", defaults.currency).strip().upper() or defaults.currency,
-        locale=env.get("CRM_LOCALE", defaults.locale).strip() or defaults.locale,
+        locale=_language(env.get("CRM_LOCALE", defaults.locale).strip()),
         timezone=_zone(env, defaults.timezone),
         handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
         metrics_token=env.get("CRM_METRICS_TOKEN", "").strip(),
@@ -117,6 +121,13 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
     )
     check_secret_key(settings)
     return settings
+
+
+def _language(name: str) -> str:
+    """``CRM_LOCALE``: a language the product has catalogs for, or empty (the browser's)."""
+    if name and name not in LANGUAGES:
+        raise SettingsError(f"CRM_LOCALE {name!r} is not one of {', '.join(LANGUAGES)} (or empty: the browser's)")
+    return name
 
 
 def check_secret_key(settings: Settings) -> None:

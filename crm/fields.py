@@ -14,6 +14,8 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
+from i18n import _
+
 DEFAULT_REGION = "CN"
 USCC_LENGTH = 18
 
@@ -38,7 +40,7 @@ def email(raw: str) -> str:
     try:
         return validate_email(raw, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise FieldError(f"not a valid e-mail address ({exc})") from None
+        raise FieldError(_("not a valid e-mail address (%(reason)s)", reason=exc)) from None
 
 
 def phone(raw: str) -> str:
@@ -51,7 +53,7 @@ def phone(raw: str) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise FieldError("not a valid phone number (a number without +country code is read as Chinese)")
+        raise FieldError(_("not a valid phone number (a number without +country code is read as Chinese)"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -64,10 +66,10 @@ def registry_number(raw: str) -> str:
         try:
             return uscc.validate(compact)
         except ValidationError:
-            raise FieldError("not a valid unified social credit code (check the characters: the "
-                             "last one is a check digit)") from None
+            raise FieldError(_("not a valid unified social credit code (check the characters: the "
+                                   "last one is a check digit)")) from None
     if not compact.replace("-", "").replace("/", "").isalnum():
-        raise FieldError("use letters, digits, - and / only")
+        raise FieldError(_("use letters, digits, - and / only"))
     return compact
 
 
@@ -79,7 +81,7 @@ def website(raw: str) -> str:
     url = raw if "://" in raw else f"https://{raw}"
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in url:
-        raise FieldError("not a web address (e.g. https://www.example.com)")
+        raise FieldError(_("not a web address (e.g. https://www.example.com)"))
     return url
 
 
@@ -92,10 +94,10 @@ def collect(form: Mapping[str, str], rules: Mapping[str, tuple[int, bool, Callab
         raw = str(form.get(name) or "").strip()
         try:
             if required and not raw:
-                raise FieldError("required")
+                raise FieldError(_("required"))
             value = clean(raw) if clean else raw
             if len(value) > max_length:
-                raise FieldError(f"at most {max_length} characters (this has {len(value)})")
+                raise FieldError(_("at most %(max)s characters (this has %(n)s)", max=max_length, n=len(value)))
         except FieldError as exc:
             errors[name] = str(exc)
             continue

@@ -1,10 +1,10 @@
 """How money, numbers, hours, percentages and dates read: one place for pages, forms, e-mails, PDFs and exports.
 
 Thousands separators, money to the cent (half up) with its currency, hours with one decimal, and never
-scientific notation (``Decimal("1E+12")`` reads ``1,000,000,000,000``). Numbers go through Babel so a
-locale can be chosen later; the defaults (currency CNY, locale ``en``) come from the settings through
-:func:`configure`, called once by the application factory. Excel cells get the matching number formats
-(``EXCEL_*``) instead of preformatted text, so they stay numbers.
+scientific notation (``Decimal("1E+12")`` reads ``1,000,000,000,000``). Numbers go through Babel in the
+language of the request (:func:`i18n.current_locale`); the defaults (currency CNY, locale ``zh_CN``) come from
+the settings through :func:`configure`, called once by the application factory. Excel cells get the matching
+number formats (``EXCEL_*``) instead of preformatted text, so they stay numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, format_decimal
+
+from i18n import current_locale
 
 EMPTY = "—"
 """What a missing value reads as."""
@@ -56,6 +58,11 @@ def configure(currency: str = "CNY", locale: str = "en") -> None:
     _defaults = Defaults(currency.upper(), locale)
 
 
+def _locale(locale: str | None) -> str:
+    """The locale asked for, else the current request's language, else the deployment's."""
+    return locale or current_locale() or _defaults.locale
+
+
 def defaults() -> Defaults:
     """The current defaults."""
     return _defaults
@@ -90,7 +97,7 @@ def money(value: Any, currency: str | None = None, locale: str | None = None, sy
     rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
     if not symbol:
         return f"{currency} {amount(rounded, locale)}"
-    return format_currency(rounded, currency, locale=locale or _defaults.locale, currency_digits=False,
+    return format_currency(rounded, currency, locale=_locale(locale), currency_digits=False,
                            format_type="standard", decimal_quantization=True, group_separator=True)
 
 
@@ -100,7 +107,7 @@ def amount(value: Any, locale: str | None = None) -> str:
     if number is None:
         return EMPTY
     return format_decimal(number.quantize(_CENT, rounding=ROUND_HALF_UP), format="#,##0.00",
-                          locale=locale or _defaults.locale)
+                          locale=_locale(locale))
 
 
 def number(value: Any, places: int | None = None, locale: str | None = None) -> str:
@@ -113,7 +120,7 @@ def number(value: Any, places: int | None = None, locale: str | None = None) -> 
     else:
         pattern = "#,##0." + "0" * places if places else "#,##0"
         figure = figure.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return format_decimal(figure, format=pattern, locale=locale or _defaults.locale)
+    return format_decimal(figure, format=pattern, locale=_locale(locale))
 
 
 def hours(value: Any, locale: str | None = None, unit: bool = True) -> str:
@@ -122,7 +129,7 @@ def hours(value: Any, locale: str | None = None, unit: bool = True) -> str:
     if figure is None:
         return EMPTY
     text = format_decimal(figure.quantize(_TENTH, rounding=ROUND_HALF_UP), format="#,##0.0",
-                          locale=locale or _defaults.locale)
+                          locale=_locale(locale))
     return f"{text} h" if unit else text
 
 
@@ -132,7 +139,7 @@ def percent(value: Any, places: int = 1, locale: str | None = None) -> str:
     if figure is None:
         return EMPTY
     pattern = "#,##0" + ("." + "#" * places if places else "")
-    return format_decimal(figure, format=pattern, locale=locale or _defaults.locale) + "%"
+    return format_decimal(figure, format=pattern, locale=_locale(locale)) + "%"
 
 
 def date(value: dt.date | dt.datetime | str | None) -> str:

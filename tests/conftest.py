@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 import config
@@ -23,6 +23,7 @@ from crm.accounts.users import User
 from crm.database import ALL_METADATA, make_engine
 from demo.users import create_demo_users
 from engine.runtime import Actor
+from i18n.catalogs import compile_all
 from services.schema import upgrade
 from tests.support.jobs import settle
 from tests.support.web import WebUser
@@ -34,6 +35,11 @@ os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TEST_HANDLERS = "tests.support.handlers"
 TEST_SECRET_KEY = "test-secret-key-of-the-test-suite-only-0123456789"
 KEPT_TABLES = {"role", "app_user", "user_role", "team"}
+
+def pytest_sessionstart(session) -> None:
+    """Tests read the compiled catalogs: compile the ones edited since (``make catalogs`` does the same)."""
+    compile_all()
+
 
 def servers_mode() -> bool:
     return BACKEND == "servers"
@@ -70,6 +76,8 @@ def make_settings(database_url: str, queue_name: str) -> config.Settings:
         queue_name=queue_name,
         secret_key=TEST_SECRET_KEY,
         testing=True,
+        locale="en",
+        timezone="UTC",
         handler_modules=(TEST_HANDLERS,),
         job_stale_seconds=10,
         job_requeue_seconds=5,
@@ -120,12 +128,14 @@ def app(database_url, queue_name, workers):
 
 
 def clear_tables(platform) -> None:
-    """Empty every table but users and roles (created once per run)."""
+    """Empty every table but users and roles (created once per run); users' language and time zone back to
+    the site's."""
     with platform.sessions.begin() as session:
         for metadata in ALL_METADATA:
             for table in reversed(metadata.sorted_tables):
                 if table.name not in KEPT_TABLES:
                     session.execute(delete(table))
+        session.execute(update(User).values(language="", timezone=""))
 
 
 @pytest.fixture

@@ -28,12 +28,15 @@ from web.service import requests as service
 from .context import inject_navigation
 from .db import close_session
 from .extensions import csrf, login_manager
+from .i18n import init_i18n
 from .json_provider import CrmJSONProvider
 
 
 def init_web(app: Flask) -> None:
     """Register extensions, blueprints, error handlers and template context on ``app``."""
     app.json = CrmJSONProvider(app)
+    settings = app.extensions["crm"].settings
+    init_i18n(app, settings.locale, settings.timezone)
     request_ids.register(app)
     request_checks.register(app)  # before the CSRF check, which reads the form too
     csrf.init_app(app)

@@ -8,6 +8,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from crm.notifications.messages import unread_count
+from i18n import _l
 
 from . import db
 
@@ -22,27 +23,27 @@ class NavItem:
 
 _NAV = (
     # (label, endpoint, icon, roles allowed — empty means everyone)
-    ("Worklist", "worklist.index", "inbox", ()),
-    ("Start", "processes.start_menu", "play-circle", ()),
-    ("Processes", "processes.library", "diagram-3", ("process_owner", "administrator")),
-    ("Users", "admin_users.index", "people", ("administrator",)),
-    ("Instances", "admin_instances.index", "activity", ("administrator",)),
-    ("Health", "admin_instances.health", "heart-pulse", ("administrator",)),
-    ("Quotes", "quotes.index", "file-earmark-text", ("salesperson", "customer_director", "sales_director")),
-    ("Contracts", "contracts.index", "file-earmark-check",
+    (_l("Worklist"), "worklist.index", "inbox", ()),
+    (_l("Start"), "processes.start_menu", "play-circle", ()),
+    (_l("Processes"), "processes.library", "diagram-3", ("process_owner", "administrator")),
+    (_l("Users"), "admin_users.index", "people", ("administrator",)),
+    (_l("Instances"), "admin_instances.index", "activity", ("administrator",)),
+    (_l("Health"), "admin_instances.health", "heart-pulse", ("administrator",)),
+    (_l("Quotes"), "quotes.index", "file-earmark-text", ("salesperson", "customer_director", "sales_director")),
+    (_l("Contracts"), "contracts.index", "file-earmark-check",
      ("salesperson", "customer_director", "sales_director", "finance", "administrator")),
-    ("Projects", "projects.index", "kanban", ("salesperson", "customer_director", "sales_director")),
-    ("Costs", "product_costs.index", "tag", ("customer_director", "sales_director", "marketing_director", "finance")),
-    ("Receivables", "payments.receivables_page", "cash-coin", ("finance", "customer_director", "sales_director")),
-    ("Service", "service.index", "tools", ("service_agent", "engineer", "customer_director", "finance")),
-    ("Schedule", "engineers.schedule", "calendar-week", ("service_agent", "engineer", "administrator")),
-    ("Customers", "customers.index", "building", ()),
-    ("Pipeline", "opportunities.board", "funnel",
+    (_l("Projects"), "projects.index", "kanban", ("salesperson", "customer_director", "sales_director")),
+    (_l("Costs"), "product_costs.index", "tag", ("customer_director", "sales_director", "marketing_director", "finance")),
+    (_l("Receivables"), "payments.receivables_page", "cash-coin", ("finance", "customer_director", "sales_director")),
+    (_l("Service"), "service.index", "tools", ("service_agent", "engineer", "customer_director", "finance")),
+    (_l("Schedule"), "engineers.schedule", "calendar-week", ("service_agent", "engineer", "administrator")),
+    (_l("Customers"), "customers.index", "building", ()),
+    (_l("Pipeline"), "opportunities.board", "funnel",
      ("salesperson", "customer_director", "sales_director", "marketing_director", "administrator")),
-    ("My day", "plans.mine", "calendar-check", ("salesperson",)),
-    ("Team plans", "plans.team", "people", ("sales_director", "customer_director")),
-    ("Import", "imports.index", "upload", ("information_officer", "administrator")),
-    ("Reports", "reports.index", "bar-chart-line",
+    (_l("My day"), "plans.mine", "calendar-check", ("salesperson",)),
+    (_l("Team plans"), "plans.team", "people", ("sales_director", "customer_director")),
+    (_l("Import"), "imports.index", "upload", ("information_officer", "administrator")),
+    (_l("Reports"), "reports.index", "bar-chart-line",
      ("salesperson", "information_officer", "customer_director", "sales_director", "marketing_director", "finance",
       "service_agent", "engineer", "administrator")),
 )
@@ -55,7 +56,7 @@ def inject_navigation() -> dict:
         return {"nav_items": []}
     roles = current_user.role_keys
     items = [
-        NavItem(label, url_for(endpoint), icon, request.endpoint == endpoint)
+        NavItem(str(label), url_for(endpoint), icon, request.endpoint == endpoint)
         for label, endpoint, icon, allowed in _NAV
         if not allowed or roles & set(allowed)
     ]

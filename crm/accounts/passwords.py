@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from i18n import _
+
 MIN_LENGTH = 10
 MAX_LENGTH = 200
 
@@ -24,12 +26,12 @@ def password_problems(username: str, password: str) -> list[str]:
     """
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"Use at least {MIN_LENGTH} characters.")
+        problems.append(_("Use at least %(n)s characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        problems.append(f"Use at most {MAX_LENGTH} characters.")
+        problems.append(_("Use at most %(n)s characters.", n=MAX_LENGTH))
     name = username.strip().casefold()
     if name and name in password.casefold():
-        problems.append("Do not use the username in the password.")
+        problems.append(_("Do not use the username in the password."))
     if password.casefold() in _common_passwords():
-        problems.append("This is one of the most common passwords; choose another.")
+        problems.append(_("This is one of the most common passwords; choose another."))
     return problems

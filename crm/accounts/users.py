@@ -61,6 +61,10 @@ class User(CrmBase):
     """Whether reminders and notices also come by e-mail (in-app notifications always come)."""
     notify_sms: Mapped[bool] = mapped_column(default=True, server_default=true())
     """Whether approval requests also come as text messages."""
+    language: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    """The user's language (``zh_CN``, ``en``); empty: the site's."""
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """The user's time zone (IANA name such as ``Asia/Shanghai``); empty: the site's."""
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -186,6 +186,7 @@ TABLE: dict[str, Expect] = {
     "GET account.show": signed_in(),
     "POST account.save": signed_in(),
     "POST account.password": signed_in(),
+    "POST language.choose": signed_in(anonymous=OK),  # the switcher also works before signing in
     "GET opportunities.board": signed_in(),
     "POST opportunities.close": only(*SALES_SIDE, sales2=404),
     "POST opportunities.move": only(*SALES_SIDE, sales2=404),

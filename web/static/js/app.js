@@ -9,6 +9,10 @@
  *     Same, with Accept: application/json; parses the JSON answer and rejects with an Error
  *     (err.status, err.data) when the response is not ok.
  *   crmCsrfToken() -> string
+ *   crmGettext(message, values) -> string
+ *     `message` in the page's language (the frontend catalog base.html embeds as #crm-messages), with
+ *     %(name)s placeholders filled from `values`. Scripts write `var _ = window.crmGettext;` and mark
+ *     every user-visible string `_('Text')` so `make messages` extracts it (i18n/catalogs.py).
  *
  *   "/" (outside a field) focuses the navbar's search box.
  *
@@ -23,6 +27,21 @@
  */
 (function () {
   'use strict';
+
+  var messages = null;
+
+  function gettext(message, values) {
+    if (messages === null) {
+      var node = document.getElementById('crm-messages');
+      try { messages = node ? JSON.parse(node.textContent) : {}; } catch (e) { messages = {}; }
+    }
+    var text = Object.prototype.hasOwnProperty.call(messages, message) ? messages[message] : message;
+    if (!values) return text;
+    return text.replace(/%\((\w+)\)[sd]/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+  window.crmGettext = gettext;
 
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -73,7 +92,7 @@
       return body.then(function (data) {
         if (!resp.ok) {
           var message = (data && typeof data === 'object' && (data.message || data.error)) ||
-            ('Request failed: ' + resp.status + ' ' + resp.statusText);
+            gettext('Request failed: %(status)s %(text)s', {status: resp.status, text: resp.statusText});
           var err = new Error(message);
           err.status = resp.status;
           err.data = data;
@@ -93,7 +112,7 @@
     var trigger = event.target.closest && event.target.closest('[data-confirm]');
     if (!trigger || trigger.tagName === 'FORM') return;
     if (trigger.disabled || trigger.getAttribute('aria-disabled') === 'true') return;
-    if (!window.confirm(trigger.getAttribute('data-confirm') || 'Are you sure?')) {
+    if (!window.confirm(trigger.getAttribute('data-confirm') || gettext('Are you sure?'))) {
       event.preventDefault();
       event.stopImmediatePropagation();
     } else if (trigger.form && trigger.form.hasAttribute('data-confirm')) {
@@ -109,7 +128,7 @@
       delete form.dataset.crmConfirmed;
       return;
     }
-    if (!window.confirm(form.getAttribute('data-confirm') || 'Are you sure?')) {
+    if (!window.confirm(form.getAttribute('data-confirm') || gettext('Are you sure?'))) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }

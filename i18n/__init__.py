@@ -1,0 +1,93 @@
+"""Translation of user-visible text, usable from every layer (engine, crm, services, forms, handlers, web).
+
+Mark a string where it is written::
+
+    from i18n import _, _l, ngettext
+
+    raise RecordInvalid({"name": _("Enter a name of at most %(n)s characters.", n=200)})
+    LABEL = _l("Customer")            # lazy: translated when shown, for module-level constants
+    ngettext("%(num)d task", "%(num)d tasks", count)
+
+The web layer plugs in Flask-Babel (:func:`use`), so a string is translated into the language of the
+request (or of :func:`i18n.force_locale`'s block in jobs). Without it, or outside a request, the English
+source text is used. The catalogs live in ``i18n/catalogs/<area>/<locale>/LC_MESSAGES/messages.po``;
+``make messages`` extracts and updates them, see :mod:`i18n.catalogs` and docs/CONVENTIONS.md.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from babel.support import LazyProxy
+
+LANGUAGES: dict[str, str] = {"zh_CN": "中文", "en": "English"}
+"""The languages the product ships complete catalogs for, with their names in their own language."""
+
+_NULL = _gettext.NullTranslations()
+_translations: Callable[[], _gettext.NullTranslations] = lambda: _NULL  # noqa: E731
+_locale: Callable[[], str | None] = lambda: None  # noqa: E731
+_forcing: Callable[[str], Any] | None = None
+
+
+def use(translations: Callable[[], _gettext.NullTranslations], locale: Callable[[], str | None],
+        force: Callable[[str], Any]) -> None:
+    """Install the source of translations (the web layer passes Flask-Babel's functions)."""
+    global _translations, _locale, _forcing
+    _translations, _locale, _forcing = translations, locale, force
+
+
+def _current() -> _gettext.NullTranslations:
+    try:
+        return _translations() or _NULL
+    except RuntimeError:  # no application context: the source text
+        return _NULL
+
+
+def _(message: str, **values: Any) -> str:
+    """``message`` in the current language, with ``%(name)s`` placeholders filled from ``values``."""
+    text = _current().gettext(message)
+    return text % values if values else text
+
+
+gettext = _
+
+
+def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
+    """The singular or plural form for ``num`` in the current language; ``%(num)d`` is ``num``."""
+    values.setdefault("num", num)
+    return _current().ngettext(singular, plural, num) % values
+
+
+def pgettext(context: str, message: str, **values: Any) -> str:
+    """``message`` translated within ``context`` (one English word, two meanings: ``pgettext("verb", "Close")``)."""
+    text = _current().pgettext(context, message)
+    return text % values if values else text
+
+
+def _l(message: str, **values: Any) -> LazyProxy:
+    """Like :func:`_` but translated each time it is shown (for constants defined at import time)."""
+    return LazyProxy(_, message, enable_cache=False, **values)
+
+
+lazy_gettext = _l
+
+
+def current_locale() -> str | None:
+    """The current language (``"zh_CN"``, ``"en"``), or None outside a request and a forced block."""
+    try:
+        return _locale()
+    except RuntimeError:
+        return None
+
+
+@contextmanager
+def force_locale(locale: str | None) -> Iterator[None]:
+    """Translate in ``locale`` inside the block (a job writing an e-mail in its recipient's language)."""
+    if _forcing is None or not locale:
+        yield
+        return
+    with _forcing(locale):
+        yield

@@ -1,0 +1,30 @@
+"""Every text of a page goes through the catalog: rendered in a pseudo-language, no English is left over
+except the data listed per page. Add your pages to ``PAGES`` as you mark an area."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.i18n.pseudo import pseudo_translations, unmarked_text
+
+LANGUAGE_NAMES = ("中文", "English")
+PAGES = [
+    # (user or None, URL, data shown on the page)
+    (None, "/login", LANGUAGE_NAMES),
+    ("sales", "/account/", (*LANGUAGE_NAMES, "sales", "Sam Sales", "UTC")),
+]
+
+
+@pytest.mark.parametrize("username,url,data", PAGES, ids=[f"{u}:{url}" for u, url, _ in PAGES])
+def test_no_unmarked_text(app, login, client, username, url, data):
+    user = login(username) if username else None
+    with pseudo_translations():
+        answer = user.get(url) if user else client.get(url)
+    assert answer.status_code == 200
+    assert unmarked_text(answer.get_data(as_text=True), data) == []
+
+
+def test_the_check_finds_unmarked_text():
+    page = "<html><body><p>⟦Marked⟧ Sam Sales</p><button title='Close me'>⟦x⟧</button><td>2026-12-04</td></body></html>"
+    assert unmarked_text(page, ["Sam Sales"]) == ["Close me"]
+    assert unmarked_text(page, []) == ["⟦Marked⟧ Sam Sales", "Close me"]

@@ -1,0 +1,99 @@
+"""Which language and time zone a request is served in, the switcher, and the browser scripts' messages.
+
+Language: the user's own choice (account page or the switcher), else the site's (``CRM_LOCALE``; empty means
+"follow the browser"), else the browser's ``Accept-Language``, else English. Someone not signed in keeps the
+switcher's choice in their session. Time zone: the user's, else the site's (``CRM_TIMEZONE``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask_babel import Babel, force_locale, get_locale, get_translations
+from flask_login import current_user
+
+import i18n
+from i18n.catalogs import frontend_messages, stale_compiled, translation_directories
+from web import db
+from web.redirects import safe_next
+
+babel = Babel()
+SESSION_KEY = "language"
+
+
+def _user():
+    return current_user.user if current_user and current_user.is_authenticated else None
+
+
+def select_locale() -> str:
+    """The language of this request (see the module's docstring)."""
+    user = _user()
+    if user is not None and user.language in i18n.LANGUAGES:
+        return user.language
+    if session.get(SESSION_KEY) in i18n.LANGUAGES:
+        return session[SESSION_KEY]
+    if current_app.config["CRM_SITE_LOCALE_SET"]:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(list(i18n.LANGUAGES), default="en")
+
+
+def select_timezone() -> str | None:
+    """The user's time zone, or None for the site's."""
+    user = _user()
+    return user.timezone if user is not None and user.timezone else None
+
+
+def _current_locale() -> str | None:
+    """The request's language as the catalogs name it (``zh_CN``, not Babel's ``zh_Hans_CN``)."""
+    locale = get_locale()
+    if locale is None:
+        return None
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+
+
+def html_lang() -> str:
+    """The ``lang`` attribute of the page (``zh-CN``, ``en``)."""
+    return (_current_locale() or "en").replace("_", "-")
+
+
+def init_i18n(app: Flask, site_locale: str, site_timezone: str) -> None:
+    """Set up Flask-Babel with the area catalogs and make :mod:`i18n` translate through it."""
+    app.config["BABEL_DEFAULT_LOCALE"] = site_locale or "en"
+    app.config["CRM_SITE_LOCALE_SET"] = bool(site_locale)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = site_timezone
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(html_lang=html_lang, languages=i18n.LANGUAGES, current_language=_current_locale,
+                                 script_messages=_script_messages)
+    i18n.use(get_translations, _current_locale, force_locale)
+    if stale := stale_compiled():
+        app.logger.warning("translations not compiled (run make catalogs): %s", ", ".join(map(str, stale)))
+    app.register_blueprint(bp_language)
+
+
+@cache
+def _messages_of(locale: str) -> dict[str, str]:
+    return frontend_messages(locale)
+
+
+def _script_messages() -> dict[str, str]:
+    """The browser scripts' messages in the page's language (read by ``crmGettext`` in app.js)."""
+    return _messages_of(_current_locale() or "en")
+
+
+bp_language = Blueprint("language", __name__)
+
+
+@bp_language.post("/language")
+def choose():
+    """The switcher: keep the chosen language for the user (or the session) and go back."""
+    language = request.form.get("language", "")
+    if language in i18n.LANGUAGES:
+        session[SESSION_KEY] = language
+        user = _user()
+        if user is not None and user.language != language:
+            user.language = language
+            db.commit()
+    return redirect(safe_next(request.form.get("next")))
