@@ -10,6 +10,7 @@ number formats (``EXCEL_*``) instead of preformatted text, so they stay numbers.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -162,8 +163,18 @@ def datetime(value: dt.datetime | str | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+def json_text(value: str | None) -> str:
+    """Stored JSON as people read it: ``{"name": "\\u5218"}`` becomes ``{"name": "刘"}`` (other text unchanged)."""
+    if not value:
+        return ""
+    try:
+        return json.dumps(json.loads(value), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return value
+
+
 JINJA_FILTERS = {
     "money": money, "amount": amount, "number": number, "hours": hours, "percent": percent,
-    "date": date, "datetime": datetime, "plain_number": plain,
+    "date": date, "datetime": datetime, "plain_number": plain, "json_text": json_text,
 }
 """The filters the application registers in its Jinja environment (and the contract PDF's)."""

@@ -1,4 +1,9 @@
-"""JSON encoding for task data: Decimals as strings, dates as ISO-8601."""
+"""JSON encoding for task data: Decimals as strings, dates as ISO-8601, text as text.
+
+``ensure_ascii`` is off: Chinese stays readable (``刘``, not ``\\u5218``) in the API's answers and wherever a
+template shows data with ``|tojson`` (the admin console's process data); the HTML-safe escaping of
+``|tojson`` (``<``, ``>``, ``&``, ``'``) does not depend on it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from flask.json.provider import DefaultJSONProvider
 
 class CrmJSONProvider(DefaultJSONProvider):
     sort_keys = False
+    ensure_ascii = False
 
     @staticmethod
     def default(value):

@@ -101,7 +101,7 @@ def show_command(instance_id):
         for row in queries.tasks_of_instance(session, instance_id):
             click.echo(f"  task {row.task_name:<24} {row.status:<10} lane={row.lane} assignee={row.assignee or '-'}")
         data = current_data(platform.engine.restore(instance))
-        click.echo(json.dumps(data, default=str, indent=2))
+        click.echo(json.dumps(data, default=str, indent=2, ensure_ascii=False))
 
 
 @engine_cli.command("tick")
