@@ -8,7 +8,7 @@ export FLASK_APP := app
 USERS ?= 60
 DURATION ?= 120
 
-.PHONY: run test test-sqlite test-servers bench loadtest worker scheduler lint install lock assets catalogs messages clean
+.PHONY: run test test-sqlite test-servers bench loadtest worker scheduler lint install lock assets catalogs messages fonts clean
 
 # Exactly the versions (and files, by hash) in requirements.lock; then the project itself, without deps.
 $(VENV)/.installed: requirements.lock setup.cfg pyproject.toml
@@ -34,13 +34,19 @@ web/static/vendor/.copied: node_modules/.installed scripts/copy_assets.sh $(wild
 install: $(VENV)/.installed
 assets: web/static/vendor/.copied
 
+fonts:  ## A Chinese font for the PDFs (Debian's fonts-noto-cjk), installed when missing and allowed
+	@fc-list :lang=zh family 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; \
+	  else echo "WARNING: no Chinese font: PDFs show Chinese as boxes. Install one: sudo apt-get install fonts-noto-cjk"; fi; }
+
 catalogs: install  ## Compile the translation catalogs (i18n/catalogs/*/*/LC_MESSAGES/*.po -> .mo)
 	$(PY) -m i18n.catalogs compile
 
 messages: install  ## Extract marked strings into every area's catalogs (zh_CN, en), then compile
 	$(PY) -m i18n.catalogs update
 
-run: install assets catalogs  ## Serve http://127.0.0.1:5000 with demo data on the embedded default
+run: install assets catalogs fonts  ## Serve http://127.0.0.1:5000 with demo data on the embedded default
 	$(FLASK) crm init-db
 	$(FLASK) crm demo
 	$(FLASK) crm serve

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 import handlers
 from config.logs import configure_logging
-from crm import formatting
+from crm import formatting, pdf_fonts
 from crm.accounts.access import assignable_username
 from crm.accounts.signin import forget_old_attempts
 from crm.database import make_engine, make_sessions
@@ -108,6 +108,8 @@ def create_app(settings: config.Settings | None = None) -> Flask:
                                 x_host=settings.proxy_hops, x_port=settings.proxy_hops)
     platform = build_platform(settings)
     app.extensions["crm"] = platform
+    if not settings.testing and not pdf_fonts.cjk_families():
+        app.logger.warning("no Chinese font installed: PDFs show Chinese as boxes (apt-get install fonts-noto-cjk)")
 
     from web import init_web
     from web.cli import register_cli

@@ -13,9 +13,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
-from crm import formatting
+from crm import formatting, pdf_fonts
 from crm.orders.contract_safety import clean_html, clean_template, url_fetcher
 from crm.orders.contracts import Contract, ContractError, ContractTemplate
+from i18n import current_locale
 from crm.orders.payments import plans_for_contract
 
 DEFAULT_TEMPLATE = """\
@@ -46,8 +47,8 @@ DEFAULT_TEMPLATE = """\
 """Used when a contract names no template."""
 
 COMPANY = "Shipyard Ltd."
-_PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>{title}</title><style>"
-         "body{{font-family:sans-serif;margin:2cm}}table{{border-collapse:collapse;width:100%}}"
+_PAGE = ("<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title><style>"
+         "body{{margin:2cm}}table{{border-collapse:collapse;width:100%}}"
          "td,th{{border:1px solid #999;padding:4px;text-align:left}}</style></head><body>{body}</body></html>")
 
 _environment = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
@@ -89,14 +90,17 @@ def render_html(session: Session, contract: Contract) -> str:
 def page(title: str, body: str) -> str:
     """A filled body as a complete HTML page: the title escaped, the body sanitised (no script, no external
     resource); quote documents use it too."""
-    return _PAGE.format(title=escape(title), body=clean_html(body))
+    lang = (current_locale() or "zh_CN").replace("_", "-")  # also picks the Chinese glyph forms of a CJK font
+    return _PAGE.format(title=escape(title), body=clean_html(body), lang=lang)
 
 
 def render_pdf(html: str) -> bytes:
-    """The HTML document as PDF (WeasyPrint), reading no file and no URL but the bundled assets."""
+    """The HTML document as PDF (WeasyPrint), reading no file and no URL but the bundled assets; Chinese in a
+    CJK font (:mod:`crm.pdf_fonts`)."""
     from weasyprint import HTML  # imported on use: loading it takes a while
 
-    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
+    css, font_config = pdf_fonts.stylesheet()
+    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf(stylesheets=[css], font_config=font_config)
 
 
 def check_template(body: str) -> None:
