@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from crm import formatting, pdf_fonts
 from crm.orders.contract_safety import clean_html, clean_template, url_fetcher
 from crm.orders.contracts import Contract, ContractError, ContractTemplate
-from i18n import current_locale
 from crm.orders.payments import plans_for_contract
+from i18n import current_locale
 
 DEFAULT_TEMPLATE = """\
 <h1>Sales contract {{ contract.number }}</h1>
