@@ -14,6 +14,7 @@ from web.api import routes as api
 from web.customers import merge as customer_merge
 from web.customers import pages as customers
 from web.customers import records as customer_records
+from web.customers import wallet as customer_wallet
 from web.imports import wizard as imports
 from web.notifications import pages as notifications
 from web.orders import contracts, payments, product_costs, projects, quotes
@@ -45,7 +46,7 @@ def init_web(app: Flask) -> None:
     for blueprint in (auth.bp, api.bp, worklist.bp, tasks.bp, processes.bp, admin_users.bp, admin_instances.bp,
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, product_costs.bp, projects.bp, payments.bp, service.bp, engineers.bp,
-                      customers.bp, customer_records.bp, customer_merge.bp, own_account.bp,
+                      customers.bp, customer_records.bp, customer_wallet.bp, customer_merge.bp, own_account.bp,
                       opportunities.bp, plans.bp, reports.bp, search.bp, lists.bp, imports.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)

@@ -16,20 +16,13 @@ from services.reporting.kpis import kpi_reports, signed_within
 from services.reporting.margin_report import margin_by_month
 from services.reporting.report_types import Report, Series, money, scoped
 from services.reporting.service_analyses import service_reports
+from services.reporting.wallet_analyses import wallet_reports
 
 BREAKDOWNS: dict[str, str] = {
     "industry": "Industry", "size": "Size", "region": "Region", "source": "Source", "grade": "Grade",
 }
 """Customer attributes the customer analyses group by (§5)."""
 NOT_SET = "(not set)"
-
-NOT_SUPPORTED: dict[str, str] = {
-    "Share of wallet (§5)": "the CRM does not record what customers buy from other suppliers.",
-    "Salesperson growth vs customers' overall growth (§5)":
-        "customers' total purchases (from every supplier) are not recorded.",
-}
-"""Requested figures the data cannot support, with the reason shown on the page instead of a number."""
-
 
 def customer_breakdown(session: Session, scope: set[int] | None, attribute: str,
                        report_filter: ReportFilter) -> Report:
@@ -63,6 +56,7 @@ def build_reports(session: Session, scope: set[int] | None, report_filter: Repor
     owners = narrowed_scope(session, scope, report_filter)
     return [
         *(customer_breakdown(session, owners, attribute, report_filter) for attribute in BREAKDOWNS),
+        *wallet_reports(session, owners, report_filter),
         *kpi_reports(session, owners, report_filter),
         *([margin_by_month(session, owners, report_filter)] if costs else []),
         *service_reports(session, narrowed_scope(session, None if service_staff else scope, report_filter),

@@ -24,10 +24,9 @@ UNIT_FORMATS = {
 """The Excel number format of each series unit."""
 
 
-def workbook_bytes(reports: list[Report], not_supported: dict[str, str],
-                   report_filter: ReportFilter | None = None, filter_names: dict[str, str] | None = None) -> bytes:
-    """An .xlsx file of ``reports``; a first sheet names the filters (``filter_names``: how ids read), a last
-    sheet lists the figures not shown and why."""
+def workbook_bytes(reports: list[Report], report_filter: ReportFilter | None = None,
+                   filter_names: dict[str, str] | None = None) -> bytes:
+    """An .xlsx file of ``reports``; a first sheet names the filters (``filter_names``: how ids read)."""
     book = Workbook()
     book.remove(book.active)
     if report_filter is not None:
@@ -36,11 +35,6 @@ def workbook_bytes(reports: list[Report], not_supported: dict[str, str],
     for report in reports:
         sheet = book.create_sheet(_sheet_name(report.title, used))
         report_sheet(sheet, report)
-    sheet = book.create_sheet("Not available")
-    append_row(sheet, ["Figure", "Why it is not shown"])
-    _header(sheet)
-    for name, reason in not_supported.items():
-        append_row(sheet, [name, reason])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

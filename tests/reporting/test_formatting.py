@@ -80,7 +80,7 @@ def test_workbook_cells_are_numbers_with_formats():
     report = Report("k", "Revenue", ["2026-01"], [Series("Won", [1234567.5], unit="money"), Series("Count", [1200]),
                                                   Series("Rate", [66.7], unit="percent"),
                                                   Series("Cycle", [12.5], unit="days")], monthly=True)
-    sheet = load_workbook(BytesIO(workbook_bytes([report], {}))).worksheets[0]
+    sheet = load_workbook(BytesIO(workbook_bytes([report]))).worksheets[0]
     assert sheet["A2"].value == dt.datetime(2026, 1, 1) and sheet["A2"].number_format == formatting.EXCEL_MONTH
     assert sheet["B2"].value == 1234567.5 and sheet["B2"].number_format == formatting.EXCEL_MONEY
     assert sheet["C2"].value == 1200 and sheet["C2"].number_format == formatting.EXCEL_INTEGER

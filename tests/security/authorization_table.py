@@ -228,6 +228,8 @@ TABLE: dict[str, Expect] = {
     "POST quotes.change_line": call(only(*SALES_SIDE, sales2=404), args={"line_id": Record("quote_line_id")},
                                     data={"action": "up"}),
     "POST quotes.create": only(*SALES_SIDE),
+    "POST customer_wallet.estimate": call(only("sales", "sales2", "salesdir", "custdir", "info", sales2=404),
+                                          data={"year": "2026", "amount": "100000", "source": "purchasing manager"}),
     "POST quotes.set_line_cost": call(only("salesdir", "custdir"), args={"line_id": Record("quote_line_id")},
                                       data={"unit_cost": "10.00"}),
     "GET product_costs.index": only(*COST_VIEWERS),

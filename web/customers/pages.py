@@ -12,6 +12,7 @@ from crm.customers import records
 from crm.customers.models import GRADES
 from crm.customers.ownership import hand_over, reassign_customers
 from crm.customers.queries import CustomerFilter, search_customers, visible_customer
+from crm.customers.wallet import wallet_shares
 from crm.fields import RecordInvalid
 from crm.sales.activities import ACTIVITY_KINDS
 from services.accounts.directory import user_by_id
@@ -22,6 +23,7 @@ from web import db
 from web.accounts.auth import actor, require_role
 from web.customers.merge import MERGERS
 from web.customers.records import EDITORS, editable_customer
+from web.customers.wallet import ESTIMATORS
 from web.idempotency import idempotent
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
@@ -61,6 +63,7 @@ def _hub_page(customer, status: int = 200, log_form=None, log_errors=None):
         starts=startable_for_customer(session, platform.engine, platform.forms, actor()),
         activity_kinds=ACTIVITY_KINDS, today=dt.date.today(), log_form=log_form or {}, log_errors=log_errors or {},
         salespeople=users_with_role(session, "salesperson") if can_reassign else [],
+        wallet=wallet_shares(session, customer.id), can_estimate=current_user.has_role(*ESTIMATORS),
     ), status
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, render_template
 from flask_login import current_user, login_required
 
 from crm.accounts.access import sees_costs
-from services.reporting.reports import NOT_SUPPORTED, build_reports
+from services.reporting.reports import build_reports
 from services.reporting.workbook import workbook_bytes
 from web import db
 from web.input import owner_ids
@@ -34,20 +34,20 @@ def _reports(report_filter):
 def index():
     report_filter = request_filter()
     return render_template("reporting/reports.html", reports=[r.as_dict() for r in _reports(report_filter)],
-                           not_supported=NOT_SUPPORTED, **filter_page_context(report_filter))
+                           **filter_page_context(report_filter))
 
 
 @bp.get("/data.json")
 def data():
     report_filter = request_filter()
-    return jsonify(reports=[r.as_dict() for r in _reports(report_filter)], not_supported=NOT_SUPPORTED,
-                   filters=report_filter.query_args(), problems=list(report_filter.problems))
+    return jsonify(reports=[r.as_dict() for r in _reports(report_filter)], filters=report_filter.query_args(),
+                   problems=list(report_filter.problems))
 
 
 @bp.get("/export.xlsx")
 def export():
     report_filter = request_filter()
     filename = f"crm-reports-{report_filter.first:%Y-%m-%d}-{report_filter.last:%Y-%m-%d}.xlsx"
-    return Response(workbook_bytes(_reports(report_filter), NOT_SUPPORTED, report_filter,
+    return Response(workbook_bytes(_reports(report_filter), report_filter,
                                    filter_names(report_filter)), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
