@@ -3,6 +3,7 @@ and grade; exact figures from a known dataset over HTTP, the page's filter bar a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from io import BytesIO
@@ -32,6 +33,12 @@ def _contract(customer: Customer, amount: str, day: dt.date) -> Contract:
 def _opportunity(customer: Customer, status: str, closed: dt.datetime, days_open: int) -> Opportunity:
     return Opportunity(customer=customer, owner=customer.owner, name=f"{status} deal", amount=Decimal(1000),
                        status=status, closed_at=closed, created_at=closed - dt.timedelta(days=days_open))
+
+
+@pytest.fixture(autouse=True)
+def shanghai_site(platform, monkeypatch):
+    """The site's time zone is Shanghai (the test settings say UTC)."""
+    monkeypatch.setattr(platform, "settings", dataclasses.replace(platform.settings, timezone="Asia/Shanghai"))
 
 
 @pytest.fixture
@@ -81,6 +88,12 @@ def test_a_month_begins_at_midnight_in_shanghai(dataset, login):
     october = _reports(login, "custdir", "period=month&month=2026-10")
     assert _series(october["win_rate"]) == {"Won": [0], "Lost": [1], "Win rate %": [0.0]}
     assert _series(october["sales_cycle"]) == {"Days from creation to won": [None]}
+
+
+def test_the_site_time_zone_setting_decides_the_month(dataset, login, platform, monkeypatch):
+    monkeypatch.setattr(platform, "settings", dataclasses.replace(platform.settings, timezone="UTC"))
+    october = _reports(login, "custdir", "period=month&month=2026-10")
+    assert _series(october["win_rate"]) == {"Won": [1], "Lost": [1], "Win rate %": [50.0]}
 
 
 @pytest.mark.parametrize(("query", "total", "amounts"), [
