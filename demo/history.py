@@ -8,7 +8,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.users import User
@@ -19,12 +19,12 @@ from crm.sales.expenses import create_claim, review_claim
 from crm.sales.opportunities import Opportunity
 from crm.service import service_desk
 from crm.service.engineers import book, engineers
+from i18n import _, _l
 
 SEED = 20261201
-TITLE = "Signed: "
-"""Title prefix of the contracts made here (and the marker that the history is loaded)."""
-FAILURES = (("repair", "ENG-2000", "Main engine overheats"), ("repair", "NAV-PKG", "Radar display freezes"),
-            ("maintenance", "HULL-40", "Hull inspection after grounding"), ("complaint", "ENG-2000", "Spare part late"))
+FAILURES = (("repair", "ENG-2000", _l("Main engine overheats")), ("repair", "NAV-PKG", _l("Radar display freezes")),
+            ("maintenance", "HULL-40", _l("Hull inspection after grounding")),
+            ("complaint", "ENG-2000", _l("Spare part late")))
 CAUSES = ("product_quality", "service_quality", "delivery", "billing")
 SERVICE_DAYS_AGO = range(300, 0, -15)
 """When the finished service orders were done: twice a month for ten months."""
@@ -32,7 +32,8 @@ SERVICE_DAYS_AGO = range(300, 0, -15)
 
 def load(platform, session: Session, users: dict[str, User]) -> str:
     """Add the history (skipped if it is there already); needs the sales and orders demos' records."""
-    if session.scalar(select(Contract.id).where(Contract.title.startswith(TITLE)).limit(1)) is not None:
+    prefixes = {"Signed: ", _("Signed: %(name)s", name="")}  # loaded in English or in this language
+    if session.scalar(select(Contract.id).where(or_(*(Contract.title.startswith(p) for p in prefixes))).limit(1)):
         return "history demo data already loaded"
     rng = random.Random(SEED)
     today = dt.date.today()
@@ -48,8 +49,8 @@ def _contracts(session: Session) -> int:
     won = list(session.scalars(select(Opportunity).where(Opportunity.status == "won").order_by(Opportunity.id)))
     for opp in won:
         signed = opp.closed_at.date()
-        contract = Contract(customer=opp.customer, owner=opp.owner, title=f"{TITLE}{opp.name}", amount=opp.amount,
-                            status="active", start_date=signed, approved_at=opp.closed_at,
+        contract = Contract(customer=opp.customer, owner=opp.owner, title=_("Signed: %(name)s", name=opp.name),
+                            amount=opp.amount, status="active", start_date=signed, approved_at=opp.closed_at,
                             company_signed_on=signed, customer_signed_on=signed, created_at=opp.created_at)
         assign_number(session, contract, "C")
     return len(won)
@@ -67,22 +68,23 @@ def _service(session: Session, rng: random.Random, customers: list[Customer], to
     for days_ago in SERVICE_DAYS_AGO:
         kind, product, text = rng.choice(FAILURES)
         start = _weekday_at(today, days_ago, rng.choice((9, 10, 11)))
+        text = str(text)
         request = service_desk.register_request(session, rng.choice(customers).id, "phone", kind, text,
                                                 product_code=product, created_by="agent")
         request.created_at = start - dt.timedelta(days=2)
         if kind == "complaint" or rng.random() < 0.3:
-            service_desk.record_complaint(request, rng.choice(CAUSES), "Apologised and followed up")
+            service_desk.record_complaint(request, rng.choice(CAUSES), _("Apologised and followed up"))
         order = service_desk.create_order(session, request, ["SVC-INSPECT"], free_service=False,
                                           required_skill="hull", planned_hours=Decimal(2), scheduled_start=start)
         service_desk.record_confirmation(order, True)
         book(session, rng.choice(staff).id, start, start + dt.timedelta(hours=2), order_id=order.id, note=text,
              created_by="agent")
-        service_desk.record_work(order, Decimal(rng.choice(("1.5", "2", "2.5", "3"))), Decimal(0), "", "Done")
+        service_desk.record_work(order, Decimal(rng.choice(("1.5", "2", "2.5", "3"))), Decimal(0), "", _("Done"))
         order.completed_at = start + dt.timedelta(hours=2)
         follow_up = service_desk.record_follow_up(session, order, rng.randint(3, 5), rng.randint(2, 5), False, "",
                                                   "agent")
         follow_up.created_at = order.completed_at + dt.timedelta(days=3)
-        service_desk.close(request, "closed", "Repaired")
+        service_desk.close(request, "closed", _("Repaired"))
         request.closed_at = follow_up.created_at
     return len(SERVICE_DAYS_AGO)
 

@@ -17,20 +17,23 @@ from crm.orders.catalog import Product, add_product
 from crm.orders.contract_documents import DEFAULT_TEMPLATE, save_template
 from crm.service.engineers import add_engineer, book
 from demo.users import DEMO_PASSWORD
+from demo.vocabulary import vocabulary
 from engine.models import HumanTask
 from engine.runtime import Actor
+from i18n import _, _l, current_locale
 
 PRODUCTS = (
-    ("HULL-40", "40 m patrol vessel hull", "product", "2850000.00", ""),
-    ("ENG-2000", "2000 kW main engine", "product", "1234567.89", ""),
-    ("NAV-PKG", "Integrated navigation package", "product", "386500.00", ""),
-    ("SVC-INSPECT", "Inspection", "service_item", "450.00", "hull"),
-    ("SVC-REPAIR", "Repair work", "service_item", "1200.00", "propulsion"),
-    ("SVC-PARTS", "Spare parts kit", "service_item", "333.33", "electrical"),
-    ("SVC-COMMISSION", "Commissioning", "service_item", "2000.00", "automation"),
-    ("SVC-TRAINING", "Crew training", "service_item", "800.00", "automation"),
+    ("HULL-40", _l("40 m patrol vessel hull"), "product", "2850000.00", ""),
+    ("ENG-2000", _l("2000 kW main engine"), "product", "1234567.89", ""),
+    ("NAV-PKG", _l("Integrated navigation package"), "product", "386500.00", ""),
+    ("SVC-INSPECT", _l("Inspection"), "service_item", "450.00", "hull"),
+    ("SVC-REPAIR", _l("Repair work"), "service_item", "1200.00", "propulsion"),
+    ("SVC-PARTS", _l("Spare parts kit"), "service_item", "333.33", "electrical"),
+    ("SVC-COMMISSION", _l("Commissioning"), "service_item", "2000.00", "automation"),
+    ("SVC-TRAINING", _l("Crew training"), "service_item", "800.00", "automation"),
 )
-OWN_CUSTOMERS = (("key", "Blue Whale Lines"), ("ordinary", "Harbour Ferries"), ("prospect", "New Tide Shipping"))
+OWN_CUSTOMERS = (("key", _l("Blue Whale Lines")), ("ordinary", _l("Harbour Ferries")),
+                 ("prospect", _l("New Tide Shipping")))
 
 
 def load(platform, session: Session, users: dict[str, User]) -> str:
@@ -40,9 +43,9 @@ def load(platform, session: Session, users: dict[str, User]) -> str:
     today = dt.date.today()
     actors = {name: Actor(user.username, user.role_keys) for name, user in users.items()}
     customers = _customers(session, users["sales"])
-    catalogue = {code: add_product(session, code, name, Decimal(price), kind=kind, skill=skill)
+    catalogue = {code: add_product(session, code, str(name), Decimal(price), kind=kind, skill=skill)
                  for code, name, kind, price, skill in PRODUCTS}
-    template = save_template(session, "Standard sales contract", DEFAULT_TEMPLATE)
+    template = save_template(session, _("Standard sales contract"), DEFAULT_TEMPLATE)
     run = _Runner(platform, session, actors)
     signed = _contracts(session, run, customers, catalogue, template, users["sales"], today)
     collections = _plan(session, run, signed, users, today)
@@ -81,8 +84,9 @@ def _customers(session: Session, sales: User) -> dict[str, Customer]:
         customer = session.scalar(select(Customer).where(Customer.grade == grade, Customer.owner_id == sales.id)
                                   .order_by(Customer.id).limit(1))
         if customer is None:
-            customer = Customer(company=company, grade=grade, owner=sales, region="East China", industry="Shipping",
-                                address="1 Harbour Road", phone="+86 21 5555 0100")
+            words = vocabulary(current_locale())
+            customer = Customer(company=str(company), grade=grade, owner=sales, region=words.regions[0],
+                                industry=words.industries[0], address=_("1 Harbour Road"), phone="+86 21 5555 0100")
             session.add(customer)
             session.flush()
         found[grade] = customer
@@ -102,23 +106,23 @@ def _quote(session, customer, owner, title, lines, today, *, status="draft", cat
 def _contracts(session, run: _Runner, customers, catalogue, template, sales, today) -> contracts.Contract:
     """Quotes at each status; one contract waiting for the customer director, one at the finance review of a
     template contract, one signed. Returns the signed one."""
-    _quote(session, customers["ordinary"], sales, "Navigation refit", [("NAV-PKG", 2)], today, catalogue=catalogue)
-    _quote(session, customers["prospect"], sales, "Second hull", [("HULL-40", 1)], today, status="sent",
+    _quote(session, customers["ordinary"], sales, _("Navigation refit"), [("NAV-PKG", 2)], today, catalogue=catalogue)
+    _quote(session, customers["prospect"], sales, _("Second hull"), [("HULL-40", 1)], today, status="sent",
            catalogue=catalogue)
-    waiting = contracts.from_quote(session, _quote(session, customers["key"], sales, "Engine upgrade",
+    waiting = contracts.from_quote(session, _quote(session, customers["key"], sales, _("Engine upgrade"),
                                                    [("ENG-2000", 2)], today, status="accepted", catalogue=catalogue),
-                                   template=template, payment_terms="30 % advance, balance on delivery")
+                                   template=template, payment_terms=_("30 % advance, balance on delivery"))
     run.start("contract_approval", "sales", {"contract_id": waiting.id, "customer_id": waiting.customer_id})
-    small = contracts.from_template(session, template, customers["prospect"], sales, "Crew training package",
-                                    Decimal("96000.00"), payment_terms="Payable on completion")
+    small = contracts.from_template(session, template, customers["prospect"], sales, _("Crew training package"),
+                                    Decimal("96000.00"), payment_terms=_("Payable on completion"))
     run.start("contract_approval", "sales", {"contract_id": small.id, "customer_id": small.customer_id})
-    signed = contracts.from_quote(session, _quote(session, customers["key"], sales, "Two patrol vessels",
+    signed = contracts.from_quote(session, _quote(session, customers["key"], sales, _("Two patrol vessels"),
                                                   [("HULL-40", 2), ("ENG-2000", 4)], today, status="accepted",
                                                   catalogue=catalogue),
                                   template=template, payment_terms="30 / 60 / 10", start_date=today - dt.timedelta(
                                       days=60), end_date=today + dt.timedelta(days=540))
     approval = run.start("contract_approval", "sales", {"contract_id": signed.id, "customer_id": signed.customer_id})
-    run.do(approval, "ca_director_approval", "custdir", director_decision="approve", director_comment="Key account")
+    run.do(approval, "ca_director_approval", "custdir", director_decision="approve", director_comment=_("Key account"))
     run.do(approval, "ca_sd_approval", "salesdir", sd_decision="approve")
     run.do(approval, "ca_sign", "sales", company_signed_on=today - dt.timedelta(days=55),
            customer_signed_on=today - dt.timedelta(days=56))
@@ -128,15 +132,15 @@ def _contracts(session, run: _Runner, customers, catalogue, template, sales, tod
 def _plan(session, run: _Runner, contract, users, today) -> int:
     """A 30/60/10 plan: the advance overdue and partly paid, the rest due later; collection running."""
     plan = payments.create_plan(session, contract.customer, [
-        payments.LineSpec("Advance", today - dt.timedelta(days=40), percent=Decimal(30)),
-        payments.LineSpec("Keel laid", today + dt.timedelta(days=5), percent=Decimal(60)),
-        payments.LineSpec("Delivery", today + dt.timedelta(days=500), percent=Decimal(10)),
+        payments.LineSpec(_("Advance"), today - dt.timedelta(days=40), percent=Decimal(30)),
+        payments.LineSpec(_("Keel laid"), today + dt.timedelta(days=5), percent=Decimal(60)),
+        payments.LineSpec(_("Delivery"), today + dt.timedelta(days=500), percent=Decimal(10)),
     ], contract=contract, created_by="finance")
     payments.record_payment(session, plan.lines[0].id, Decimal("1000000.00"), today - dt.timedelta(days=35),
                             reference="TT-20261", recorded_by="finance")
     project = projects.create_project(session, contract.title, contract.customer, users["sales"], contract=contract,
                                       planned_delivery=today + dt.timedelta(days=480))
-    for name, days, done in (("Design approved", -30, -32), ("Keel laid", 5, None), ("Launch", 300, None)):
+    for name, days, done in ((_("Design approved"), -30, -32), (_("Keel laid"), 5, None), (_("Launch"), 300, None)):
         milestone = projects.add_milestone(session, project, name, today + dt.timedelta(days=days))
         if done is not None:
             projects.complete_milestone(milestone, today + dt.timedelta(days=done))
@@ -148,14 +152,16 @@ def _plan(session, run: _Runner, contract, users, today) -> int:
 
 def _engineers(session, users, today) -> int:
     """Two engineers with skills and working hours, and a few bookings around next Monday."""
+    name = dict(vocabulary(current_locale()).users)["engineer2"]
     second = session.scalar(select(User).where(User.username == "engineer2")) or create_user(
-        session, "engineer2", DEMO_PASSWORD, "Ed Engineer", ["engineer"], email="engineer2@example.com",
+        session, "engineer2", DEMO_PASSWORD, name, ["engineer"], email="engineer2@example.com",
         phone="+86 138 0000 0101")
     eve = add_engineer(session, users["engineer"], ["hull", "electrical", "propulsion", "hydraulics", "automation"])
     ed = add_engineer(session, second, ["hull", "electrical"], work_start=dt.time(7, 0), work_end=dt.time(15, 0))
     monday = today + dt.timedelta(days=7 - today.weekday())
-    for engineer, day, hour, hours, note in ((eve, 0, 8, 3, "Sea trial support"), (ed, 0, 7, 4, "Dock inspection"),
-                                             (ed, 1, 9, 5, "Training course"), (eve, 3, 13, 4, "Warranty visit")):
+    bookings = ((eve, 0, 8, 3, _("Sea trial support")), (ed, 0, 7, 4, _("Dock inspection")),
+                (ed, 1, 9, 5, _("Training course")), (eve, 3, 13, 4, _("Warranty visit")))
+    for engineer, day, hour, hours, note in bookings:
         start = dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(hour))
         book(session, engineer.id, start, start + dt.timedelta(hours=hours), note=note, created_by="agent")
     return 2
@@ -175,21 +181,21 @@ def _service(run: _Runner, customers, today) -> int:
         run.do(instance, "sr_prepare", "agent", service_items=items, required_skill=skill, planned_hours=Decimal(2),
                scheduled_start=monday, free_service=free)
 
-    request("ordinary", "web", "maintenance", "Annual engine maintenance due next month")
-    phone = request("prospect", "phone", "consultation", "How often should the filters be changed?")
+    request("ordinary", "web", "maintenance", _("Annual engine maintenance due next month"))
+    phone = request("prospect", "phone", "consultation", _("How often should the filters be changed?"))
     run.do(phone, "sr_classify", "agent", request_type="consultation", urgency="low", handling="phone")
-    run.do(phone, "sr_phone", "agent", resolution="Every 500 running hours; manual section 7.3 sent", solved=True)
-    to_order(request("key", "phone", "repair", "Starboard generator trips under load"), "electrical",
+    run.do(phone, "sr_phone", "agent", resolution=_("Every 500 running hours; manual section 7.3 sent"), solved=True)
+    to_order(request("key", "phone", "repair", _("Starboard generator trips under load")), "electrical",
              ["SVC-INSPECT", "SVC-PARTS"])
-    dispatched = request("key", "booking", "repair", "Propeller shaft vibration")
+    dispatched = request("key", "booking", "repair", _("Propeller shaft vibration"))
     to_order(dispatched, "propulsion", ["SVC-REPAIR"], free=True)
     run.do(dispatched, "sr_dispatch", "agent")
-    settled = request("ordinary", "complaint", "repair", "Hydraulic steering leaks again")
+    settled = request("ordinary", "complaint", "repair", _("Hydraulic steering leaks again"))
     to_order(settled, "hull", ["SVC-INSPECT"])
     run.do(settled, "sr_confirm", "agent", customer_confirmed=True)
     run.do(settled, "sr_dispatch", "agent", scheduled_start=monday + dt.timedelta(days=2))
     run.do(settled, "sr_carry_out", "engineer", labour_hours=Decimal("2.5"), materials_cost=Decimal("86.40"),
-           materials_note="Seal kit", work_report="Replaced the steering cylinder seals")
+           materials_note=_("Seal kit"), work_report=_("Replaced the steering cylinder seals"))
     run.do(settled, "sr_follow_up", "agent", attitude=5, quality=4, complaint=False, follow_up_comment="")
     run.do(settled, "sr_settle", "finance", policy="standard", discount_percent=Decimal(5))
     return 5

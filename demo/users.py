@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.access import create_user, ensure_roles
 from crm.accounts.users import Team, User
+from demo.vocabulary import vocabulary
 
 DEMO_PASSWORD = "demo"
 
@@ -25,15 +26,17 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def create_demo_users(session: Session) -> dict[str, User]:
-    """Create the demo users (idempotent); ``sales`` and ``sales2`` report to ``salesdir``."""
+def create_demo_users(session: Session, language: str | None = None) -> dict[str, User]:
+    """Create the demo users (idempotent) with display names in ``language`` (English by default);
+    ``sales`` and ``sales2`` report to ``salesdir``."""
+    names = dict(vocabulary(language).users)
     ensure_roles(session)
     existing = {u.username: u for u in session.scalars(select(User))}
     team = session.scalar(select(Team).where(Team.name == "Sales")) or Team(name="Sales")
     session.add(team)
     for username, (name, roles) in DEMO_USERS.items():
         if username not in existing:
-            existing[username] = create_user(session, username, DEMO_PASSWORD, name, roles,
+            existing[username] = create_user(session, username, DEMO_PASSWORD, names.get(username, name), roles,
                                              email=f"{username}@example.com", phone="+86 138 0000 0100")
     for username in ("sales", "sales2", "salesdir"):
         existing[username].team = team

@@ -4,7 +4,8 @@ One catalog per *area* (``accounts``, ``customers``, ``orders`` … as the web a
 the browser scripts, ``core`` for everything else) and language, so people working on different areas do not
 edit the same file: ``i18n/catalogs/<area>/<locale>/LC_MESSAGES/messages.po`` (``zh_Hans_CN`` is the
 directory of ``zh_CN``). An area's sources are ``web/<area>/``, ``web/templates/<area>/``, ``services/<area>/`` and
-``crm/<area>/``. Flask-Babel merges the area catalogs (see :func:`translation_directories`).
+``crm/<area>/``; ``demo`` holds the demo data's texts. Flask-Babel merges the area catalogs
+(see :func:`translation_directories`).
 
 The source language is English, so the ``en`` catalogs are completed by copying each message
 (``msgstr = msgid``); the ``zh_CN`` ones are translated by people. Command line (``make messages`` runs
@@ -39,7 +40,7 @@ from . import LANGUAGES
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = Path(__file__).resolve().parent / "catalogs"
 SOURCE_LANGUAGE = "en"
-PYTHON_PACKAGES = ("engine", "crm", "services", "forms", "handlers", "web", "i18n")
+PYTHON_PACKAGES = ("engine", "crm", "services", "forms", "handlers", "web", "i18n", "demo")
 SCRIPT_DIRS = ("web/frontend", "web/static/js")
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 JINJA_OPTIONS = {"trimmed": "true", "silent": "false"}
@@ -47,6 +48,7 @@ STABLE_DATE = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
 """Header dates are fixed so that updating a catalog changes it only when its messages change."""
 CORE = "core"
 FRONTEND = "frontend"
+DEMO = "demo"
 
 
 def web_areas() -> set[str]:
@@ -59,6 +61,8 @@ def area_of(path: PurePosixPath, areas: set[str]) -> str:
     parts = path.parts
     if path.suffix == ".js":
         return FRONTEND
+    if parts[0] == "demo":
+        return DEMO
     if parts[:2] == ("web", "templates") and len(parts) > 3:
         candidate = parts[2]
     elif parts[0] in ("web", "services", "crm") and len(parts) > 2:

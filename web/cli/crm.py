@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
 from crm.base import utcnow
+from i18n import LANGUAGES
 from web.cli.engine import run_ticker
 
 crm_cli = AppGroup("crm", help="Database, users and demo data.")
@@ -30,12 +31,14 @@ def init_db_command():
 
 
 @crm_cli.command("demo")
-def demo_command():
+@click.option("--language", type=click.Choice(sorted(LANGUAGES)), default=None,
+              help="Names and texts of the demo records (default: the site's CRM_LOCALE).")
+def demo_command(language):
     """Load demo users, processes and data (embedded default)."""
     from demo import load_demo
 
     platform = _platform()
-    for line in load_demo(platform):
+    for line in load_demo(platform, language):
         click.echo(line)
 
 
