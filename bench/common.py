@@ -22,6 +22,7 @@ RESULTS_DIR = Path(__file__).parent / "results"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/crm_bench"
 WORKLIST_DB = "crm_bench_worklist"
 SEARCH_DB = "crm_bench_search"
+IMPORT_DB = "crm_bench_import"
 
 BENCH_ACTOR = Actor("bench", frozenset({"salesperson", "customer_director"}))
 """Holds both lanes of the approval process (and the loop/timer processes' Salesperson lane)."""

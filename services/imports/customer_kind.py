@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from crm import fields
@@ -18,6 +18,7 @@ from crm.customers.records import customer_values, update_customer
 from services.customers.duplicates import first_matches
 
 from . import references
+from .bulk import insert_many, insert_returning_ids
 from .kinds import ImportField, ImportKind, Keys, Lookups, register
 
 FIELDS = (
@@ -77,7 +78,8 @@ def matches(session: Session, keys: Sequence[Keys]) -> list[tuple[str, str, int]
 def _record(values: dict, by: str, now) -> dict:
     row = {name: values.get(name, "") for name in WRITABLE}
     row.update(owner_id=values.get("owner_id"), name_key=name_key(values["company"]), updated_by=by,
-               created_at=now, updated_at=now, version=1, active=True, in_roster=False, status="active")
+               created_at=now, updated_at=now, version=1, active=True, in_roster=False, status="active",
+               merged_into_id=None)
     return row
 
 
@@ -86,10 +88,9 @@ def create_many(session: Session, rows: list[dict], by: str, summary: str) -> li
     if not rows:
         return []
     now = utcnow()
-    ids = list(session.scalars(insert(Customer).returning(Customer.id, sort_by_parameter_order=True),
-                               [_record(values, by, now) for values in rows]))
-    session.execute(insert(CustomerEvent), [{"customer_id": cid, "kind": "created", "by": by, "summary": summary,
-                                             "at": now} for cid in ids])
+    ids = insert_returning_ids(session, Customer.__table__, [_record(values, by, now) for values in rows])
+    insert_many(session, CustomerEvent.__table__, [{"customer_id": cid, "kind": "created", "by": by,
+                                                    "summary": summary[:500], "at": now} for cid in ids])
     return ids
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
 from crm.base import utcnow
@@ -17,6 +18,7 @@ from crm.bounds import ValueOutOfBounds
 from crm.fields import RecordInvalid
 from crm.imports.models import DECISIONS, ImportBatch, ImportRow
 
+from .bulk import update_by_id
 from .kinds import KINDS, ImportKind
 
 RUN_CHUNK = 2000
@@ -28,7 +30,7 @@ STEP_SECONDS = 5.0
 class Plan:
     """What one row is to become."""
 
-    row: ImportRow
+    row: Row
     action: str  # create | update | skip | fail
     target: int | None = None
     message: str = ""
@@ -48,8 +50,11 @@ def step(session: Session, batch: ImportBatch, username: str, seconds: float = S
     kind = KINDS[batch.kind]
     began = time.monotonic()
     while True:
-        rows = list(session.scalars(select(ImportRow).where(ImportRow.batch_id == batch.id, ImportRow.outcome == "")
-                                    .order_by(ImportRow.number).limit(RUN_CHUNK)))
+        rows = session.execute(
+            select(ImportRow.id, ImportRow.number, ImportRow.values, ImportRow.errors, ImportRow.valid,
+                   ImportRow.group_key, ImportRow.match_id)
+            .where(ImportRow.batch_id == batch.id, ImportRow.outcome == "")
+            .order_by(ImportRow.number).limit(RUN_CHUNK)).all()
         if not rows:
             batch.status, batch.finished_at = "done", utcnow()
             session.flush()
@@ -71,7 +76,7 @@ def _firsts(session: Session, batch: ImportBatch, groups: set[str]) -> dict[str,
     return {r.group_key: (r.number, r.record_id) for r in rows}
 
 
-def _plan(batch: ImportBatch, kind: ImportKind, rows: list[ImportRow],
+def _plan(batch: ImportBatch, kind: ImportKind, rows: Sequence[Row],
           firsts: dict[str, tuple[int, int | None]]) -> list[Plan]:
     plans = []
     for row in rows:
@@ -102,7 +107,7 @@ def _plan(batch: ImportBatch, kind: ImportKind, rows: list[ImportRow],
     return plans
 
 
-def _apply(session: Session, batch: ImportBatch, kind: ImportKind, rows: list[ImportRow], username: str) -> None:
+def _apply(session: Session, batch: ImportBatch, kind: ImportKind, rows: Sequence[Row], username: str) -> None:
     firsts = _firsts(session, batch, {r.group_key for r in rows if r.group_key})
     plans = _plan(batch, kind, rows, firsts)
     changes: list[dict] = []
@@ -123,7 +128,7 @@ def _apply(session: Session, batch: ImportBatch, kind: ImportKind, rows: list[Im
         elif plan.action in ("skip", "fail"):
             changes.append({"id": plan.row.id, "outcome": "skipped" if plan.action == "skip" else "failed",
                             "record_id": None, "message": plan.message, "before": None})
-    session.execute(update(ImportRow), changes)
+    update_by_id(session, ImportRow, changes)
     counts = {outcome: sum(1 for c in changes if c["outcome"] == outcome)
               for outcome in ("created", "updated", "skipped", "failed")}
     session.execute(update(ImportBatch).where(ImportBatch.id == batch.id).values(

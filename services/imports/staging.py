@@ -8,12 +8,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm import fields
 from crm.imports.models import ImportBatch, ImportRow
 
+from .bulk import insert_many, update_by_id
 from .kinds import ImportKind, Keys, Lookups
 from .mapping import form_of
 from .reading import open_table
@@ -76,10 +77,10 @@ def stage(session: Session, batch: ImportBatch, kind: ImportKind, path: Path) ->
                           "name_key": row.keys.name[:200], "phone_key": row.keys.phone[:50],
                           "email_key": row.keys.email[:200], "group_key": "", "outcome": "", "message": ""})
             if len(chunk) >= CHUNK:
-                session.execute(insert(ImportRow), chunk)
+                insert_many(session, ImportRow.__table__, chunk)
                 chunk = []
     if chunk:
-        session.execute(insert(ImportRow), chunk)
+        insert_many(session, ImportRow.__table__, chunk)
     batch.total_rows, batch.error_rows = total, errors
     match_existing(session, batch, kind)
     group_within_file(session, batch)
@@ -105,7 +106,7 @@ def match_existing(session: Session, batch: ImportBatch, kind: ImportKind) -> No
         changes = [{"id": r.id, "group_key": f"{hit[0]}:{hit[1]}"[:300], "match_id": hit[2]}
                    for r, hit in zip(rows, hits, strict=True) if hit]
         if changes:
-            session.execute(update(ImportRow), changes)
+            update_by_id(session, ImportRow, changes)
 
 
 def group_within_file(session: Session, batch: ImportBatch) -> None:
@@ -123,4 +124,4 @@ def group_within_file(session: Session, batch: ImportBatch) -> None:
             group, match = (grouped.group_key, grouped.match_id) if grouped else (f"{reason}:{key}"[:300], None)
             loose = [{"id": r.id, "group_key": group, "match_id": match} for r in rows if not r.group_key]
             if loose:
-                session.execute(update(ImportRow), loose)
+                update_by_id(session, ImportRow, loose)
