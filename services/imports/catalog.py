@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import customer_kind  # noqa: F401  (registers the kind)
+from . import customer_kind, history_kinds, record_kinds  # noqa: F401  (they register their kinds)
 from .jobs import JOB_KINDS
 from .kinds import KINDS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from crm import fields
@@ -15,6 +15,7 @@ from crm.customers.history import CustomerEvent
 from crm.customers.models import Customer
 from crm.customers.names import name_key
 from crm.customers.records import customer_values, update_customer
+from engine.models import ProcessInstance
 from services.customers.duplicates import first_matches
 
 from . import references
@@ -111,6 +112,13 @@ def restore(session: Session, record_id: int, before: dict, by: str) -> None:
         update_customer(session, customer, before, None, by)
 
 
+def in_use(session: Session, ids: list[int]) -> str | None:
+    """A process started about an imported customer makes the import final."""
+    if session.scalar(select(exists().where(ProcessInstance.customer_id.in_(ids)))):
+        return "a process has been started about an imported customer"
+    return None
+
+
 def remove(session: Session, ids: list[int]) -> None:
     session.execute(delete(CustomerEvent).where(CustomerEvent.customer_id.in_(ids)))
     session.execute(delete(Customer).where(Customer.id.in_(ids)))
@@ -118,4 +126,4 @@ def remove(session: Session, ids: list[int]) -> None:
 
 CUSTOMERS = register(ImportKind(
     key="customers", label="Customers", fields=FIELDS, check=check, matches=matches, create_many=create_many,
-    update_one=update_one, model=Customer, restore=restore, remove=remove))
+    update_one=update_one, model=Customer, restore=restore, remove=remove, in_use=in_use))

@@ -58,6 +58,14 @@ class ImportKind:
     """``(session, id, replaced values, username)``: undo an update."""
     remove: Callable[[Session, list[int]], None]
     """Delete created records (and what only the import wrote about them): undo a creation."""
+    unique_key: bool = False
+    """The duplicate key is unique in the database (a product code): "create anyway" is refused."""
+    reasons: tuple[str, str, str, str] = ("registry", "name", "phone", "email")
+    """How the four duplicate keys (see :class:`Keys`) are named in group keys and on the page."""
+    own_tables: tuple[str, ...] = ()
+    """Tables the kind's records own (removed with them): their references to a record do not mean "in use"."""
+    in_use: Callable[[Session, list[int]], str | None] | None = None
+    """Why created records are in use already (a process about them, payments…), None when they are not."""
 
     def field(self, name: str) -> ImportField | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -92,6 +92,8 @@ def _plan(batch: ImportBatch, kind: ImportKind, rows: Sequence[Row],
             what = f"existing record #{row.match_id}"
             if decision == "update":
                 plans.append(Plan(row, "update", row.match_id, f"updated {what}"))
+            elif decision == "create" and kind.unique_key:
+                plans.append(Plan(row, "fail", message=f"{what} has the same {row.group_key.split(':')[0]}"))
             elif decision == "create":
                 plans.append(Plan(row, "create", message=f"created although it duplicates {what}"))
             else:
@@ -100,6 +102,8 @@ def _plan(batch: ImportBatch, kind: ImportKind, rows: Sequence[Row],
             plans.append(Plan(row, "create"))
         elif decision == "update":
             plans.append(Plan(row, "update", first_record, f"updated the record of line {first_number}"))
+        elif decision == "create" and kind.unique_key:
+            plans.append(Plan(row, "fail", message=f"line {first_number} has the same {row.group_key.split(':')[0]}"))
         elif decision == "create":
             plans.append(Plan(row, "create", message=f"created although it duplicates line {first_number}"))
         else:

@@ -21,8 +21,7 @@ from .reading import open_table
 
 CHUNK = 1000
 PREVIEW_ROWS = 20
-KEY_COLUMNS = (("registry", ImportRow.registry_key), ("name", ImportRow.name_key), ("phone", ImportRow.phone_key),
-               ("email", ImportRow.email_key))
+KEY_COLUMNS = (ImportRow.registry_key, ImportRow.name_key, ImportRow.phone_key, ImportRow.email_key)
 
 
 @dataclass
@@ -83,7 +82,7 @@ def stage(session: Session, batch: ImportBatch, kind: ImportKind, path: Path) ->
         insert_many(session, ImportRow.__table__, chunk)
     batch.total_rows, batch.error_rows = total, errors
     match_existing(session, batch, kind)
-    group_within_file(session, batch)
+    group_within_file(session, batch, kind)
 
 
 def _valid_rows(session: Session, batch_id: int) -> Iterator[Sequence]:
@@ -109,9 +108,9 @@ def match_existing(session: Session, batch: ImportBatch, kind: ImportKind) -> No
             update_by_id(session, ImportRow, changes)
 
 
-def group_within_file(session: Session, batch: ImportBatch) -> None:
+def group_within_file(session: Session, batch: ImportBatch, kind: ImportKind) -> None:
     """Rows sharing a key with another row of the file join that row's group (or start one)."""
-    for reason, column in KEY_COLUMNS:
+    for reason, column in zip(kind.reasons, KEY_COLUMNS, strict=True):
         shared = session.scalars(
             select(column).where(ImportRow.batch_id == batch.id, ImportRow.valid.is_(True), column != "")
             .group_by(column).having(func.count() > 1)).all()

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from crm.base import CrmBase, utcnow
 from crm.imports.models import ImportBatch, ImportRow
-from engine.models import ProcessInstance
 
 from .kinds import KINDS
 
@@ -35,14 +34,15 @@ def blockers(session: Session, batch: ImportBatch) -> list[str]:
     """Why the batch cannot be undone (empty: it can)."""
     if batch.status != "done":
         return ["only a finished import can be undone"]
-    table = KINDS[batch.kind].model.__table__
-    references = [(t, fk.parent) for t in CrmBase.metadata.sorted_tables if t.name not in OWN_TRAILS
+    kind = KINDS[batch.kind]
+    table = kind.model.__table__
+    skipped = OWN_TRAILS | set(kind.own_tables)
+    references = [(t, fk.parent) for t in CrmBase.metadata.sorted_tables if t.name not in skipped
                   for fk in t.foreign_keys if fk.column.table is table]
     found: set[str] = set()
     for ids in _ids(session, batch, "created"):
-        if batch.kind == "customers" and session.scalar(
-                select(exists().where(ProcessInstance.customer_id.in_(ids)))):
-            found.add("a process has been started about an imported customer")
+        if kind.in_use is not None and (why := kind.in_use(session, ids)):
+            found.add(why)
         for other, column in references:
             if session.scalar(select(exists().where(column.in_(ids)))):
                 found.add(f"imported records are used by {other.name.replace('_', ' ')} records")
