@@ -32,6 +32,7 @@ from services.processes.deploy_checks import platform_checks
 from services.processes.form_catalog import FormCatalog
 from services.processes.interop_checks import interop_check
 from services.processes.uploads import OrphanCleanup
+from services.reporting.periodic import ReportScheduler, report_kinds
 
 
 @dataclass
@@ -71,10 +72,12 @@ def build_platform(settings: config.Settings) -> Platform:
                        # SQLite lets one writer in at a time: a side thread's heartbeat would only wait
                        heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
     dispatcher, urgent = _dispatchers(settings, runner)
+    periodic = [alerts.remind_due, forget_expired_keys, forget_old_attempts,
+                OrphanCleanup(settings.upload_dir, dt.timedelta(hours=settings.upload_orphan_hours))]
+    if settings.periodic_reports:
+        periodic.append(ReportScheduler(engine, settings.zone, report_kinds(settings.daily_reports)))
     relay = Relay(sessions, dispatcher, stale_after, dt.timedelta(seconds=settings.job_requeue_seconds),
-                  urgent=urgent, periodic=[alerts.remind_due, forget_expired_keys, forget_old_attempts,
-                                           OrphanCleanup(settings.upload_dir,
-                                                         dt.timedelta(hours=settings.upload_orphan_hours))])
+                  urgent=urgent, periodic=periodic)
     return Platform(settings, db, sessions, registry, engine, runner, dispatcher, relay, forms, alerts)
 
 

@@ -33,6 +33,8 @@ class Settings:
     (``zh_CN`` or ``en``; empty: each visitor's browser decides) unless a user chose one, also used for numbers
     and dates (see :mod:`crm.formatting`); ``timezone`` (IANA name) the site's
     time zone unless a user chose one: report months and periods begin at its midnight.
+    ``periodic_reports`` (``CRM_PERIODIC_REPORTS``) turns on the scheduled generation of the salespeople's
+    weekly and monthly reports, ``daily_reports`` (``CRM_DAILY_REPORTS``) also that of their daily ones.
     Every script, condition and expression may use ``script_cpu_seconds`` of CPU time and
     ``script_memory_mb`` of memory (see :mod:`engine.script_pool`).
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
@@ -72,6 +74,8 @@ class Settings:
     currency: str = "CNY"
     locale: str = "zh_CN"
     timezone: str = "Asia/Shanghai"
+    periodic_reports: bool = True
+    daily_reports: bool = True
     proxy_hops: int = 0
     testing: bool = False
 
@@ -79,6 +83,11 @@ class Settings:
     def uses_redis(self) -> bool:
         """True when jobs go to rq workers instead of running in process."""
         return bool(self.redis_url)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The site's time zone (``CRM_TIMEZONE``)."""
+        return ZoneInfo(self.timezone)
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,6 +113,8 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         currency=env.get("CRM_CURRENCY", defaults.currency).strip().upper() or defaults.currency,
         locale=_language(env.get("CRM_LOCALE", defaults.locale).strip()),
         timezone=_zone(env, defaults.timezone),
+        periodic_reports=_switch(env, "CRM_PERIODIC_REPORTS", defaults.periodic_reports),
+        daily_reports=_switch(env, "CRM_DAILY_REPORTS", defaults.daily_reports),
         handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
         metrics_token=env.get("CRM_METRICS_TOKEN", "").strip(),
         log_json=_log_format(env) == "json",
@@ -156,6 +167,18 @@ def _zone(env: dict[str, str], default: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(f"CRM_TIMEZONE {name!r} is not a time zone name (e.g. Asia/Shanghai)") from None
     return name
+
+
+def _switch(env: dict[str, str], name: str, default: bool) -> bool:
+    """On/off from ``env[name]``: 1/true/yes/on or 0/false/no/off (``default`` when unset)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be on or off (1/0, true/false, yes/no), not {raw!r}")
 
 
 def _count(env: dict[str, str], name: str) -> int:

@@ -82,6 +82,7 @@ def make_settings(database_url: str, queue_name: str) -> config.Settings:
         job_stale_seconds=10,
         job_requeue_seconds=5,
         upload_dir=Path(tempfile.mkdtemp(prefix="crm-test-uploads-")),
+        periodic_reports=False,  # tests/reporting/test_periodic_reports.py runs the scheduler at chosen times
     )
 
 

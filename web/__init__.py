@@ -22,6 +22,7 @@ from web.processes import files, modeler, tasks, worklist
 from web.processes import library as processes
 from web.processes import versions as process_versions
 from web.reporting import pages as reports
+from web.reporting import periodic as periodic_reports
 from web.sales import opportunities, plans
 from web.service import engineers
 from web.service import requests as service
@@ -47,7 +48,7 @@ def init_web(app: Flask) -> None:
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, product_costs.bp, projects.bp, payments.bp, service.bp, engineers.bp,
                       customers.bp, customer_records.bp, customer_wallet.bp, customer_merge.bp, own_account.bp,
-                      opportunities.bp, plans.bp, reports.bp, search.bp, lists.bp, imports.bp):
+                      opportunities.bp, plans.bp, reports.bp, periodic_reports.bp, search.bp, lists.bp, imports.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     operations.register(app)

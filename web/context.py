@@ -44,6 +44,8 @@ _NAV = (
     (_l("My day"), "plans.mine", "calendar-check", ("salesperson",)),
     (_l("Team plans"), "plans.team", "people", ("sales_director", "customer_director")),
     (_l("Import"), "imports.index", "upload", ("information_officer", "administrator")),
+    (_l("Sales reports"), "periodic_reports.index", "journal-text",
+     ("salesperson", "customer_director", "sales_director", "marketing_director", "administrator")),
     (_l("Reports"), "reports.index", "bar-chart-line",
      ("salesperson", "information_officer", "customer_director", "sales_director", "marketing_director", "finance",
       "service_agent", "engineer", "administrator")),

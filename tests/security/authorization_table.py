@@ -84,6 +84,8 @@ def call(expect: Expect, **how) -> Expect:
 
 SALES_SIDE = ("admin", "sales", "sales2", "salesdir", "custdir")
 """Quotes, contracts, projects: the salespeople, their directors and the administrator."""
+REPORT_READERS = (*SALES_SIDE, "mktdir")
+"""Who reads the salespeople's periodic reports (their own and their team's; directors everyone's)."""
 ORDER_VIEWERS = (*SALES_SIDE, "finance")
 RECORD_EDITORS = ("admin", "sales", "salesdir", "custdir", "mktdir", "info")
 """Create customers and edit those in their data scope (``sales2`` too, for their own)."""
@@ -260,6 +262,11 @@ TABLE: dict[str, Expect] = {
     "GET reports.data": signed_in(),
     "GET reports.export": signed_in(),
     "GET reports.index": signed_in(),
+    "GET periodic_reports.index": only(*REPORT_READERS),
+    "GET periodic_reports.export": only(*REPORT_READERS),
+    "GET periodic_reports.show": only(*REPORT_READERS, sales2=404),
+    "GET periodic_reports.pdf": only(*REPORT_READERS, sales2=404),
+    "GET periodic_reports.team": only("admin", "salesdir", "custdir"),
     "GET search.results": signed_in(),
     "GET lists.show": call(only(*ORDER_VIEWERS), args={"name": "contracts"}),
     "GET lists.export": call(only(*SALES_SIDE), args={"name": "quotes", "fmt": "xlsx"}),

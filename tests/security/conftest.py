@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from app import create_app
 from crm.accounts.access import create_user
 from crm.accounts.users import LoginAttempt, Team, User
+from crm.base import utcnow
 from crm.customers.models import Contact, Customer
 from crm.notifications.messages import Notification
 from crm.orders.catalog import Product
@@ -26,6 +27,7 @@ from crm.orders.payments import PaymentPlan, PaymentPlanLine
 from crm.orders.projects import Milestone, Project
 from crm.orders.quotes import Quote, QuoteLine
 from crm.processes.worklist import save_filter
+from crm.reporting.periodic_reports import create_once
 from crm.sales.activities import Activity
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import ServiceRequest
@@ -33,6 +35,8 @@ from demo import load_demo
 from engine.models import HumanTask, ProcessVersion
 from services.imports import wizard
 from services.processes import uploads
+from services.reporting import periodic
+from services.reporting.periods import last_completed
 from tests.conftest import clear_tables, make_settings, servers_mode
 from tests.support.jobs import settle
 from tests.support.web import WebUser
@@ -87,12 +91,21 @@ def world(database_url, queue_name, workers, tmp_path_factory):
         sales = session.scalar(select(User).where(User.username == "sales"))
         args["filter_id"] = save_filter(session, sales, "Mine", {"list": "mine"}, shared=False).id
         args["batch_id"] = import_batch(session, platform.settings.upload_dir)
+        args["report_id"] = weekly_report(session, platform.settings, sales)
         session.commit()
     yield World(app, platform, users, args)
     clear_tables(platform)
     if servers_mode():
         platform.dispatcher.queue.empty()
     platform.db.dispose()
+
+
+def weekly_report(session, settings, sales: User) -> int:
+    """``sales``'s report of last week, its figures filled in (no process: the scheduler is off in tests)."""
+    period = last_completed("weekly", utcnow(), settings.zone)
+    report = create_once(session, sales.id, period.kind, period.start, period.end)
+    periodic.fill(session, report.id, settings.zone, utcnow())
+    return report.id
 
 
 def attachment(session, upload_dir: Path, instance_id: int) -> str:

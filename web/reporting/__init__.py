@@ -1,4 +1,5 @@
 """Reporting pages (thin Flask blueprints): the Reports page's figures: customer analyses, monthly KPIs, service
 analyses, the workbook.
-No BPMN file of its own: it reads what every process in bpmn/ records.
+The Reports page reads what every process in bpmn/ records; periodic.py lists, prints and compares the
+salespeople's periodic reports of bpmn/sales_report.bpmn.
 """
