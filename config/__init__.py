@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from i18n import LANGUAGES
@@ -40,6 +41,9 @@ class Settings:
     ``handler_modules`` names extra modules with a ``register(registry)`` function (site handlers).
     ``metrics_token`` is the bearer token ``/metrics`` asks for (empty: no metrics endpoint, 404);
     ``log_json`` writes log lines as JSON objects, one per line.
+    Tracking: the company website's origins (``https://www.example.com``) that may report page visits of
+    contacts who followed a tracked link (``tracking_origins``, none: no visits are taken), at most
+    ``tracking_visits_per_hour`` per contact.
     ``proxy_hops``: how many reverse proxies in front set ``X-Forwarded-For/-Proto/-Host`` (0: none, the
     headers are ignored); only then are the client's address and HTTPS taken from them.
     Uploads: a user's files not yet sent with a form may take ``upload_quota_mb`` in all; those never sent are
@@ -77,6 +81,8 @@ class Settings:
     periodic_reports: bool = True
     daily_reports: bool = True
     proxy_hops: int = 0
+    tracking_origins: tuple[str, ...] = ()
+    tracking_visits_per_hour: int = 60
     testing: bool = False
 
     @property
@@ -119,6 +125,8 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         metrics_token=env.get("CRM_METRICS_TOKEN", "").strip(),
         log_json=_log_format(env) == "json",
         proxy_hops=_count(env, "CRM_PROXY_HOPS"),
+        tracking_origins=_origins(env.get("CRM_TRACKING_ORIGINS", "")),
+        tracking_visits_per_hour=int(_positive(env, "CRM_TRACKING_VISITS_PER_HOUR", defaults.tracking_visits_per_hour)),
         job_stale_seconds=_positive(env, "CRM_JOB_STALE_SECONDS", defaults.job_stale_seconds),
         job_heartbeat_seconds=_positive(env, "CRM_JOB_HEARTBEAT_SECONDS", defaults.job_heartbeat_seconds),
         job_requeue_seconds=_positive(env, "CRM_JOB_REQUEUE_SECONDS", defaults.job_requeue_seconds),
@@ -132,6 +140,16 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
     )
     check_secret_key(settings)
     return settings
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """``CRM_TRACKING_ORIGINS``: comma-separated ``scheme://host[:port]`` of the company website."""
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+            raise SettingsError(f"CRM_TRACKING_ORIGINS: {origin!r} is not an origin such as https://www.example.com")
+    return origins
 
 
 def _language(name: str) -> str:

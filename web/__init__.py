@@ -26,6 +26,8 @@ from web.reporting import periodic as periodic_reports
 from web.sales import opportunities, plans
 from web.service import engineers
 from web.service import requests as service
+from web.tracking import pages as tracking_pages
+from web.tracking import public as tracking
 
 from .context import inject_navigation
 from .db import close_session
@@ -48,9 +50,11 @@ def init_web(app: Flask) -> None:
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, product_costs.bp, projects.bp, payments.bp, service.bp, engineers.bp,
                       customers.bp, customer_records.bp, customer_wallet.bp, customer_merge.bp, own_account.bp,
-                      opportunities.bp, plans.bp, reports.bp, periodic_reports.bp, search.bp, lists.bp, imports.bp):
+                      opportunities.bp, plans.bp, reports.bp, periodic_reports.bp, search.bp, lists.bp, imports.bp,
+                      tracking.bp, tracking_pages.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
+    csrf.exempt(tracking.bp)  # mail clients and the company website: signed tokens instead
     operations.register(app)
     security_headers.register(app)
     auth.register(app)

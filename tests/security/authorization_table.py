@@ -31,6 +31,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from crm.accounts.users import User
+from crm.customers.models import Contact, Customer
 
 OK = "ok"
 LOGIN = "login"
@@ -100,6 +101,17 @@ def engineer_as_is(session) -> dict:
     user = session.scalar(select(User).where(User.username == "engineer"))
     return {"roles": sorted(user.role_keys), "active": "on", "display_name": user.display_name,
             "email": user.email, "phone": user.phone}
+
+MARKETERS = ("admin", "sales", "sales2", "salesdir", "custdir", "mktdir", "info")
+
+
+def check_in_of_sales_contact(session) -> dict:
+    """A seminar check-in of a contact of ``sales``'s customer (outside ``sales2``'s data scope)."""
+    contact = session.scalars(select(Contact).join(Customer, Contact.customer_id == Customer.id)
+                              .join(User, Customer.owner_id == User.id).where(User.username == "sales")
+                              .order_by(Contact.id)).first()
+    return {"seminar": "Authorization matrix", "contact_id": str(contact.id)}
+
 
 TABLE: dict[str, Expect] = {
     # Sign-in, home, static files
@@ -189,6 +201,14 @@ TABLE: dict[str, Expect] = {
     "POST account.save": signed_in(),
     "POST account.password": signed_in(),
     "POST language.choose": signed_in(anonymous=OK),  # the switcher also works before signing in
+    # Behaviour tracking: public addresses answer only genuine tokens (tests/tracking), staff pages to marketers
+    "GET tracking.pixel": call(signed_in(404, anonymous=404), args={"token": "forged"}),
+    "GET tracking.click": call(signed_in(404, anonymous=404), args={"token": "forged"}),
+    "POST tracking.visit": signed_in(403, anonymous=403),  # no website origin allowed in the test settings
+    "GET tracking_pages.links": only(*MARKETERS),
+    "POST tracking_pages.links": only(*MARKETERS),  # 422 without a campaign: the view ran
+    "GET tracking_pages.checkin": only(*MARKETERS),
+    "POST tracking_pages.checkin": call(only(*MARKETERS, sales2=404), data=check_in_of_sales_contact),
     "GET opportunities.board": signed_in(),
     "POST opportunities.close": only(*SALES_SIDE, sales2=404),
     "POST opportunities.move": only(*SALES_SIDE, sales2=404),
