@@ -106,9 +106,11 @@ MARKETERS = ("admin", "sales", "sales2", "salesdir", "custdir", "mktdir", "info"
 
 
 def check_in_of_sales_contact(session) -> dict:
-    """A seminar check-in of a contact of ``sales``'s customer (outside ``sales2``'s data scope)."""
+    """A seminar check-in of a contact of ``sales``'s customer (outside ``sales2``'s data scope); active ones
+    (earlier rows of the matrix deactivate and merge records)."""
     contact = session.scalars(select(Contact).join(Customer, Contact.customer_id == Customer.id)
-                              .join(User, Customer.owner_id == User.id).where(User.username == "sales")
+                              .join(User, Customer.owner_id == User.id)
+                              .where(User.username == "sales", Customer.active.is_(True), Contact.active.is_(True))
                               .order_by(Contact.id)).first()
     return {"seminar": "Authorization matrix", "contact_id": str(contact.id)}
 
