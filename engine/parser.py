@@ -25,8 +25,20 @@ NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
 
 
 def role_key(lane_name: str) -> str:
-    """``"Customer director"`` -> ``"customer_director"``: lanes are roles."""
+    """``"Customer director"`` -> ``"customer_director"``: the role of a lane that does not name one."""
     return re.sub(r"[^a-z0-9]+", "_", lane_name.strip().lower()).strip("_")
+
+
+def lane_role(lane: etree._Element) -> str:
+    """The role a ``bpmn:lane`` stands for: its ``role`` property, else the key derived from its name.
+
+    ``<camunda:property name="role" value="salesperson"/>`` in the lane's extension elements lets the lane's
+    name be in any language (``销售员``); diagrams without it keep working with English lane names.
+    """
+    for prop in lane.iterfind("bpmn:extensionElements/camunda:properties/camunda:property", NS):
+        if (prop.get("name") or prop.get("id")) == "role" and (prop.get("value") or "").strip():
+            return prop.get("value").strip()
+    return role_key(lane.get("name") or lane.get("id") or "")
 
 
 @dataclass(frozen=True)
@@ -153,21 +165,27 @@ def _task_meta_with_called(process, subprocess_specs: dict, elements: dict) -> d
 
 
 def read_task_meta(process: etree._Element) -> dict[str, TaskMeta]:
-    """Lane/role, due-date expression, priority, instructions and assignee of every user task."""
-    lanes: dict[str, str] = {}
+    """Lane/role, due-date expression, priority, instructions and assignee of every user task, and the
+    lane/role of the start event (who may start the process)."""
+    lanes: dict[str, tuple[str, str]] = {}
     for lane in process.iterfind(".//bpmn:lane", NS):
         for ref in lane.iterfind("bpmn:flowNodeRef", NS):
-            lanes[(ref.text or "").strip()] = lane.get("name") or lane.get("id")
+            lanes[(ref.text or "").strip()] = (lane.get("name") or lane.get("id"), lane_role(lane))
     meta = {}
+    for event in process.iterfind("bpmn:startEvent", NS):
+        lane, role = lanes.get(event.get("id"), (None, None))
+        if lane is not None:
+            meta[event.get("id")] = TaskMeta(name=event.get("id"), title=event.get("name") or event.get("id"),
+                                             lane=lane, role=role)
     for task in process.iterfind(".//bpmn:userTask", NS):
         task_id = task.get("id")
-        lane = lanes.get(task_id)
+        lane, role = lanes.get(task_id, (None, None))
         doc = task.find("bpmn:documentation", NS)
         meta[task_id] = TaskMeta(
             name=task_id,
             title=task.get("name") or task_id,
             lane=lane,
-            role=role_key(lane) if lane else None,
+            role=role,
             due=task.get(f"{{{CAMUNDA_NS}}}dueDate"),
             priority=int(task.get(f"{{{CAMUNDA_NS}}}priority") or 50),
             instructions=(doc.text or "").strip() if doc is not None else "",

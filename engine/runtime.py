@@ -135,7 +135,7 @@ class ProcessEngine:
         if loaded is None:
             spec, subprocess_specs = self.serializer.load_specs(version.spec_json)
             tasks = {k: TaskMeta(**v) for k, v in json.loads(version.task_meta).items()}
-            loaded = LoadedVersion(version.id, spec, subprocess_specs, tasks, _start_role(spec))
+            loaded = LoadedVersion(version.id, spec, subprocess_specs, tasks, _start_role(spec, tasks))
             self._loaded[version.id] = loaded
         return loaded
 
@@ -444,9 +444,12 @@ class ProcessEngine:
 
 
 
-def _start_role(spec) -> str | None:
-    """The role of the lane the start event sits in, if the diagram has lanes."""
+def _start_role(spec, tasks: dict[str, TaskMeta]) -> str | None:
+    """The role of the lane the start event sits in, if the diagram has lanes (versions deployed before
+    the start event had its own metadata: the key derived from the lane's name)."""
     start = spec.start.outputs[0] if spec.start.outputs else None
+    if start is not None and start.name in tasks:
+        return tasks[start.name].role
     lane = getattr(start, "lane", None)
     return role_key(lane) if lane else None
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from crm.customers.models import Customer
 from engine.models import HumanTask, InstanceEvent, OutboxJob, ProcessInstance, ProcessVersion, utcnow
 from engine.runtime import ProcessEngine, current_data
+from services.processes import labels
 
 TIMER_LAG_TOLERANCE = dt.timedelta(seconds=60)
 STATUS_FILTERS = ("running", "waiting_timer", "waiting_message", "error", "suspended", "completed", "terminated")
@@ -93,6 +94,7 @@ def find_instances(session: Session, flt: InstanceFilter, page: int = 1, per_pag
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = list(session.scalars(query.order_by(ProcessInstance.updated_at.desc())
                                 .offset((page - 1) * per_page).limit(per_page)))
+    labels.show(session, rows)
     unfiltered = InstanceFilter(**{**flt.__dict__, "status": ""})
     counts = {}
     for status in STATUS_FILTERS:
@@ -131,7 +133,8 @@ def instance_detail(session: Session, engine: ProcessEngine, instance: ProcessIn
         if bpmn_id is None:
             continue
         state = TaskState.get_name(task.state)
-        tasks.append({"id": str(task.id), "name": spec.bpmn_name or bpmn_id, "bpmn_id": bpmn_id, "state": state,
+        name = labels.text(instance.version, bpmn_id, spec.bpmn_name or bpmn_id)
+        tasks.append({"id": str(task.id), "name": name, "bpmn_id": bpmn_id, "state": state,
                       "type": spec.__class__.__name__, "depth": task.depth,
                       "service": getattr(spec, "operation_name", None)})
         if task.has_state(TaskState.COMPLETED):
@@ -146,6 +149,7 @@ def instance_detail(session: Session, engine: ProcessEngine, instance: ProcessIn
                                 .order_by(OutboxJob.id.desc()).limit(20)))
     open_tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                               HumanTask.status == "ready")))
+    labels.show(session, [instance, *open_tasks])
     markers = {"completed": sorted(completed - current - failed), "current": sorted(current),
                "error": sorted(failed | ({instance.error_task} if instance.error_task else set()))}
     return InstanceDetail(instance, dict(current_data(workflow)), tasks, markers, history, jobs, open_tasks)

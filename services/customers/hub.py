@@ -19,6 +19,7 @@ from crm.service.service_desk import ServiceRequest
 from engine.deployment import latest_versions
 from engine.models import HumanTask, ProcessInstance, ProcessVersion
 from engine.runtime import Actor, ProcessEngine
+from services.processes import labels
 from services.processes.form_catalog import FormCatalog
 
 LIMIT = 100
@@ -89,4 +90,5 @@ def startable_for_customer(session: Session, engine: ProcessEngine, catalog: For
         customer_fields = [f.id for f in form.fields if f.reference == "customer"] if form else []
         if customer_fields:
             links.append(StartLink(version, customer_fields[0]))
+    labels.show_versions(link.version for link in links)
     return links

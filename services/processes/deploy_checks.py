@@ -15,10 +15,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from crm.accounts.users import ROLES
 from engine.deployment import Check
 from engine.errors import ScriptLimitExceeded, ScriptSecurityError
-from engine.parser import NS, ParsedBundle, role_key
+from engine.parser import NS, ParsedBundle, lane_role, role_key
 from engine.sandbox import SandboxedEnvironment, ScriptLimits, check_source
 from engine.services import HandlerRegistry
 from forms import FormDefinitionError, parse_rule, read_declarations, read_form
+from services.processes import translations
 from services.processes.task_context import VIEWS
 
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -35,6 +36,7 @@ def platform_checks(registry: HandlerRegistry, limits: ScriptLimits | None = Non
             root = bundle.roots.get(filename)
             if root is None or etree.QName(root).localname != "definitions":
                 continue
+            problems += _check_translations(filename, root)
             for process in root.iterfind("bpmn:process", NS):
                 problems += _check_process(filename, process, registry, environment)
         return problems
@@ -46,20 +48,33 @@ def _problem(filename: str, element: etree._Element, message: str) -> dict:
     return {"file": filename, "line": element.sourceline, "element": element.get("id"), "message": message}
 
 
+def _check_translations(filename: str, root: etree._Element) -> list[dict]:
+    """Every ``i18n:`` property is well formed (see :mod:`services.processes.translations`)."""
+    return [{"file": filename, "line": entry.property.sourceline, "element": entry.owner.get("id"), "message": text}
+            for entry in translations.entries(root) if (text := translations.problem(entry)) is not None]
+
+
+def _unknown_role(lane: etree._Element) -> str:
+    name = lane.get("name") or lane.get("id")
+    if lane_role(lane) != role_key(name or ""):
+        return f"lane {name!r} names the unknown role {lane_role(lane)!r}"
+    return f"lane {name!r} is not a known role"
+
+
 def _check_process(
     filename: str, process: etree._Element, registry: HandlerRegistry, environment: SandboxedEnvironment
 ) -> list[dict]:
     problems = []
     lanes = {
-        (ref.text or "").strip(): lane.get("name") or ""
+        (ref.text or "").strip(): lane
         for lane in process.iterfind(".//bpmn:lane", NS) for ref in lane.iterfind("bpmn:flowNodeRef", NS)
     }
     for task in process.iterfind(".//bpmn:userTask", NS):
         lane = lanes.get(task.get("id"))
         if lane is None:
             problems.append(_problem(filename, task, "user task is not in a lane (lanes are roles)"))
-        elif role_key(lane) not in ROLES:
-            problems.append(_problem(filename, task, f"lane {lane!r} is not a known role"))
+        elif lane_role(lane) not in ROLES:
+            problems.append(_problem(filename, task, _unknown_role(lane)))
         problems += _check_form(filename, task)
         problems += _check_declarations(filename, task)
     for event in process.iterfind(".//bpmn:startEvent", NS):

@@ -1,9 +1,13 @@
-"""Form definitions of a deployed version, read once from its BPMN sources and cached."""
+"""Form definitions of a deployed version, read once from its BPMN sources and cached; given out in the
+request's language (:mod:`services.processes.labels`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine.models import ProcessVersion
 from forms import FormDefinition, TaskDeclarations, read_declarations, read_forms
+from services.processes import labels
 from services.processes.version_sources import parsed_files
 
 
@@ -26,16 +30,20 @@ class FormCatalog:
         return forms
 
     def task_form(self, version: ProcessVersion, task_name: str) -> FormDefinition | None:
-        """The form of one user task (None if it has none)."""
-        return self.for_version(version).get(task_name)
+        """The form of one user task (None if it has none), in the request's language."""
+        return labels.form(version, task_name, self.for_version(version).get(task_name))
 
     def start_form(self, version: ProcessVersion, spec) -> FormDefinition | None:
-        """The form on the process's start event, if it has one."""
+        """The form on the process's start event, if it has one, in the request's language."""
         start_events = spec.start.outputs
-        return self.for_version(version).get(start_events[0].bpmn_id) if start_events else None
+        if not start_events:
+            return None
+        element_id = start_events[0].bpmn_id
+        return labels.form(version, element_id, self.for_version(version).get(element_id))
 
     def declarations(self, version: ProcessVersion, task_name: str) -> TaskDeclarations:
-        """The context kind and cross-field rules of one user task (empty when it declares none)."""
+        """The context kind and cross-field rules of one user task (empty when it declares none); rule
+        messages in the request's language."""
         found = self._declarations.get(version.content_hash)
         if found is None:
             found = {}
@@ -43,4 +51,5 @@ class FormCatalog:
                 if root.tag.endswith("definitions") and "BPMN" in root.tag:
                     found.update(read_declarations(root))
             self._declarations[version.content_hash] = found
-        return found.get(task_name) or TaskDeclarations()
+        declared = found.get(task_name) or TaskDeclarations()
+        return replace(declared, rules=labels.rules(version, task_name, declared.rules))

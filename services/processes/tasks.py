@@ -20,7 +20,7 @@ from engine.errors import NotFound, TaskDataInvalid
 from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
 from engine.runtime import Actor, ProcessEngine, current_data
 from forms import FieldDefinition, FormDefinition, FormValidationError, Rule, initial_values, validate
-from services.processes import lookups, task_context, uploads
+from services.processes import labels, lookups, task_context, uploads
 from services.processes import rules as task_rules
 from services.processes.form_catalog import FormCatalog
 from services.processes.scope import in_scope, owner_scope
@@ -84,14 +84,14 @@ def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, tas
     meta = loaded.tasks.get(row.task_name)
     history = instance_history(session, instance.id)
     declared = catalog.declarations(instance.version, row.task_name)
-    titles = dict(session.execute(
-        select(HumanTask.id, HumanTask.title).where(HumanTask.instance_id == instance.id)
-    ).all())
+    titles = labels.titles(instance.version, session.execute(
+        select(HumanTask.id, HumanTask.task_name, HumanTask.title).where(HumanTask.instance_id == instance.id)))
+    labels.show(session, [row])
     return TaskView(
         row=row, instance=instance, form=form, data=data,
         initial=initial_values(form, data) if form else {},
         history=history,
-        instructions=meta.instructions if meta else "",
+        instructions=labels.instructions(instance.version, row.task_name, meta.instructions) if meta else "",
         customer=lookups.label(session, "customer", instance.customer_id) if instance.customer_id else None,
         steps=_steps(session, engine, catalog, instance, history, titles),
         comments=comments_on(session, instance.id),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -32,10 +32,13 @@ HIDDEN_FROM_DIAGRAMS = ("extensionElements", "script", "conditionExpression", "t
 forms and service parameters in extension elements)."""
 
 
-def diagram_xml(version: ProcessVersion) -> bytes:
-    """The version's own BPMN without scripts, expressions and extension elements: enough to draw the diagram
-    for whoever works on one of its tasks; the full source is for process owners and administrators."""
+def diagram_xml(version: ProcessVersion, rename: Callable[[etree._Element], None] | None = None) -> bytes:
+    """The version's own BPMN without scripts, expressions and extension elements, its labels renamed by
+    ``rename`` (:func:`services.processes.labels.translate_diagram`: the request's language): enough to draw the
+    diagram for whoever works on one of its tasks; the full source is for process owners and administrators."""
     root = parse_xml(version.source_xml.encode(), version.filename, MAX_SOURCE_BYTES)
+    if rename is not None:
+        rename(root)
     for name in HIDDEN_FROM_DIAGRAMS:
         for element in root.iter(f"{{{BPMN_NS}}}{name}"):
             element.getparent().remove(element)

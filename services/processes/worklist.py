@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
 from crm.accounts.users import Role, User
 from crm.customers.models import Customer
-from engine.models import HumanTask, ProcessInstance, utcnow
+from engine.models import HumanTask, ProcessInstance, ProcessVersion, utcnow
 from engine.runtime import Actor
+from services.processes import labels
 from services.processes.key_figures import About, key_figure_column
 from services.processes.scope import OwnerScope, owner_scope, scope_condition
 
@@ -22,8 +23,11 @@ SORTS = {
     "follow_up": (HumanTask.follow_up_at.is_(None), HumanTask.follow_up_at, HumanTask.created_at),
 }
 DUE_SOON = dt.timedelta(hours=24)
-LISTED = joinedload(HumanTask.instance).options(load_only(ProcessInstance.title), lazyload(ProcessInstance.version))
-"""A listed task's instance: its title only, not its saved state or its version's sources."""
+LISTED = joinedload(HumanTask.instance).options(
+    load_only(ProcessInstance.title, ProcessInstance.process_key, ProcessInstance.version_id),
+    joinedload(ProcessInstance.version).load_only(ProcessVersion.content_hash, ProcessVersion.process_key))
+"""A listed task's instance: its title and its version's content hash (which finds the version's translations),
+not its saved state or its version's sources."""
 HIGH_PRIORITY, LOW_PRIORITY = 75, 25
 LISTS = ("mine", "queue")
 COUNT_CAP = 1000
@@ -179,6 +183,7 @@ def list_pages(
         ))
         listed = rows[:per_page]
         about = {task.id: About.of(task.process_key, company, figure) for task, company, figure in listed}
+        labels.show(session, [row[0] for row in listed])
         pages[name] = Page([row[0] for row in listed], counts[name], page, per_page,
                            len(rows) > per_page, counts, about)
     return pages

@@ -208,7 +208,8 @@ def test_the_worklist_page_loads_the_user_and_roles_once(platform, login, fill_t
     assert fill_task.id in page and "Sue Sales" in _row(page, fill_task.id)  # a colleague to hand over to
     assert sum(bool(re.search(r"WHERE app_user\.id = ", s)) for s in statements) == 1
     assert sum("user_role" in s for s in statements) == 2  # the user's roles (joined), the colleagues'
-    assert len(statements) <= 8, "\n\n".join(statements)
+    # 9: the first listing of a version after it was deployed also reads its translations (once per process)
+    assert len(statements) <= 9, "\n\n".join(statements)
 
 
 def test_comments_show_on_the_task_page_and_in_history(platform, login, fill_task):

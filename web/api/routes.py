@@ -17,7 +17,7 @@ from engine.deployment import latest_versions
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import ProcessInstance
 from engine.runtime import current_data
-from services.processes import lookups, outcomes, queries, task_actions, tasks, uploads, worklist
+from services.processes import labels, lookups, outcomes, queries, task_actions, tasks, uploads, worklist
 from web import db
 from web.accounts.auth import TOKEN_MAX_AGE, actor, bearer_authenticated, check_credentials, issue_token
 from web.api.openapi import OPENAPI
@@ -109,6 +109,7 @@ def _instance_detail(instance: ProcessInstance) -> dict:
     session = db.session()
     open_tasks = queries.tasks_of_instance(session, instance.id, ready_only=True)
     workflow = db.platform().engine.restore(instance)
+    labels.show(session, [instance, *open_tasks])
     return {
         **instance_json(instance),
         "current_tasks": [task_json(t) for t in open_tasks],

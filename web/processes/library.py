@@ -10,7 +10,7 @@ from engine.deployment import latest_versions
 from engine.errors import DeploymentError, TaskDataInvalid
 from forms import build_wtform, render_fields
 from services.processes import authoring as process_authoring
-from services.processes import queries, tasks
+from services.processes import labels, queries, tasks
 from services.processes.version_sources import diagram_xml, version_files
 from web import db
 from web.accounts.auth import actor, require_role
@@ -30,6 +30,7 @@ def _startable():
         role = engine.load_version(version).start_role
         if role is None or role in me.roles or me.is_admin:
             result.append(version)
+    labels.show_versions(result)
     return result
 
 
@@ -59,8 +60,9 @@ def start(key: str):
             refuse_invalid(wtform, exc.errors, stored)
             status = 422
         else:
-            flash(f"Started “{version.name}” (#{instance.id}).", "success")
+            flash(f"Started “{labels.process_name(version)}” (#{instance.id}).", "success")
             return redirect(url_for("worklist.index"))
+    labels.show_versions([version])  # after starting: an instance keeps the stored name
     return render_template("processes/start.html", version=version,
                            fields_html=render_fields(wtform) if wtform is not None else ""), status
 
@@ -80,7 +82,9 @@ def _prefilled(form_def) -> dict:
 def library():
     require_role(*OWNERS)
     session = db.session()
-    return render_template("processes/library.html", processes=queries.versions_by_process(session),
+    processes = queries.versions_by_process(session)
+    labels.show_versions(v for versions in processes.values() for v in versions)
+    return render_template("processes/library.html", processes=processes,
                            drafts=queries.drafts_by_process_key(session),
                            counts=process_authoring.instance_counts(session),
                            files=version_files,
@@ -102,7 +106,8 @@ def download(version_id: int):
 def diagram(version_id: int):
     """What the task page draws: the diagram without scripts and expressions (see ``diagram_xml``)."""
     version = queries.version_by_id(db.session(), version_id) or abort(404)
-    return Response(diagram_xml(version), mimetype="application/xml")
+    return Response(diagram_xml(version, lambda root: labels.translate_diagram(version, root)),
+                    mimetype="application/xml")
 
 
 @bp.get("/versions/<int:version_id>/files/<name>")
