@@ -16,6 +16,7 @@ from crm.customers.models import Customer
 from crm.customers.names import name_key
 from crm.customers.records import customer_values, update_customer
 from engine.models import ProcessInstance
+from i18n import _, _l
 from services.customers.duplicates import first_matches
 
 from . import references
@@ -23,22 +24,22 @@ from .bulk import insert_many, insert_returning_ids
 from .kinds import ImportField, ImportKind, Keys, Lookups, register
 
 FIELDS = (
-    ImportField("company", "Company", ("company", "customer", "customer name", "name", "company name",
+    ImportField("company", _l("Company"), ("company", "customer", "customer name", "name", "company name",
                                        "公司", "公司名称", "客户", "客户名称", "单位名称", "企业名称"), True),
-    ImportField("registry_number", "Registry number", ("registry number", "registry no", "uscc",
+    ImportField("registry_number", _l("Registry number"), ("registry number", "registry no", "uscc",
                                                         "unified social credit code", "tax id", "统一社会信用代码",
                                                         "信用代码", "税号", "注册号")),
-    ImportField("industry", "Industry", ("industry", "sector", "行业", "所属行业")),
-    ImportField("size", "Size", ("size", "company size", "employees", "规模", "企业规模", "人数")),
-    ImportField("region", "Region", ("region", "area", "province", "city", "地区", "区域", "省份", "城市")),
-    ImportField("source", "Source", ("source", "lead source", "来源", "客户来源")),
-    ImportField("phone", "Phone", ("phone", "telephone", "tel", "电话", "联系电话", "座机")),
-    ImportField("email", "E-mail", ("email", "e-mail", "mail", "邮箱", "电子邮箱", "电子邮件")),
-    ImportField("website", "Website", ("website", "web", "url", "homepage", "网站", "网址", "主页")),
-    ImportField("address", "Address", ("address", "地址", "公司地址", "详细地址")),
-    ImportField("grade", "Grade", ("grade", "level", "class", "等级", "客户等级", "级别")),
-    ImportField("relationship_type", "Relationship", ("relationship", "relationship type", "关系", "关系类型")),
-    ImportField("owner", "Owner", ("owner", "salesperson", "sales rep", "account manager", "负责人", "销售",
+    ImportField("industry", _l("Industry"), ("industry", "sector", "行业", "所属行业")),
+    ImportField("size", _l("Size"), ("size", "company size", "employees", "规模", "企业规模", "人数")),
+    ImportField("region", _l("Region"), ("region", "area", "province", "city", "地区", "区域", "省份", "城市")),
+    ImportField("source", _l("Source"), ("source", "lead source", "来源", "客户来源")),
+    ImportField("phone", _l("Phone"), ("phone", "telephone", "tel", "电话", "联系电话", "座机")),
+    ImportField("email", _l("E-mail"), ("email", "e-mail", "mail", "邮箱", "电子邮箱", "电子邮件")),
+    ImportField("website", _l("Website"), ("website", "web", "url", "homepage", "网站", "网址", "主页")),
+    ImportField("address", _l("Address"), ("address", "地址", "公司地址", "详细地址")),
+    ImportField("grade", _l("Grade"), ("grade", "level", "class", "等级", "客户等级", "级别")),
+    ImportField("relationship_type", _l("Relationship"), ("relationship", "relationship type", "关系", "关系类型")),
+    ImportField("owner", _l("Owner"), ("owner", "salesperson", "sales rep", "account manager", "负责人", "销售",
                                    "业务员", "客户经理")),
 )
 WRITABLE = ("company", "registry_number", "industry", "size", "region", "source", "phone", "email", "website",
@@ -115,7 +116,7 @@ def restore(session: Session, record_id: int, before: dict, by: str) -> None:
 def in_use(session: Session, ids: list[int]) -> str | None:
     """A process started about an imported customer makes the import final."""
     if session.scalar(select(exists().where(ProcessInstance.customer_id.in_(ids)))):
-        return "a process has been started about an imported customer"
+        return _("a process has been started about an imported customer")
     return None
 
 
@@ -125,5 +126,5 @@ def remove(session: Session, ids: list[int]) -> None:
 
 
 CUSTOMERS = register(ImportKind(
-    key="customers", label="Customers", fields=FIELDS, check=check, matches=matches, create_many=create_many,
+    key="customers", label=_l("Customers"), fields=FIELDS, check=check, matches=matches, create_many=create_many,
     update_one=update_one, model=Customer, restore=restore, remove=remove, in_use=in_use))

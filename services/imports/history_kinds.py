@@ -17,6 +17,7 @@ from crm.customers.models import Contact, Customer
 from crm.orders.payments import Payment, PaymentPlan, PaymentPlanLine
 from crm.sales.activities import ACTIVITY_KINDS, Activity
 from crm.sales.opportunities import STAGE_BY_NUMBER, Opportunity, StageChange, create_opportunity
+from i18n import _, _l
 from services.sales.opportunity_form import SOURCES
 
 from . import references
@@ -24,7 +25,7 @@ from .bulk import insert_returning_ids
 from .kinds import ImportField, ImportKind, Keys, Lookups, register
 from .record_kinds import CUSTOMER_REF
 
-OWNER = ImportField("owner", "Owner", ("owner", "salesperson", "sales rep", "负责人", "销售", "业务员", "客户经理"))
+OWNER = ImportField("owner", _l("Owner"), ("owner", "salesperson", "sales rep", "负责人", "销售", "业务员", "客户经理"))
 
 
 def _no_matches(_session: Session, keys: Sequence[Keys]) -> list[None]:
@@ -32,7 +33,7 @@ def _no_matches(_session: Session, keys: Sequence[Keys]) -> list[None]:
 
 
 def _not_updated(_session: Session, _record_id: int, _values: dict, _by: str) -> dict:
-    raise ValueError("rows of this kind are never duplicates, so they update nothing")
+    raise ValueError(_("rows of this kind are never duplicates, so they update nothing"))
 
 
 def _nothing_to_restore(_session: Session, _record_id: int, _before: dict, _by: str) -> None:
@@ -54,14 +55,14 @@ def _common(session: Session, lookups: Lookups, row: Mapping[str, str], errors: 
 
 OPPORTUNITY_FIELDS = (
     CUSTOMER_REF,
-    ImportField("name", "Title", ("title", "name", "opportunity", "project", "商机", "商机名称", "项目", "项目名称"),
-                True),
-    ImportField("stage", "Stage", ("stage", "phase", "阶段", "销售阶段"), True),
-    ImportField("amount", "Amount", ("amount", "value", "expected amount", "金额", "预计金额", "预算"), True),
-    ImportField("probability", "Probability %", ("probability", "win probability", "赢率", "成功率", "概率")),
-    ImportField("expected_close", "Expected close", ("expected close", "close date", "预计成交日期", "预计签约日期",
+    ImportField("name", _l("Title"),
+                ("title", "name", "opportunity", "project", "商机", "商机名称", "项目", "项目名称"), True),
+    ImportField("stage", _l("Stage"), ("stage", "phase", "阶段", "销售阶段"), True),
+    ImportField("amount", _l("Amount"), ("amount", "value", "expected amount", "金额", "预计金额", "预算"), True),
+    ImportField("probability", _l("Probability %"), ("probability", "win probability", "赢率", "成功率", "概率")),
+    ImportField("expected_close", _l("Expected close"), ("expected close", "close date", "预计成交日期", "预计签约日期",
                                                       "成交日期")),
-    ImportField("source", "Source", ("source", "lead source", "来源", "商机来源")),
+    ImportField("source", _l("Source"), ("source", "lead source", "来源", "商机来源")),
     OWNER,
 )
 
@@ -73,7 +74,7 @@ def check_opportunity(session: Session, lookups: Lookups, row: Mapping[str, str]
     values["name"] = field_checks.text(row, "name", errors, max_length=200, required=True, label="title")
     stage = field_checks.whole(row, "stage", errors, minimum=1, maximum=len(STAGE_BY_NUMBER))
     if stage is None:
-        errors.add("stage", "Choose a stage.")
+        errors.add("stage", _("Choose a stage."))
     amount = field_checks.money(row, "amount", errors)
     probability = field_checks.percent(row, "probability", errors)
     closing = field_checks.date(row, "expected_close", errors)
@@ -107,12 +108,12 @@ def opportunities_in_use(session: Session, ids: list[int]) -> str | None:
     moved = session.scalar(select(exists().where(Opportunity.id.in_(ids), Opportunity.instance_id.is_not(None))))
     changed = session.scalar(select(func.count()).select_from(StageChange).where(StageChange.opportunity_id.in_(ids)))
     if moved or changed > len(ids):
-        return "imported opportunities have been worked on since"
+        return _("imported opportunities have been worked on since")
     return None
 
 
 OPPORTUNITIES = register(ImportKind(
-    key="opportunities", label="Opportunities", fields=OPPORTUNITY_FIELDS, check=check_opportunity,
+    key="opportunities", label=_l("Opportunities"), fields=OPPORTUNITY_FIELDS, check=check_opportunity,
     matches=_no_matches, create_many=create_opportunities, update_one=_not_updated, model=Opportunity,
     restore=_nothing_to_restore, remove=remove_opportunities, own_tables=("opportunity_stage_change",),
     in_use=opportunities_in_use))
@@ -120,11 +121,11 @@ OPPORTUNITIES = register(ImportKind(
 
 ACTIVITY_FIELDS = (
     CUSTOMER_REF,
-    ImportField("kind", "Kind", ("kind", "type", "activity type", "类型", "方式", "活动类型"), True),
-    ImportField("subject", "Subject", ("subject", "title", "topic", "主题", "标题", "内容"), True),
-    ImportField("date", "Date", ("date", "done on", "when", "日期", "时间", "活动日期"), True),
-    ImportField("outcome", "Outcome", ("outcome", "result", "notes", "结果", "记录", "备注")),
-    ImportField("contact", "Contact", ("contact", "contact name", "联系人")),
+    ImportField("kind", _l("Kind"), ("kind", "type", "activity type", "类型", "方式", "活动类型"), True),
+    ImportField("subject", _l("Subject"), ("subject", "title", "topic", "主题", "标题", "内容"), True),
+    ImportField("date", _l("Date"), ("date", "done on", "when", "日期", "时间", "活动日期"), True),
+    ImportField("outcome", _l("Outcome"), ("outcome", "result", "notes", "结果", "记录", "备注")),
+    ImportField("contact", _l("Contact"), ("contact", "contact name", "联系人")),
     OWNER,
 )
 ACTIVITY_WORDS = {"电话": "call", "拜访": "visit", "会议": "meeting", "邮件": "email", "e-mail": "email"}
@@ -137,7 +138,7 @@ def check_activity(session: Session, lookups: Lookups, row: Mapping[str, str]) -
     kind = str(row.get("kind") or "").strip().lower()
     values["kind"] = ACTIVITY_WORDS.get(kind, kind)
     if values["kind"] not in ACTIVITY_KINDS:
-        errors.add("kind", f"choose one of {', '.join(ACTIVITY_KINDS.values())}")
+        errors.add("kind", _("choose one of %(kinds)s", kinds=", ".join(ACTIVITY_KINDS.values())))
     values["subject"] = field_checks.text(row, "subject", errors, max_length=300, required=True)
     values["outcome"] = field_checks.text(row, "outcome", errors, max_length=2000)
     day = field_checks.date(row, "date", errors, required=True)
@@ -147,7 +148,7 @@ def check_activity(session: Session, lookups: Lookups, row: Mapping[str, str]) -
         values["contact_id"] = session.scalar(select(Contact.id).where(
             Contact.customer_id == values["customer_id"], Contact.name == contact).limit(1))
         if values["contact_id"] is None:
-            errors.add("contact", f"no contact {contact!r} at this customer")
+            errors.add("contact", _("no contact “%(name)s” at this customer", name=contact))
     if errors:
         raise fields.RecordInvalid(errors)
     values["date"] = day.isoformat()
@@ -168,19 +169,19 @@ def remove_activities(session: Session, ids: list[int]) -> None:
 
 
 ACTIVITIES = register(ImportKind(
-    key="activities", label="Activity history", fields=ACTIVITY_FIELDS, check=check_activity, matches=_no_matches,
+    key="activities", label=_l("Activity history"), fields=ACTIVITY_FIELDS, check=check_activity, matches=_no_matches,
     create_many=create_activities, update_one=_not_updated, model=Activity, restore=_nothing_to_restore,
     remove=remove_activities))
 
 
 RECEIVABLE_FIELDS = (
     CUSTOMER_REF,
-    ImportField("title", "Reference", ("reference", "title", "contract", "contract number", "invoice", "合同",
+    ImportField("title", _l("Reference"), ("reference", "title", "contract", "contract number", "invoice", "合同",
                                        "合同编号", "发票号", "单号"), True),
-    ImportField("label", "Instalment", ("instalment", "installment", "label", "term", "款项", "期次", "付款阶段")),
-    ImportField("due_date", "Due date", ("due date", "due", "到期日", "应收日期", "付款日期"), True),
-    ImportField("amount", "Amount", ("amount", "receivable", "金额", "应收金额"), True),
-    ImportField("paid_amount", "Paid", ("paid", "paid amount", "received", "已收金额", "已付金额", "已收")),
+    ImportField("label", _l("Instalment"), ("instalment", "installment", "label", "term", "款项", "期次", "付款阶段")),
+    ImportField("due_date", _l("Due date"), ("due date", "due", "到期日", "应收日期", "付款日期"), True),
+    ImportField("amount", _l("Amount"), ("amount", "receivable", "金额", "应收金额"), True),
+    ImportField("paid_amount", _l("Paid"), ("paid", "paid amount", "received", "已收金额", "已付金额", "已收")),
 )
 
 
@@ -194,7 +195,7 @@ def check_receivable(session: Session, lookups: Lookups, row: Mapping[str, str])
     amount = field_checks.money(row, "amount", errors)
     paid = field_checks.money(row, "paid_amount", errors, required=False) or Decimal("0.00")
     if amount is not None and paid >= amount and "paid_amount" not in errors:
-        errors.add("paid_amount", "Paid in full: nothing is open to import.")
+        errors.add("paid_amount", _("Paid in full: nothing is open to import."))
     if errors:
         raise fields.RecordInvalid(errors)
     values.update(due_date=due.isoformat(), amount=str(amount), paid_amount=str(paid))
@@ -225,12 +226,12 @@ def receivables_in_use(session: Session, ids: list[int]) -> str | None:
     if session.scalar(select(exists().where(PaymentPlanLine.plan_id.in_(ids),
                                             PaymentPlanLine.collection_instance_id.is_not(None)))) or \
             session.scalar(select(exists().where(Payment.plan_line_id.in_(lines)))):
-        return "payments are being collected or recorded on imported receivables"
+        return _("payments are being collected or recorded on imported receivables")
     return None
 
 
 RECEIVABLES = register(ImportKind(
-    key="receivables", label="Open receivables", fields=RECEIVABLE_FIELDS, check=check_receivable,
+    key="receivables", label=_l("Open receivables"), fields=RECEIVABLE_FIELDS, check=check_receivable,
     matches=_no_matches, create_many=create_receivables, update_one=_not_updated, model=PaymentPlan,
     restore=_nothing_to_restore, remove=remove_receivables, own_tables=("payment_plan_line",),
     in_use=receivables_in_use))

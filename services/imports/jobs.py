@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.accounts.users import User
 from crm.imports.models import ImportBatch
 from engine.models import OutboxJob
 from engine.outbox import enqueue
+from i18n import force_locale
 
 from . import running, staging
 from .kinds import KINDS
@@ -35,7 +38,7 @@ def check_job(session: Session, _job: OutboxJob, payload: dict) -> None:
     if batch is None or batch.status != "checking":
         return
     try:
-        with session.begin_nested():
+        with session.begin_nested(), force_locale(_language(session, batch.created_by)):
             staging.stage(session, batch, KINDS[batch.kind], Path(payload["path"]))
     except ValueError as exc:  # UnreadableFile and friends: the user's file, not a fault to retry
         batch.status, batch.problem = "failed", str(exc)[:2000]
@@ -48,8 +51,15 @@ def run_job(session: Session, _job: OutboxJob, payload: dict) -> None:
     batch = session.get(ImportBatch, payload["batch_id"], with_for_update=True)
     if batch is None or batch.status != "importing":
         return
-    if running.step(session, batch, payload.get("username") or batch.created_by):
+    with force_locale(_language(session, batch.created_by)):
+        more = running.step(session, batch, payload.get("username") or batch.created_by)
+    if more:
         queue_run(session, batch, payload.get("username") or batch.created_by)
+
+
+def _language(session: Session, username: str) -> str | None:
+    """The importing user's language: row messages are written in it."""
+    return session.scalar(select(User.language).where(User.username == username)) or None
 
 
 JOB_KINDS = {CHECK_KIND: check_job, RUN_KIND: run_job}

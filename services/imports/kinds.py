@@ -88,7 +88,7 @@ class Lookups:
 
 def header_key(text: str) -> str:
     """A header compared without case, width, spaces, punctuation and a trailing ``*`` (required mark)."""
-    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    folded = unicodedata.normalize("NFKC", str(text or "")).casefold()
     return "".join(ch for ch in folded if ch.isalnum())
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from crm.base import utcnow
 from crm.imports.models import ImportColumnChoice
+from i18n import _
 
 from .kinds import ImportKind, header_key
 
@@ -41,10 +42,11 @@ def problems(kind: ImportKind, mapping: Mapping[str, str]) -> list[str]:
     found: list[str] = []
     names = [name for name in mapping.values() if name]
     for name in sorted({n for n in names if names.count(n) > 1}):
-        found.append(f"{kind.field(name).label if kind.field(name) else name}: chosen for more than one column")
+        label = kind.field(name).label if kind.field(name) else name
+        found.append(_("%(field)s: chosen for more than one column", field=label))
     for f in kind.fields:
         if f.required and f.name not in names:
-            found.append(f"{f.label}: choose the column that holds it")
+            found.append(_("%(field)s: choose the column that holds it", field=f.label))
     return found
 
 

@@ -12,12 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.imports.models import ImportBatch, ImportRow
+from i18n import _, _l
 from services.exports import write_only_row
 
 from .kinds import KINDS
 
 CHUNK = 2000
-OUTCOME_HEADER, MESSAGE_HEADER = "Import outcome", "Import messages"
+OUTCOME_HEADER, MESSAGE_HEADER = _l("Import outcome"), _l("Import messages")
+STATUS_LABELS = {"created": _l("created"), "updated": _l("updated"), "skipped": _l("skipped"), "failed": _l("failed"),
+                 "error": _l("error"), "duplicate": _l("duplicate"), "ready": _l("ready")}
 
 
 def status_of(row: ImportRow) -> str:
@@ -33,14 +36,14 @@ def message_of(kind_key: str, row: ImportRow) -> str:
     """The row's messages: each refused field with its label, or what the import did."""
     kind = KINDS[kind_key]
     if row.errors:
-        return "; ".join(f"{kind.field(name).label if kind.field(name) else name}: {text}"
-                         for name, text in row.errors.items())
+        return "; ".join(_("%(field)s: %(text)s", field=kind.field(name).label if kind.field(name) else name,
+                           text=text) for name, text in row.errors.items())
     if row.message:
         return row.message
     if row.group_key:
-        reason, _, key = row.group_key.partition(":")
-        target = f"existing record #{row.match_id}" if row.match_id else "another line of the file"
-        return f"same {reason} as {target} ({key})"
+        reason, _sep, key = row.group_key.partition(":")
+        target = _("existing record #%(id)s", id=row.match_id) if row.match_id else _("another line of the file")
+        return _("same %(key)s as %(target)s (%(value)s)", key=reason, target=target, value=key)
     return ""
 
 
@@ -62,11 +65,11 @@ def outcome_workbook(session: Session, batch: ImportBatch) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Rows")
     width = len(batch.headers)
-    write_only_row(sheet, [*batch.headers, OUTCOME_HEADER, MESSAGE_HEADER])
+    write_only_row(sheet, [*batch.headers, str(OUTCOME_HEADER), str(MESSAGE_HEADER)])
     kind_key, batch_id = batch.kind, batch.id
     for row in _rows(session, batch_id):
         cells = (list(row.raw) + [""] * width)[:width]
-        write_only_row(sheet, [*cells, status_of(row), message_of(kind_key, row)])
+        write_only_row(sheet, [*cells, str(STATUS_LABELS[status_of(row)]), message_of(kind_key, row)])
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -14,6 +14,8 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 from openpyxl import load_workbook
 
+from i18n import _
+
 SNIFF_BYTES = 256 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 CHINESE_FAMILY = ("gb2312", "gbk", "gb18030", "hz")
@@ -41,7 +43,7 @@ def detect_encoding(head: bytes) -> str:
             return "utf-8"
     best = from_bytes(head).best()
     if best is None:
-        raise UnreadableFile("The file is not text in a known encoding: save it as CSV (UTF-8 or GBK) or XLSX.")
+        raise UnreadableFile(_("The file is not text in a known encoding: save it as CSV (UTF-8 or GBK) or XLSX."))
     # GB18030 is a superset of GB2312 and GBK: reading with it never loses a character the others have
     return "gb18030" if best.encoding.lower() in CHINESE_FAMILY else best.encoding
 
@@ -70,7 +72,8 @@ def open_table(path: Path) -> Iterator[tuple[str, Iterator[list[str]]]]:
             try:
                 workbook = load_workbook(handle, read_only=True, data_only=True)
             except Exception as exc:  # openpyxl raises many kinds for a damaged zip
-                raise UnreadableFile(f"The workbook could not be read ({exc.__class__.__name__}).") from None
+                raise UnreadableFile(_("The workbook could not be read (%(problem)s).",
+                                                       problem=exc.__class__.__name__)) from None
             try:
                 sheet = workbook.worksheets[0]
                 yield "xlsx", ([cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True))
@@ -95,7 +98,7 @@ def _csv_rows(text: io.TextIOWrapper) -> Iterator[list[str]]:
         for row in csv.reader(text, dialect):
             yield [cell.strip() for cell in row]
     except UnicodeDecodeError:
-        raise UnreadableFile("The file mixes encodings: save it again as CSV UTF-8 or as XLSX.") from None
+        raise UnreadableFile(_("The file mixes encodings: save it again as CSV UTF-8 or as XLSX.")) from None
 
 
 def data_rows(rows: Iterator[list[str]]) -> Iterator[list[str]]:

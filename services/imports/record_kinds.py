@@ -16,21 +16,23 @@ from crm.customers.history import CustomerEvent
 from crm.customers.models import Contact
 from crm.customers.records import contact_values, update_contact
 from crm.orders.catalog import PRODUCT_KINDS, Product
+from i18n import _, _l
 
 from . import references
 from .bulk import insert_many, insert_returning_ids
 from .kinds import ImportField, ImportKind, Keys, Lookups, register
 
-CUSTOMER_REF = ImportField("customer", "Customer", ("customer", "company", "customer name", "客户", "客户名称",
+CUSTOMER_REF = ImportField("customer", _l("Customer"), ("customer", "company", "customer name", "客户", "客户名称",
                                                     "公司", "公司名称", "单位名称"), True)
 CONTACT_FIELDS = (
     CUSTOMER_REF,
-    ImportField("name", "Name", ("name", "contact", "contact name", "person", "姓名", "联系人", "联系人姓名"), True),
-    ImportField("title", "Title", ("title", "position", "job title", "职位", "职务", "岗位")),
-    ImportField("phone", "Phone", ("phone", "telephone", "tel", "office phone", "电话", "座机", "办公电话")),
-    ImportField("mobile", "Mobile", ("mobile", "cell", "cellphone", "mobile phone", "手机", "手机号", "移动电话")),
-    ImportField("email", "E-mail", ("email", "e-mail", "mail", "邮箱", "电子邮箱", "电子邮件")),
-    ImportField("is_main", "Main contact", ("main", "main contact", "primary", "主要联系人", "首要联系人")),
+    ImportField("name", _l("Name"), ("name", "contact", "contact name", "person", "姓名", "联系人", "联系人姓名"),
+                True),
+    ImportField("title", _l("Title"), ("title", "position", "job title", "职位", "职务", "岗位")),
+    ImportField("phone", _l("Phone"), ("phone", "telephone", "tel", "office phone", "电话", "座机", "办公电话")),
+    ImportField("mobile", _l("Mobile"), ("mobile", "cell", "cellphone", "mobile phone", "手机", "手机号", "移动电话")),
+    ImportField("email", _l("E-mail"), ("email", "e-mail", "mail", "邮箱", "电子邮箱", "电子邮件")),
+    ImportField("is_main", _l("Main contact"), ("main", "main contact", "primary", "主要联系人", "首要联系人")),
 )
 CONTACT_WRITABLE = ("name", "title", "phone", "mobile", "email", "is_main")
 YES = ("1", "true", "yes", "y", "on", "是", "√", "x")
@@ -129,20 +131,20 @@ def remove_contacts(session: Session, ids: list[int]) -> None:
 
 
 CONTACTS = register(ImportKind(
-    key="contacts", label="Contacts", fields=CONTACT_FIELDS, check=check_contact, matches=contact_matches,
+    key="contacts", label=_l("Contacts"), fields=CONTACT_FIELDS, check=check_contact, matches=contact_matches,
     create_many=create_contacts, update_one=update_contact_row, model=Contact, restore=restore_contact,
     remove=remove_contacts))
 
 
 PRODUCT_FIELDS = (
-    ImportField("code", "Code", ("code", "product code", "item code", "sku", "part number", "编码", "产品编码",
+    ImportField("code", _l("Code"), ("code", "product code", "item code", "sku", "part number", "编码", "产品编码",
                                  "物料编码", "型号", "货号"), True),
-    ImportField("name", "Name", ("name", "product", "product name", "item", "名称", "产品名称", "品名"), True),
-    ImportField("kind", "Kind", ("kind", "type", "category", "类型", "类别")),
-    ImportField("unit", "Unit", ("unit", "uom", "单位", "计量单位")),
-    ImportField("unit_price", "Unit price", ("price", "unit price", "list price", "单价", "价格", "标准价"), True),
-    ImportField("skill", "Skill", ("skill", "技能", "所需技能")),
-    ImportField("description", "Description", ("description", "details", "描述", "说明", "备注")),
+    ImportField("name", _l("Name"), ("name", "product", "product name", "item", "名称", "产品名称", "品名"), True),
+    ImportField("kind", _l("Kind"), ("kind", "type", "category", "类型", "类别")),
+    ImportField("unit", _l("Unit"), ("unit", "uom", "单位", "计量单位")),
+    ImportField("unit_price", _l("Unit price"), ("price", "unit price", "list price", "单价", "价格", "标准价"), True),
+    ImportField("skill", _l("Skill"), ("skill", "技能", "所需技能")),
+    ImportField("description", _l("Description"), ("description", "details", "描述", "说明", "备注")),
 )
 PRODUCT_KIND_WORDS = {"产品": "product", "product": "product", "服务": "service_item", "service": "service_item",
                       "service item": "service_item", "service_item": "service_item"}
@@ -162,7 +164,7 @@ def check_product(_session: Session, _lookups: Lookups, row: Mapping[str, str]) 
     kind = str(row.get("kind") or "").strip().lower()
     values["kind"] = PRODUCT_KIND_WORDS.get(kind, kind) or "product"
     if values["kind"] not in PRODUCT_KINDS:
-        errors.add("kind", "Choose product or service item.")
+        errors.add("kind", _("Choose product or service item."))
     price = field_checks.money(row, "unit_price", errors)
     if errors:
         raise fields.RecordInvalid(errors)
@@ -211,6 +213,6 @@ def remove_products(session: Session, ids: list[int]) -> None:
 
 
 PRODUCTS = register(ImportKind(
-    key="products", label="Products", fields=PRODUCT_FIELDS, check=check_product, matches=product_matches,
+    key="products", label=_l("Products"), fields=PRODUCT_FIELDS, check=check_product, matches=product_matches,
     create_many=create_products, update_one=update_product, model=Product, restore=restore_product,
     remove=remove_products, unique_key=True, reasons=("code", "name", "phone", "email")))

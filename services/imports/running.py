@@ -17,6 +17,7 @@ from crm.base import utcnow
 from crm.bounds import ValueOutOfBounds
 from crm.fields import RecordInvalid
 from crm.imports.models import DECISIONS, ImportBatch, ImportRow
+from i18n import _
 
 from .bulk import update_by_id
 from .kinds import KINDS, ImportKind
@@ -39,7 +40,7 @@ class Plan:
 def begin(session: Session, batch: ImportBatch, decisions: dict[str, str]) -> None:
     """Record the duplicate decisions and mark the batch as importing (the caller queues the first step)."""
     if batch.status != "checked":
-        raise ValueError("only a checked file can be imported")
+        raise ValueError(_("Only a checked file can be imported."))
     batch.decisions = {key: value for key, value in decisions.items() if value in DECISIONS}
     batch.status, batch.started_at = "importing", utcnow()
     session.flush()
@@ -89,25 +90,27 @@ def _plan(batch: ImportBatch, kind: ImportKind, rows: Sequence[Row],
         decision = batch.decisions.get(row.group_key, "skip")
         first_number, first_record = firsts.get(row.group_key, (row.number, None))
         if row.match_id is not None:
-            what = f"existing record #{row.match_id}"
+            what = _("existing record #%(id)s", id=row.match_id)
             if decision == "update":
-                plans.append(Plan(row, "update", row.match_id, f"updated {what}"))
+                plans.append(Plan(row, "update", row.match_id, _("updated %(what)s", what=what)))
             elif decision == "create" and kind.unique_key:
-                plans.append(Plan(row, "fail", message=f"{what} has the same {row.group_key.split(':')[0]}"))
+                plans.append(Plan(row, "fail", message=_("%(what)s has the same %(key)s", what=what,
+                                                     key=row.group_key.split(":")[0])))
             elif decision == "create":
-                plans.append(Plan(row, "create", message=f"created although it duplicates {what}"))
+                plans.append(Plan(row, "create", message=_("created although it duplicates %(what)s", what=what)))
             else:
-                plans.append(Plan(row, "skip", message=f"skipped: duplicates {what}"))
+                plans.append(Plan(row, "skip", message=_("skipped: duplicates %(what)s", what=what)))
         elif row.number == first_number:
             plans.append(Plan(row, "create"))
         elif decision == "update":
-            plans.append(Plan(row, "update", first_record, f"updated the record of line {first_number}"))
+            plans.append(Plan(row, "update", first_record, _("updated the record of line %(n)s", n=first_number)))
         elif decision == "create" and kind.unique_key:
-            plans.append(Plan(row, "fail", message=f"line {first_number} has the same {row.group_key.split(':')[0]}"))
+            plans.append(Plan(row, "fail", message=_("line %(n)s has the same %(key)s", n=first_number,
+                                                 key=row.group_key.split(":")[0])))
         elif decision == "create":
-            plans.append(Plan(row, "create", message=f"created although it duplicates line {first_number}"))
+            plans.append(Plan(row, "create", message=_("created although it duplicates line %(n)s", n=first_number)))
         else:
-            plans.append(Plan(row, "skip", message=f"skipped: duplicates line {first_number}"))
+            plans.append(Plan(row, "skip", message=_("skipped: duplicates line %(n)s", n=first_number)))
     return plans
 
 
@@ -147,7 +150,7 @@ def _apply(session: Session, batch: ImportBatch, kind: ImportKind, rows: Sequenc
 def _update(session: Session, kind: ImportKind, plan: Plan, target: int | None, username: str) -> dict:
     if target is None:
         return {"id": plan.row.id, "outcome": "failed", "record_id": None, "before": None,
-                "message": "the record to update was not imported"}
+                "message": _("the record to update was not imported")}
     try:
         with session.begin_nested():
             before = kind.update_one(session, target, plan.row.values, username)

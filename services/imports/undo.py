@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from crm.base import CrmBase, utcnow
 from crm.imports.models import ImportBatch, ImportRow
+from i18n import _
 
 from .kinds import KINDS
 
@@ -33,7 +34,7 @@ def _ids(session: Session, batch: ImportBatch, outcome: str) -> Iterator[list[in
 def blockers(session: Session, batch: ImportBatch) -> list[str]:
     """Why the batch cannot be undone (empty: it can)."""
     if batch.status != "done":
-        return ["only a finished import can be undone"]
+        return [_("only a finished import can be undone")]
     kind = KINDS[batch.kind]
     table = kind.model.__table__
     skipped = OWN_TRAILS | set(kind.own_tables)
@@ -45,7 +46,7 @@ def blockers(session: Session, batch: ImportBatch) -> list[str]:
             found.add(why)
         for other, column in references:
             if session.scalar(select(exists().where(column.in_(ids)))):
-                found.add(f"imported records are used by {other.name.replace('_', ' ')} records")
+                found.add(_("imported records are used by %(table)s records", table=other.name.replace("_", " ")))
     return sorted(found)
 
 
@@ -53,7 +54,7 @@ def undo(session: Session, batch: ImportBatch, username: str) -> None:
     """Remove what the batch created and restore what it updated (raises ValueError when it cannot)."""
     problems = blockers(session, batch)
     if problems:
-        raise ValueError("This import cannot be undone: " + "; ".join(problems))
+        raise ValueError(_("This import cannot be undone: %(reasons)s", reasons="; ".join(problems)))
     kind = KINDS[batch.kind]
     for ids in _ids(session, batch, "created"):
         kind.remove(session, ids)

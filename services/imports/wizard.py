@@ -15,11 +15,19 @@ from sqlalchemy.orm import Session
 
 from crm.base import utcnow
 from crm.imports.models import ImportBatch, ImportRow
+from i18n import _, _l
 
 from . import jobs, mapping, running
 from .kinds import KINDS, ImportKind
 from .reading import UnreadableFile, open_table
 
+STATUS_LABELS = {"uploaded": _l("uploaded: map the columns"), "checking": _l("dry run under way"),
+                 "checked": _l("checked: decide and import"), "importing": _l("importing"), "done": _l("imported"),
+                 "failed": _l("failed"), "undone": _l("undone")}
+"""A batch's status as the pages name it."""
+REASON_LABELS = {"registry": _l("registry number"), "name": _l("name"), "phone": _l("phone"), "email": _l("e-mail"),
+                 "code": _l("code")}
+"""The duplicate keys as the pages name them."""
 MAX_FILE_BYTES = 50 * 1024 * 1024
 LISTED = 200
 """How many error rows and duplicate groups the report page lists (the outcome file has them all)."""
@@ -34,7 +42,7 @@ def upload(session: Session, upload_dir: Path, stream: IO[bytes], filename: str,
     """Store the file, read its header and suggest a mapping (raises :class:`UnreadableFile`)."""
     kind = KINDS.get(kind_key)
     if kind is None:
-        raise UnreadableFile("Choose what the file holds.")
+        raise UnreadableFile(_("Choose what the file holds."))
     key = uuid.uuid4().hex
     target = upload_dir / "imports" / key
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +53,8 @@ def upload(session: Session, upload_dir: Path, stream: IO[bytes], filename: str,
             if size > MAX_FILE_BYTES:
                 out.close()
                 target.unlink()
-                raise UnreadableFile(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it.")
+                raise UnreadableFile(_("The file is larger than %(mb)s MB: split it.",
+                                       mb=MAX_FILE_BYTES // (1024 * 1024)))
             out.write(chunk)
     try:
         with open_table(target) as (encoding, rows):
@@ -53,10 +62,10 @@ def upload(session: Session, upload_dir: Path, stream: IO[bytes], filename: str,
     except (UnreadableFile, UnicodeDecodeError) as exc:
         target.unlink()
         raise UnreadableFile(str(exc) if isinstance(exc, UnreadableFile) else
-                             "The file is not text in a known encoding.") from None
+                             _("The file is not text in a known encoding.")) from None
     if not headers or not any(headers):
         target.unlink()
-        raise UnreadableFile("The file is empty: its first line must name the columns.")
+        raise UnreadableFile(_("The file is empty: its first line must name the columns."))
     batch = ImportBatch(kind=kind.key, filename=Path(filename or "import").name[:255], storage_key=key,
                         encoding=encoding, headers=[h[:200] for h in headers], created_by=username)
     batch.mapping = mapping.suggest(session, kind, batch.headers)
@@ -82,7 +91,7 @@ def set_mapping(session: Session, batch: ImportBatch, chosen: Mapping[str, str],
 def start_check(session: Session, upload_dir: Path, batch: ImportBatch) -> None:
     """Queue the dry run (only once the mapping is complete)."""
     if batch.status not in ("uploaded", "failed") or mapping.problems(KINDS[batch.kind], batch.mapping):
-        raise ValueError("complete the mapping first")
+        raise ValueError(_("Complete the mapping first."))
     jobs.queue_check(session, batch, file_path(upload_dir, batch))
     session.flush()
 
@@ -118,7 +127,7 @@ def report(session: Session, batch: ImportBatch) -> dict:
     for key, match_id, _count in grouped[:LISTED]:
         numbers = session.scalars(select(ImportRow.number).where(
             ImportRow.batch_id == batch.id, ImportRow.group_key == key).order_by(ImportRow.number).limit(20)).all()
-        reason, _, value = key.partition(":")
+        reason, _sep, value = key.partition(":")
         groups.append(Group(key, reason, value, match_id, _label(session, kind, match_id), list(numbers)))
     in_groups = sum(count for _key, _match, count in grouped)
     return {"errors": [(row.number, row.errors) for row in errors], "groups": groups, "group_count": len(grouped),
@@ -137,7 +146,8 @@ def status(batch: ImportBatch, now: dt.datetime | None = None) -> dict:
     """The small JSON the progress page polls."""
     eta = running.eta(batch, now or utcnow())
     done = batch.processed_rows if batch.status in ("importing", "done", "undone") else 0
-    return {"id": batch.id, "status": batch.status, "total": batch.total_rows, "processed": done,
+    return {"id": batch.id, "status": batch.status, "status_label": str(STATUS_LABELS[batch.status]),
+            "total": batch.total_rows, "processed": done,
             "percent": round(100 * done / batch.total_rows) if batch.total_rows else 0,
             "created": batch.created_count, "updated": batch.updated_count, "skipped": batch.skipped_count,
             "failed": batch.failed_count, "errors": batch.error_rows, "eta_seconds": round(eta) if eta else eta,

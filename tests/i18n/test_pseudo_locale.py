@@ -17,6 +17,7 @@ PAGES = [
     ("sales", "/account/", ("sales", "UTC")),
     ("mktdir", "/tracking/links", ()),
     ("mktdir", "/tracking/checkin", ()),
+    ("info", "/imports", ()),
 ]
 
 

@@ -105,7 +105,7 @@ def test_hundred_rows_exact_report_outcomes_and_undo(app, platform, login, settl
         (72, ["company"]), (73, ["phone"]), (74, ["email"]), (75, ["registry_number"]), (76, ["grade"]),
         (77, ["owner"]), (78, ["company"]), (79, ["company", "email", "grade", "owner", "phone", "registry_number"])]
     assert report["errors"][6][1]["company"] == "at most 200 characters (this has 201)"
-    assert report["errors"][5][1]["owner"] == "no active user 'nobody_here'"
+    assert report["errors"][5][1]["owner"] == "no active user “nobody_here”"
 
     before = load_workbook(io.BytesIO(info.get(f"/imports/{batch_id}/outcome.xlsx").data)).active
     assert [r[-2] for r in before.iter_rows(min_row=2, values_only=True)] == [status for _, status, _ in _rows()]

@@ -9,6 +9,7 @@ import re
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.imports.models import ImportBatch
 
@@ -121,3 +122,24 @@ def test_xlsx_with_saved_mapping_reused_and_duplicates_updated(app, platform, lo
 def test_only_information_officers_and_administrators_import(app, login, tmp_uploads):
     assert login("sales").get("/imports").status_code == 403
     assert login("admin").get("/imports").status_code == 200
+
+
+def test_wizard_pages_have_no_unmarked_text(app, platform, login, settle_jobs, tmp_uploads):
+    from tests.i18n.pseudo import pseudo_translations, unmarked_text
+
+    info = login("info")
+    batch_id = upload(info, _csv([["Company", "Phone"], ["Lianyun Ltd", "bad"], ["Lianyun Ltd", ""]]), "f.csv")
+    with platform.sessions() as session:
+        name = session.scalar(select(User.display_name).where(User.username == "info"))
+    data = [name, "中文", "English", "f.csv", "Company", "Phone", "Lianyun Ltd", "bad", "utf-8", "lianyun",
+            "#", "*", "%", "2", "3", "0", "1", "(#1)"]
+    with pseudo_translations():
+        page = info.get(f"/imports/{batch_id}/mapping").get_data(as_text=True)
+    assert unmarked_text(page, data) == []
+    dry_run(info, platform, settle_jobs, batch_id, {0: "company", 1: "phone"})
+    # row messages are stored by the dry run in the importer's language (here English, outside the block)
+    data.append("not a valid phone number (a number without +country code is read as Chinese)")
+    data.append("lianyun")
+    with pseudo_translations():
+        page = info.get(f"/imports/{batch_id}").get_data(as_text=True)
+    assert unmarked_text(page, data) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from i18n import _
 from services.imports import staging, undo, wizard
 from services.imports.catalog import KINDS
 from services.imports.outcomes import outcome_workbook
@@ -34,7 +35,7 @@ def index():
         upload = request.files.get("file")
         try:
             if upload is None or not upload.filename:
-                raise UnreadableFile("Choose a CSV or XLSX file.")
+                raise UnreadableFile(_("Choose a CSV or XLSX file."))
             batch = wizard.upload(session, db.platform().settings.upload_dir, upload.stream, upload.filename,
                                   request.form.get("kind", ""), current_user.username)
         except UnreadableFile as exc:
@@ -42,7 +43,8 @@ def index():
             return redirect(url_for("imports.index"))
         db.commit()
         return redirect(url_for("imports.mapping", batch_id=batch.id))
-    return render_template("imports/index.html", kinds=KINDS, batches=wizard.recent_batches(session))
+    return render_template("imports/index.html", kinds=KINDS, batches=wizard.recent_batches(session),
+                           statuses=wizard.STATUS_LABELS)
 
 
 @bp.route("/<int:batch_id>/mapping", methods=["GET", "POST"])
@@ -75,6 +77,7 @@ def show(batch_id: int):
     session = db.session()
     found = wizard.report(session, batch) if batch.status != "uploaded" else None
     return render_template("imports/batch.html", batch=batch, report=found, status=wizard.status(batch),
+                           statuses=wizard.STATUS_LABELS, reasons=wizard.REASON_LABELS,
                            blockers=undo.blockers(session, batch) if batch.status == "done" else [])
 
 
@@ -120,5 +123,5 @@ def undo_batch(batch_id: int):
         flash(str(exc), "danger")
         return redirect(url_for("imports.show", batch_id=batch_id))
     db.commit()
-    flash("The import was undone.", "success")
+    flash(_("The import was undone."), "success")
     return redirect(url_for("imports.show", batch_id=batch_id))
