@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.orm import Session
 
-from crm.accounts.access import visible_owner_ids
 from crm.accounts.users import User
 from crm.bounds import LARGEST_ID
 from crm.customers.models import Contact, Customer
@@ -24,8 +23,8 @@ from crm.orders.contracts import Contract
 from crm.orders.payments import PaymentPlan, PaymentPlanLine
 from engine.runtime import Actor
 from forms import FormDefinition
+from services.processes.scope import OwnerScope, owner_scope
 
-OwnerScope = set[int] | None
 """Owner ids whose records an actor may reference; None means every record."""
 SERVICE_DESK_ROLES = frozenset({"service_agent"})
 """Roles that serve every customer (a service request may come from anyone) and so may reference every one."""
@@ -79,8 +78,7 @@ def reference_scope(session: Session, actor: Actor) -> OwnerScope:
     service desk."""
     if actor.roles & SERVICE_DESK_ROLES:
         return None
-    user = session.scalar(select(User).where(User.username == actor.username))
-    return visible_owner_ids(session, user) if user is not None else set()
+    return owner_scope(session, actor)
 
 
 def search(session: Session, scope: OwnerScope, kind: str, text: str = "", limit: int = 20) -> list[tuple[int, str]]:

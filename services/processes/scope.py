@@ -31,9 +31,16 @@ def owner_scope(session: Session, actor: Actor, user: User | None = None) -> Own
     resolved = session.info.setdefault(_SCOPES, {})
     if actor.username not in resolved:
         if user is None or user.username != actor.username:
-            user = session.scalar(select(User).where(User.username == actor.username))
+            user = _loaded_user(session, actor.username) or session.scalar(
+                select(User).where(User.username == actor.username))
         resolved[actor.username] = visible_owner_ids(session, user) if user is not None else set()
     return resolved[actor.username]
+
+
+def _loaded_user(session: Session, username: str) -> User | None:
+    """The user's row if this session holds it already (the request's signed-in user: no second query)."""
+    return next((row for row in session.identity_map.values() if isinstance(row, User) and row.username == username),
+                None)
 
 
 _SCOPES = "owner_scopes"

@@ -1,0 +1,76 @@
+"""Per-request work that does not need repeating (issue 18 item 2): the user, their roles and their data scope are
+read once per request, however many checks ask for them; a change shows on the next request. Counted in SQL
+statements (not timed)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from sqlalchemy import event, select
+
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from tests.engine.helpers import deploy
+
+
+@contextlib.contextmanager
+def statements(platform):
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(platform.db, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(platform.db, "before_cursor_execute", note)
+
+
+def _token(client, username: str) -> dict:
+    answer = client.post("/api/auth/token", json={"username": username, "password": "demo"})
+    return {"Authorization": f"Bearer {answer.json['token']}"}
+
+
+@pytest.fixture
+def task_id(platform, client):
+    deploy(platform, "approval.bpmn")
+    owner = _token(client, "sales")
+    with platform.sessions() as session:
+        sales_id = session.scalar(select(User.id).where(User.username == "sales"))
+    with platform.sessions.begin() as session:  # a customer of sales: the task sits in a scoped lane
+        customer = Customer(company="Scope Test", owner_id=sales_id)
+        session.add(customer)
+        session.flush()
+        customer_id = customer.id
+    created = client.post("/api/processes/approval/instances", json={"customer_id": customer_id}, headers=owner)
+    return created.json["current_tasks"][0]["id"]
+
+
+def test_a_completion_reads_the_user_roles_and_scope_once(platform, client, task_id):
+    sales = _token(client, "sales")
+    assert client.get(f"/api/tasks/{task_id}", headers=sales).status_code == 200  # forms cached, as in steady use
+    with statements(platform) as seen:
+        done = client.post(f"/api/tasks/{task_id}/complete", json={"amount": "250.10", "reason": "x"}, headers=sales)
+    assert done.status_code == 200, done.json
+    users = [s for s in seen if s.startswith("SELECT app_user.id") and "app_user.username =" in s]
+    scopes = [s for s in seen if "reports" in s and "RECURSIVE" in s]
+    roles = [s for s in seen if s.startswith("SELECT user_role.user_id")]
+    assert (len(users), len(scopes), len(roles)) == (0, 1, 0), "\n".join(seen)
+
+
+def test_a_new_subordinate_is_in_scope_on_the_next_request(platform, client, task_id):
+    """The scope is remembered for one request only: a team change takes effect at once."""
+    sales2 = _token(client, "sales2")
+    assert client.get(f"/api/tasks/{task_id}", headers=sales2).status_code == 404
+    with platform.sessions.begin() as session:
+        sales = session.scalar(select(User).where(User.username == "sales"))
+        sales2_user = session.scalar(select(User).where(User.username == "sales2"))
+        saved = sales.manager_id
+        sales.manager_id = sales2_user.id
+    try:
+        assert client.get(f"/api/tasks/{task_id}", headers=sales2).status_code == 200
+    finally:
+        with platform.sessions.begin() as session:
+            session.scalar(select(User).where(User.username == "sales")).manager_id = saved
