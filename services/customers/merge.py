@@ -4,13 +4,19 @@ tasks, behaviour, history — moves to the survivor; the duplicate is deactivate
 
 from __future__ import annotations
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from crm.base import CrmBase
 from crm.customers.history import record_event
 from crm.customers.models import Customer
-from engine.models import EngineBase
+from engine import admin_actions
+from engine.models import EngineBase, ProcessInstance
+from engine.runtime import Actor, ProcessEngine
+from engine.state import current_data
+
+OPEN_STATUSES = ("running", "waiting", "error", "suspended")
+"""Instances whose data still matters: a finished one keeps the customer it finished with, in its history."""
 
 FILLED_FROM_DUPLICATE = ("registry_number", "industry", "size", "region", "source", "phone", "email", "website",
                          "address")
@@ -26,8 +32,8 @@ def _tables_naming_customers() -> list[Table]:
 def merge_customers(session: Session, survivor: Customer, duplicate: Customer, by: str) -> dict[str, int]:
     """Move everything of ``duplicate`` to ``survivor``; returns how many rows moved per table.
 
-    Process instances keep their data variables as they were started (their ``customer_id`` column, which the
-    worklist, scope and timeline read, moves).
+    Process instances move by their ``customer_id`` column (which the worklist, scope and timeline read); their
+    data variable is rewritten by :func:`repoint_running_instances`.
     """
     if survivor.id == duplicate.id:
         raise ValueError("choose two different customers")
@@ -57,3 +63,20 @@ def merge_customers(session: Session, survivor: Customer, duplicate: Customer, b
     session.flush()
     return moved
 
+
+
+def repoint_running_instances(session: Session, engine: ProcessEngine, survivor: Customer, duplicate: Customer,
+                              actor: Actor) -> list[int]:
+    """Running instances of the survivor whose process data still names the duplicate get the survivor's id in
+    their ``customer_id`` variable (an admin data edit: the change and its reason are in each history), so their
+    next steps, forms and handlers work on the surviving customer. Returns the instances changed."""
+    candidates = session.scalars(select(ProcessInstance.id).where(
+        ProcessInstance.customer_id == survivor.id, ProcessInstance.status.in_(OPEN_STATUSES))).all()
+    changed = []
+    reason = f"customer #{duplicate.id} merged into #{survivor.id}"
+    for instance_id in candidates:
+        instance = session.get(ProcessInstance, instance_id)
+        if current_data(engine.restore(instance)).get("customer_id") == duplicate.id:
+            admin_actions.edit_data(session, engine, instance_id, {"customer_id": survivor.id}, actor, reason)
+            changed.append(instance_id)
+    return changed

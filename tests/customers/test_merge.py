@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from crm.customers.models import Contact, Customer
 from crm.sales.activities import Activity, plan_activity
 from crm.sales.opportunities import Opportunity, create_opportunity
-from engine.models import HumanTask, ProcessInstance
+from engine.models import HumanTask, InstanceEvent, ProcessInstance
+from engine.state import current_data
 
 
 def _fill(platform, customer_id: int, contact: str, main: bool) -> None:
@@ -43,6 +44,12 @@ def test_merge_moves_everything_to_the_survivor(platform, login, actors, make_cu
         for model, expected in ((Contact, 4), (Activity, 2), (Opportunity, 2), (ProcessInstance, 1)):
             assert (_count(session, model, survivor_id), _count(session, model, duplicate_id)) == (expected, 0), model
         assert session.get(ProcessInstance, instance_id).customer_id == survivor_id
+        workflow = platform.engine.restore(session.get(ProcessInstance, instance_id))
+        assert current_data(workflow)["customer_id"] == survivor_id  # the running process works on the survivor
+        edits = session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == instance_id,
+                                                            InstanceEvent.kind == "data_edited")).all()
+        assert [(e.actor, e.message) for e in edits] == [("info", f"customer #{duplicate_id} merged into "
+                                                                  f"#{survivor_id}")]
         assert _count(session, HumanTask, duplicate_id) == 0
         survivor, duplicate = session.get(Customer, survivor_id), session.get(Customer, duplicate_id)
         assert (duplicate.active, duplicate.merged_into_id) == (False, survivor_id)

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from services.customers import queries
-from services.customers.merge import merge_customers
+from services.customers.merge import merge_customers, repoint_running_instances
 from web import db
-from web.accounts.auth import require_role
+from web.accounts.auth import actor, require_role
 from web.idempotency import idempotent
 
 bp = Blueprint("customer_merge", __name__, url_prefix="/customers")
@@ -26,6 +26,7 @@ def merge(customer_id: int):
     if request.method == "POST" and duplicate is not None and request.form.get("confirm"):
         try:
             moved = merge_customers(session, survivor, duplicate, current_user.username)
+            repoint_running_instances(session, db.platform().engine, survivor, duplicate, actor())
         except ValueError as exc:
             flash(str(exc), "danger")
             return redirect(url_for("customer_merge.merge", customer_id=customer_id))
