@@ -16,10 +16,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
+from i18n import _, _l
 
-REPORT_KINDS: dict[str, str] = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly"}
-REPORT_STATUSES: dict[str, str] = {"open": "To write", "submitted": "Submitted", "returned": "Returned",
-                                   "accepted": "Accepted"}
+REPORT_KINDS = {"daily": _l("Daily"), "weekly": _l("Weekly"), "monthly": _l("Monthly")}
+REPORT_STATUSES = {"open": _l("To write"), "submitted": _l("Submitted"), "returned": _l("Returned"),
+                   "accepted": _l("Accepted")}
 REVIEW_DECISIONS = ("accept", "return")
 
 
@@ -57,11 +58,11 @@ class PeriodicReport(CrmBase):
 
     @property
     def kind_label(self) -> str:
-        return REPORT_KINDS.get(self.kind, self.kind)
+        return str(REPORT_KINDS.get(self.kind, self.kind))
 
     @property
     def status_label(self) -> str:
-        return REPORT_STATUSES.get(self.status, self.status)
+        return str(REPORT_STATUSES.get(self.status, self.status))
 
 
 def create_once(session: Session, owner_id: int, kind: str, start: dt.date, end: dt.date) -> PeriodicReport | None:
@@ -91,7 +92,7 @@ def record_figures(report: PeriodicReport, figures: dict[str, Any]) -> None:
 def submit(report: PeriodicReport, summary: str, problems: str, next_plan: str) -> None:
     """The salesperson's part, sent to the manager; only a report being written or returned may be submitted."""
     if report.status not in ("open", "returned"):
-        raise ReportStateError(f"a {report.status_label.lower()} report cannot be submitted")
+        raise ReportStateError(_("This report is %(status)s: it cannot be submitted.", status=report.status_label))
     report.summary, report.problems, report.next_plan = summary, problems, next_plan
     report.status, report.submitted_at = "submitted", utcnow()
     report.times_submitted += 1
@@ -102,7 +103,7 @@ def review(report: PeriodicReport, reviewer: User | None, decision: str, comment
     if decision not in REVIEW_DECISIONS:
         raise ValueError(f"unknown review decision {decision!r}")
     if report.status != "submitted":
-        raise ReportStateError(f"a {report.status_label.lower()} report cannot be reviewed")
+        raise ReportStateError(_("This report is %(status)s: it cannot be reviewed.", status=report.status_label))
     report.status = "accepted" if decision == "accept" else "returned"
     report.reviewer, report.manager_comment, report.reviewed_at = reviewer, comment, utcnow()
 

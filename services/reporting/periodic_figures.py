@@ -24,6 +24,7 @@ from crm.sales.activities import ACTIVITY_KINDS, Activity
 from crm.sales.opportunities import Opportunity, StageChange
 from crm.sales.visits import Reception, Visit
 from engine.models import HumanTask
+from i18n import _
 from services.reporting.periods import Period, utc_bounds
 
 HELD_RECEPTIONS = ("held", "reported", "closed")
@@ -71,7 +72,7 @@ def _activities(session: Session, owner_id: int, since: dt.datetime, until: dt.d
         "done": len(done),
         "by_kind": [{"kind": kind, "label": label, "count": counts[kind]} for kind, label in ACTIVITY_KINDS.items()],
         "items": [{"day": a.done_at.replace(tzinfo=dt.UTC).astimezone(zone).date().isoformat(),
-                   "kind": ACTIVITY_KINDS.get(a.kind, a.kind), "customer": a.customer.company,
+                   "kind": a.kind, "customer": a.customer.company,
                    "subject": a.subject, "outcome": a.outcome} for a in done[:MAX_ITEMS]],
     }
 
@@ -153,25 +154,30 @@ def sections(figures: dict[str, Any] | None) -> list[tuple[str, list[tuple[str, 
     f = figures
 
     def pair(prefix: str, tally: dict[str, Any]) -> list[tuple[str, str, Any]]:
-        return [(prefix, "count", tally["count"]), (f"{prefix}: amount", "money", Decimal(tally["amount"]))]
+        return [(prefix, "count", tally["count"]),
+                (_("%(figure)s: amount", figure=prefix), "money", Decimal(tally["amount"]))]
 
     opportunities, quotes, contracts = f["opportunities"], f["quotes"], f["contracts"]
     return [
-        ("New customers", [("New customers", "count", f["new_customers"]["count"]),
-                           ("Names", "text", ", ".join(f["new_customers"]["names"]))]),
-        ("Activities", [("Activities done", "count", f["activities"]["done"]),
-                        *((k["label"], "count", k["count"]) for k in f["activities"]["by_kind"])]),
-        ("Visits and receptions", [("Visits made", "count", f["visits"]["count"]),
-                                   ("Customers visited", "text", ", ".join(f["visits"]["customers"])),
-                                   ("Receptions held", "count", f["receptions"]["count"]),
-                                   ("Customers received", "text", ", ".join(f["receptions"]["customers"]))]),
-        ("Opportunities", [*pair("Created", opportunities["created"]), *pair("Advanced", opportunities["advanced"]),
-                           *pair("Won", opportunities["won"]), *pair("Lost", opportunities["lost"])]),
-        ("Quotes and contracts", [*pair("Quotes made", quotes["created"]), *pair("Quotes accepted", quotes["accepted"]),
-                                  *pair("Contracts drawn up", contracts["created"]),
-                                  *pair("Contracts approved", contracts["approved"])]),
-        ("Plan", [("Planned activities", "count", f["plan"]["planned"]), ("Done", "count", f["plan"]["done"]),
-                  ("Done of planned", "percent", f["plan"]["percent"])]),
-        ("Overdue", [("Overdue activities", "count", f["overdue"]["activities"]),
-                     ("Overdue tasks", "count", f["overdue"]["tasks"])]),
+        (_("New customers"), [(_("New customers"), "count", f["new_customers"]["count"]),
+                              (_("Names"), "text", ", ".join(f["new_customers"]["names"]))]),
+        (_("Activities"), [(_("Activities done"), "count", f["activities"]["done"]),
+                           *((str(ACTIVITY_KINDS.get(k["kind"], k["label"])), "count", k["count"])
+                             for k in f["activities"]["by_kind"])]),
+        (_("Visits and receptions"), [(_("Visits made"), "count", f["visits"]["count"]),
+                                      (_("Customers visited"), "text", ", ".join(f["visits"]["customers"])),
+                                      (_("Receptions held"), "count", f["receptions"]["count"]),
+                                      (_("Customers received"), "text", ", ".join(f["receptions"]["customers"]))]),
+        (_("Opportunities"), [*pair(_("Created"), opportunities["created"]),
+                              *pair(_("Advanced"), opportunities["advanced"]),
+                              *pair(_("Won"), opportunities["won"]), *pair(_("Lost"), opportunities["lost"])]),
+        (_("Quotes and contracts"), [*pair(_("Quotes made"), quotes["created"]),
+                                     *pair(_("Quotes accepted"), quotes["accepted"]),
+                                     *pair(_("Contracts drawn up"), contracts["created"]),
+                                     *pair(_("Contracts approved"), contracts["approved"])]),
+        (_("Plan"), [(_("Planned activities"), "count", f["plan"]["planned"]),
+                     (_("Done"), "count", f["plan"]["done"]),
+                     (_("Done of planned"), "percent", f["plan"]["percent"])]),
+        (_("Overdue"), [(_("Overdue activities"), "count", f["overdue"]["activities"]),
+                        (_("Overdue tasks"), "count", f["overdue"]["tasks"])]),
     ]

@@ -17,6 +17,7 @@ from crm.accounts.access import visible_owner_ids
 from crm.accounts.users import Role, User
 from crm.reporting import periodic_reports as store
 from crm.reporting.periodic_reports import PeriodicReport
+from i18n import _, _l
 from services.exports import append_row
 from services.reporting.periodic import SALESPERSON
 from services.reporting.periodic_figures import sections
@@ -75,24 +76,25 @@ def team_period(session: Session, viewer: User, kind: str, day: dt.date | None, 
     template = next((s for s in shown if s), [])
     rows = []
     for index, (section, figures) in enumerate(template):
-        for position, (label, figure_kind, _) in enumerate(figures):
+        for position, (label, figure_kind, _value) in enumerate(figures):
             values = [s[index][1][position][2] if s else None for s in shown]
             rows.append((section, label, figure_kind, values))
     missing = [p for p, r in zip(people, reports, strict=True) if r is None or r.status not in SUBMITTED]
     return TeamPeriod(period, people, reports, rows, missing)
 
 
-EXPORT_COLUMNS = ("Salesperson", "Report", "Period from", "Period to", "Status", "Submitted", "Summary", "Problems",
-                  "Next period's plan", "Manager's comment")
+EXPORT_COLUMNS = (_l("Salesperson"), _l("Report"), _l("Period from"), _l("Period to"), _l("Status"), _l("Submitted"),
+                  _l("Summary"), _l("Problems met"), _l("Plan for the next period"), _l("Manager's comment"))
 
 
 def export_xlsx(reports: list[PeriodicReport]) -> bytes:
     """The reports as a workbook: one row per report, its salesperson's part, its review and every figure."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Sales reports"
-    labels = [f"{section}: {label}" for section, figures in _figure_template(reports) for label, _, _ in figures]
-    append_row(sheet, [*EXPORT_COLUMNS, *labels])
+    sheet.title = _("Sales reports")
+    labels = [_("%(section)s: %(figure)s", section=section, figure=label)
+              for section, figures in _figure_template(reports) for label, _kind, _value in figures]
+    append_row(sheet, [*(str(column) for column in EXPORT_COLUMNS), *labels])
     sheet.freeze_panes = "B2"
     for report in reports:
         figures = [value for _, rows in sections(report.figures) for _, _, value in rows]

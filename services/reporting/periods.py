@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from i18n import _
+
 KINDS = ("daily", "weekly", "monthly")
 
 
@@ -30,8 +32,9 @@ class Period:
             return self.start.isoformat()
         if self.kind == "monthly":
             return f"{self.start:%Y-%m}"
-        year, week, _ = self.start.isocalendar()
-        return f"Week {week} of {year} ({self.start.isoformat()} – {self.end.isoformat()})"
+        year, week, _weekday = self.start.isocalendar()
+        return _("Week %(week)s of %(year)s (%(start)s – %(end)s)", week=week, year=year,
+                 start=self.start.isoformat(), end=self.end.isoformat())
 
 
 def containing(kind: str, day: dt.date) -> Period:

@@ -17,7 +17,8 @@ from lxml import html
 
 OPEN, CLOSE = "⟦", "⟧"
 TEXT_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-confirm", "data-ask-reason")
-_TRANSLATED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}")
+_TRANSLATED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+"""An innermost translated message: a translated value inside a translated sentence is nested."""
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _DATA_LIKE = re.compile(r"\S*[\d@_/.:]\S*")  # codes, numbers, e-mails, paths, times
 
@@ -69,7 +70,9 @@ def unmarked_text(page: str, data: Iterable[str] = ()) -> list[str]:
     found = []
     data = sorted((d for d in data if d), key=len, reverse=True)
     for text in _texts(html.fromstring(page)):
-        rest = _TRANSLATED.sub(" ", text)
+        rest, before = text, None
+        while rest != before:  # innermost first: "⟦⟦Monthly⟧ report of Sam⟧"
+            before, rest = rest, _TRANSLATED.sub(" ", rest)
         for value in data:
             rest = rest.replace(value, " ")
         rest = _DATA_LIKE.sub(" ", rest)

@@ -18,6 +18,8 @@ PAGES = [
     ("mktdir", "/tracking/links", ()),
     ("mktdir", "/tracking/checkin", ()),
     ("info", "/imports", ()),
+    ("sales", "/reports/periodic/", ()),
+    ("salesdir", "/reports/periodic/team?kind=monthly&day=2026-12-01", ("Sam Sales", "Sue Sales")),
 ]
 
 

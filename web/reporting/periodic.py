@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from crm.base import utcnow
 from crm.orders.contract_documents import render_pdf
 from crm.reporting.periodic_reports import REPORT_KINDS
-from services.reporting.periodic_context import shown
+from crm.sales.activities import ACTIVITY_KINDS
+from services.reporting.periodic_context import period_label, report_title, shown
 from services.reporting.periodic_figures import sections
 from services.reporting.periodic_views import (
     export_xlsx,
@@ -51,7 +52,7 @@ def index():
     return render_template("reporting/periodic_list.html", kinds=REPORT_KINDS, kind=kind, owner_id=owner_id,
                            people=salespeople_in_scope(session, current_user.user),
                            reports=reports_in_scope(session, current_user.user, kind=kind, owner_id=owner_id),
-                           may_compare=current_user.has_role(*TEAM_READERS))
+                           may_compare=current_user.has_role(*TEAM_READERS), period_label=period_label)
 
 
 @bp.get("/export.xlsx")
@@ -73,16 +74,20 @@ def _report(report_id: int):
 @bp.get("/<int:report_id>")
 def show(report_id: int):
     report = _report(report_id)
-    return render_template("reporting/periodic_report.html", report=report, sections=sections(report.figures),
-                           shown=shown)
+    return render_template("reporting/periodic_report.html", **_one(report))
+
+
+def _one(report) -> dict:
+    """What the report's page and its print show."""
+    return {"report": report, "sections": sections(report.figures), "shown": shown, "title": report_title(report),
+            "period": period_label(report), "activity_kinds": ACTIVITY_KINDS}
 
 
 @bp.get("/<int:report_id>.pdf")
 def pdf(report_id: int):
     """The report printed: the same figures and texts, through the contract documents' WeasyPrint path."""
     report = _report(report_id)
-    html = render_template("reporting/periodic_print.html", report=report, sections=sections(report.figures),
-                           shown=shown)
+    html = render_template("reporting/periodic_print.html", **_one(report))
     filename = f"sales-report-{report.owner.username}-{report.kind}-{report.period_start.isoformat()}.pdf"
     return Response(render_pdf(html), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
