@@ -32,6 +32,8 @@ from services.processes.deploy_checks import platform_checks
 from services.processes.form_catalog import FormCatalog
 from services.processes.interop_checks import interop_check
 from services.processes.uploads import OrphanCleanup
+from services.quality.runs import JOB_KINDS as QUALITY_JOBS
+from services.quality.runs import QualitySchedule
 from services.reporting.periodic import ReportScheduler, report_kinds
 
 
@@ -68,7 +70,7 @@ def build_platform(settings: config.Settings) -> Platform:
         task_listeners=[alerts.task_ready], assignee_resolver=assignable_username, script_limits=script_limits,
     )
     stale_after = dt.timedelta(seconds=settings.job_stale_seconds)
-    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver, **IMPORT_JOBS},
+    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver, **IMPORT_JOBS, **QUALITY_JOBS},
                        # SQLite lets one writer in at a time: a side thread's heartbeat would only wait
                        heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
     dispatcher, urgent = _dispatchers(settings, runner)
@@ -76,6 +78,8 @@ def build_platform(settings: config.Settings) -> Platform:
                 OrphanCleanup(settings.upload_dir, dt.timedelta(hours=settings.upload_orphan_hours))]
     if settings.periodic_reports:
         periodic.append(ReportScheduler(engine, settings.zone, report_kinds(settings.daily_reports)))
+    if settings.quality_checks:
+        periodic.append(QualitySchedule(dt.timedelta(hours=settings.quality_check_hours), settings.quality_idle_days))
     relay = Relay(sessions, dispatcher, stale_after, dt.timedelta(seconds=settings.job_requeue_seconds),
                   urgent=urgent, periodic=periodic)
     return Platform(settings, db, sessions, registry, engine, runner, dispatcher, relay, forms, alerts)

@@ -34,6 +34,9 @@ class Settings:
     (``zh_CN`` or ``en``; empty: each visitor's browser decides) unless a user chose one, also used for numbers
     and dates (see :mod:`crm.formatting`); ``timezone`` (IANA name) the site's
     time zone unless a user chose one: report months and periods begin at its midnight.
+    The data-quality checks (``quality_checks``, ``CRM_QUALITY_CHECKS``) run every ``quality_check_hours``
+    (``CRM_QUALITY_CHECK_HOURS``, daily by default); a key customer without an activity for ``quality_idle_days``
+    (``CRM_QUALITY_IDLE_DAYS``) is a finding.
     ``periodic_reports`` (``CRM_PERIODIC_REPORTS``) turns on the scheduled generation of the salespeople's
     weekly and monthly reports, ``daily_reports`` (``CRM_DAILY_REPORTS``) also that of their daily ones.
     Every script, condition and expression may use ``script_cpu_seconds`` of CPU time and
@@ -79,6 +82,9 @@ class Settings:
     locale: str = "zh_CN"
     timezone: str = "Asia/Shanghai"
     periodic_reports: bool = True
+    quality_checks: bool = True
+    quality_check_hours: float = 24.0
+    quality_idle_days: int = 90
     daily_reports: bool = True
     proxy_hops: int = 0
     tracking_origins: tuple[str, ...] = ()
@@ -120,6 +126,9 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         locale=_language(env.get("CRM_LOCALE", defaults.locale).strip()),
         timezone=_zone(env, defaults.timezone),
         periodic_reports=_switch(env, "CRM_PERIODIC_REPORTS", defaults.periodic_reports),
+        quality_checks=_switch(env, "CRM_QUALITY_CHECKS", defaults.quality_checks),
+        quality_check_hours=_positive(env, "CRM_QUALITY_CHECK_HOURS", defaults.quality_check_hours),
+        quality_idle_days=int(_positive(env, "CRM_QUALITY_IDLE_DAYS", defaults.quality_idle_days)),
         daily_reports=_switch(env, "CRM_DAILY_REPORTS", defaults.daily_reports),
         handler_modules=tuple(m for m in env.get("CRM_HANDLER_MODULES", "").split(",") if m),
         metrics_token=env.get("CRM_METRICS_TOKEN", "").strip(),

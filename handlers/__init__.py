@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from engine.services import HandlerRegistry
 
-BUILT_IN: tuple[str, ...] = ("customers", "sales", "orders", "service", "reporting")
+BUILT_IN: tuple[str, ...] = ("customers", "sales", "orders", "service", "reporting", "quality")
 """Modules of this package whose ``register(registry)`` adds their operations."""
 
 

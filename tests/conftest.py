@@ -83,6 +83,7 @@ def make_settings(database_url: str, queue_name: str) -> config.Settings:
         job_requeue_seconds=5,
         upload_dir=Path(tempfile.mkdtemp(prefix="crm-test-uploads-")),
         periodic_reports=False,  # tests/reporting/test_periodic_reports.py runs the scheduler at chosen times
+        quality_checks=False,  # tests/quality run the data-quality schedule themselves
     )
 
 

@@ -21,6 +21,7 @@ from web.orders import contracts, payments, product_costs, projects, quotes
 from web.processes import files, modeler, tasks, worklist
 from web.processes import library as processes
 from web.processes import versions as process_versions
+from web.quality import pages as quality
 from web.reporting import pages as reports
 from web.reporting import periodic as periodic_reports
 from web.sales import opportunities, plans
@@ -51,6 +52,7 @@ def init_web(app: Flask) -> None:
                       quotes.bp, contracts.bp, product_costs.bp, projects.bp, payments.bp, service.bp, engineers.bp,
                       customers.bp, customer_records.bp, customer_wallet.bp, customer_merge.bp, own_account.bp,
                       opportunities.bp, plans.bp, reports.bp, periodic_reports.bp, search.bp, lists.bp, imports.bp,
+                      quality.bp,
                       tracking.bp, tracking_pages.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)

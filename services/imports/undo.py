@@ -15,7 +15,7 @@ from i18n import _
 from .kinds import KINDS
 
 CHUNK = 1000
-OWN_TRAILS = frozenset(("customer_event",))
+OWN_TRAILS = frozenset(("customer_event", "quality_finding"))
 """Tables whose rows about a created record the import wrote itself (removed with it)."""
 
 

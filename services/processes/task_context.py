@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from services.context_views import context_view
 from services.customers import task_context as customers
 from services.orders import task_context as orders
+from services.quality import task_context as quality_context
 from services.reporting import periodic_context
 from services.sales import task_context as sales
 from services.service import task_context as service
@@ -31,6 +32,7 @@ VIEWS: dict[str, ContextBuilder] = {
     "expense_claim": sales.expense_claim,
     "customer": customers.customer,
     "sales_report": periodic_context.sales_report,
+    "quality_batch": quality_context.quality_batch,
 }
 """Context kinds a BPMN may name, with their builders."""
 

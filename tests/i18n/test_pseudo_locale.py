@@ -20,6 +20,7 @@ PAGES = [
     ("info", "/imports", ()),
     ("sales", "/reports/periodic/", ()),
     ("salesdir", "/reports/periodic/team?kind=monthly&day=2026-12-01", ("Sam Sales", "Sue Sales")),
+    ("info", "/quality", ()),
 ]
 
 
