@@ -27,7 +27,7 @@ def test_charts_render_with_data(platform, live_server, browser_page):
     sign_in(page, live_server, "sales")
     if page.locator(".navbar-toggler").is_visible():  # below 1400 px the menu sits behind the toggler
         page.click(".navbar-toggler")
-    page.click("nav >> text=Reports")
+    page.click('nav >> text="Reports"')  # exactly: "Sales reports" is another entry
     page.wait_for_selector('canvas[data-chart="sales"]')
     page.wait_for_function("() => window.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
                            ".every(c => Chart.getChart(c))")  # scripts may still be loading on a busy machine
