@@ -11,6 +11,7 @@ from web.accounts import own as own_account
 from web.accounts import users as admin_users
 from web.admin import instances as admin_instances
 from web.api import routes as api
+from web.api.records import routes as api_records  # noqa: F401  (adds the records' routes to api.bp)
 from web.customers import merge as customer_merge
 from web.customers import pages as customers
 from web.customers import records as customer_records

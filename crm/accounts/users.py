@@ -20,6 +20,7 @@ ROLES: dict[str, str] = {
     "engineer": "Engineer",
     "process_owner": "Process owner",
     "administrator": "Administrator",
+    "integration": "Integration (creates service requests only)",
 }
 """Role keys (lane names, normalized) and their labels."""
 

@@ -26,7 +26,7 @@ from forms import FormDefinition
 from services.processes.scope import OwnerScope, owner_scope
 
 """Owner ids whose records an actor may reference; None means every record."""
-SERVICE_DESK_ROLES = frozenset({"service_agent"})
+SERVICE_DESK_ROLES = frozenset({"service_agent", "integration"})
 """Roles that serve every customer (a service request may come from anyone) and so may reference every one."""
 
 

@@ -25,3 +25,8 @@ def engineers_without_profile(session: Session, profiled_user_ids: list[int]) ->
     return list(session.scalars(
         select(User).join(User.roles).where(Role.key == "engineer", User.active.is_(True),
                                             User.id.not_in(profiled_user_ids)).order_by(User.username)))
+
+
+def service_request_of_instance(session: Session, instance_id: int) -> ServiceRequest | None:
+    """The service request a service-request process registered, if it has yet."""
+    return session.scalar(select(ServiceRequest).where(ServiceRequest.instance_id == instance_id))

@@ -23,14 +23,14 @@ from crm.customers.models import Contact, Customer
 from crm.notifications.messages import Notification
 from crm.orders.catalog import Product
 from crm.orders.contracts import Contract
-from crm.orders.payments import PaymentPlan, PaymentPlanLine
+from crm.orders.payments import Payment, PaymentPlan, PaymentPlanLine
 from crm.orders.projects import Milestone, Project
 from crm.orders.quotes import Quote, QuoteLine
 from crm.processes.worklist import save_filter
 from crm.reporting.periodic_reports import create_once
 from crm.sales.activities import Activity
 from crm.sales.opportunities import Opportunity
-from crm.service.service_desk import ServiceRequest
+from crm.service.service_desk import ServiceOrder, ServiceRequest
 from demo import load_demo
 from engine.models import HumanTask, ProcessVersion
 from services.imports import wizard
@@ -144,6 +144,9 @@ def url_arguments(session) -> dict[str, object]:
         "opp_id": first(Opportunity, Opportunity.owner_id == sales.id),
         "activity_id": first(Activity, Activity.owner_id == sales.id),
         "request_id": first(ServiceRequest),
+        "order_id": first(ServiceOrder),
+        "product_id": first(Product),
+        "payment_id": first(Payment),
         "notification_id": first(Notification, Notification.user_id == sales.id),
         "team_id": first(Team),
         "user_id": sales.id,

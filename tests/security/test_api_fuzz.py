@@ -48,7 +48,7 @@ def test_every_answer_is_documented_and_none_is_a_server_error(fuzz, world, meth
 @pytest.mark.parametrize(("method", "path"), ON_RECORDS, ids=[f"{m} {p}" for m, p in ON_RECORDS])
 def test_answers_on_existing_records_are_documented_too(fuzz, world, method, path):
     schema, auth = fuzz
-    real = {"key": world.args["key"], "kind": world.args["kind"],
+    real = {**world.args,
             "id": world.args["instance_id"] if path.startswith("/api/instances") else world.args["task_id"]}
     try:
         _fuzz(schema[path][method], world, auth, REAL_EXAMPLES, real)

@@ -1,8 +1,10 @@
-"""The API's OpenAPI 3.1 document (kept by hand beside ``api.py``; a test checks every route is in it)."""
+"""The API's OpenAPI 3.1 document: the process and task operations written here, the records' operations
+generated from their definitions (:mod:`web.api.records.docs`); a test checks every route is in it."""
 
 from __future__ import annotations
 
 from services.processes.worklist import COUNT_CAP
+from web.api.records.docs import record_openapi
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -164,3 +166,7 @@ OPENAPI: dict = {
         "/api/openapi.json": {"get": {**_op("This document", errors=()), "security": []}},
     },
 }
+
+_RECORD_PATHS, _RECORD_SCHEMAS = record_openapi()
+OPENAPI["paths"].update(_RECORD_PATHS)
+OPENAPI["components"]["schemas"].update(_RECORD_SCHEMAS)

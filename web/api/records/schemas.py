@@ -1,0 +1,345 @@
+"""One definition per resource: what the API answers (``*Out``) and what a create or update body may hold
+(``*In``). The OpenAPI document's schemas are generated from these classes (pydantic's JSON Schema is the
+2020-12 dialect OpenAPI 3.1 uses), so the document cannot drift from the answers.
+
+Bodies are checked for shape here (types, unknown fields ignored); the rules (lengths, bounds, choices, scope)
+are the domain checks the pages use, applied to the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+Money = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
+                  Field(description="Decimal as text, e.g. \"1250.00\"")]
+Instant = Annotated[dt.datetime, PlainSerializer(lambda v: v.replace(tzinfo=None).isoformat() + "Z", return_type=str,
+                                                 when_used="json"),
+                    WithJsonSchema({"type": "string", "format": "date-time", "description": "UTC"},
+                                   mode="serialization")]
+"""A stored time (naive UTC) as RFC 3339 text with its ``Z``."""
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Number = str | int | float
+"""A decimal in a body: text (\"1,234.50\" accepted, as on the pages) or a JSON number."""
+
+
+def _ids(value):
+    return [item.id for item in value] if isinstance(value, list) else value
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CustomerOut(Out):
+    id: int
+    company: str
+    registry_number: str
+    industry: str
+    size: str
+    region: str
+    source: str
+    grade: str
+    relationship_type: str
+    status: str
+    phone: str
+    email: str
+    website: str
+    address: str
+    owner_id: int | None
+    in_roster: bool
+    active: bool
+    merged_into_id: int | None
+    version: int
+    created_at: Instant
+    updated_at: Instant | None
+    updated_by: str
+
+
+class CustomerIn(BaseModel):
+    company: str | None = Field(None, description="Required on create")
+    registry_number: str | None = None
+    industry: str | None = None
+    size: str | None = None
+    region: str | None = None
+    source: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    address: str | None = None
+    grade: str | None = Field(None, description="key, ordinary or prospect")
+    relationship_type: str | None = Field(None, description="relationship or occasional")
+    owner_id: Id | None = Field(None, description="On create, by directors and information officers: the "
+                                                  "salesperson who looks after it (default: the caller)")
+    confirm_duplicate: bool = Field(False, description="Create or save although likely duplicates exist (else 409 "
+                                                       "lists them)")
+
+
+class ContactOut(Out):
+    id: int
+    customer_id: int
+    name: str
+    title: str
+    phone: str
+    mobile: str
+    email: str
+    is_main: bool
+    opt_out: bool
+    active: bool
+    version: int
+    created_at: Instant
+    updated_at: Instant | None
+
+
+class ContactIn(BaseModel):
+    customer_id: Id | None = Field(None, description="Required on create; ignored on update")
+    name: str | None = Field(None, description="Required on create")
+    title: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    is_main: bool | None = None
+
+
+class OpportunityOut(Out):
+    id: int
+    customer_id: int
+    name: str
+    stage: int
+    stage_label: str
+    probability: int
+    amount: Money
+    expected_close: dt.date | None
+    status: str = Field(description="open, won or lost")
+    status_analysis: str
+    lost_reason: str
+    source: str
+    owner_id: int | None
+    product_ids: Annotated[list[int], BeforeValidator(_ids)] = Field(validation_alias="products")
+    version: int
+    created_at: Instant
+    updated_at: Instant | None
+    closed_at: Instant | None
+
+
+class OpportunityIn(BaseModel):
+    customer_id: Id | None = Field(None, description="Required on create (one of the caller's customers)")
+    name: str | None = None
+    stage: int | None = Field(None, description="1-9")
+    amount: Number | None = None
+    probability: Number | None = Field(None, description="Override of the stage's percentage; empty: the default")
+    expected_close: str | None = Field(None, description="YYYY-MM-DD")
+    source: str | None = None
+    product_ids: list[Id] | None = None
+
+
+class StageChangeIn(BaseModel):
+    stage: int = Field(description="1-9")
+    probability: Number | None = None
+    amount: Number | None = None
+    expected_close: str | None = Field(None, description="YYYY-MM-DD")
+    analysis: str | None = Field(None, description="Status analysis, at most 2000 characters")
+
+
+class ActivityOut(Out):
+    id: int
+    customer_id: int
+    contact_id: int | None
+    opportunity_id: int | None
+    kind: str
+    subject: str
+    status: str
+    planned_for: dt.date | None
+    done_at: Instant | None
+    outcome: str
+    next_action: str
+    next_action_date: dt.date | None
+    owner_id: int | None
+    created_at: Instant
+
+
+class ActivityIn(BaseModel):
+    customer_id: Id = Field(description="One of the caller's customers")
+    kind: str = Field(description="call, visit, email or meeting")
+    subject: str
+    outcome: str | None = None
+    contact_id: Id | None = None
+    next_action: str | None = None
+    next_action_date: str | None = Field(None, description="YYYY-MM-DD; a planned follow-up on the caller's day plan")
+
+
+class ProductOut(Out):
+    id: int
+    code: str
+    name: str
+    kind: str
+    unit: str
+    unit_price: Money
+    skill: str
+    description: str
+    active: bool
+
+
+class QuoteLineOut(Out):
+    id: int
+    position: int
+    product_id: int | None
+    description: str
+    quantity: Money
+    unit_price: Money
+    discount_percent: Money
+    amount: Money
+
+
+class QuoteOut(Out):
+    id: int
+    number: str | None
+    customer_id: int
+    owner_id: int | None
+    opportunity_id: int | None
+    title: str
+    valid_until: dt.date
+    discount_percent: Money
+    tax_percent: Money
+    status: str
+    notes: str
+    revision: int
+    revision_of_id: int | None
+    version: int
+    created_at: Instant
+    updated_at: Instant | None
+    lines: list[QuoteLineOut]
+
+
+class QuoteIn(BaseModel):
+    customer_id: Id | None = Field(None, description="Required on create; ignored on update")
+    opportunity_id: Id | None = Field(None, description="On create: the opportunity quoted (its products become lines)")
+    title: str | None = None
+    valid_until: str | None = Field(None, description="YYYY-MM-DD")
+    discount_percent: Number | None = None
+    tax_percent: Number | None = None
+    notes: str | None = None
+
+
+class QuoteLineIn(BaseModel):
+    product_id: Id | None = None
+    description: str | None = Field(None, description="Default: the product's name")
+    quantity: Number
+    unit_price: Number | None = Field(None, description="Default: the product's price")
+    discount_percent: Number | None = None
+
+
+class ContractOut(Out):
+    id: int
+    number: str | None
+    customer_id: int
+    quote_id: int | None
+    owner_id: int | None
+    title: str
+    amount: Money
+    discount_percent: Money
+    tax_percent: Money
+    tax_amount: Money
+    start_date: dt.date | None
+    end_date: dt.date | None
+    payment_terms: str
+    status: str
+    approved_at: Instant | None
+    company_signed_on: dt.date | None
+    customer_signed_on: dt.date | None
+    terminated_on: dt.date | None
+    created_at: Instant
+    updated_at: Instant
+
+
+class PlanLineOut(Out):
+    id: int
+    position: int
+    label: str
+    due_date: dt.date
+    percent: Money | None
+    amount: Money
+    paid_amount: Money
+    status: str
+    settled_on: dt.date | None
+
+
+class PaymentPlanOut(Out):
+    id: int
+    customer_id: int
+    contract_id: int | None
+    title: str
+    created_by: str
+    created_at: Instant
+    lines: list[PlanLineOut]
+
+
+class PaymentOut(Out):
+    id: int
+    plan_line_id: int
+    customer_id: int
+    amount: Money
+    received_on: dt.date
+    reference: str
+    recorded_by: str
+    created_at: Instant
+
+
+class ServiceRequestOut(Out):
+    id: int
+    number: str | None
+    customer_id: int
+    channel: str
+    request_type: str
+    urgency: str
+    product_id: int | None
+    description: str
+    status: str
+    handling: str
+    resolution: str
+    instance_id: int | None
+    created_by: str
+    created_at: Instant
+    closed_at: Instant | None
+
+
+class ServiceRequestIn(BaseModel):
+    customer_id: Id
+    channel: str = Field("web", description="phone, web, complaint or booking")
+    request_type: str = Field(description="repair, maintenance, installation, consultation or complaint")
+    description: str
+    product_code: str | None = Field(None, description="Catalogue code of the product concerned, if any")
+
+
+class ServiceRequestCreated(BaseModel):
+    """What the caller learns of the request it sent (an integration user may read nothing else)."""
+
+    instance_id: int
+    request_id: int | None
+    number: str | None
+    status: str
+
+
+class ServiceOrderOut(Out):
+    id: int
+    number: str | None
+    request_id: int
+    customer_id: int
+    status: str
+    free_service: bool
+    required_skill: str
+    planned_hours: Money
+    scheduled_start: Instant | None
+    fee_quote: Money
+    customer_confirmed: bool | None
+    labour_hours: Money | None
+    materials_cost: Money
+    completed_at: Instant | None
+    created_at: Instant
+
+
+class Deactivate(BaseModel):
+    reason: str | None = Field(None, description="Why (kept in the customer's history), at most 300 characters")

@@ -1,0 +1,236 @@
+"""Create, update and deactivate through the pages' own domain functions and checks, so a record written through
+the API obeys the same rules (lengths, formats, bounds, choices, data scope) as one written on a page.
+
+Each function receives the body as a form-like mapping of text (what the page checks receive) and raises
+:class:`engine.errors.TaskDataInvalid` (422, per-field messages), :class:`engine.errors.Conflict` (409) or
+:class:`Stale` (412, someone saved in between).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from crm import field_checks
+from crm.customers import records
+from crm.customers.models import Contact, Customer
+from crm.fields import RecordInvalid
+from crm.orders import quotes
+from crm.orders.errors import OrderError
+from crm.sales.opportunities import Opportunity, StaleEdit, check_version, move_to_stage
+from engine.errors import Conflict, TaskDataInvalid
+from services.accounts.directory import user_by_id
+from services.customers import duplicates
+from services.orders import quote_form
+from services.records.kinds import visible_record
+from services.sales import opportunity_form
+from web.customers.records import OWNER_CHOOSERS
+
+
+class Stale(Exception):
+    """The record changed since the version the caller sent (412)."""
+
+
+def invalid(errors: Mapping[str, str]) -> TaskDataInvalid:
+    """The 422 of a refused body: each field with its message."""
+    return TaskDataInvalid({name: [str(message)] for name, message in errors.items()})
+
+
+def _checked_customer(form: Mapping[str, str]) -> dict[str, str]:
+    try:
+        return records.customer_values(form)
+    except RecordInvalid as exc:
+        raise invalid(exc.errors) from None
+
+
+def _no_duplicates(found: list, form: Mapping[str, str]) -> None:
+    if found and str(form.get("confirm_duplicate", "")) not in ("1", "true", "True"):
+        listed = "; ".join(f"#{d.customer.id} {d.customer.company} ({', '.join(d.reasons)})" for d in found)
+        raise Conflict(f"Likely duplicates: {listed}. Send confirm_duplicate: true to save anyway.")
+
+
+def customer_form(customer: Customer) -> dict[str, object]:
+    """The customer's current values, under the names its form uses."""
+    return {name: getattr(customer, name) for name in (*records.CUSTOMER_FIELDS, "grade", "relationship_type")}
+
+
+def create_customer(session, form: Mapping[str, str], me, _scope) -> Customer:
+    """A new customer; a salesperson's own, or (directors, information officers) the chosen salesperson's."""
+    values = _checked_customer(form)
+    _no_duplicates(duplicates.possible_duplicates(session, values), form)
+    owner = me.user
+    if me.has_role(*OWNER_CHOOSERS):
+        chosen = user_by_id(session, int(form["owner_id"])) if str(form.get("owner_id", "")).isdigit() else None
+        owner = chosen if chosen is not None and chosen.has_role("salesperson") else None
+    return records.create_customer(session, values, owner, me.username)
+
+
+def update_customer(session, customer: Customer, form: Mapping[str, str], version: int, me, _scope) -> None:
+    values = _checked_customer(form)
+    found = duplicates.possible_duplicates(session, values, exclude_id=customer.id)
+    changed = {"registry_number": "same registry number", "company": "same name", "phone": "same phone",
+               "email": "same e-mail"}
+    reasons = {reason for name, reason in changed.items() if values.get(name) != getattr(customer, name)}
+    _no_duplicates([d for d in found if set(d.reasons) & reasons], form)
+    try:
+        records.update_customer(session, customer, values, version, me.username)
+    except records.StaleRecord as exc:
+        raise Stale(str(exc)) from None
+
+
+def deactivate_customer(session, customer: Customer, reason: str, me) -> None:
+    try:
+        records.set_customer_active(session, customer, False, me.username, reason[:300])
+    except ValueError as exc:
+        raise Conflict(str(exc)) from None
+
+
+def contact_form(contact: Contact) -> dict[str, object]:
+    return {**{name: getattr(contact, name) for name in records.CONTACT_FIELDS},
+            "is_main": "1" if contact.is_main else ""}
+
+
+def _checked_contact(form: Mapping[str, str]) -> dict:
+    try:
+        return records.contact_values(form)
+    except RecordInvalid as exc:
+        raise invalid(exc.errors) from None
+
+
+def _own_customer(session, form: Mapping[str, str], scope) -> Customer:
+    """The body's customer if it lies in the caller's data scope (else a 422 on ``customer_id``)."""
+    raw = str(form.get("customer_id", ""))
+    customer = visible_record(session, "customers", int(raw), scope) if raw.isdecimal() else None
+    if customer is None:
+        raise invalid({"customer_id": "Choose one of your customers."})
+    return customer
+
+
+def create_customer_contact(session, form: Mapping[str, str], me, scope) -> Contact:
+    """A new contact of one of the caller's customers."""
+    customer = _own_customer(session, form, scope)
+    values = _checked_contact(form)
+    return records.add_contact(session, customer, values, me.username)
+
+
+def update_contact(session, contact: Contact, form: Mapping[str, str], version: int, me, _scope) -> None:
+    try:
+        records.update_contact(session, contact, _checked_contact(form), version, me.username)
+    except records.StaleRecord as exc:
+        raise Stale(str(exc)) from None
+
+
+def deactivate_contact(session, contact: Contact, _reason: str, me) -> None:
+    records.set_contact_active(session, contact, False, me.username)
+
+
+def _product_ids(form: Mapping) -> list[str]:
+    return [str(item) for item in form.get("product_ids") or []]
+
+
+def create_opportunity(session, form: Mapping[str, str], me, scope) -> Opportunity:
+    checked = opportunity_form.read(session, form, _product_ids(form), scope, new=True)
+    if checked.errors:
+        raise invalid(checked.errors)
+    return opportunity_form.create(session, checked, me.user)
+
+
+def opportunity_fields(opp: Opportunity) -> dict[str, object]:
+    return {k: v for k, v in opportunity_form.of(opp).raw.items() if k != "version"}
+
+
+def update_opportunity(session, opp: Opportunity, form: Mapping[str, str], version: int, me, scope) -> None:
+    form = {**form, "version": str(version)}
+    checked = opportunity_form.read(session, form, _product_ids(form), scope, new=False)
+    if checked.errors:
+        if "version" in checked.errors and set(checked.errors) == {"version"}:
+            raise Stale(checked.errors["version"])
+        raise invalid(checked.errors)
+    try:
+        opportunity_form.save(session, opp, checked, me.user)
+    except StaleEdit as exc:
+        raise Stale(str(exc)) from None
+    except ValueError as exc:
+        raise Conflict(str(exc)) from None
+
+
+def move_opportunity(session, opp: Opportunity, form: Mapping[str, str], version: int, me) -> None:
+    """The stage change of the opportunity page: stage, probability override, amount, close date, analysis."""
+    errors = field_checks.FieldErrors()
+    stage = field_checks.whole(form, "stage", errors, minimum=1, maximum=9)
+    probability = field_checks.percent(form, "probability", errors)
+    amount = field_checks.money(form, "amount", errors, required=False)
+    close = field_checks.date(form, "expected_close", errors)
+    analysis = field_checks.text(form, "analysis", errors, max_length=2000)
+    if stage is None:
+        errors.add("stage", "Choose a stage.")
+    if errors:
+        raise invalid(errors)
+    try:
+        check_version(opp, version)
+    except StaleEdit as exc:
+        raise Stale(str(exc)) from None
+    try:
+        move_to_stage(session, opp, stage, me.username, probability=int(probability) if probability is not None
+                      else None, amount=amount, expected_close=close, analysis=analysis)
+    except ValueError as exc:
+        raise Conflict(str(exc)) from None
+
+
+def log_activity(session, form: Mapping[str, str], me, scope):
+    """A call, visit, e-mail or meeting with one of the caller's customers."""
+    customer = _own_customer(session, form, scope)
+    try:
+        return records.log_activity(session, customer, me.user, form)
+    except RecordInvalid as exc:
+        raise invalid(exc.errors) from None
+
+
+def create_quote(session, form: Mapping[str, str], me, scope) -> quotes.Quote:
+    checked = quote_form.read(session, form, scope)
+    if checked.errors:
+        raise invalid(checked.errors)
+    try:
+        return quote_form.create(session, checked, me.user)
+    except OrderError as exc:
+        raise invalid({"_body": str(exc)}) from None
+
+
+def quote_terms(quote: quotes.Quote) -> dict[str, object]:
+    return {k: v for k, v in quote_form.terms_of(quote).raw.items() if k != "version"}
+
+
+def _draft(quote: quotes.Quote) -> None:
+    if quote.status != "draft":
+        raise Conflict(f"Quote {quote.number} is {quote.status}: only drafts can be changed.")
+
+
+def update_quote(session, quote: quotes.Quote, form: Mapping[str, str], version: int, me, _scope) -> None:
+    _draft(quote)
+    checked = quote_form.read_terms({**form, "version": str(version)})
+    if checked.errors:
+        raise invalid(checked.errors)
+    try:
+        quotes.edit_terms(quote, me.username, **checked.values)
+    except quotes.StaleQuote as exc:
+        raise Stale(str(exc)) from None
+    except OrderError as exc:
+        raise invalid({"_body": str(exc)}) from None
+
+
+def add_quote_line(session, quote: quotes.Quote, form: Mapping[str, str], version: int, me) -> quotes.QuoteLine:
+    _draft(quote)
+    checked = quote_form.read_line(session, {**form, "version": str(version)})
+    if checked.errors:
+        raise invalid(checked.errors)
+    values = checked.values
+    try:
+        quotes.check_version(quote, values["version"])
+    except quotes.StaleQuote as exc:
+        raise Stale(str(exc)) from None
+    try:
+        return quotes.add_line(session, quote, values["quantity"], product=values["product"],
+                               description=values["description"], unit_price=values["unit_price"],
+                               discount_percent=values["discount_percent"] or Decimal(0), by=me.username)
+    except OrderError as exc:
+        raise invalid({"_body": str(exc)}) from None
