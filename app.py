@@ -18,6 +18,7 @@ from crm.accounts.access import assignable_username
 from crm.accounts.signin import forget_old_attempts
 from crm.database import make_engine, make_sessions
 from crm.idempotency import forget_expired_keys
+from crm.integrations.webhooks import DELIVER_KIND as WEBHOOK_KIND
 from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner
 from engine.relay import Relay
 from engine.rq_dispatch import BestEffortPush, RqDispatcher
@@ -25,6 +26,8 @@ from engine.runtime import ProcessEngine
 from engine.sandbox import ScriptLimits
 from engine.services import HandlerRegistry
 from services.imports.catalog import JOB_KINDS as IMPORT_JOBS
+from services.integrations import webhook_events
+from services.integrations.webhook_sender import WebhookSender
 from services.notifications.channels import configured_transports
 from services.notifications.notifier import DELIVER_KIND, Notifier
 from services.notifications.task_alerts import TaskAlerts
@@ -67,10 +70,13 @@ def build_platform(settings: config.Settings) -> Platform:
     engine = ProcessEngine(
         registry, max_bpmn_bytes=settings.max_bpmn_bytes,
         deploy_checks=[*platform_checks(registry, script_limits), interop_check()],
-        task_listeners=[alerts.task_ready], assignee_resolver=assignable_username, script_limits=script_limits,
+        task_listeners=[alerts.task_ready, webhook_events.task_created], step_listeners=[webhook_events.step_written],
+        assignee_resolver=assignable_username, script_limits=script_limits,
     )
     stale_after = dt.timedelta(seconds=settings.job_stale_seconds)
-    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver, **IMPORT_JOBS, **QUALITY_JOBS},
+    sender = WebhookSender(settings.webhook_allow_private, settings.webhook_pause_after)
+    runner = JobRunner(sessions, engine, kinds={DELIVER_KIND: notifier.deliver, WEBHOOK_KIND: sender.deliver,
+                                                **IMPORT_JOBS, **QUALITY_JOBS},
                        # SQLite lets one writer in at a time: a side thread's heartbeat would only wait
                        heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
     dispatcher, urgent = _dispatchers(settings, runner)

@@ -51,6 +51,8 @@ class Settings:
     headers are ignored); only then are the client's address and HTTPS taken from them.
     Uploads: a user's files not yet sent with a form may take ``upload_quota_mb`` in all; those never sent are
     deleted ``upload_orphan_hours`` after upload.
+    Webhooks: a target on a loopback, private or reserved address is refused unless ``webhook_allow_private``
+    (an ERP on the intranet; the tests); a hook is paused after ``webhook_pause_after`` failed attempts in a row.
     """
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
@@ -89,6 +91,8 @@ class Settings:
     proxy_hops: int = 0
     tracking_origins: tuple[str, ...] = ()
     tracking_visits_per_hour: int = 60
+    webhook_allow_private: bool = False
+    webhook_pause_after: int = 10
     testing: bool = False
 
     @property
@@ -146,6 +150,8 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         script_memory_mb=_memory_mb(env, "CRM_SCRIPT_MEMORY_MB", defaults.script_memory_mb),
         upload_quota_mb=int(_positive(env, "CRM_UPLOAD_QUOTA_MB", defaults.upload_quota_mb)),
         upload_orphan_hours=_positive(env, "CRM_UPLOAD_ORPHAN_HOURS", defaults.upload_orphan_hours),
+        webhook_allow_private=env.get("CRM_WEBHOOK_ALLOW_PRIVATE", "").strip().lower() in ("1", "true", "yes"),
+        webhook_pause_after=int(_positive(env, "CRM_WEBHOOK_PAUSE_AFTER", defaults.webhook_pause_after)),
     )
     check_secret_key(settings)
     return settings

@@ -39,6 +39,8 @@ from .workflow import PlatformScriptEngine, PlatformWorkflow
 RETRY_BACKOFF_SECONDS = (5, 30, 120)
 
 TaskListener = Callable[[Session, HumanTask], None]
+StepListener = Callable[[Session, ProcessInstance, list[dict]], None]
+"""Told, in the same transaction, the history rows (``event_values`` dicts) a step of an instance wrote."""
 """Called in the saving transaction for every user task that became READY (e.g. notifications)."""
 
 
@@ -105,6 +107,7 @@ class ProcessEngine:
         max_bpmn_bytes: int = 5 * 1024 * 1024,
         deploy_checks: Iterable[Check] = (),
         task_listeners: Iterable[TaskListener] = (),
+        step_listeners: Iterable[StepListener] = (),
         assignee_resolver: AssigneeResolver = usernames_as_given,
         script_limits: ScriptLimits | None = None,
     ):
@@ -113,6 +116,7 @@ class ProcessEngine:
         self.max_bpmn_bytes = max_bpmn_bytes
         self.deploy_checks = list(deploy_checks)
         self.task_listeners = list(task_listeners)
+        self.step_listeners = list(step_listeners)
         self.assignee_resolver = assignee_resolver
         self.environment = SandboxedEnvironment(script_limits)
         self._loaded: dict[int, LoadedVersion] = {}
@@ -431,6 +435,7 @@ class ProcessEngine:
                                   {"id": instance.id, "lock_version": instance.lock_version})
         if write_together(session, writes, save_instance) != 1:
             raise Conflict("someone else changed this process at the same moment; reload and try again")
+        written = list(step.events)
         step.events.clear()
         mark_written(instance, values)
         if step.done is not None:
@@ -441,6 +446,8 @@ class ProcessEngine:
         for row in changes.new_rows:
             for listener in self.task_listeners:
                 listener(session, row)
+        for step_listener in self.step_listeners:
+            step_listener(session, instance, written)
 
 
 

@@ -10,6 +10,7 @@ from web.accounts import auth
 from web.accounts import own as own_account
 from web.accounts import users as admin_users
 from web.admin import instances as admin_instances
+from web.admin import webhooks as admin_webhooks
 from web.api import routes as api
 from web.api.records import routes as api_records  # noqa: F401  (adds the records' routes to api.bp)
 from web.customers import merge as customer_merge
@@ -54,7 +55,7 @@ def init_web(app: Flask) -> None:
                       customers.bp, customer_records.bp, customer_wallet.bp, customer_merge.bp, own_account.bp,
                       opportunities.bp, plans.bp, reports.bp, periodic_reports.bp, search.bp, lists.bp, imports.bp,
                       quality.bp,
-                      tracking.bp, tracking_pages.bp):
+                      tracking.bp, tracking_pages.bp, admin_webhooks.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     csrf.exempt(tracking.bp)  # mail clients and the company website: signed tokens instead

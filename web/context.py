@@ -29,6 +29,7 @@ _NAV = (
     (_l("Users"), "admin_users.index", "people", ("administrator",)),
     (_l("Instances"), "admin_instances.index", "activity", ("administrator",)),
     (_l("Health"), "admin_instances.health", "heart-pulse", ("administrator",)),
+    (_l("Webhooks"), "admin_webhooks.index", "broadcast", ("administrator",)),
     (_l("Quotes"), "quotes.index", "file-earmark-text", ("salesperson", "customer_director", "sales_director")),
     (_l("Contracts"), "contracts.index", "file-earmark-check",
      ("salesperson", "customer_director", "sales_director", "finance", "administrator")),

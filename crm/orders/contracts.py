@@ -6,11 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
 
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
+from crm.integrations.webhooks import emit
 from crm.money import ZERO, Money, Percent, to_cents
 from crm.numbering import assign_number
 from crm.orders.errors import OrderError
@@ -145,6 +146,12 @@ def approve(contract: Contract, company_signed_on: dt.date, customer_signed_on: 
     _require(contract, "in_approval")
     contract.status, contract.approved_at = "active", utcnow()
     contract.company_signed_on, contract.customer_signed_on = company_signed_on, customer_signed_on
+    session = object_session(contract)
+    if session is not None:
+        emit(session, "contract.approved", {
+            "contract_id": contract.id, "number": contract.number, "customer_id": contract.customer_id,
+            "title": contract.title, "amount": str(contract.amount), "company_signed_on": str(company_signed_on),
+            "customer_signed_on": str(customer_signed_on)})
 
 
 def reject(contract: Contract, reason: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
+from crm.integrations.webhooks import emit
 from crm.money import ZERO, Money, Percent, share, to_cents
 from crm.orders.contracts import Contract
 from crm.orders.errors import OrderError
@@ -165,6 +166,10 @@ def record_payment(
     line.status = "settled" if line.open_amount == 0 else "partially_paid"
     line.settled_on = received_on if line.status == "settled" else None
     session.flush()
+    emit(session, "payment.received", {
+        "payment_id": payment.id, "customer_id": payment.customer_id, "plan_id": line.plan_id,
+        "plan_line_id": line.id, "contract_id": line.plan.contract_id, "amount": str(amount),
+        "received_on": str(received_on), "reference": reference, "line_status": line.status})
     return payment
 
 

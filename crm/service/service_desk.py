@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
+from crm.integrations.webhooks import emit
 from crm.money import ZERO, Money, Percent, Quantity, to_cents
 from crm.numbering import assign_number
 from crm.orders.catalog import Product, by_codes
@@ -144,6 +145,9 @@ def register_request(
         product=product, created_by=created_by, instance_id=instance_id,
     )
     assign_number(session, request, "SR")
+    emit(session, "service_request.created", {
+        "request_id": request.id, "number": request.number, "customer_id": customer_id, "channel": request.channel,
+        "request_type": request.request_type, "description": description, "instance_id": instance_id})
     return request
 
 

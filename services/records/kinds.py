@@ -62,7 +62,7 @@ def _flag(text: str) -> bool:
 
 def _id(text: str) -> int:
     if not text.isdecimal() or not 0 < int(text) <= 2**31 - 1:
-        raise ValueError("a record id")
+        raise ValueError(text)
     return int(text)
 
 

@@ -20,7 +20,12 @@ DEFAULT_LIMIT = 50
 
 
 class BadListing(ValueError):
-    """A list argument that cannot be used (unknown sort, malformed cursor or filter value)."""
+    """A list argument that cannot be used: ``problem`` names it (``sort``, ``limit``, ``updated_since``,
+    ``no_change_time``, ``filter``, ``cursor``, ``cursor_sort``), ``values`` fill the message the caller shows."""
+
+    def __init__(self, problem: str, **values):
+        super().__init__(problem)
+        self.problem, self.values = problem, values
 
 
 @dataclass(frozen=True)
@@ -48,22 +53,22 @@ def read_listing(name: str, args: Mapping[str, str]) -> Listing:
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
     if sort not in kind.sorts:
-        raise BadListing(f"sort by one of {', '.join(sorted(kind.sorts))} (prefix - for descending)")
+        raise BadListing("sort", sorts=", ".join(sorted(kind.sorts)))
     raw_limit = args.get("limit", str(DEFAULT_LIMIT))
     if not raw_limit.isdecimal() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-        raise BadListing(f"limit is a whole number from 1 to {MAX_LIMIT}")
+        raise BadListing("limit", most=MAX_LIMIT)
     since = None
     if args.get("updated_since"):
         if kind.changed is None:
-            raise BadListing("this kind of record has no change time: updated_since is not available")
+            raise BadListing("no_change_time")
         since = _datetime(args["updated_since"])
     filters = []
     for argument, (_, parse) in kind.filters.items():
         if argument in args:
             try:
                 filters.append((argument, parse(args[argument])))
-            except ValueError as exc:
-                raise BadListing(f"{argument}: {exc}") from None
+            except ValueError:
+                raise BadListing("filter", argument=argument) from None
     cursor = _decode(args["cursor"], sort, descending) if args.get("cursor") else None
     return Listing(sort, descending, int(raw_limit), cursor, since, tuple(filters))
 
@@ -116,14 +121,14 @@ def _decode(text: str, sort: str, descending: bool) -> tuple:
         tag, value = raw["k"]
         row_id = raw["i"]
         if raw["s"] != ("-" if descending else "") + sort or not isinstance(row_id, int):
-            raise BadListing("the cursor belongs to another sort order: start again without it")
+            raise BadListing("cursor_sort")
         parsed = {"dt": _datetime, "d": dt.date.fromisoformat, "n": Decimal, "v": lambda v: v}[tag](value)
     except BadListing:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, json.JSONDecodeError, ArithmeticError):
-        raise BadListing("the cursor is not one this API gave out") from None
+        raise BadListing("cursor") from None
     if not isinstance(parsed, (str, int, dt.date, Decimal)) or isinstance(parsed, bool):
-        raise BadListing("the cursor is not one this API gave out")
+        raise BadListing("cursor")
     return parsed, row_id
 
 
@@ -132,7 +137,7 @@ def _datetime(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, TypeError):
-        raise BadListing("updated_since: an ISO-8601 date-time such as 2026-01-31T08:00:00Z") from None
+        raise BadListing("updated_since") from None
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value

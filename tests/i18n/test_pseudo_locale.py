@@ -21,6 +21,7 @@ PAGES = [
     ("sales", "/reports/periodic/", ()),
     ("salesdir", "/reports/periodic/team?kind=monthly&day=2026-12-01", ("Sam Sales", "Sue Sales")),
     ("info", "/quality", ()),
+    ("admin", "/admin/webhooks/", ()),
 ]
 
 

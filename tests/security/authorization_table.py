@@ -151,6 +151,13 @@ TABLE: dict[str, Expect] = {
     "POST api.token": call(api(signed_in(anonymous=OK)), data={"username": "info", "password": "demo"}),
     "POST api.unclaim": api(only("admin", "sales", others=404)),  # sales owns the customer
     "POST api.upload": api(signed_in()),
+    # Webhooks (issue 15): administrators only
+    "GET admin_webhooks.index": only("admin"),
+    "POST admin_webhooks.create": only("admin"),
+    "GET admin_webhooks.show": only("admin"),
+    "POST admin_webhooks.pause": only("admin"),
+    "POST admin_webhooks.resume": only("admin"),
+    "POST admin_webhooks.remove": call(only("admin"), args={"hook_id": Record("spare_hook_id")}),
     # Records API (issue 15): the pages' roles and data scope; anonymous callers get 401
     "GET api.customers_list": api(signed_in()),
     "GET api.customers_read": api(signed_in(owner=404, sales2=404, agent=404, engineer=404)),

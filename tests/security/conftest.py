@@ -20,6 +20,7 @@ from crm.accounts.access import create_user
 from crm.accounts.users import LoginAttempt, Team, User
 from crm.base import utcnow
 from crm.customers.models import Contact, Customer
+from crm.integrations import webhooks
 from crm.notifications.messages import Notification
 from crm.orders.catalog import Product
 from crm.orders.contracts import Contract
@@ -92,6 +93,12 @@ def world(database_url, queue_name, workers, tmp_path_factory):
         args["filter_id"] = save_filter(session, sales, "Mine", {"list": "mine"}, shared=False).id
         args["batch_id"] = import_batch(session, platform.settings.upload_dir)
         args["report_id"] = weekly_report(session, platform.settings, sales)
+        hook = webhooks.create_webhook(session, "https://erp.example.com/crm-events", ["task.created"], "admin")
+        webhooks.pause(hook)  # its events are held: the matrix's requests send nothing out
+        args["hook_id"] = hook.id
+        spare = webhooks.create_webhook(session, "https://erp.example.com/spare", ["task.created"], "admin")
+        webhooks.pause(spare)
+        args["spare_hook_id"] = spare.id  # the one the matrix removes
         session.commit()
     yield World(app, platform, users, args)
     clear_tables(platform)
@@ -145,7 +152,6 @@ def url_arguments(session) -> dict[str, object]:
         "activity_id": first(Activity, Activity.owner_id == sales.id),
         "request_id": first(ServiceRequest),
         "order_id": first(ServiceOrder),
-        "product_id": first(Product),
         "payment_id": first(Payment),
         "notification_id": first(Notification, Notification.user_id == sales.id),
         "team_id": first(Team),

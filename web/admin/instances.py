@@ -14,6 +14,7 @@ from engine.errors import EngineError, InvalidState
 from engine.models import ProcessInstance
 from services.admin import instances as queries
 from services.admin.jobs import failed_jobs, queue_status, requeue_failed
+from services.admin.webhooks import paused_hooks
 from services.processes.queries import instance_by_id
 from web import db
 from web.accounts.auth import actor, require_role
@@ -153,7 +154,8 @@ def health():
     for step in summary["steps"]:
         heat.setdefault(step.process_key, {})[step.task_name] = step.waiting
     return render_template("admin/health.html", s=summary, heat=heat, versions=versions,
-                           queue=queue_status(db.session(), db.platform()))
+                           queue=queue_status(db.session(), db.platform()),
+                           paused_hooks=paused_hooks(db.session()))
 
 
 @bp.post("/jobs/requeue-failed")

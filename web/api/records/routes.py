@@ -13,6 +13,7 @@ from werkzeug.http import parse_etags
 from crm.accounts.access import visible_owner_ids
 from engine.errors import Forbidden, NotFound, TaskDataInvalid
 from engine.runtime import Actor
+from i18n import _, _l
 from services.processes import tasks
 from services.records import kinds, listing
 from services.service.queries import service_request_of_instance
@@ -23,6 +24,17 @@ from web.api.records.resources import BY_NAME, RESOURCES, Resource
 from web.api.routes import api_login_required, bp
 from web.errors import error_body
 from web.idempotency import idempotent
+
+LISTING_PROBLEMS = {
+    "sort": _l("Sort by one of %(sorts)s (prefix - for descending)."),
+    "limit": _l("limit is a whole number from 1 to %(most)s."),
+    "no_change_time": _l("This kind of record has no change time: updated_since is not available."),
+    "filter": _l("%(argument)s: not a value this filter takes."),
+    "cursor": _l("The cursor is not one this API gave out."),
+    "cursor_sort": _l("The cursor belongs to another sort order: start again without it."),
+    "updated_since": _l("updated_since: an ISO-8601 date-time such as 2026-01-31T08:00:00Z."),
+}
+"""What a refused list argument (:class:`listing.BadListing`) tells the caller."""
 
 SERVICE_PROCESS = "service_request"
 """The process a new service request starts (its start event registers the request)."""
@@ -47,7 +59,7 @@ def _scope():
 
 def _may(roles) -> None:
     if roles is not None and not current_user.has_role(*roles):
-        raise Forbidden("your role may not do this")
+        raise Forbidden(_("Your role may not do this."))
 
 
 def _record(resource: Resource, record_id: int):
@@ -55,7 +67,7 @@ def _record(resource: Resource, record_id: int):
     _may(resource.read_roles)
     found = kinds.visible_record(db.session(), resource.name, record_id, _scope())
     if found is None:
-        raise NotFound(f"no {resource.title} {record_id}, or it is not in your data scope")
+        raise NotFound(_("No such record, or it is not in your data scope."))
     return found
 
 
@@ -71,7 +83,7 @@ def _parsed(model: type[BaseModel]) -> BaseModel:
     """The JSON body checked against ``model`` (422 with per-field messages when it does not fit)."""
     raw = request.get_json(silent=True)
     if not isinstance(raw, dict):
-        raise TaskDataInvalid({"_body": ["Send a JSON object."]})
+        raise TaskDataInvalid({"_body": [_("Send a JSON object.")]})
     try:
         parsed = model.model_validate(raw)
     except ValidationError as exc:
@@ -101,11 +113,11 @@ def _if_match(record) -> int:
     """The version the caller read (``If-Match``): 428 without one, 412 when the record has moved on."""
     header = request.headers.get("If-Match")
     if not header:
-        raise Precondition(428, "Send If-Match with the ETag you read: an update without it could overwrite "
-                                   "someone else's change.")
+        raise Precondition(428, _("Send If-Match with the ETag you read: an update without it could overwrite "
+                                  "someone else's change."))
     if not parse_etags(header).contains(str(record.version)):
-        raise Precondition(412, f"The record changed since you read it (it is at version {record.version}): read "
-                                 "it again and make your change again.")
+        raise Precondition(412, _("The record changed since you read it (it is at version %(version)s): read it "
+                                  "again and make your change again.", version=record.version))
     return record.version
 
 
@@ -120,7 +132,7 @@ def list_view(resource: Resource):
         try:
             asked = listing.read_listing(resource.name, request.args)
         except listing.BadListing as exc:
-            raise BadRequest(str(exc)) from None
+            raise BadRequest(str(LISTING_PROBLEMS[exc.problem]) % exc.values) from None
         found = listing.page(db.session(), resource.name, _scope(), asked)
         items = [resource.out.model_validate(row).model_dump(mode="json") for row in found.items]
         return jsonify({"items": items, "next_cursor": found.next_cursor})

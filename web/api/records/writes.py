@@ -19,6 +19,7 @@ from crm.orders import quotes
 from crm.orders.errors import OrderError
 from crm.sales.opportunities import Opportunity, StaleEdit, check_version, move_to_stage
 from engine.errors import Conflict, TaskDataInvalid
+from i18n import _
 from services.accounts.directory import user_by_id
 from services.customers import duplicates
 from services.orders import quote_form
@@ -46,7 +47,7 @@ def _checked_customer(form: Mapping[str, str]) -> dict[str, str]:
 def _no_duplicates(found: list, form: Mapping[str, str]) -> None:
     if found and str(form.get("confirm_duplicate", "")) not in ("1", "true", "True"):
         listed = "; ".join(f"#{d.customer.id} {d.customer.company} ({', '.join(d.reasons)})" for d in found)
-        raise Conflict(f"Likely duplicates: {listed}. Send confirm_duplicate: true to save anyway.")
+        raise Conflict(_("Likely duplicates: %(listed)s. Send confirm_duplicate: true to save anyway.", listed=listed))
 
 
 def customer_form(customer: Customer) -> dict[str, object]:
@@ -102,7 +103,7 @@ def _own_customer(session, form: Mapping[str, str], scope) -> Customer:
     raw = str(form.get("customer_id", ""))
     customer = visible_record(session, "customers", int(raw), scope) if raw.isdecimal() else None
     if customer is None:
-        raise invalid({"customer_id": "Choose one of your customers."})
+        raise invalid({"customer_id": _("Choose one of your customers.")})
     return customer
 
 
@@ -163,7 +164,7 @@ def move_opportunity(session, opp: Opportunity, form: Mapping[str, str], version
     close = field_checks.date(form, "expected_close", errors)
     analysis = field_checks.text(form, "analysis", errors, max_length=2000)
     if stage is None:
-        errors.add("stage", "Choose a stage.")
+        errors.add("stage", _("Choose a stage."))
     if errors:
         raise invalid(errors)
     try:
@@ -202,7 +203,8 @@ def quote_terms(quote: quotes.Quote) -> dict[str, object]:
 
 def _draft(quote: quotes.Quote) -> None:
     if quote.status != "draft":
-        raise Conflict(f"Quote {quote.number} is {quote.status}: only drafts can be changed.")
+        raise Conflict(_("Quote %(number)s is %(status)s: only drafts can be changed.", number=quote.number,
+                         status=quote.status))
 
 
 def update_quote(session, quote: quotes.Quote, form: Mapping[str, str], version: int, me, _scope) -> None:

@@ -1,0 +1,39 @@
+"""The process events a webhook can subscribe to, read from the engine as they are written (same transaction):
+a task created (task listener), a task completed, a process completed or failed (step listener)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from crm.integrations.webhooks import emit
+from engine.models import HumanTask, ProcessInstance
+
+STEP_EVENTS = {"task_completed": "task.completed", "completed": "process.completed", "error": "process.failed"}
+"""History row kind -> webhook event."""
+
+
+def _iso(value) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value is not None else None
+
+
+def task_created(session: Session, row: HumanTask) -> None:
+    """Task listener: ``task.created`` with what the task is and who it waits for."""
+    emit(session, "task.created", {
+        "task_id": row.id, "instance_id": row.instance_id, "process": row.process_key, "name": row.task_name,
+        "title": row.title, "lane": row.lane, "role": row.role, "assignee": row.assignee,
+        "customer_id": row.customer_id, "due_at": _iso(row.due_at)})
+
+
+def step_written(session: Session, instance: ProcessInstance, events: list[dict]) -> None:
+    """Step listener: ``task.completed``, ``process.completed`` and ``process.failed`` from the step's history."""
+    for event in events:
+        name = STEP_EVENTS.get(event["kind"])
+        if name is None:
+            continue
+        data = {"instance_id": instance.id, "process": instance.process_key, "title": instance.title,
+                "customer_id": instance.customer_id, "actor": event["actor"], "at": _iso(event["at"])}
+        if name == "task.completed":
+            data.update(task_id=event["task_id"], task=event["task_name"])
+        elif name == "process.failed":
+            data.update(task=event["task_name"], message=event["message"])
+        emit(session, name, data)
