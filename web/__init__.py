@@ -46,6 +46,7 @@ def init_web(app: Flask) -> None:
     init_i18n(app, settings.locale, settings.timezone)
     request_ids.register(app)
     request_checks.register(app)  # before the CSRF check, which reads the form too
+    imports.register(app)  # the import upload's own size limit, before anything reads its body
     csrf.init_app(app)
     login_manager.init_app(app)
     request_checks.bounded_ids(app)

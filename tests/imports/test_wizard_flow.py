@@ -143,3 +143,34 @@ def test_wizard_pages_have_no_unmarked_text(app, platform, login, settle_jobs, t
     with pseudo_translations():
         page = info.get(f"/imports/{batch_id}").get_data(as_text=True)
     assert unmarked_text(page, data) == []
+
+
+def test_an_import_whose_records_are_in_use_cannot_be_undone(app, platform, login, settle_jobs, tmp_uploads):
+    from decimal import Decimal
+
+    from crm.sales.opportunities import create_opportunity
+
+    info = login("info")
+    batch_id = upload(info, _csv([["Company", "Phone"], ["Used Later Ltd", ""], ["Unused Ltd", ""]]), "two.csv")
+    dry_run(info, platform, settle_jobs, batch_id, {0: "company", 1: "phone"})
+    info.post(f"/imports/{batch_id}/run")
+    settle_jobs()
+    with platform.sessions.begin() as session:
+        customer = session.scalar(select(Customer).where(Customer.company == "Used Later Ltd"))
+        create_opportunity(session, customer, "Crane", Decimal("1000"), "sales")
+    page = info.get(f"/imports/{batch_id}").get_data(as_text=True)
+    assert "Cannot be undone any more: imported records are used by opportunity records." in page
+    answer = info.post(f"/imports/{batch_id}/undo", follow_redirects=True).get_data(as_text=True)
+    assert "This import cannot be undone" in answer
+    assert batch_of(platform, batch_id).status == "done"
+    with platform.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 2
+
+
+def test_an_import_file_may_be_larger_than_other_requests(app, platform, login, tmp_uploads):
+    info = login("info")
+    rows = [["Company", "Address"], *([f"Big File Co {i}", "x" * 200] for i in range(40_000))]
+    content = _csv(rows)
+    assert len(content) > app.config["MAX_CONTENT_LENGTH"]
+    batch_id = upload(info, content, "big.csv")
+    assert batch_of(platform, batch_id).headers == ["Company", "Address"]

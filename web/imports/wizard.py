@@ -3,7 +3,7 @@ the page may be closed and reopened) → outcome file, undo."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from i18n import _
@@ -20,6 +20,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_LIMIT = wizard.MAX_FILE_BYTES + 1024 * 1024
 
 
+def register(app: Flask) -> None:
+    """Let an import's upload be larger than other requests: the limit is raised before anything reads the body
+    (the request checks and CSRF read the form)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
+
+
+def _upload_limit() -> None:
+    if request.endpoint == "imports.index" and request.method == "POST":
+        request.max_content_length = UPLOAD_LIMIT
+
+
 def _batch(batch_id: int):
     require_role(*IMPORTERS)
     return wizard.batch_by_id(db.session(), batch_id) or abort(404)
@@ -31,7 +42,6 @@ def index():
     require_role(*IMPORTERS)
     session = db.session()
     if request.method == "POST":
-        request.max_content_length = UPLOAD_LIMIT
         upload = request.files.get("file")
         try:
             if upload is None or not upload.filename:
