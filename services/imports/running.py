@@ -22,6 +22,8 @@ from i18n import _
 from .bulk import update_by_id
 from .kinds import KINDS, ImportKind
 
+EVERY_GROUP = "*"
+"""Decision key of the groups not decided one by one (those beyond the page's list)."""
 RUN_CHUNK = 2000
 STEP_SECONDS = 5.0
 """A job goes on with the next chunk in the same transaction until this much time has passed."""
@@ -87,7 +89,7 @@ def _plan(batch: ImportBatch, kind: ImportKind, rows: Sequence[Row],
         if not row.group_key:
             plans.append(Plan(row, "create"))
             continue
-        decision = batch.decisions.get(row.group_key, "skip")
+        decision = batch.decisions.get(row.group_key, batch.decisions.get(EVERY_GROUP, "skip"))
         first_number, first_record = firsts.get(row.group_key, (row.number, None))
         if row.match_id is not None:
             what = _("existing record #%(id)s", id=row.match_id)

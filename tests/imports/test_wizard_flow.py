@@ -174,3 +174,21 @@ def test_an_import_file_may_be_larger_than_other_requests(app, platform, login, 
     assert len(content) > app.config["MAX_CONTENT_LENGTH"]
     batch_id = upload(info, content, "big.csv")
     assert batch_of(platform, batch_id).headers == ["Company", "Address"]
+
+
+def test_the_choice_for_every_group_also_decides_groups_beyond_the_list(app, platform, login, settle_jobs,
+                                                                           tmp_uploads, monkeypatch):
+    from services.imports import wizard
+
+    monkeypatch.setattr(wizard, "LISTED", 1)  # the page lists one group; the second follows "for every group"
+    info = login("info")
+    rows = [["Company", "Industry"], ["Alpha Ltd", "A"], ["Alpha Ltd", "A2"], ["Beta Ltd", "B"], ["Beta Ltd", "B2"]]
+    batch_id = upload(info, _csv(rows), "groups.csv")
+    dry_run(info, platform, settle_jobs, batch_id, {0: "company", 1: "industry"})
+    page = info.get(f"/imports/{batch_id}").get_data(as_text=True)
+    assert 'name="group:name:alpha"' in page and 'name="group:name:beta"' not in page
+    info.post(f"/imports/{batch_id}/run", data={"group:name:alpha": "skip", "all_groups": "update"})
+    settle_jobs()
+    with platform.sessions() as session:
+        assert sorted((c.company, c.industry) for c in session.scalars(select(Customer))) == [
+            ("Alpha Ltd", "A2"), ("Beta Ltd", "B2")]

@@ -7,7 +7,7 @@ from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, r
 from flask_login import current_user, login_required
 
 from i18n import _
-from services.imports import staging, undo, wizard
+from services.imports import running, staging, undo, wizard
 from services.imports.catalog import KINDS
 from services.imports.outcomes import outcome_workbook
 from services.imports.reading import UnreadableFile
@@ -104,7 +104,7 @@ def run(batch_id: int):
     decisions = {key[len("group:"):]: value for key, value in request.form.items() if key.startswith("group:")}
     default = request.form.get("all_groups", "")
     if default:
-        decisions = {key: default for key in decisions}
+        decisions = {key: default for key in decisions} | {running.EVERY_GROUP: default}
     try:
         wizard.start_import(db.session(), batch, decisions, current_user.username)
     except ValueError as exc:
