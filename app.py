@@ -25,6 +25,7 @@ from engine.rq_dispatch import BestEffortPush, RqDispatcher
 from engine.runtime import ProcessEngine
 from engine.sandbox import ScriptLimits
 from engine.services import HandlerRegistry
+from i18n import zones
 from services.imports.catalog import JOB_KINDS as IMPORT_JOBS
 from services.integrations import webhook_events
 from services.integrations.webhook_sender import WebhookSender
@@ -59,6 +60,7 @@ class Platform:
 def build_platform(settings: config.Settings) -> Platform:
     """Create the engine, job machinery and handler registry for ``settings``."""
     formatting.configure(settings.currency, settings.locale or "en")
+    zones.configure(settings.timezone)
     db = make_engine(settings.database_url)
     sessions = make_sessions(db)
     notifier = Notifier(configured_transports(settings))

@@ -17,9 +17,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
-from i18n import current_locale
+from i18n import _, current_locale, zones
 
 EMPTY = "—"
 """What a missing value reads as."""
@@ -31,6 +32,11 @@ EXCEL_PERCENT = '0.0"%"'
 EXCEL_DATE = "yyyy-mm-dd"
 EXCEL_MONTH = "yyyy-mm"
 EXCEL_DATETIME = "yyyy-mm-dd hh:mm"
+
+SYMBOLS = {"CNY": "¥"}
+"""Currency symbols used in every language: renminbi reads ``¥1,234.50`` for Chinese and English readers alike,
+as the customer writes it (Babel's English ``CN¥`` only tells it from the yen, which this product does not
+trade in). Other currencies take Babel's symbol for the reader's language (``US$`` in Chinese, ``$`` in English)."""
 
 _CENT = Decimal("0.01")
 _TENTH = Decimal("0.1")
@@ -98,8 +104,11 @@ def money(value: Any, currency: str | None = None, locale: str | None = None, sy
     rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
     if not symbol:
         return f"{currency} {amount(rounded, locale)}"
-    return format_currency(rounded, currency, locale=_locale(locale), currency_digits=False,
+    locale = _locale(locale)
+    text = format_currency(rounded, currency, locale=locale, currency_digits=False,
                            format_type="standard", decimal_quantization=True, group_separator=True)
+    symbol_text = SYMBOLS.get(currency)
+    return text.replace(get_currency_symbol(currency, locale), symbol_text, 1) if symbol_text else text
 
 
 def amount(value: Any, locale: str | None = None) -> str:
@@ -139,28 +148,85 @@ def percent(value: Any, places: int = 1, locale: str | None = None) -> str:
     figure = as_decimal(value)
     if figure is None:
         return EMPTY
-    pattern = "#,##0" + ("." + "#" * places if places else "")
-    return format_decimal(figure, format=pattern, locale=_locale(locale)) + "%"
+    pattern = "#,##0" + ("." + "#" * places if places else "") + "%"
+    return format_percent(figure / 100, format=pattern, locale=_locale(locale), decimal_quantization=True)
 
 
-def date(value: dt.date | dt.datetime | str | None) -> str:
-    """A date as ``YYYY-MM-DD`` (ISO text passes through)."""
+DATE_PATTERNS = {"zh": "y年M月d日", "en": "d MMM y"}
+"""Dates by language: ``2026年12月4日``, ``4 Dec 2026`` (day-month-year also in English: the customer's
+staff read both, and ``12/4/2026`` would be ambiguous). Other languages use Babel's medium date."""
+WEEKDAY_PATTERNS = {"zh": "y年M月d日EEEE", "en": "EEEE d MMM y"}
+TIME_PATTERN = "HH:mm"
+
+
+def _date_pattern(locale: str) -> str:
+    return DATE_PATTERNS.get(Locale.parse(locale).language, "medium")
+
+
+def _moment(value: dt.date | str) -> dt.date:
+    """ISO text as a date or datetime (other text raises ValueError)."""
+    if isinstance(value, str):
+        text = value.strip()
+        return dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
+    return value
+
+
+def date(value: dt.date | dt.datetime | str | None, locale: str | None = None, weekday: bool = False) -> str:
+    """A date in the reader's language (``2026年12月4日``, ``4 Dec 2026``; with ``weekday`` ``2026年12月4日星期五``,
+    ``Friday 4 Dec 2026``); a moment (a stored naive-UTC datetime) gives its date in the reader's zone.
+    Date-only values are never shifted."""
     if value is None or value == "":
         return EMPTY
-    if isinstance(value, str):
-        return value[:10]
-    return value.strftime("%Y-%m-%d")
+    try:
+        day = _moment(value)
+    except ValueError:
+        return str(value)
+    if isinstance(day, dt.datetime):
+        day = zones.to_local(day).date()
+    locale = _locale(locale)
+    pattern = _date_pattern(locale)
+    if weekday:
+        pattern = WEEKDAY_PATTERNS.get(Locale.parse(locale).language, "full")
+    return format_date(day, pattern, locale=locale)
 
 
-def datetime(value: dt.datetime | str | None) -> str:
-    """A moment as ``YYYY-MM-DD HH:MM``."""
+def datetime(value: dt.datetime | str | None, locale: str | None = None) -> str:
+    """A moment (stored naive UTC, or aware) in the reader's zone and language: ``2026年12月5日 09:00``,
+    ``5 Dec 2026 09:00``. A date alone reads as :func:`date`."""
     if value is None or value == "":
         return EMPTY
-    if isinstance(value, str):
-        return value[:16].replace("T", " ")
-    if not isinstance(value, dt.datetime):
-        return date(value)
-    return value.strftime("%Y-%m-%d %H:%M")
+    try:
+        moment = _moment(value)
+    except ValueError:
+        return str(value)
+    if not isinstance(moment, dt.datetime):
+        return date(moment, locale)
+    local = zones.to_local(moment)
+    locale = _locale(locale)
+    return format_datetime(local, f"{_date_pattern(locale)} {TIME_PATTERN}", tzinfo=local.tzinfo, locale=locale)
+
+
+def due(value: dt.datetime | None, now: dt.datetime | None = None, locale: str | None = None) -> str:
+    """When a stored moment is, from the reader's today in their zone: "today at 18:00", "tomorrow at 04:00",
+    else "on 9 Dec 2026 09:00" (``now`` a stored moment, default the clock)."""
+    if value is None:
+        return EMPTY
+    day = zones.to_local(value).date()
+    today = zones.local_today(now=now)
+    if day == today:
+        return _("today at %(time)s", time=clock(value))
+    if day == today + dt.timedelta(days=1):
+        return _("tomorrow at %(time)s", time=clock(value))
+    return _("on %(moment)s", moment=datetime(value, locale))
+
+
+def clock(value: dt.datetime | dt.time | None) -> str:
+    """The time of day of a moment in the reader's zone (``09:00``); a ``time`` is shown as it is."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, dt.datetime):
+        value = zones.to_local(value).time()
+    return value.strftime("%H:%M")
 
 
 def json_text(value: str | None) -> str:
@@ -175,6 +241,6 @@ def json_text(value: str | None) -> str:
 
 JINJA_FILTERS = {
     "money": money, "amount": amount, "number": number, "hours": hours, "percent": percent,
-    "date": date, "datetime": datetime, "plain_number": plain, "json_text": json_text,
+    "date": date, "datetime": datetime, "clock": clock, "plain_number": plain, "json_text": json_text,
 }
 """The filters the application registers in its Jinja environment (and the contract PDF's)."""

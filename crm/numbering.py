@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy.orm import Session
+
+from i18n import zones
 
 
 def assign_number(session: Session, record, prefix: str) -> str:
     """Flush ``record`` for its id, then set ``record.number`` to ``<prefix><year>-<id:05d>``."""
     session.add(record)
     session.flush()
-    record.number = f"{prefix}{dt.date.today().year}-{record.id:05d}"
+    record.number = f"{prefix}{zones.site_today().year}-{record.id:05d}"
     return record.number

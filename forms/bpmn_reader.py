@@ -9,6 +9,8 @@ from typing import Any
 
 from lxml import etree
 
+from i18n import zones
+
 from .coercion import InvalidValue, coerce
 from .definition import FIELD_TYPES, REFERENCE_KINDS, FieldDefinition, FormDefinition
 from .errors import FormDefinitionError
@@ -43,6 +45,9 @@ def read_forms(root: etree._Element) -> dict[str, FormDefinition]:
 def read_form(element: etree._Element) -> FormDefinition | None:
     """The form of a ``bpmn:userTask`` or ``bpmn:startEvent``; None when it has no formData.
 
+    Date-times written in the diagram (a default, a min or max without an offset) are in the site's zone,
+    whoever loads it.
+
     Raises :class:`FormDefinitionError` naming the element and field for anything wrong.
     """
     form_data = element.find("bpmn:extensionElements/camunda:formData", NS)
@@ -52,7 +57,8 @@ def read_form(element: etree._Element) -> FormDefinition | None:
     for node in form_data.findall("camunda:formField", NS):
         field_id = node.get("id", "")
         try:
-            field = _read_field(node)
+            with zones.force_zone(None):
+                field = _read_field(node)
             if any(other.id == field.id for other in fields):
                 raise _Problem("the field id is used twice")
         except _Problem as exc:

@@ -8,12 +8,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from i18n import zones
+
 from .definition import FieldDefinition
 
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?", re.ASCII)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?",
+                       re.ASCII)
 _TRUE = frozenset({"true", "on", "1", "yes"})
 _FALSE = frozenset({"false", "off", "0", "no"})
 _FILE_KEYS = ("name", "size", "content_type", "storage_key")
@@ -108,11 +111,14 @@ def _date(raw: Any) -> date:
 
 
 def _datetime(raw: Any) -> datetime:
-    if isinstance(raw, datetime) and raw.tzinfo is None:
-        return raw
+    """A moment as stored (naive UTC). Typed text with an offset (``Z``, ``+08:00``) names its moment; without
+    one it is wall-clock time in the zone of the person typing (:func:`i18n.zones.current_zone`). A naive
+    datetime object comes from the process itself and is already UTC."""
+    if isinstance(raw, datetime):
+        return zones.to_utc(raw, zones.UTC)
     if isinstance(raw, str) and _DATETIME.fullmatch(raw.strip()):
         try:
-            return datetime.fromisoformat(raw.strip())
+            return zones.to_utc(datetime.fromisoformat(raw.strip()))
         except ValueError:
             pass
     raise InvalidValue("Not a valid date and time (YYYY-MM-DDTHH:MM).")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,8 @@ from wtforms.validators import (
     Regexp,
 )
 
+from i18n import zones
+
 from .definition import FieldDefinition, FormDefinition, json_value, lookup_url
 from .validation import initial_values
 
@@ -52,13 +55,30 @@ class PlainDecimalField(DecimalField):
         return super()._value()
 
 
+class LocalDateTimeField(DateTimeLocalField):
+    """A date-time input showing a stored moment (naive UTC) as wall-clock time in the reader's zone.
+
+    What is typed is read back in that zone by :func:`forms.coercion.coerce` (validation does not use WTForms).
+    """
+
+    def _value(self) -> str:
+        if not self.raw_data and isinstance(self.data, datetime):
+            return local_input(self.data)
+        return super()._value()
+
+
+def local_input(moment: datetime) -> str:
+    """A stored moment as a ``datetime-local`` input value in the reader's zone (``2026-12-05T09:00``)."""
+    return zones.to_local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
 _FIELD_CLASSES: dict[str, type[Field]] = {
     "string": StringField,
     "text": TextAreaField,
     "integer": IntegerField,
     "decimal": PlainDecimalField,
     "date": DateField,
-    "datetime": DateTimeLocalField,
+    "datetime": LocalDateTimeField,
     "boolean": BooleanField,
     "enum": SelectField,
     "multi_enum": SelectMultipleField,
@@ -135,10 +155,11 @@ def _validators(field: FieldDefinition) -> list[Any]:
 
 def _render_kw(field: FieldDefinition) -> dict[str, Any]:
     render_kw: dict[str, Any] = {}
-    if field.lowest is not None:
-        render_kw["min"] = json_value(field.lowest)
-    if field.highest is not None:
-        render_kw["max"] = json_value(field.highest)
+    for attribute, bound in (("min", field.lowest), ("max", field.highest)):
+        if isinstance(bound, datetime):
+            render_kw[attribute] = local_input(bound)
+        elif bound is not None:
+            render_kw[attribute] = json_value(bound)
     if field.type == "boolean":
         render_kw["value"] = "true"
     if field.reference is not None:

@@ -9,13 +9,14 @@ from crm.base import utcnow
 from crm.orders import contracts, payments, reminders
 from engine.services import HandlerContext, HandlerRegistry
 from handlers.notifications import text_message
+from i18n import zones
 
 _APPROVAL_TEXTS = {
     "approval_request": "Contract {number} ({company}, {amount}) awaits your approval.",
     "approval_reminder": "Reminder: contract {number} ({company}, {amount}) still awaits your approval.",
 }
 REMINDER_TIME = dt.time(9, 0)
-"""Payment reminders and overdue escalations fire at this time of day (UTC)."""
+"""Payment reminders and overdue escalations fire at this time of day in the site's zone (``CRM_TIMEZONE``)."""
 
 
 def _contract(ctx: HandlerContext, contract_id) -> contracts.Contract:
@@ -27,8 +28,9 @@ def _owner(contract: contracts.Contract | None) -> list[str]:
 
 
 def _at(day: dt.date) -> str:
-    """``day`` at :data:`REMINDER_TIME` as an ISO datetime, for a timeDate timer."""
-    return dt.datetime.combine(day, REMINDER_TIME, dt.UTC).isoformat()
+    """``day`` at :data:`REMINDER_TIME` in the site's zone as an ISO datetime with its offset, for a timeDate
+    timer (``2026-12-05T09:00:00+08:00``)."""
+    return dt.datetime.combine(day, REMINDER_TIME, zones.site_zone()).isoformat()
 
 
 def register(registry: HandlerRegistry) -> None:

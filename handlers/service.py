@@ -8,6 +8,7 @@ from decimal import Decimal
 from crm.accounts.users import User
 from crm.service import engineers, service_desk, settlements
 from engine.services import HandlerContext, HandlerRegistry
+from i18n import zones
 
 
 def _request(ctx: HandlerContext, request_id) -> service_desk.ServiceRequest:
@@ -126,7 +127,7 @@ def register(registry: HandlerRegistry) -> None:
         """Settle the fees and post the amount to finance as a receivable."""
         settlement, plan = settlements.settle(
             ctx.session, _order(ctx, order_id), policy, Decimal(discount_percent), settled_by=ctx.actor,
-            today=dt.date.today(), instance_id=ctx.instance_id,
+            today=zones.site_today(), instance_id=ctx.instance_id,
         )
         return {"settlement_id": settlement.id, "amount": str(settlement.amount),
                 "receivable_plan_id": plan.id if plan else None}

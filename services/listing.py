@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from crm import formatting
+from i18n import zones
 from services.exports import SafeCsvWriter, append_row
 
 PER_PAGE = 25
@@ -145,6 +146,8 @@ def cell_value(column: Column, value):
         return ""
     if column.kind == "label":
         return column.labels.get(str(value), str(value).replace("_", " "))
+    if isinstance(value, dt.datetime):  # stored UTC: the reader's wall-clock time
+        return zones.to_local(value).replace(tzinfo=None)
     if isinstance(value, Decimal | int | float | dt.date):
         return value
     return str(value)
@@ -185,5 +188,5 @@ def _csv_cell(value):
     if isinstance(value, Decimal):
         return formatting.plain(value)
     if isinstance(value, dt.datetime):
-        return formatting.datetime(value)
+        return f"{value:%Y-%m-%d %H:%M}"  # ISO-like in every language, as spreadsheets read it
     return value

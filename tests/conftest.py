@@ -146,6 +146,16 @@ def platform(app):
 
 
 @pytest.fixture
+def user_timezone(platform):
+    """``user_timezone("sales", "Asia/Shanghai")``: that user's own time zone (the account page's choice)."""
+    def use(username: str, name: str) -> None:
+        with platform.sessions.begin() as session:
+            session.execute(update(User).where(User.username == username).values(timezone=name))
+
+    return use
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import Blueprint, Flask, current_app, redirect, request, session
-from flask_babel import Babel, force_locale, get_locale, get_translations
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
+from flask_babel import Babel, force_locale, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 import i18n
+from i18n import zones
 from i18n.catalogs import frontend_messages, stale_compiled, translation_directories
 from web import db
 from web.redirects import safe_next
@@ -44,6 +45,14 @@ def select_timezone() -> str | None:
     return user.timezone if user is not None and user.timezone else None
 
 
+def _request_zone() -> str | None:
+    """The request's time zone name (see :func:`select_timezone`), None outside a request."""
+    if not has_request_context():
+        return None
+    tzinfo = get_timezone()
+    return str(tzinfo) if tzinfo is not None else None
+
+
 def _current_locale() -> str | None:
     """The request's language as the catalogs name it (``zh_CN``, not Babel's ``zh_Hans_CN``)."""
     locale = get_locale()
@@ -68,6 +77,7 @@ def init_i18n(app: Flask, site_locale: str, site_timezone: str) -> None:
     app.jinja_env.globals.update(html_lang=html_lang, languages=i18n.LANGUAGES, current_language=_current_locale,
                                  script_messages=_script_messages)
     i18n.use(get_translations, _current_locale, force_locale)
+    zones.use(_request_zone)
     if stale := stale_compiled():
         app.logger.warning("translations not compiled (run make catalogs): %s", ", ".join(map(str, stale)))
     app.register_blueprint(bp_language)

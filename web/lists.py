@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from i18n import zones
 from services import listing
 from services.list_specs import SPECS
 from web import db
@@ -50,7 +49,7 @@ def export(name: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     rows = listing.export_rows(db.session(), spec, listing.ListQuery.from_args(spec, request.args), owner_ids())
-    filename = f"{spec.name}-{dt.date.today():%Y%m%d}.{fmt}"
+    filename = f"{spec.name}-{zones.site_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         body, mimetype = "\ufeff" + listing.csv_text(rows), "text/csv; charset=utf-8"
     else:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from crm import fields
+from crm import fields, formatting
 from crm.accounts.users import User
 from crm.base import utcnow
 from crm.customers.history import record_event
@@ -44,8 +44,8 @@ class StaleRecord(Exception):
     """Someone saved the record after the user opened it."""
 
     def __init__(self, changed_by: str, changed_at: dt.datetime | None):
-        when = changed_at.strftime("%Y-%m-%d %H:%M") if changed_at else "?"
-        super().__init__(f"Changed by {changed_by or 'someone else'} at {when} UTC since you opened it: reload "
+        when = formatting.datetime(changed_at) if changed_at else "?"
+        super().__init__(f"Changed by {changed_by or 'someone else'} at {when} since you opened it: reload "
                          "the page to see their change, then make yours again.")
         self.changed_by, self.changed_at = changed_by, changed_at
 

@@ -5,7 +5,6 @@ assets (:mod:`crm.orders.contract_safety`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from jinja2 import StrictUndefined, TemplateError
@@ -17,7 +16,7 @@ from crm import formatting, pdf_fonts
 from crm.orders.contract_safety import clean_html, clean_template, url_fetcher
 from crm.orders.contracts import Contract, ContractError, ContractTemplate
 from crm.orders.payments import plans_for_contract
-from i18n import current_locale
+from i18n import current_locale, zones
 
 DEFAULT_TEMPLATE = """\
 <h1>Sales contract {{ contract.number }}</h1>
@@ -60,7 +59,7 @@ def context(session: Session, contract: Contract) -> dict:
     customer = contract.customer
     return {
         "company": COMPANY,
-        "today": dt.date.today(),
+        "today": zones.site_today(),
         "contract": {key: getattr(contract, key) for key in (
             "number", "title", "amount", "tax_amount", "tax_percent", "discount_percent", "start_date", "end_date",
             "payment_terms", "status", "company_signed_on", "customer_signed_on")},
@@ -106,7 +105,7 @@ def render_pdf(html: str) -> bytes:
 def check_template(body: str) -> None:
     """Raise :class:`ContractError` unless ``body`` renders with sample values."""
     sample = {
-        "company": COMPANY, "today": dt.date.today(),
+        "company": COMPANY, "today": zones.site_today(),
         "contract": dict.fromkeys(("number", "title", "payment_terms", "status"), "x") | dict.fromkeys(
             ("amount", "tax_amount", "tax_percent", "discount_percent"), Decimal(0)) | dict.fromkeys(
             ("start_date", "end_date", "company_signed_on", "customer_signed_on")),

@@ -6,10 +6,9 @@ filters of :mod:`crm.formatting`), the same sanitising page and the same PDF ren
 
 from __future__ import annotations
 
-import datetime as dt
-
 from crm.orders.contract_documents import COMPANY, page, render_body
 from crm.orders.quotes import Quote, quote_totals
+from i18n import zones
 
 TEMPLATE = """\
 <h1>Quotation {{ quote.number }}</h1>
@@ -40,7 +39,7 @@ def context(quote: Quote) -> dict:
     totals = quote_totals(quote)
     return {
         "company": COMPANY,
-        "today": dt.date.today(),
+        "today": zones.site_today(),
         "quote": {key: getattr(quote, key) for key in (
             "number", "title", "revision", "valid_until", "discount_percent", "tax_percent", "notes", "status")},
         "customer": {key: getattr(quote.customer, key) for key in ("company", "address", "phone", "email")},

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from crm import formatting
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.history import record_event
@@ -210,7 +211,7 @@ def edit_terms(quote: Quote, by: str, *, version: int | None, title: str, valid_
 def check_version(quote: Quote, version: int | None) -> None:
     """Raise :class:`StaleQuote` when the form's ``version`` is not the quote's current one."""
     if version is not None and version != quote.version:
-        when = f"{quote.updated_at:%Y-%m-%d %H:%M} UTC" if quote.updated_at else "an earlier time"
+        when = formatting.datetime(quote.updated_at) if quote.updated_at else "an earlier time"
         raise StaleQuote(f"This quote was changed by {quote.updated_by or 'someone'} at {when}: "
                          "reload the page and make your change again.")
 

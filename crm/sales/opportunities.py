@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from crm import formatting
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
@@ -132,7 +133,7 @@ class StaleEdit(ValueError):
 def check_version(opp: Opportunity, version: int | None) -> None:
     """Raise :class:`StaleEdit` when the form's ``version`` is not the opportunity's current one."""
     if version is not None and version != opp.version:
-        when = f"{opp.updated_at:%Y-%m-%d %H:%M} UTC" if opp.updated_at else "an earlier time"
+        when = formatting.datetime(opp.updated_at) if opp.updated_at else "an earlier time"
         raise StaleEdit(f"This opportunity was changed by {opp.updated_by or 'someone'} at {when}: "
                         "reload the page and make your change again.")
 

@@ -13,6 +13,7 @@ from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
 from crm.sales.activities import Activity, plan_activity
 from crm.sales.opportunities import Opportunity, close_opportunity, create_opportunity
+from i18n import zones
 
 MONEY = Numeric(14, 2)
 TENDER_STATUSES = ("registered", "no_bid", "preparing", "submitted", "won", "lost", "withdrawn")
@@ -80,7 +81,7 @@ def remind_bid(session: Session, tender: Tender) -> Activity:
     tender.reminders_sent += 1
     return plan_activity(session, tender.customer, tender.owner, "email",
                          f"Submit the bid for {tender.project} before {tender.deadline:%Y-%m-%d %H:%M}",
-                         dt.date.today(), opportunity_id=tender.opportunity_id, instance_id=tender.instance_id)
+                         zones.site_today(), opportunity_id=tender.opportunity_id, instance_id=tender.instance_id)
 
 
 def record_bid_result(session: Session, tender: Tender, won: bool, note: str, loss_reason: str, by: str) -> None:

@@ -12,6 +12,7 @@ from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
 from crm.sales.activities import Activity, complete_activity, plan_activity
+from i18n import zones
 
 MONEY = Numeric(14, 2)
 VISIT_STATUSES = ("planning", "applied", "approved", "rejected", "cancelled", "visited", "reported", "closed")
@@ -127,7 +128,7 @@ def save_reception_application(
 def record_reception_held(session: Session, reception: Reception, notes: str) -> Activity:
     """The reception took place: logged as a done meeting on the host's record."""
     reception.status = "held"
-    day = reception.arrival_date or dt.date.today()
+    day = reception.arrival_date or zones.site_today()
     activity = plan_activity(session, reception.customer, reception.host, "meeting",
                              reception.purpose or "Customer reception", day, instance_id=reception.instance_id)
     complete_activity(session, activity, notes, at=dt.datetime.combine(day, dt.time(12)))

@@ -13,7 +13,7 @@ Handlers reach the notifier as ``ctx.services["notifier"]``::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,9 +23,12 @@ from crm.accounts.users import User
 from crm.notifications.messages import OutboxMessage, add_notification
 from engine.models import OutboxJob, utcnow
 from engine.outbox import enqueue
+from i18n import zones
 from services.notifications.channels import Transport
 
 CHANNELS = ("in_app", "email", "sms")
+Text = str | Callable[[], str]
+"""A message text, or a function writing it for the current recipient (their time zone is current)."""
 DELIVER_KIND = "deliver_message"
 
 
@@ -40,11 +43,13 @@ class Notifier:
     def __init__(self, transports: Mapping[str, Transport]):
         self.transports = dict(transports)
 
-    def notify(self, session: Session, to: str | Iterable[str], subject: str, body: str = "",
+    def notify(self, session: Session, to: str | Iterable[str], subject: Text, body: Text = "",
                channels: Iterable[str] = ("in_app",), link: str = "") -> list[User]:
         """Notify users; each item of ``to`` is a username or ``"role:<key>"``. Returns who was notified.
 
-        Unknown usernames raise :class:`LookupError`; inactive users are skipped.
+        ``subject`` and ``body`` may be functions returning the text: they are called once per recipient with
+        times shown in that recipient's time zone (:func:`i18n.zones.force_zone`). Unknown usernames raise
+        :class:`LookupError`; inactive users are skipped.
         """
         channels = tuple(channels)
         unknown = set(channels) - set(CHANNELS)
@@ -52,11 +57,13 @@ class Notifier:
             raise ValueError(f"unknown notification channel(s): {', '.join(sorted(unknown))}")
         users = recipients(session, to)
         for user in users:
+            with zones.force_zone(user.timezone):
+                subject_text, body_text = _text(subject), _text(body)
             for channel in channels:
                 if channel == "in_app":
-                    add_notification(session, user, subject, body, link)
+                    add_notification(session, user, subject_text, body_text, link)
                 elif wants(user, channel):
-                    self._queue(session, channel, user, subject, body)
+                    self._queue(session, channel, user, subject_text, body_text)
         session.flush()
         return users
 
@@ -90,6 +97,10 @@ class Notifier:
             message.status, message.error = "failed", f"{exc.__class__.__name__}: {exc}"
             return
         message.status, message.sent_at = "sent", utcnow()
+
+
+def _text(text: Text) -> str:
+    return text() if callable(text) else text
 
 
 def recipients(session: Session, to: str | Iterable[str]) -> list[User]:

@@ -9,7 +9,8 @@ who are not logged in)::
     </camunda:properties></bpmn:extensionElements>
 
 Reminders (in-app and e-mail, plus the task's channels) go out once per task and kind ("due_soon"
-within a day of the due date, "overdue" after it); ``reminder_sent`` remembers what was sent. A task
+within a day of the due date, "overdue" after it); ``reminder_sent`` remembers what was sent. The due time is
+written for each recipient in their own zone, relative to their today ("Due tomorrow at 09:00."). A task
 given less than a day gets no "due soon" reminder: its new-task notice already names the due date.
 """
 
@@ -20,10 +21,12 @@ import datetime as dt
 from sqlalchemy import case, exists, select
 from sqlalchemy.orm import Session
 
+from crm import formatting
 from crm.notifications.messages import ReminderSent, reminded
 from engine.models import HumanTask, ProcessVersion
 from engine.parser import NS
-from services.notifications.notifier import CHANNELS, Notifier
+from i18n import _
+from services.notifications.notifier import CHANNELS, Notifier, Text
 from services.processes.version_sources import parsed_files
 from services.processes.worklist import DUE_SOON
 
@@ -40,7 +43,7 @@ class TaskAlerts:
     def task_ready(self, session: Session, row: HumanTask) -> None:
         """Task listener: tell the assignee, or the lane, that the task is waiting for them."""
         where = "is assigned to you" if row.assignee else f"is waiting in the {row.lane or row.role} queue"
-        self._send(session, row, f"New task: {row.title}", f"{_about(row)} {where}.{_due(row)}", ("in_app",))
+        self._send(session, row, f"New task: {row.title}", lambda: f"{_about(row)} {where}.{_due(row)}", ("in_app",))
 
     def remind_due(self, session: Session, now: dt.datetime) -> int:
         """Relay periodic work: remind about tasks due within a day or overdue, once per kind; returns how many."""
@@ -57,12 +60,13 @@ class TaskAlerts:
             if not overdue and row.due_at - row.created_at <= DUE_SOON:
                 continue  # due soon from birth: the new-task notice already said when
             subject = f"{'Overdue' if overdue else 'Due soon'}: {row.title}"
-            self._send(session, row, subject, f"{_about(row)} is {'overdue' if overdue else 'due soon'}.{_due(row)}",
+            state = "overdue" if overdue else "due soon"
+            self._send(session, row, subject, lambda row=row, state=state: f"{_about(row)} is {state}.{_due(row, now)}",
                        ("in_app", "email"))
             sent += 1
         return sent
 
-    def _send(self, session: Session, row: HumanTask, subject: str, body: str, channels: tuple[str, ...]) -> None:
+    def _send(self, session: Session, row: HumanTask, subject: str, body: Text, channels: tuple[str, ...]) -> None:
         to = [row.assignee] if row.assignee else [f"role:{row.role}"] if row.role else []
         extra = self.extra_channels(session, row.instance.version_id, row.task_name)
         self.notifier.notify(session, to, subject, body, channels=tuple(dict.fromkeys(channels + extra)),
@@ -87,5 +91,6 @@ def _about(row: HumanTask) -> str:
     return f"“{row.title}” ({row.instance.title} #{row.instance_id})"
 
 
-def _due(row: HumanTask) -> str:
-    return f" Due {row.due_at:%Y-%m-%d %H:%M} UTC." if row.due_at else ""
+def _due(row: HumanTask, now: dt.datetime | None = None) -> str:
+    """When the task is due, in the recipient's zone and relative to their today ("due tomorrow at 04:00")."""
+    return " " + _("Due %(when)s.", when=formatting.due(row.due_at, now)) if row.due_at else ""

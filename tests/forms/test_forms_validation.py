@@ -98,7 +98,7 @@ def test_valid_values_are_typed(field_type, raw, expected):
     ("date", datetime(2024, 1, 2, 3, 4), "Not a valid date (YYYY-MM-DD)."),
     ("datetime", "2024-05-01", "Not a valid date and time (YYYY-MM-DDTHH:MM)."),
     ("datetime", "2024-05-01T25:00", "Not a valid date and time (YYYY-MM-DDTHH:MM)."),
-    ("datetime", "2024-05-01T09:30Z", "Not a valid date and time (YYYY-MM-DDTHH:MM)."),
+    ("datetime", "2024-05-01T09:30+25:00", "Not a valid date and time (YYYY-MM-DDTHH:MM)."),
     ("boolean", "maybe", "Not a valid yes/no value."),
     ("boolean", 2, "Not a valid yes/no value."),
     ("enum", "huge", "Not a valid choice."),

@@ -50,7 +50,7 @@ def test_field_classes_and_html_names(app):
         types = {field.name: field.type for field in wtform}
     assert types == {
         "name": "StringField", "note": "TextAreaField", "count": "IntegerField", "amount": "PlainDecimalField",
-        "due": "DateField", "at": "DateTimeLocalField", "agree": "BooleanField", "tier": "SelectField",
+        "due": "DateField", "at": "LocalDateTimeField", "agree": "BooleanField", "tier": "SelectField",
         "tags": "SelectMultipleField", "customer": "IntegerField", "offer": "FileField", "data": "StringField",
     }
 
@@ -70,7 +70,7 @@ def test_inputs_carry_constraint_attributes_and_initial_values(app):
     due = the(tree, "//input[@name='due']")
     assert (due.get("type"), due.get("min"), due.get("value")) == ("date", "2024-01-01", "2024-05-01")
     at = the(tree, "//input[@name='at']")
-    assert (at.get("type"), at.get("max")) == ("datetime-local", "2024-12-31T18:00:00")
+    assert (at.get("type"), at.get("max")) == ("datetime-local", "2024-12-31T18:00")
     agree = the(tree, "//input[@name='agree']")
     assert (agree.get("type"), agree.get("class"), agree.get("value")) == ("checkbox", "form-check-input", "true")
     assert the(tree, "//div[input[@name='agree']]").get("class") == "mb-3 form-check"

@@ -14,11 +14,11 @@ def test_finance_review_shows_the_contract(desk, sales, shop):  # noqa: F811
     finance = desk.user_for(row)
     page = html.unescape(finance.get(f"/tasks/{row.id}").get_data(as_text=True))
     assert 'data-context-kind="contract"' in page
-    assert "CN¥656,027.75" in page and "40 m patrol hull" in page
+    assert "¥656,027.75" in page and "40 m patrol hull" in page
     assert f'href="/contracts/{contract_id}/document.pdf"' in page and "Payment terms" in page
     context = finance.get(f"/api/tasks/{row.id}").get_json()["context"]
     facts = {fact["label"]: fact["value"] for fact in context["facts"]}
-    assert facts["Amount"] == "CN¥656,027.75" and facts["Customer"] == "New Tide Shipping"
+    assert facts["Amount"] == "¥656,027.75" and facts["Customer"] == "New Tide Shipping"
     assert {"label": "Contract PDF", "href": f"/contracts/{contract_id}/document.pdf"} in context["links"]
     assert [r[0] for r in context["lines"]["rows"]] == ["2000 kW engine", "40 m patrol hull"]
 
@@ -31,7 +31,7 @@ def test_the_worklist_row_names_the_customer_and_the_contract_amount(desk, sales
     page = html.unescape(finance.get(f"/worklist/?list={which}").get_data(as_text=True))
     listed = page[page.index(f'data-task-id="{row.id}"'):]
     listed = listed[:listed.index("</tr>")]
-    assert "New Tide Shipping" in listed and "Amount CN¥656,027.75" in listed
+    assert "New Tide Shipping" in listed and "Amount ¥656,027.75" in listed
     assert row.id in finance.get(f"/worklist/?list={which}&q=tide").get_data(as_text=True)
     [task] = [t for t in finance.get("/api/tasks").get_json()[which] if t["id"] == row.id]
-    assert task["customer_name"] == "New Tide Shipping" and task["key_figure"]["text"] == "CN¥656,027.75"
+    assert task["customer_name"] == "New Tide Shipping" and task["key_figure"]["text"] == "¥656,027.75"

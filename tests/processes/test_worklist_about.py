@@ -41,7 +41,7 @@ def test_a_row_shows_the_customer_and_the_formatted_key_figure(platform, actors,
     page = sales.get("/worklist/?list=queue").get_data(as_text=True)
     budget = formatting.money(Decimal("1234567.5"))
     assert "上海远洋船舶有限公司" in _row(page, plan_task.id) and f"Budget {budget}" in _row(page, plan_task.id)
-    assert budget == "CN¥1,234,567.50"  # the formatted figure, not the raw Decimal
+    assert budget == "¥1,234,567.50"  # the formatted figure, not the raw Decimal
     assert "Harbour Pumps Ltd" in _row(page, order_task.id)
     assert "Planned hours 1,000.0 h" in _row(page, order_task.id)
     assert "Quiet Co" in _row(page, plain.id) and "crm-task-figure" not in _row(page, plain.id)

@@ -96,6 +96,15 @@ def test_the_site_time_zone_setting_decides_the_month(dataset, login, platform, 
     assert _series(october["win_rate"]) == {"Won": [1], "Lost": [1], "Win rate %": [50.0]}
 
 
+def test_the_last_evening_of_november_in_utc_is_december_in_shanghai(dataset, platform, login):
+    with platform.sessions.begin() as session:
+        mine = session.scalar(select(Customer).where(Customer.company == "Deep Mine"))
+        session.add(_opportunity(mine, "won", dt.datetime(2026, 11, 30, 16, 30), 4))  # 1 Dec 00:30 in Shanghai
+    december = _reports(login, "custdir", "period=month&month=2026-12")
+    assert _series(december["win_rate"])["Won"] == [1]
+    assert _series(_reports(login, "custdir", "period=month&month=2026-11")["win_rate"])["Won"] == [2]
+
+
 @pytest.mark.parametrize(("query", "total", "amounts"), [
     ("period=year&year=2026", 250000.0, {"Fishing": 50000.0, "Mining": 30000.0, "Shipping": 170000.0}),
     ("period=year&year=2026&salesperson={sales}", 150000.0, {"Fishing": 50000.0, "Shipping": 100000.0}),
@@ -145,7 +154,7 @@ def test_page_keeps_the_filters_in_the_url_and_offers_only_the_scope(dataset, lo
     assert "/reports/export.xlsx?period=quarter&amp;quarter=2026-Q2&amp;region=North" in html
     assert "/reports/data.json?period=quarter&amp;quarter=2026-Q2&amp;region=North" in html
     assert "Sam Sales" in html and "Sue Sales" not in html and "Mining" not in html  # Sam's scope only
-    assert "2026-04-01 – 2026-06-30" in html
+    assert "1 Apr 2026 – 30 Jun 2026" in html
     bad = login("sales").get("/reports/?period=quarter&quarter=2026-Q9").get_data(as_text=True)
     assert "Ignored: quarter: &#39;2026-Q9&#39; is not understood" in bad
 

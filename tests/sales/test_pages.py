@@ -82,7 +82,7 @@ def test_pipeline_board_and_drag_to_advance(platform, login, make_customer):
     sales = login("sales")
     board = sales.get("/opportunities/").get_data(as_text=True)
     assert "Bulk carrier" in board and "Tug" not in board
-    assert ">CN¥400,000.00<" in board  # 2,000,000 at the stage-2 default of 20%
+    assert ">¥400,000.00<" in board  # 2,000,000 at the stage-2 default of 20%
     assert "Tug" in login("salesdir").get("/opportunities/").get_data(as_text=True)
 
     moved = sales.api("POST", f"/opportunities/{mine}/stage", json={"stage": 6})

@@ -102,12 +102,12 @@ def test_advance_above_the_budget_is_refused_and_finance_may_override_with_a_rea
     assert response.status_code == 422
     assert "The advance cannot exceed the approved budget" in response.get_json()["fields"]["advance_amount"][0]
     facts = {f["label"]: f["value"] for f in detail["context"]["facts"]}
-    assert facts["Approved budget"] == "CN¥8,000.00" and detail["context"]["kind"] == "visit"
+    assert facts["Approved budget"] == "¥8,000.00" and detail["context"]["kind"] == "visit"
     assert detail["rules"][0]["override_role"] == "finance"
 
     finance = team.user("finance")
     page = finance.get(f"/tasks/{row.id}").get_data(as_text=True)
-    assert 'id="task-context"' in page and "CN¥8,000.00" in page and 'name="override_reason"' in page
+    assert 'id="task-context"' in page and "¥8,000.00" in page and 'name="override_reason"' in page
     refused = finance.post(f"/tasks/{row.id}", data={"advance_amount": "20000", "advance_paid_on": "2026-01-05"})
     assert refused.status_code == 422 and "cannot exceed the approved budget" in refused.get_data(as_text=True)
 

@@ -57,7 +57,11 @@ OPENAPI: dict = {
                             "one); errors, a 500 included, are the Error object with that `request_id`. Writes "
                             "that may be retried accept an `Idempotency-Key` header. Any request may answer 400 when "
                             "it is malformed (NUL characters, over-long query values, ids out of range, JSON nested "
-                            "too deep)."},
+                            "too deep). Times: answers give every date-time in UTC as ISO 8601 with `Z` "
+                            "(`2026-12-05T01:00:00Z`); a date-time you send may carry an offset "
+                            "(`2026-12-05T09:00+08:00`, `...Z`), and one without an offset is read as wall-clock time "
+                            "in your own time zone (your account's, else the site's `CRM_TIMEZONE`). Dates "
+                            "(`YYYY-MM-DD`) are calendar days and never shift."},
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                             "cookie": {"type": "apiKey", "in": "cookie", "name": "session"}},

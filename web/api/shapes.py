@@ -6,12 +6,13 @@ import json
 
 from crm import formatting
 from engine.models import HumanTask, InstanceEvent, ProcessInstance
+from i18n import zones
 from services.processes.key_figures import About
 from services.processes.worklist import due_state
 
 
 def _iso(value):
-    return value.isoformat() if value is not None else None
+    return zones.utc_iso(value) if value is not None else None
 
 
 def listed_task_json(row: HumanTask, about: About | None) -> dict:

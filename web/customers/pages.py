@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -15,6 +13,7 @@ from crm.customers.queries import CustomerFilter, search_customers, visible_cust
 from crm.customers.wallet import wallet_shares
 from crm.fields import RecordInvalid
 from crm.sales.activities import ACTIVITY_KINDS
+from i18n import zones
 from services.accounts.directory import user_by_id
 from services.customers import queries
 from services.customers.hub import customer_hub, startable_for_customer
@@ -61,7 +60,7 @@ def _hub_page(customer, status: int = 200, log_form=None, log_errors=None):
         timeline=customer_timeline(session, customer.id), can_reassign=can_reassign,
         can_edit=current_user.has_role(*EDITORS), can_merge=current_user.has_role(*MERGERS),
         starts=startable_for_customer(session, platform.engine, platform.forms, actor()),
-        activity_kinds=ACTIVITY_KINDS, today=dt.date.today(), log_form=log_form or {}, log_errors=log_errors or {},
+        activity_kinds=ACTIVITY_KINDS, today=zones.site_today(), log_form=log_form or {}, log_errors=log_errors or {},
         salespeople=users_with_role(session, "salesperson") if can_reassign else [],
         wallet=wallet_shares(session, customer.id), can_estimate=current_user.has_role(*ESTIMATORS),
     ), status

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -11,6 +9,7 @@ from crm.accounts.access import sees_costs
 from crm.orders import contract_documents, contracts, margins, payments, reminders
 from crm.orders.contracts import Contract, ContractTemplate
 from crm.scoped_lists import newest_in_scope
+from i18n import zones
 from services.customers.queries import customer_by_id
 from services.orders import queries
 from services.orders.process_starts import submit_for_approval
@@ -87,7 +86,7 @@ def show(contract_id: int):
     contract = _contract(contract_id)
     session = db.session()
     return render_template(
-        "orders/contract.html", contract=contract, today=dt.date.today(),
+        "orders/contract.html", contract=contract, today=zones.site_today(),
         reminders=reminders.for_contract(session, contract.id),
         plans=payments.plans_for_contract(session, contract.id),
         project=queries.project_of_contract(session, contract.id),
@@ -152,7 +151,7 @@ def terminate(contract_id: int):
 def expire():
     """Mark active contracts past their end date as expired."""
     require_role("customer_director", "sales_director", "administrator")
-    count = contracts.expire_ended(db.session(), dt.date.today())
+    count = contracts.expire_ended(db.session(), zones.site_today())
     db.commit()
     flash(f"{count} contract(s) expired.", "info")
     return redirect(url_for(".index"))

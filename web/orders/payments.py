@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from crm.orders import payments, receivables, reminders
 from crm.orders.payments import LineSpec, PaymentPlan, PaymentPlanLine
+from i18n import zones
 from services.customers.queries import customer_by_id
 from services.orders import queries
 from services.orders.process_starts import start_collection
@@ -62,7 +61,7 @@ def plan(plan_id: int):
     found = _plan(plan_id)
     line_ids = [line.id for line in found.lines]
     instance_ids = [line.collection_instance_id for line in found.lines if line.collection_instance_id]
-    return render_template("orders/plan.html", plan=found, today=dt.date.today(),
+    return render_template("orders/plan.html", plan=found, today=zones.site_today(),
                            tasks=queries.ready_collection_tasks(db.session(), instance_ids),
                            reminders=reminders.for_plan_lines(db.session(), line_ids))
 
@@ -101,7 +100,7 @@ def record_payment(line_id: int):
 def receivables_page():
     """What customers owe, by ageing bucket, and every open line."""
     require_role(*FINANCE_ROLES, "salesperson")
-    today = dt.date.today()
+    today = zones.site_today()
     rows = [r for r in receivables.ageing(db.session(), today) if _customer_visible(r.customer_id)]
     lines = [line for line in receivables.open_lines(db.session()) if _customer_visible(line.plan.customer_id)]
     return render_template("orders/receivables.html", rows=rows, totals=receivables.totals(rows),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from crm.orders import projects
 from crm.orders.projects import Project
+from i18n import zones
 from services.accounts.directory import active_users_by_name, user_by_id
 from services.customers.queries import customer_by_id
 from services.orders import queries
@@ -65,7 +64,7 @@ def show(project_id: int):
     project = _project(project_id)
     return render_template("orders/project.html", project=project, stages=projects.STAGES,
                            users=active_users_by_name(db.session()),
-                           performance=projects.performance(db.session(), project), today=dt.date.today())
+                           performance=projects.performance(db.session(), project), today=zones.site_today())
 
 
 @bp.post("/<int:project_id>")
@@ -73,7 +72,7 @@ def update(project_id: int):
     project = _project(project_id)
     with refusals():
         progress = int_field("progress_percent", Project.progress_percent, low=0) or 0
-        projects.update_progress(project, request.form.get("stage", ""), progress, dt.date.today())
+        projects.update_progress(project, request.form.get("stage", ""), progress, zones.site_today())
         project.responsible_id = int_field("responsible_id") or project.responsible_id
         db.commit()
         flash("Project updated.", "success")
@@ -97,6 +96,6 @@ def milestone_done(project_id: int, milestone_id: int):
     if milestone is None:
         abort(404)
     with refusals():
-        projects.complete_milestone(milestone, date_field("done_on", required=False) or dt.date.today())
+        projects.complete_milestone(milestone, date_field("done_on", required=False) or zones.site_today())
         db.commit()
     return redirect(url_for(".show", project_id=project_id))

@@ -13,6 +13,7 @@ from crm.money import ZERO
 from crm.orders import contract_documents, contracts, margins, quote_documents, quotes
 from crm.orders.catalog import products
 from crm.scoped_lists import newest_in_scope
+from i18n import zones
 from services.orders import queries, quote_form
 from web import db
 from web.accounts.auth import require_role
@@ -50,8 +51,8 @@ def index():
     listed = paginate(newest_in_scope(db.session(), quotes.Quote, owner_ids(), status))
     return render_template("orders/quotes.html", quotes=listed.items, paged=listed, status=status,
                            statuses=quotes.QUOTE_STATUSES,
-                           customers=visible_customers(), today=dt.date.today(),
-                           valid_until=dt.date.today() + dt.timedelta(days=30))
+                           customers=visible_customers(), today=zones.site_today(),
+                           valid_until=zones.site_today() + dt.timedelta(days=30))
 
 
 def _new_page(form: quote_form.QuoteForm, status: int = 200):
@@ -62,7 +63,7 @@ def _new_page(form: quote_form.QuoteForm, status: int = 200):
 def new():
     """The new quote page; ``?customer_id=`` and ``?opportunity_id=`` pre-fill it."""
     form = quote_form.blank(db.session(), owner_ids(), request.args.get("customer_id", type=int),
-                            request.args.get("opportunity_id", type=int), dt.date.today())
+                            request.args.get("opportunity_id", type=int), zones.site_today())
     return _new_page(form)
 
 
@@ -87,7 +88,7 @@ def show(quote_id: int):
     costs = sees_costs(current_user.user)
     return render_template("orders/quote.html", quote=quote, totals=quotes.quote_totals(quote), contract=contract,
                            earlier=earlier, later=queries.revision_of_quote(db.session(), quote.id),
-                           products=products(db.session()), templates=templates, today=dt.date.today(),
+                           products=products(db.session()), templates=templates, today=zones.site_today(),
                            costs=costs, margin=margins.quote_margin(quote) if costs else None)
 
 
@@ -213,7 +214,7 @@ def save_line(quote_id: int, line_id: int):
 def set_status(quote_id: int):
     quote = _quote(quote_id)
     with refusals():
-        quotes.set_status(quote, request.form.get("status", ""), dt.date.today())
+        quotes.set_status(quote, request.form.get("status", ""), zones.site_today())
         db.commit()
         flash(f"Quote {quote.number} is {quote.status}.", "success")
     return redirect(url_for(".show", quote_id=quote_id))

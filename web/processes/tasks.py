@@ -11,6 +11,7 @@ import datetime as dt
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from crm import formatting
 from engine.errors import Conflict, EngineError, TaskDataInvalid
 from forms import build_wtform, render_fields
 from services.processes import outcomes, task_actions, tasks, worklist
@@ -44,7 +45,7 @@ def _page(view, wtform, status: int = 200, conflict_input: list | None = None):
 def _conflict(view, reason: str = ""):
     """409: the task moved on under the user; show their input back, read-only."""
     row = view.row
-    when = f" at {row.completed_at:%Y-%m-%d %H:%M} UTC" if row.completed_at else ""
+    when = f" at {formatting.datetime(row.completed_at)}" if row.completed_at else ""
     if row.status == "completed":
         reason = f"{row.completed_by or 'Someone'} completed this task first{when}."
     elif row.status != "ready":

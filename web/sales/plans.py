@@ -17,6 +17,7 @@ from crm.sales.activities import (
     plan_activity,
     save_plan_notes,
 )
+from i18n import zones
 from services.accounts.directory import user_by_id
 from services.customers.queries import customers_owned_by
 from services.sales.queries import activity_of
@@ -33,10 +34,10 @@ PLAN_DAYS = (dt.date(1900, 1, 1), dt.date(9998, 12, 31))
 def _day(value: str | None) -> dt.date:
     """The day asked for; today when none, not a date, or outside :data:`PLAN_DAYS`."""
     try:
-        day = dt.date.fromisoformat(value) if value else dt.date.today()
+        day = dt.date.fromisoformat(value) if value else zones.site_today()
     except ValueError:
-        return dt.date.today()
-    return day if PLAN_DAYS[0] <= day <= PLAN_DAYS[1] else dt.date.today()
+        return zones.site_today()
+    return day if PLAN_DAYS[0] <= day <= PLAN_DAYS[1] else zones.site_today()
 
 
 def _back(day: dt.date, endpoint: str = "plans.mine"):
@@ -81,7 +82,7 @@ def done(activity_id: int):
                                   next_action=form.get("next_action", "").strip(), next_action_date=next_date)
     db.commit()
     flash("Recorded." + (f" Follow-up planned for {next_date}." if follow_up else ""), "success")
-    return _back(activity.planned_for or dt.date.today())
+    return _back(activity.planned_for or zones.site_today())
 
 
 @bp.post("/notes")

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from crm.service import engineers
 from crm.service.service_desk import ServiceOrder
+from i18n import zones
 from services.accounts.directory import user_by_id
 from services.service.queries import engineers_without_profile
 from web import db
@@ -31,7 +32,7 @@ def _week_start() -> dt.date:
     try:
         day = dt.date.fromisoformat(request.args.get("week", ""))
     except ValueError:
-        day = dt.date.today()
+        day = zones.site_today()
     return day - dt.timedelta(days=day.weekday())
 
 
