@@ -47,7 +47,7 @@ def select_timezone() -> str | None:
 
 def _request_zone() -> str | None:
     """The request's time zone name (see :func:`select_timezone`), None outside a request."""
-    if not has_request_context():
+    if not has_request_context() or "babel" not in current_app.extensions:
         return None
     tzinfo = get_timezone()
     return str(tzinfo) if tzinfo is not None else None
