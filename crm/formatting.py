@@ -18,7 +18,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol, list_currencies
 
 from i18n import _, current_locale, zones
 
@@ -37,6 +37,8 @@ SYMBOLS = {"CNY": "¥"}
 """Currency symbols used in every language: renminbi reads ``¥1,234.50`` for Chinese and English readers alike,
 as the customer writes it (Babel's English ``CN¥`` only tells it from the yen, which this product does not
 trade in). Other currencies take Babel's symbol for the reader's language (``US$`` in Chinese, ``$`` in English)."""
+
+COMMON_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD")
 
 _CENT = Decimal("0.01")
 _TENTH = Decimal("0.1")
@@ -63,6 +65,22 @@ def configure(currency: str = "CNY", locale: str = "en") -> None:
     if not re.fullmatch(r"[A-Za-z]{3}", currency):
         raise ValueError(f"CRM_CURRENCY {currency!r} is not an ISO 4217 code (e.g. CNY)")
     _defaults = Defaults(currency.upper(), locale)
+
+
+def site_currency() -> str:
+    """The deployment's currency (``CRM_CURRENCY``): the default of a new quote or contract."""
+    return _defaults.currency
+
+
+def currency_code(text: str) -> str | None:
+    """``text`` as an ISO 4217 code Babel knows (``usd`` -> ``USD``), None when it is not one."""
+    code = text.strip().upper()
+    return code if code in list_currencies() else None
+
+
+def currency_choices() -> list[str]:
+    """The currencies a quote offers: the site's first, then those the yard's trade uses most."""
+    return list(dict.fromkeys([_defaults.currency, *COMMON_CURRENCIES]))
 
 
 def _locale(locale: str | None) -> str:

@@ -6,8 +6,10 @@ assets (:mod:`crm.orders.contract_safety`)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import escape
 from sqlalchemy.orm import Session
@@ -50,15 +52,22 @@ _PAGE = ("<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>
          "body{{margin:2cm}}table{{border-collapse:collapse;width:100%}}"
          "td,th{{border:1px solid #999;padding:4px;text-align:left}}</style></head><body>{body}</body></html>")
 
+@pass_context
+def _money(context: Context, value: Any, currency: str | None = None, **options: Any) -> str:
+    """``|money`` in a document: the amount in the document's own currency (``currency`` in its values)."""
+    return formatting.money(value, currency or context.get("currency"), **options)
+
+
 _environment = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-_environment.filters.update(formatting.JINJA_FILTERS)
+_environment.filters.update(formatting.JINJA_FILTERS, money=_money)
 
 
 def context(session: Session, contract: Contract) -> dict:
-    """Plain values a template may use: ``contract``, ``customer``, ``lines``, ``payments``, ``company``."""
+    """Plain values a template may use: ``contract``, ``customer``, ``lines``, ``payments``, ``company``
+    (``|money`` writes amounts in the contract's ``currency``)."""
     customer = contract.customer
     return {
-        "company": COMPANY,
+        "company": COMPANY, "currency": contract.currency,
         "today": zones.site_today(),
         "contract": {key: getattr(contract, key) for key in (
             "number", "title", "amount", "tax_amount", "tax_percent", "discount_percent", "start_date", "end_date",
@@ -105,7 +114,7 @@ def render_pdf(html: str) -> bytes:
 def check_template(body: str) -> None:
     """Raise :class:`ContractError` unless ``body`` renders with sample values."""
     sample = {
-        "company": COMPANY, "today": zones.site_today(),
+        "company": COMPANY, "today": zones.site_today(), "currency": formatting.site_currency(),
         "contract": dict.fromkeys(("number", "title", "payment_terms", "status"), "x") | dict.fromkeys(
             ("amount", "tax_amount", "tax_percent", "discount_percent"), Decimal(0)) | dict.fromkeys(
             ("start_date", "end_date", "company_signed_on", "customer_signed_on")),

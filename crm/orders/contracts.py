@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
 
+from crm import formatting
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
@@ -51,6 +52,8 @@ class Contract(CrmBase):
     tax_percent: Mapped[Decimal] = mapped_column(Percent, default=ZERO)
     tax_amount: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3), default=formatting.site_currency)
+    """ISO 4217 code of every amount of the contract: its quote's, else the site's ``CRM_CURRENCY``."""
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
     payment_terms: Mapped[str] = mapped_column(Text, default="")
@@ -100,8 +103,8 @@ def from_quote(
     contract = Contract(
         customer=quote.customer, quote=quote, template=template, owner=quote.owner, title=quote.title,
         discount_percent=quote.discount_percent, tax_percent=quote.tax_percent, tax_amount=figures.tax,
-        amount=figures.total, payment_terms=payment_terms, start_date=start_date, end_date=end_date,
-        lines=[
+        amount=figures.total, currency=quote.currency, payment_terms=payment_terms, start_date=start_date,
+        end_date=end_date, lines=[
             ContractLine(position=line.position, product=line.product, description=line.description,
                          quantity=line.quantity, unit_price=line.unit_price,
                          discount_percent=line.discount_percent, amount=line.amount, unit_cost=unit_cost(line))

@@ -38,7 +38,7 @@ def context(quote: Quote) -> dict:
     """Plain values the template uses: ``quote``, ``customer``, ``lines``, ``totals``, ``company``, ``today``."""
     totals = quote_totals(quote)
     return {
-        "company": COMPANY,
+        "company": COMPANY, "currency": quote.currency,
         "today": zones.site_today(),
         "quote": {key: getattr(quote, key) for key in (
             "number", "title", "revision", "valid_until", "discount_percent", "tax_percent", "notes", "status")},

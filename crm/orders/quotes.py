@@ -52,6 +52,8 @@ class Quote(CrmBase):
     revision: Mapped[int] = mapped_column(default=1)
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("quote.id"), index=True)
     """The sent quote this one revises (its number gets ``-R<revision>``)."""
+    currency: Mapped[str] = mapped_column(String(3), default=formatting.site_currency)
+    """ISO 4217 code of every amount of the quote (default the site's ``CRM_CURRENCY``)."""
     version: Mapped[int] = mapped_column(default=1)
     """Raised by every change of a draft: a form that carries an older one was filled in before someone saved."""
     updated_by: Mapped[str] = mapped_column(String(100), default="")
@@ -110,13 +112,14 @@ def quote_totals(quote: Quote) -> Totals:
 
 def create_quote(
     session: Session, customer: Customer, owner: User | None, title: str, valid_until: dt.date,
-    *, discount_percent: Decimal = ZERO, tax_percent: Decimal = ZERO, notes: str = "",
+    *, discount_percent: Decimal = ZERO, tax_percent: Decimal = ZERO, notes: str = "", currency: str | None = None,
 ) -> Quote:
-    """A draft quote with a number."""
+    """A draft quote with a number, in ``currency`` (default the site's)."""
     _check_percent(discount_percent, "discount")
     _check_percent(tax_percent, "tax")
     quote = Quote(customer=customer, owner=owner, title=title, valid_until=valid_until, notes=notes,
-                  discount_percent=Decimal(discount_percent), tax_percent=Decimal(tax_percent))
+                  discount_percent=Decimal(discount_percent), tax_percent=Decimal(tax_percent),
+                  currency=currency or formatting.site_currency())
     assign_number(session, quote, "Q")
     return quote
 
@@ -229,7 +232,7 @@ def revise(session: Session, quote: Quote, by: str) -> Quote:
     revision = Quote(customer_id=quote.customer_id, owner_id=quote.owner_id, opportunity_id=quote.opportunity_id,
                      title=quote.title, valid_until=quote.valid_until, notes=quote.notes,
                      discount_percent=quote.discount_percent, tax_percent=quote.tax_percent,
-                     revision=quote.revision + 1, revision_of_id=quote.id)
+                     currency=quote.currency, revision=quote.revision + 1, revision_of_id=quote.id)
     revision.lines = [QuoteLine(position=line.position, product_id=line.product_id, description=line.description,
                                 quantity=line.quantity, unit_price=line.unit_price,
                                 discount_percent=line.discount_percent, unit_cost=line.unit_cost)

@@ -14,12 +14,14 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from crm import field_checks as check
+from crm import formatting
 from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.money import ZERO
 from crm.orders import quotes
 from crm.orders.catalog import Product
 from crm.sales.opportunities import Opportunity
+from i18n import _
 
 VALID_DAYS = 30
 """A new quote's default validity."""
@@ -45,14 +47,18 @@ def blank(session: Session, scope: set[int] | None, customer_id: int | None, opp
     customer_id = opp.customer_id if opp is not None else customer_id
     return QuoteForm({"customer_id": str(customer_id or ""), "opportunity_id": str(opp.id if opp else ""),
                       "title": opp.name if opp else "", "valid_until": (today + dt.timedelta(days=VALID_DAYS))
-                      .isoformat(), "discount_percent": "0", "tax_percent": "13", "notes": ""})
+                      .isoformat(), "discount_percent": "0", "tax_percent": "13", "notes": "",
+                      "currency": formatting.site_currency()})
 
 
 def read(session: Session, form: Mapping[str, str], scope: set[int] | None) -> QuoteForm:
     """Check every field of the new quote form."""
     result = QuoteForm({k: form.get(k, "") for k in ("customer_id", "opportunity_id", "title", "valid_until",
-                                                       "discount_percent", "tax_percent", "notes")})
+                                                       "discount_percent", "tax_percent", "notes", "currency")})
     errors, values = result.errors, result.values
+    values["currency"] = formatting.currency_code(form.get("currency", "") or formatting.site_currency())
+    if values["currency"] is None:
+        errors.add("currency", _("Choose a currency (an ISO 4217 code such as CNY or USD)."))
     customer_id = check.whole(form, "customer_id", errors)
     customer = session.get(Customer, customer_id) if customer_id else None
     if customer is None or not _visible(customer.owner_id, scope):
@@ -76,7 +82,7 @@ def create(session: Session, checked: QuoteForm, user: User) -> quotes.Quote:
     v = checked.values
     quote = quotes.create_quote(session, v["customer"], user, v["title"], v["valid_until"],
                                 discount_percent=v["discount_percent"], tax_percent=v["tax_percent"],
-                                notes=v["notes"])
+                                notes=v["notes"], currency=v["currency"])
     opp: Opportunity | None = v["opportunity"]
     if opp is not None:
         quote.opportunity_id = opp.id

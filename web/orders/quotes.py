@@ -8,6 +8,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from crm import formatting
 from crm.accounts.access import COST_ROLES, sees_costs
 from crm.money import ZERO
 from crm.orders import contract_documents, contracts, margins, quote_documents, quotes
@@ -56,7 +57,8 @@ def index():
 
 
 def _new_page(form: quote_form.QuoteForm, status: int = 200):
-    return render_template("orders/quote_new.html", form=form, customers=visible_customers()), status
+    return render_template("orders/quote_new.html", form=form, customers=visible_customers(),
+                           currencies=formatting.currency_choices()), status
 
 
 @bp.get("/new")
