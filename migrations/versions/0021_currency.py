@@ -1,7 +1,7 @@
 """Quotes and contracts carry their currency (ISO 4217); existing ones get the site's (CRM_CURRENCY, else CNY)
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07 04:30:00
 """
 import os
@@ -9,8 +9,8 @@ import os
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
