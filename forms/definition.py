@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from i18n import zones
 
 FIELD_TYPES = (
     "string", "text", "integer", "decimal", "date", "datetime",
@@ -28,7 +30,10 @@ def lookup_url(kind: str) -> str:
 
 
 def json_value(value: Any) -> Any:
-    """``value`` as JSON: dates and datetimes as ISO strings, decimals as plain-digit strings, tuples as lists."""
+    """``value`` as JSON: dates as ISO strings, date-times in UTC with ``Z`` (as the API answers), decimals as
+    plain-digit strings, tuples as lists."""
+    if isinstance(value, datetime):
+        return zones.utc_iso(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

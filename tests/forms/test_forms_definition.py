@@ -62,7 +62,7 @@ def test_form_to_api_is_json_ready():
     assert [f["id"] for f in api["fields"]] == ["due", "at", "sum", "tags", "name"]
     due, at, total, tags, name = api["fields"]
     assert (due["min"], due["default"]) == ("2024-01-01", "2024-02-01")
-    assert at["max"] == "2024-01-01T09:30:00"
+    assert at["max"] == "2024-01-01T09:30:00Z"
     assert total["min"] == "0.01"
     assert tags["default"] == ["a"]
     assert (name["minlength"], name["maxlength"], name["pattern"]) == (2, 5, "[a-z]+")
@@ -70,7 +70,7 @@ def test_form_to_api_is_json_ready():
 
 @pytest.mark.parametrize(("value", "expected"), [
     (date(2024, 3, 1), "2024-03-01"),
-    (datetime(2024, 3, 1, 7, 5), "2024-03-01T07:05:00"),
+    (datetime(2024, 3, 1, 7, 5), "2024-03-01T07:05:00Z"),
     (Decimal("1.10"), "1.10"),
     (("a", "b"), ["a", "b"]),
     ([Decimal("1")], ["1"]),

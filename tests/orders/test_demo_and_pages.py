@@ -81,7 +81,7 @@ def test_receivables_show_the_overdue_advance_in_its_bucket(login, demo, platfor
         advance = session.scalar(select(PaymentPlanLine).where(PaymentPlanLine.label == "Advance"))
         open_amount = advance.open_amount
     page = login("finance").get("/payments/receivables").get_data(as_text=True)
-    assert f'data-bucket="31-60"><span class="font-monospace">{open_amount:,.2f}</span>' in page  # 40 days overdue
+    assert f'data-bucket="31-60"><span class="font-monospace">¥{open_amount:,.2f}</span>' in page  # 40 days overdue
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused(login, demo):

@@ -100,7 +100,7 @@ def test_follow_up_date_is_set_shown_sorted_and_cleared(platform, actors, login,
     page = sales.get(f"/tasks/{fill_task.id}").get_data(as_text=True)
     assert "Follow-up set to 2031-02-03." in page and 'value="2031-02-03"' in page
     listing = sales.get("/worklist/?list=queue&sort=follow_up").get_data(as_text=True)
-    assert "2031-02-03" in _row(listing, fill_task.id) and listing.index(other.id) < listing.index(fill_task.id)
+    assert "3 Feb 2031" in _row(listing, fill_task.id) and listing.index(other.id) < listing.index(fill_task.id)
     assert sales.get("/api/tasks").json["queue"][0]["follow_up_at"] is not None
     assert "Enter the follow-up date" in sales.post(f"/tasks/{fill_task.id}/follow-up", data={
         "follow_up": "soon"}, follow_redirects=True).get_data(as_text=True)
