@@ -1,7 +1,7 @@
 """Quotes and contracts carry their currency (ISO 4217); existing ones get the site's (CRM_CURRENCY, else CNY)
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-07 04:30:00
 """
 import os
@@ -9,8 +9,8 @@ import os
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0022'
-down_revision = '0021'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
