@@ -2,6 +2,7 @@
 
 from crm import audit, files, idempotency  # noqa: F401
 from crm.accounts import users  # noqa: F401
+from crm.campaigns import campaigns  # noqa: F401
 from crm.customers import behaviour, history, models, ownership, service_plans, wallet  # noqa: F401
 from crm.imports import models as import_models  # noqa: F401
 from crm.integrations import webhooks  # noqa: F401

@@ -13,6 +13,7 @@ from web.admin import instances as admin_instances
 from web.admin import webhooks as admin_webhooks
 from web.api import routes as api
 from web.api.records import routes as api_records  # noqa: F401  (adds the records' routes to api.bp)
+from web.campaigns import pages as campaigns
 from web.customers import merge as customer_merge
 from web.customers import pages as customers
 from web.customers import records as customer_records
@@ -54,9 +55,8 @@ def init_web(app: Flask) -> None:
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, product_costs.bp, projects.bp, payments.bp, service.bp, engineers.bp,
                       customers.bp, customer_records.bp, customer_wallet.bp, customer_merge.bp, own_account.bp,
-                      opportunities.bp, plans.bp, reports.bp, periodic_reports.bp, search.bp, lists.bp, imports.bp,
-                      quality.bp,
-                      tracking.bp, tracking_pages.bp, admin_webhooks.bp):
+                      opportunities.bp, plans.bp, reports.bp, periodic_reports.bp, campaigns.bp, search.bp, lists.bp,
+                      imports.bp, quality.bp, tracking.bp, tracking_pages.bp, admin_webhooks.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     csrf.exempt(tracking.bp)  # mail clients and the company website: signed tokens instead

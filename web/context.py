@@ -47,6 +47,8 @@ _NAV = (
     (_l("Tracking"), "tracking_pages.links", "link-45deg", ("marketing_director",)),
     (_l("Import"), "imports.index", "upload", ("information_officer", "administrator")),
     (_l("Data quality"), "quality.index", "clipboard-check", ("information_officer", "administrator")),
+    (_l("Campaigns"), "campaigns.index", "megaphone",
+     ("marketing_director", "customer_director", "sales_director", "administrator")),
     (_l("Sales reports"), "periodic_reports.index", "journal-text",
      ("salesperson", "customer_director", "sales_director", "marketing_director", "administrator")),
     (_l("Reports"), "reports.index", "bar-chart-line",

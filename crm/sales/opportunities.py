@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from crm import formatting
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
+from crm.campaigns import campaigns as _campaigns  # noqa: F401  (the table campaign_id refers to)
 from crm.customers.models import Customer
 from crm.orders.catalog import Product
 
@@ -66,6 +67,8 @@ class Opportunity(CrmBase):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
     source: Mapped[str] = mapped_column(String(100), default="")
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    """The marketing campaign that sourced the opportunity (crm/campaigns/campaigns.py)."""
     version: Mapped[int] = mapped_column(default=1)
     """Raised by every change: a form that carries an older one was filled in before someone else saved."""
     updated_by: Mapped[str] = mapped_column(String(100), default="")

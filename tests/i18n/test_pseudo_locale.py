@@ -22,6 +22,7 @@ PAGES = [
     ("salesdir", "/reports/periodic/team?kind=monthly&day=2026-12-01", ("Sam Sales", "Sue Sales")),
     ("info", "/quality", ()),
     ("admin", "/admin/webhooks/", ()),
+    ("mktdir", "/campaigns/", ()),
 ]
 
 

@@ -8,8 +8,10 @@ change data run after the refused ones (see test_authorization_matrix).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from app import create_app
 from crm.accounts.access import create_user
 from crm.accounts.users import LoginAttempt, Team, User
 from crm.base import utcnow
+from crm.campaigns.campaigns import create_campaign, invite
 from crm.customers.models import Contact, Customer
 from crm.integrations import webhooks
 from crm.notifications.messages import Notification
@@ -99,12 +102,19 @@ def world(database_url, queue_name, workers, tmp_path_factory):
         spare = webhooks.create_webhook(session, "https://erp.example.com/spare", ["task.created"], "admin")
         webhooks.pause(spare)
         args["spare_hook_id"] = spare.id  # the one the matrix removes
+        args["campaign_id"], args["guest_id"] = seminar_with_guest(session, args["contact_id"])
         session.commit()
     yield World(app, platform, users, args)
     clear_tables(platform)
     if servers_mode():
         platform.dispatcher.queue.empty()
     platform.db.dispose()
+
+
+def seminar_with_guest(session, contact_id: int) -> tuple[int, int]:
+    """A seminar that invited the contact of the URL arguments."""
+    seminar = create_campaign(session, "Seminar", "seminar", dt.date(2026, 12, 1), dt.date(2026, 12, 1), Decimal(100))
+    return seminar.id, invite(session, seminar, session.get(Contact, contact_id)).id
 
 
 def weekly_report(session, settings, sales: User) -> int:
