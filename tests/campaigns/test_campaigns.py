@@ -13,6 +13,7 @@ from crm.accounts.users import User
 from crm.campaigns.campaigns import Campaign
 from crm.customers.behaviour import BehaviourEvent
 from crm.customers.models import Contact, Customer
+from crm.formatting import money
 from crm.sales.expenses import ExpenseClaim
 from crm.sales.opportunities import Opportunity
 from services.campaigns.figures import last_months, marketing_cost_by_month
@@ -67,8 +68,8 @@ def test_a_seminar_invites_records_attendance_and_its_return(platform, login):
 
     page = login("custdir").get(f"/campaigns/{seminar}").get_data(as_text=True)
     assert '<dd class="col-sm-9" data-attendance>2 / 1</dd>' in page
-    assert "data-sourced>3 / 2 (CN¥420,000.00)</dd>" in page
-    assert "data-cost-per-won>CN¥15,000.00</dd>" in page  # 30,000 / 2 won
+    assert f"data-sourced>3 / 2 ({money(Decimal('420000.00'))})</dd>" in page
+    assert f"data-cost-per-won>{money(Decimal('15000.00'))}</dd>" in page  # 30,000 / 2 won
     with platform.sessions() as session:
         events = [(e.contact_id, e.kind, e.detail) for e in session.scalars(select(BehaviourEvent))]
     assert events == [(records["ann"], "seminar", "Seminar: Green shipping seminar")]
