@@ -27,7 +27,7 @@ def _owner(contract: contracts.Contract | None) -> list[str]:
     return [contract.owner.username] if contract is not None and contract.owner is not None else []
 
 
-def _at(day: dt.date) -> str:
+def reminder_moment(day: dt.date) -> str:
     """``day`` at :data:`REMINDER_TIME` in the site's zone as an ISO datetime with its offset, for a timeDate
     timer (``2026-12-05T09:00:00+08:00``)."""
     return dt.datetime.combine(day, REMINDER_TIME, zones.site_zone()).isoformat()
@@ -103,8 +103,8 @@ def register(registry: HandlerRegistry) -> None:
         return {
             "customer_id": line.plan.customer_id, "label": line.label, "amount": str(line.amount),
             "open_amount": str(line.open_amount), "due_date": line.due_date.isoformat(),
-            "reminder_at": _at(line.due_date - dt.timedelta(days=int(remind_days_before))),
-            "overdue_at": _at(line.due_date + dt.timedelta(days=1)),
+            "reminder_at": reminder_moment(line.due_date - dt.timedelta(days=int(remind_days_before))),
+            "overdue_at": reminder_moment(line.due_date + dt.timedelta(days=1)),
             "contract_number": contract.number if contract else "",
         }
 
