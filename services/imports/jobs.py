@@ -4,6 +4,7 @@ chunks and queues itself again until every row is done."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,12 +20,15 @@ from . import running, staging
 from .kinds import KINDS
 
 CHECK_KIND, RUN_KIND = "import_check", "import_run"
+CHECK_DELAY = dt.timedelta(seconds=1)
 
 
 def queue_check(session: Session, batch: ImportBatch, path: Path) -> None:
     """Queue the dry run of ``batch`` (its file at ``path``)."""
     batch.status = "checking"
-    enqueue(session, None, CHECK_KIND, {"batch_id": batch.id, "path": str(path)})
+    # due a moment after the commit, so the scheduler's tick runs it and not the request that asked for it (the
+    # embedded default would otherwise check a large file inside that request)
+    enqueue(session, None, CHECK_KIND, {"batch_id": batch.id, "path": str(path)}, delay=CHECK_DELAY)
 
 
 def queue_run(session: Session, batch: ImportBatch, username: str) -> None:
