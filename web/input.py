@@ -15,6 +15,7 @@ from crm import bounds
 from crm.accounts.access import visible_owner_ids
 from crm.customers.models import Customer
 from crm.orders.errors import OrderError
+from i18n import zones
 from services.customers.queries import customers_in_scope
 from web import db
 
@@ -58,8 +59,9 @@ def date_field(name: str, required: bool = True) -> dt.date | None:
 
 
 def datetime_field(name: str) -> dt.datetime:
+    """A submitted date and time as stored (UTC): typed in the user's zone, or with an offset."""
     try:
-        return dt.datetime.fromisoformat(request.form.get(name, "").strip())
+        return zones.to_utc(dt.datetime.fromisoformat(request.form.get(name, "").strip()))
     except ValueError:
         raise OrderError(f"{name.replace('_', ' ')}: enter a date and time") from None
 

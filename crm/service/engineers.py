@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selecti
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.orders.errors import OrderError
+from i18n import zones
 
 
 class BookingRefused(OrderError):
@@ -99,7 +100,9 @@ def engineer_for_user(session: Session, user_id: int) -> Engineer | None:
 
 
 def outside_hours(engineer: Engineer, starts_at: dt.datetime, ends_at: dt.datetime) -> str | None:
-    """Why the slot is outside the engineer's working hours, or None if it fits."""
+    """Why the slot (stored UTC) is outside the engineer's working hours, or None if it fits. Working hours and
+    days are the yard's: in the site's zone."""
+    starts_at, ends_at = (zones.to_local(moment, zones.site_zone()) for moment in (starts_at, ends_at))
     if starts_at.date() != ends_at.date():
         return "a booking must start and end on the same day"
     if str(starts_at.isoweekday()) not in engineer.work_days:
@@ -143,10 +146,11 @@ def book(
 
 
 def week_of(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """Monday 00:00 to the next Monday 00:00 around ``day``."""
+    """Monday 00:00 to the next Monday 00:00 around ``day`` in the site's zone, as stored (UTC)."""
     monday = day - dt.timedelta(days=day.weekday())
-    start = dt.datetime.combine(monday, dt.time())
-    return start, start + dt.timedelta(days=7)
+    site = zones.site_zone()
+    return tuple(zones.to_utc(dt.datetime.combine(monday + dt.timedelta(days=days), dt.time()), site)
+                 for days in (0, 7))
 
 
 def bookings_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[Booking]:
@@ -164,7 +168,7 @@ def engineers(session: Session, skill: str = "") -> list[Engineer]:
 
 def suggest(session: Session, skill: str, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Suggestion]:
     """Engineers with ``skill`` who are free and working then, least booked that week first."""
-    week_start, week_end = week_of(starts_at.date())
+    week_start, week_end = week_of(zones.to_local(starts_at, zones.site_zone()).date())
     load: dict[int, float] = {}
     for booking in bookings_between(session, week_start, week_end):
         load[booking.engineer_id] = load.get(booking.engineer_id, 0.0) + booking.hours

@@ -32,7 +32,7 @@ def service_order(session: Session, data: Mapping[str, Any]) -> dict:
         ("Service order", order.number), ("Status", order.status), ("Free service", order.free_service),
         ("Skill", order.required_skill), ("Planned hours", fmt.hours(order.planned_hours)),
         ("Scheduled start", fmt.datetime(order.scheduled_start)), ("Fee quote", fmt.money(order.fee_quote)),
-        ("Booked", "; ".join(f"{b.engineer.name} {fmt.datetime(b.starts_at)}–{b.ends_at:%H:%M}"
+        ("Booked", "; ".join(f"{b.engineer.name} {fmt.datetime(b.starts_at)}–{fmt.clock(b.ends_at)}"
                              for b in order.bookings) or None),
         ("Labour hours", fmt.hours(order.labour_hours) if order.labour_hours is not None else None)]
     return context_view(

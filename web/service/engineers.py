@@ -44,7 +44,8 @@ def schedule():
     people = engineers.engineers(db.session())
     grid = {(e.id, d): [] for e in people for d in range(7)}
     for booking in engineers.bookings_between(db.session(), start, end):
-        grid.setdefault((booking.engineer_id, booking.starts_at.weekday()), []).append(booking)
+        day = zones.to_local(booking.starts_at, zones.site_zone()).weekday()  # the yard's days
+        grid.setdefault((booking.engineer_id, day), []).append(booking)
     without_profile = engineers_without_profile(db.session(), [e.user_id for e in people])
     days = [monday + dt.timedelta(days=d) for d in range(7)]
     return render_template("service/schedule.html", monday=monday, days=days, engineers=people, grid=grid,
