@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import Session
 
+from i18n import zones
 from services.records.kinds import KINDS, OwnerScope
 
 MAX_LIMIT = 200
@@ -122,7 +123,7 @@ def _decode(text: str, sort: str, descending: bool) -> tuple:
         row_id = raw["i"]
         if raw["s"] != ("-" if descending else "") + sort or not isinstance(row_id, int):
             raise BadListing("cursor_sort")
-        parsed = {"dt": _datetime, "d": dt.date.fromisoformat, "n": Decimal, "v": lambda v: v}[tag](value)
+        parsed = {"dt": _stored_moment, "d": dt.date.fromisoformat, "n": Decimal, "v": lambda v: v}[tag](value)
     except BadListing:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, json.JSONDecodeError, ArithmeticError):
@@ -132,12 +133,16 @@ def _decode(text: str, sort: str, descending: bool) -> tuple:
     return parsed, row_id
 
 
+def _stored_moment(text: str) -> dt.datetime:
+    """A cursor's date-time, written as stored (naive UTC): read back as it is, whoever reads it."""
+    return zones.to_utc(dt.datetime.fromisoformat(text), zones.UTC)
+
+
 def _datetime(text: str) -> dt.datetime:
-    """An ISO-8601 date-time; with an offset it is turned into UTC (stored times are naive UTC)."""
+    """An ISO-8601 date-time as stored (naive UTC): with an offset it names its moment, without one it is
+    wall-clock time in the caller's zone (as every date-time the API reads)."""
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, TypeError):
         raise BadListing("updated_since") from None
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
+    return zones.to_utc(value)

@@ -59,8 +59,9 @@ def _list_parameters(resource: Resource) -> list[dict]:
     if kind.changed is not None:
         parameters.append({"name": "updated_since", "in": "query", "required": False,
                            "schema": {"type": "string", "format": "date-time"},
-                           "description": "Only records changed at or after this time (UTC unless an offset is "
-                                          "given): for a sync, send the time your last sync started"})
+                           "description": "Only records changed at or after this time (with an offset such as "
+                                          "`Z`; without one it is in your own time zone): for a sync, send the "
+                                          "time your last sync started"})
     for name in kind.filters:
         parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"},
                            "description": f"Only records whose {name.replace('_', ' ')} is this"})
