@@ -16,6 +16,8 @@ from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
+from i18n import _
+
 from . import history
 from .errors import InvalidState, NotFound
 from .models import ProcessInstance, utcnow
@@ -27,7 +29,7 @@ from .state import current_data
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidState("say why: every repair action needs a reason for the audit log")
+        raise InvalidState(_("say why: every repair action needs a reason for the audit log"))
     return reason
 
 
@@ -52,7 +54,7 @@ def service_tasks_after(engine: ProcessEngine, instance: ProcessInstance, task_i
     workflow = engine.restore(instance)
     target = _task(workflow, task_id)
     if target is None:
-        raise NotFound(f"no task {task_id} in instance {instance.id}")
+        raise NotFound(_("no task %(task)s in instance %(id)s", task=task_id, id=instance.id))
     return [t.task_spec.bpmn_name or t.task_spec.name for t in workflow.get_tasks(state=TaskState.COMPLETED)
             if hasattr(t.task_spec, "operation_name") and t.last_state_change >= target.last_state_change]
 
@@ -62,11 +64,11 @@ def rewind(session: Session, engine: ProcessEngine, instance_id: int, task_id: s
     reason = _require_reason(reason)
     instance = engine.lock_instance(session, instance_id)
     if instance.status == "terminated":
-        raise InvalidState("a terminated instance cannot be rewound")
+        raise InvalidState(_("a terminated instance cannot be rewound"))
     workflow = engine.restore(instance)
     task = _task(workflow, task_id)
     if task is None or not task.has_state(TaskState.COMPLETED):
-        raise InvalidState("rewind needs a completed task of this instance")
+        raise InvalidState(_("rewind needs a completed task of this instance"))
     workflow.reset_from_task_id(task.id)
     instance.error_task = instance.error_message = instance.error_traceback = None
     instance.completed_at = None
@@ -80,7 +82,8 @@ def retry(session: Session, engine: ProcessEngine, instance_id: int, actor: Acto
     reason = _require_reason(reason)
     instance = engine.lock_instance(session, instance_id)
     if instance.status != "error":
-        raise InvalidState(f"only an instance in error can be retried (this one is {instance.status})")
+        raise InvalidState(_("only an instance in error can be retried (this one is %(status)s)",
+                             status=instance.status))
     history.record(session, instance.id, actor.username, "retry_requested", reason)
     history.record(session, instance.id, actor.username, "retried")
     return engine.advance(session, instance_id, actor, retry=True)
@@ -93,12 +96,12 @@ def set_suspended(session: Session, engine: ProcessEngine, instance_id: int, sus
     instance = engine.lock_instance(session, instance_id)
     if suspended:
         if instance.status in ("completed", "terminated", "suspended"):
-            raise InvalidState(f"the instance is {instance.status}")
+            raise InvalidState(_("the instance is %(status)s", status=instance.status))
         instance.status = "suspended"
         history.record(session, instance.id, actor.username, "suspended", reason)
         return instance
     if instance.status != "suspended":
-        raise InvalidState("the instance is not suspended")
+        raise InvalidState(_("the instance is not suspended"))
     history.record(session, instance.id, actor.username, "resumed", reason)
     engine.run_after_repair(session, instance, engine.restore(instance), actor)
     return instance
@@ -109,7 +112,7 @@ def terminate(session: Session, engine: ProcessEngine, instance_id: int, actor: 
     reason = _require_reason(reason)
     instance = engine.lock_instance(session, instance_id)
     if instance.status in ("completed", "terminated"):
-        raise InvalidState(f"the instance is already {instance.status}")
+        raise InvalidState(_("the instance is already %(status)s", status=instance.status))
     workflow = engine.restore(instance)
     workflow.cancel()
     engine.save(session, instance, workflow, status="terminated")
@@ -129,7 +132,7 @@ def fire_timer_now(session: Session, engine: ProcessEngine, instance_id: int, ac
             task._set_internal_data(event_value=past)
             fired += 1
     if not fired:
-        raise InvalidState("this instance is not waiting for a timer")
+        raise InvalidState(_("this instance is not waiting for a timer"))
     history.record(session, instance.id, actor.username, "timer_fired", reason)
     workflow.refresh_timers()
     engine.run_after_repair(session, instance, workflow, actor)
@@ -140,7 +143,7 @@ def requeue(session: Session, instance_id: int, actor: Actor, reason: str) -> No
     """Queue a fresh 'advance' job for the instance (e.g. after a lost job)."""
     reason = _require_reason(reason)
     if session.get(ProcessInstance, instance_id) is None:
-        raise NotFound(f"no instance {instance_id}")
+        raise NotFound(_("no instance %(id)s", id=instance_id))
     enqueue(session, instance_id, "advance")
     history.record(session, instance_id, actor.username, "requeued", reason)
 
@@ -150,7 +153,7 @@ def edit_data(session: Session, engine: ProcessEngine, instance_id: int, changes
     reason = _require_reason(reason)
     instance = engine.lock_instance(session, instance_id)
     if instance.status in ("completed", "terminated"):
-        raise InvalidState(f"the instance is {instance.status}; rewind it first")
+        raise InvalidState(_("the instance is %(status)s; rewind it first", status=instance.status))
     workflow = engine.restore(instance)
     targets = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
     if workflow.last_task is not None:
@@ -172,7 +175,7 @@ def skip_task(session: Session, engine: ProcessEngine, instance_id: int, task_id
     workflow = engine.restore(instance)
     task = _task(workflow, task_id)
     if task is None or not task.has_state(TaskState.READY | TaskState.ERROR):
-        raise InvalidState("only a ready or failed task can be skipped")
+        raise InvalidState(_("only a ready or failed task can be skipped"))
     task.complete()
     instance.error_task = instance.error_message = instance.error_traceback = None
     history.record(session, instance.id, actor.username, "task_skipped", reason, task=task)

@@ -17,6 +17,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from i18n import _
+
 from . import history
 from .errors import InvalidState
 from .models import HumanTask, ProcessInstance, ProcessVersion
@@ -69,8 +71,8 @@ def migrate(
     instance = engine.lock_instance(session, instance_id)
     plan = _plan(engine, instance, target)
     if not plan.check.can_migrate:
-        raise InvalidState(f"instance {instance_id} cannot move to v{target.version}: "
-                           + "; ".join(plan.check.reasons))
+        raise InvalidState(_("instance %(id)s cannot move to v%(version)s: %(reasons)s", id=instance_id,
+                             version=target.version, reasons="; ".join(plan.check.reasons)))
     workflow, loaded = plan.workflow, engine.load_version(target)
     timers = _waiting_timers(workflow)
     for sp_id, diff in plan.diffs.items():
@@ -93,13 +95,14 @@ def _plan(engine: ProcessEngine, instance: ProcessInstance, target: ProcessVersi
     check = MigrationCheck(instance.id, instance.title, instance.version.version, instance.status)
     plan = _Plan(check)
     if target.process_key != instance.process_key:
-        check.reasons.append(f"it runs {instance.process_key!r}, not {target.process_key!r}")
+        check.reasons.append(_("it runs %(key)r, not %(target)r", key=instance.process_key,
+                               target=target.process_key))
     elif target.version <= instance.version.version:
-        check.reasons.append(f"it already runs v{instance.version.version}")
+        check.reasons.append(_("it already runs v%(version)s", version=instance.version.version))
     elif instance.status not in UNFINISHED:
-        check.reasons.append(f"it is {instance.status}")
+        check.reasons.append(_("it is %(status)s", status=instance.status))
     elif instance.status in ("error", "suspended"):
-        check.reasons.append(f"it is {instance.status}: repair or resume it first")
+        check.reasons.append(_("it is %(status)s: repair or resume it first", status=instance.status))
     if check.reasons:
         return plan
     loaded = engine.load_version(target)
@@ -110,7 +113,7 @@ def _plan(engine: ProcessEngine, instance: ProcessInstance, target: ProcessVersi
     for sp_id, diff in subprocess_diffs.items():
         if diff is None:
             name = plan.workflow.subprocesses[sp_id].spec.name
-            check.reasons.append(f"the running subprocess {name!r} no longer exists")
+            check.reasons.append(_("the running subprocess %(name)r no longer exists", name=name))
         else:
             plan.diffs[sp_id] = diff
     # Forms, lanes and due dates live in the XML, not in SpiffWorkflow's specs: compare both.
@@ -126,10 +129,10 @@ def _blocking(diff: WorkflowDiff, xml_changed: set[str]) -> list[str]:
     for task in diff.alignment:
         changed = task in diff.changed or task.task_spec.name in xml_changed
         if changed and task.state & CHANGED_BLOCKS:
-            reasons.append(f"{_label(task)} was changed but is already {_state(task)}")
+            reasons.append(_("%(task)s was changed but is already %(state)s", task=_label(task), state=_state(task)))
     for task in diff.removed:
         if task.state & REMOVED_BLOCKS:
-            reasons.append(f"{_label(task)} was removed but is {_state(task)}")
+            reasons.append(_("%(task)s was removed but is %(state)s", task=_label(task), state=_state(task)))
     return reasons
 
 

@@ -11,6 +11,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
+from i18n import _
+
 from .errors import DeploymentError
 from .xml_safety import parse_xml
 
@@ -103,7 +105,7 @@ def parse_bundle(files: dict[str, bytes], max_bytes: int) -> ParsedBundle:
                 parser.add_bpmn_xml(root, filename=filename)
             else:
                 problems.append({"file": filename, "line": root.sourceline,
-                                 "message": "not a BPMN 2.0 or DMN document"})
+                                 "message": _("not a BPMN 2.0 or DMN document")})
         except (ValidationException, SpiffWorkflowException, etree.DocumentInvalid) as exc:
             problems.append(_problem(exc, filename))
     if problems:
@@ -133,7 +135,7 @@ def parse_bundle(files: dict[str, bytes], max_bytes: int) -> ParsedBundle:
     if problems:
         raise DeploymentError(problems)
     if not processes:
-        raise DeploymentError([{"file": ", ".join(files), "message": "no BPMN process found"}])
+        raise DeploymentError([{"file": ", ".join(files), "message": _("no BPMN process found")}])
     return ParsedBundle(processes=processes, roots=roots)
 
 
@@ -200,6 +202,6 @@ def _problem(exc: Exception, filename: str) -> dict:
     message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
     if isinstance(exc, etree.DocumentInvalid) and exc.error_log:
         entry = exc.error_log[0]
-        line, message = entry.line, f"schema: {entry.message}"
+        line, message = entry.line, _("schema: %(problem)s", problem=entry.message)
     return {"file": getattr(exc, "file_name", "") or filename, "line": line or None,
             "element": element or None, "message": message}

@@ -30,6 +30,8 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 
+from i18n import _
+
 from .errors import ScriptSecurityError
 
 _EXTRA_BUILTINS = {
@@ -78,15 +80,17 @@ def compile_source(source: str, mode: str):
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
-        raise ScriptSecurityError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
+        raise ScriptSecurityError(_("syntax error on line %(line)s: %(problem)s", line=exc.lineno,
+                                    problem=exc.msg)) from None
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            raise ScriptSecurityError(f"imports are not allowed (line {node.lineno})")
+            raise ScriptSecurityError(_("imports are not allowed (line %(line)s)", line=node.lineno))
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     try:
         result = compiler(source)
     except SyntaxError as exc:  # e.g. ``return`` outside a function: parses, does not compile
-        raise ScriptSecurityError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
+        raise ScriptSecurityError(_("syntax error on line %(line)s: %(problem)s", line=exc.lineno,
+                                    problem=exc.msg)) from None
     if result.errors:
         raise ScriptSecurityError("; ".join(result.errors))
     return result.code

@@ -21,6 +21,8 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, contains_eager, lazyload, undefer
 from sqlalchemy.orm.util import identity_key
 
+from i18n import _
+
 from . import history
 from .deployment import Check, DeployResult, deploy
 from .errors import Conflict, Forbidden, InvalidState, NotFound, ScriptLimitExceeded
@@ -130,7 +132,7 @@ class ProcessEngine:
         """The newest version of a process (its large columns not loaded), or :class:`NotFound`."""
         version = session.scalars(_LATEST_VERSION, {"process_key": process_key}).first()
         if version is None:
-            raise NotFound(f"no process {process_key!r} is deployed")
+            raise NotFound(_("no process %(key)r is deployed", key=process_key))
         return version
 
     def load_version(self, version: ProcessVersion) -> LoadedVersion:
@@ -153,7 +155,8 @@ class ProcessEngine:
         version = self.latest_version(session, process_key)
         loaded = self.load_version(version)
         if loaded.start_role and loaded.start_role not in actor.roles and not actor.is_admin:
-            raise Forbidden(f"starting {version.name!r} needs the role {loaded.start_role!r}")
+            raise Forbidden(_("starting %(process)r needs the role %(role)r", process=version.name,
+                                  role=loaded.start_role))
         workflow = PlatformWorkflow(loaded.spec, loaded.subprocess_specs)
         start_task = workflow.get_tasks(state=TaskState.READY)[0]
         start_task.data.update(copy.deepcopy(dict(data)))
@@ -191,7 +194,7 @@ class ProcessEngine:
             options=[undefer(ProcessInstance.state)],
         )
         if instance is None:
-            raise NotFound(f"no instance {instance_id}")
+            raise NotFound(_("no instance %(id)s", id=instance_id))
         return instance
 
     def lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
@@ -202,22 +205,22 @@ class ProcessEngine:
         """
         found = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
         if found is None:
-            raise NotFound(f"no task {task_id}")
+            raise NotFound(_("no task %(id)s", id=task_id))
         return found[0], found[1]
 
     def get_task(self, session: Session, task_id: str) -> HumanTask:
         """A task row, or :class:`NotFound`."""
         row = session.get(HumanTask, task_id)
         if row is None:
-            raise NotFound(f"no task {task_id}")
+            raise NotFound(_("no task %(id)s", id=task_id))
         return row
 
     def check_can_work_on(self, row: HumanTask, actor: Actor) -> None:
         """Raise :class:`Forbidden` unless the actor holds the task's role and it is not someone else's."""
         if row.role and row.role not in actor.roles:
-            raise Forbidden(f"this task belongs to the {row.lane or row.role} lane")
+            raise Forbidden(_("this task belongs to the %(lane)s lane", lane=row.lane or row.role))
         if row.assignee and row.assignee != actor.username:
-            raise Forbidden(f"this task is assigned to {row.assignee}")
+            raise Forbidden(_("this task is assigned to %(user)s", user=row.assignee))
 
     def complete(
         self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor, *, override: bool = False
@@ -232,13 +235,13 @@ class ProcessEngine:
             self.check_can_work_on(row, actor)
         self._require_ready(row)
         if instance.status in ("suspended", "terminated"):
-            raise InvalidState(f"the process is {instance.status}")
+            raise InvalidState(_("the process is %(status)s", status=instance.status))
         workflow = self.restore(instance)
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
             session.refresh(row)  # completed while we waited for the lock: say by whom
             self._require_ready(row)
-            raise Conflict("this task was already completed")
+            raise Conflict(_("this task was already completed"))
         step = _Step(ready_before=_ready_ids(workflow) - {task_id}, done=row,
                      done_values={"status": "completed", "completed_by": actor.username, "completed_at": utcnow()})
         before = {k: task.data.get(k) for k in data}
@@ -259,10 +262,10 @@ class ProcessEngine:
         """
         row = self.get_task(session, task_id)
         if row.role and row.role not in actor.roles:
-            raise Forbidden(f"this task belongs to the {row.lane or row.role} lane")
+            raise Forbidden(_("this task belongs to the %(lane)s lane", lane=row.lane or row.role))
         self._require_ready(row)
         if row.assignee and row.assignee != actor.username and not override:
-            raise Conflict(f"already claimed by {row.assignee}")
+            raise Conflict(_("already claimed by %(user)s", user=row.assignee))
         row.assignee = actor.username
         history.record(session, row.instance_id, actor.username, "claimed", task=row)
         return row
@@ -271,7 +274,7 @@ class ProcessEngine:
         """Put a claimed task back in its lane's queue (the assignee, an admin, or with ``override``)."""
         row = self.get_task(session, task_id)
         if row.assignee != actor.username and not actor.is_admin and not override:
-            raise Forbidden("only the assignee can release this task")
+            raise Forbidden(_("only the assignee can release this task"))
         self._require_ready(row)
         row.assignee = None
         history.record(session, row.instance_id, actor.username, "unclaimed", task=row)
@@ -286,9 +289,9 @@ class ProcessEngine:
         self._require_ready(row)
         taken = row.assignee not in (None, actor.username) and not override
         if not actor.is_admin and (taken or row.role not in actor.roles):
-            raise Forbidden("you can only hand over tasks of your own lanes that are not someone else's")
+            raise Forbidden(_("you can only hand over tasks of your own lanes that are not someone else's"))
         if row.role and row.role not in set(assignee_roles):
-            raise InvalidState(f"{assignee} does not hold the role {row.role!r}")
+            raise InvalidState(_("%(user)s does not hold the role %(role)r", user=assignee, role=row.role))
         row.assignee = assignee
         history.record(session, row.instance_id, actor.username, "assigned", f"handed to {assignee}", task=row)
         return row
@@ -332,8 +335,10 @@ class ProcessEngine:
     @staticmethod
     def _require_ready(row: HumanTask) -> None:
         if row.status != "ready":
-            by = f" by {row.completed_by}" if row.completed_by else ""
-            raise Conflict(f"this task was already {row.status}{by}")
+            if row.completed_by:
+                raise Conflict(_("this task was already %(status)s by %(user)s", status=row.status,
+                                 user=row.completed_by))
+            raise Conflict(_("this task was already %(status)s", status=row.status))
 
     def _run(self, session, instance, workflow, loaded, actor, step: _Step, *, in_job) -> None:
         """Run engine steps, then save state, mirror tasks and set status, all in this transaction."""
@@ -434,7 +439,7 @@ class ProcessEngine:
         save_instance = SetValues(ProcessInstance.__table__, values,
                                   {"id": instance.id, "lock_version": instance.lock_version})
         if write_together(session, writes, save_instance) != 1:
-            raise Conflict("someone else changed this process at the same moment; reload and try again")
+            raise Conflict(_("someone else changed this process at the same moment; reload and try again"))
         written = list(step.events)
         step.events.clear()
         mark_written(instance, values)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from i18n import _
+
 from . import script_codec
 from .errors import ScriptLimitExceeded
 from .script_worker import HEADER
@@ -42,11 +44,12 @@ class ScriptLimits:
     def describe(self, kind: str) -> str:
         """The sentence an over-the-limit evaluation fails with."""
         if kind == "cpu":
-            return (f"stopped: it ran longer than the time limit of {self.cpu_seconds:g} s "
-                    "(CRM_SCRIPT_CPU_SECONDS)")
+            return _("stopped: it ran longer than the time limit of %(n)s s (CRM_SCRIPT_CPU_SECONDS)",
+                     n=format(self.cpu_seconds, "g"))
         if kind == "memory":
-            return f"stopped: it needed more than the memory limit of {self.memory_mb} MB (CRM_SCRIPT_MEMORY_MB)"
-        return f"stopped: its result is larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MB"
+            return _("stopped: it needed more than the memory limit of %(n)s MB (CRM_SCRIPT_MEMORY_MB)",
+                     n=self.memory_mb)
+        return _("stopped: its result is larger than %(n)s MB", n=MAX_ANSWER_BYTES // (1024 * 1024))
 
 
 class ScriptError(Exception):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from i18n import _
+
 from .errors import DeploymentError
 
 _PARSER = etree.XMLParser(
@@ -25,18 +27,19 @@ def parse_xml(content: bytes, filename: str, max_bytes: int) -> etree._Element:
     if len(content) > max_bytes:
         raise DeploymentError([{
             "file": filename,
-            "message": f"file is {len(content):,} bytes; the limit is {max_bytes:,} bytes",
+            "message": _("file is %(size)s bytes; the limit is %(limit)s bytes", size=format(len(content), ","),
+                         limit=format(max_bytes, ",")),
         }])
     try:
         root = etree.fromstring(content, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise DeploymentError([{
-            "file": filename, "line": exc.lineno, "message": f"malformed XML: {exc.msg}",
+            "file": filename, "line": exc.lineno, "message": _("malformed XML: %(problem)s", problem=exc.msg),
         }]) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise DeploymentError([{
             "file": filename, "line": 1,
-            "message": "a DOCTYPE is not allowed (entities and external references are refused)",
+            "message": _("a DOCTYPE is not allowed (entities and external references are refused)"),
         }])
     return root

@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from i18n import zones
+from i18n import _, zones
 
 from .coercion import InvalidValue, coerce
 from .definition import FIELD_TYPES, REFERENCE_KINDS, FieldDefinition, FormDefinition
@@ -60,9 +60,10 @@ def read_form(element: etree._Element) -> FormDefinition | None:
             with zones.force_zone(None):
                 field = _read_field(node)
             if any(other.id == field.id for other in fields):
-                raise _Problem("the field id is used twice")
+                raise _Problem(_("the field id is used twice"))
         except _Problem as exc:
-            where = f"{etree.QName(element).localname} '{element.get('id', '')}', field '{field_id}'"
+            where = _("%(element)s '%(id)s', field '%(field)s'", element=etree.QName(element).localname,
+                      id=element.get("id", ""), field=field_id)
             raise FormDefinitionError(
                 f"{where}: {exc}", element_id=element.get("id"), field_id=field_id, line=node.sourceline
             ) from None
@@ -73,11 +74,12 @@ def read_form(element: etree._Element) -> FormDefinition | None:
 def _read_field(node: etree._Element) -> FieldDefinition:
     field_id = node.get("id", "")
     if not field_id.isidentifier():
-        raise _Problem("the field id must be a name (letters, digits and _, not starting with a digit)")
+        raise _Problem(_("the field id must be a name (letters, digits and _, not starting with a digit)"))
     declared = node.get("type", "")
     field_type = _TYPE_ALIASES.get(declared, declared)
     if field_type not in FIELD_TYPES:
-        raise _Problem(f"unknown type '{declared}'; use one of {', '.join(FIELD_TYPES)}")
+        raise _Problem(_("unknown type '%(type)s'; use one of %(types)s", type=declared,
+                               types=", ".join(FIELD_TYPES)))
     field = FieldDefinition(
         id=field_id,
         label=node.get("label") or field_id,
@@ -93,16 +95,16 @@ def _options(node: etree._Element, field_type: str) -> tuple[tuple[str, str], ..
     values = node.findall("camunda:value", NS)
     if field_type not in _CHOICE_TYPES:
         if values:
-            raise _Problem("options (camunda:value) only apply to enum and multi_enum fields")
+            raise _Problem(_("options (camunda:value) only apply to enum and multi_enum fields"))
         return ()
     options = tuple((value.get("id", ""), value.get("name") or value.get("id", "")) for value in values)
     ids = [value for value, _ in options]
     if not ids:
-        raise _Problem(f"a {field_type} field needs at least one camunda:value")
+        raise _Problem(_("a %(type)s field needs at least one camunda:value", type=field_type))
     if "" in ids:
-        raise _Problem("every camunda:value needs an id")
+        raise _Problem(_("every camunda:value needs an id"))
     if len(set(ids)) != len(ids):
-        raise _Problem("two camunda:value elements have the same id")
+        raise _Problem(_("two camunda:value elements have the same id"))
     return options
 
 
@@ -113,9 +115,10 @@ def _properties(node: etree._Element, field_type: str) -> dict[str, Any]:
     }
     kind = properties.get("reference")
     if field_type == "reference" and kind not in REFERENCE_KINDS:
-        raise _Problem(f"a reference field needs the property reference = {' | '.join(REFERENCE_KINDS)}")
+        raise _Problem(_("a reference field needs the property reference = %(kinds)s",
+                               kinds=" | ".join(REFERENCE_KINDS)))
     if field_type != "reference" and kind is not None:
-        raise _Problem("the reference property only applies to reference fields")
+        raise _Problem(_("the reference property only applies to reference fields"))
     return {"reference": kind, "help": properties.get("help", "")}
 
 
@@ -125,50 +128,51 @@ def _constraints(node: etree._Element, field: FieldDefinition) -> dict[str, Any]
         name, config = constraint.get("name", ""), constraint.get("config")
         parse = _CONSTRAINTS.get(name)
         if parse is None:
-            raise _Problem(f"unknown constraint '{name}'; use one of {', '.join(_CONSTRAINTS)}")
+            raise _Problem(_("unknown constraint '%(name)s'; use one of %(names)s", name=name,
+                                   names=", ".join(_CONSTRAINTS)))
         try:
             found[name] = parse(field, config)
         except _Problem as exc:
             raise _Problem(f"constraint '{name}': {exc}") from None
     for low, high in (("min", "max"), ("minlength", "maxlength")):
         if found.get(low) is not None and found.get(high) is not None and found[low] > found[high]:
-            raise _Problem(f"constraint '{low}' is greater than '{high}'")
+            raise _Problem(_("constraint '%(low)s' is greater than '%(high)s'", low=low, high=high))
     return found
 
 
 def _flag(field: FieldDefinition, config: str | None) -> bool:
     word = (config or "").strip().lower()
     if word not in _FLAGS:
-        raise _Problem(f"config must be true or false, not '{config}'")
+        raise _Problem(_("config must be true or false, not '%(config)s'", config=config))
     return _FLAGS[word]
 
 
 def _bound(field: FieldDefinition, config: str | None) -> Any:
     if field.type not in _BOUNDED_TYPES:
-        raise _Problem(f"only applies to {', '.join(_BOUNDED_TYPES)} fields")
+        raise _Problem(_("only applies to %(types)s fields", types=", ".join(_BOUNDED_TYPES)))
     try:
         return coerce(field, (config or "").strip())
     except InvalidValue as exc:
-        raise _Problem(f"config '{config or ''}' is not valid: {exc}") from None
+        raise _Problem(_("config '%(config)s' is not valid: %(problem)s", config=config or "", problem=exc)) from None
 
 
 def _length(field: FieldDefinition, config: str | None) -> int:
     if field.type not in _TEXT_TYPES:
-        raise _Problem(f"only applies to {', '.join(_TEXT_TYPES)} fields")
+        raise _Problem(_("only applies to %(types)s fields", types=", ".join(_TEXT_TYPES)))
     if not (config or "").strip().isdecimal():
-        raise _Problem(f"config must be a whole number, not '{config or ''}'")
+        raise _Problem(_("config must be a whole number, not '%(config)s'", config=config or ""))
     return int(config)
 
 
 def _pattern(field: FieldDefinition, config: str | None) -> str:
     if field.type not in _TEXT_TYPES:
-        raise _Problem(f"only applies to {', '.join(_TEXT_TYPES)} fields")
+        raise _Problem(_("only applies to %(types)s fields", types=", ".join(_TEXT_TYPES)))
     if not config:
-        raise _Problem("config must be a regular expression")
+        raise _Problem(_("config must be a regular expression"))
     try:
         re.compile(config)
     except re.error as exc:
-        raise _Problem(f"config is not a valid regular expression: {exc}") from None
+        raise _Problem(_("config is not a valid regular expression: %(problem)s", problem=exc)) from None
     return config
 
 
@@ -191,13 +195,13 @@ def _with_default(field: FieldDefinition, text: str) -> FieldDefinition:
     if variable:
         return replace(field, default_from=variable.group(1))
     if "${" in text:
-        raise _Problem(f"default '{text}': only a plain variable name may appear in ${{...}}")
+        raise _Problem(_("default '%(text)s': only a plain variable name may appear in ${...}", text=text))
     if field.type == "file":
-        raise _Problem("a file field cannot have a default")
+        raise _Problem(_("a file field cannot have a default"))
     raw = [part.strip() for part in text.split(",")] if field.type == "multi_enum" else text
     try:
         value = clean_value(field, raw)
     except InvalidValue as exc:
-        raise _Problem(f"default '{text}' is not valid: {exc}") from None
+        raise _Problem(_("default '%(text)s' is not valid: %(problem)s", text=text, problem=exc)) from None
     return replace(field, default=tuple(value) if field.type == "multi_enum" else value)
 

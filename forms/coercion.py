@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from i18n import zones
+from i18n import _, zones
 
 from .definition import FieldDefinition
 
@@ -64,9 +64,9 @@ def _string(raw: Any) -> str:
 
 def _text(raw: Any) -> str:
     if not isinstance(raw, str):
-        raise InvalidValue("Not a valid text value.")
+        raise InvalidValue(_("Not a valid text value."))
     if "\x00" in raw:
-        raise InvalidValue("Must not contain NUL characters.")
+        raise InvalidValue(_("Must not contain NUL characters."))
     return raw.replace("\r\n", "\n")
 
 
@@ -80,7 +80,7 @@ def _integer(raw: Any) -> int:
             return int(raw)
         except ValueError:  # more digits than Python converts
             pass
-    raise InvalidValue("Not a valid whole number.")
+    raise InvalidValue(_("Not a valid whole number."))
 
 
 def _decimal(raw: Any) -> Decimal:
@@ -93,9 +93,9 @@ def _decimal(raw: Any) -> Decimal:
     elif isinstance(raw, str) and _DECIMAL.fullmatch(raw.strip()):
         value = Decimal(raw.strip())
     else:
-        raise InvalidValue("Not a valid number.")
+        raise InvalidValue(_("Not a valid number."))
     if not value.is_finite():
-        raise InvalidValue("Not a valid number.")
+        raise InvalidValue(_("Not a valid number."))
     return value
 
 
@@ -107,7 +107,7 @@ def _date(raw: Any) -> date:
             return date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    raise InvalidValue("Not a valid date (YYYY-MM-DD).")
+    raise InvalidValue(_("Not a valid date (YYYY-MM-DD)."))
 
 
 def _datetime(raw: Any) -> datetime:
@@ -121,7 +121,7 @@ def _datetime(raw: Any) -> datetime:
             return zones.to_utc(datetime.fromisoformat(raw.strip()))
         except ValueError:
             pass
-    raise InvalidValue("Not a valid date and time (YYYY-MM-DDTHH:MM).")
+    raise InvalidValue(_("Not a valid date and time (YYYY-MM-DDTHH:MM)."))
 
 
 def _boolean(raw: Any) -> bool:
@@ -134,23 +134,23 @@ def _boolean(raw: Any) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise InvalidValue("Not a valid yes/no value.")
+    raise InvalidValue(_("Not a valid yes/no value."))
 
 
 def _enum(raw: Any, options: tuple[tuple[str, str], ...]) -> str:
     if isinstance(raw, str) and raw in dict(options):
         return raw
-    raise InvalidValue("Not a valid choice.")
+    raise InvalidValue(_("Not a valid choice."))
 
 
 def _multi_enum(raw: Any, options: tuple[tuple[str, str], ...]) -> list[str]:
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, (list, tuple)) or not all(isinstance(item, str) for item in items):
-        raise InvalidValue("Not a valid list of choices.")
+        raise InvalidValue(_("Not a valid list of choices."))
     chosen = list(dict.fromkeys(item for item in items if item.strip()))
     unknown = [item for item in chosen if item not in dict(options)]
     if unknown:
-        raise InvalidValue(f"Not a valid choice: {', '.join(unknown)}.")
+        raise InvalidValue(_("Not a valid choice: %(values)s.", values=", ".join(unknown)))
     return chosen
 
 
@@ -160,7 +160,7 @@ def _reference(raw: Any) -> int:
     except InvalidValue:
         value = 0
     if not 1 <= value <= LARGEST_ID:
-        raise InvalidValue("Not a valid reference.")
+        raise InvalidValue(_("Not a valid reference."))
     return value
 
 
@@ -173,7 +173,7 @@ def _file(raw: Any) -> dict[str, Any]:
         and raw["size"] >= 0
     ):
         return {key: raw[key] for key in _FILE_KEYS}
-    raise InvalidValue("Not a valid file upload.")
+    raise InvalidValue(_("Not a valid file upload."))
 
 
 _SCALARS: dict[str, Callable[[Any], Any]] = {

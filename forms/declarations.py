@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from i18n import _
+
 from .bpmn_reader import BPMN_NS, NS
 from .errors import FormDefinitionError
 
@@ -79,20 +81,21 @@ def _property_values(element: etree._Element, name: str) -> list[str]:
 def parse_rule(text: str) -> Rule:
     """``expression | message [| override: role]`` as a :class:`Rule`; ValueError says what is wrong."""
     if len(text) > MAX_RULE_CHARS:
-        raise ValueError(f"a rule is longer than {MAX_RULE_CHARS} characters")
+        raise ValueError(_("a rule is longer than %(n)s characters", n=MAX_RULE_CHARS))
     parts = [part.strip() for part in text.split("|")]
     if len(parts) not in (2, 3) or not all(parts):
-        raise ValueError(f"rule {text!r} is not 'expression | message [| override: role]'")
+        raise ValueError(_("rule %(rule)r is not 'expression | message [| override: role]'", rule=text))
     override = None
     if len(parts) == 3:
-        key, _, role = parts[2].partition(":")
+        key, _colon, role = parts[2].partition(":")
         if key.strip() != "override" or not role.strip():
-            raise ValueError(f"rule {text!r}: the third part must be 'override: role'")
+            raise ValueError(_("rule %(rule)r: the third part must be 'override: role'", rule=text))
         override = role.strip()
     try:
         tree = ast.parse(parts[0], mode="eval")
     except SyntaxError as exc:
-        raise ValueError(f"rule expression {parts[0]!r} is not valid: {exc.msg}") from None
+        raise ValueError(_("rule expression %(expression)r is not valid: %(problem)s", expression=parts[0],
+                           problem=exc.msg)) from None
     names = dict.fromkeys(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
     fields = tuple(n for n in names if n not in RULE_HELPERS and not hasattr(builtins, n))
     return Rule(parts[0], parts[1], fields, override)

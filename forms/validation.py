@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from i18n import _, _l, ngettext
+
 from .coercion import InvalidValue, coerce, empty_value, is_missing
 from .definition import DECIMAL_PLACES, FieldDefinition, FormDefinition
 from .errors import FormValidationError
@@ -15,7 +17,7 @@ from .errors import FormValidationError
 ReferenceProblem = Callable[[str, int], str | None]
 """``reference_problem(kind, id)``: why the record a reference field names cannot be used (None: it can)."""
 
-_REQUIRED = "This field is required."
+_REQUIRED = _l("This field is required.")
 
 
 def initial_values(form: FormDefinition, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -95,32 +97,35 @@ def _submitted(raw: Mapping[str, Any], field: FieldDefinition) -> Any:
 
 def _constraint_problems(field: FieldDefinition, value: Any) -> list[str]:
     problems = []
-    at_least, at_most = ("on or after", "on or before") if isinstance(value, date) else ("at least", "at most")
+    is_date = isinstance(value, date)
     low, high, longest = field.lowest, field.highest, field.longest
     if low is not None and value < low:
-        problems.append("Must not be negative." if low == 0 and field.min is None else f"Must be {at_least} {low}.")
+        if low == 0 and field.min is None:
+            problems.append(_("Must not be negative."))
+        else:
+            problems.append(_("Must be on or after %(low)s.", low=low) if is_date
+                            else _("Must be at least %(low)s.", low=low))
     if high is not None and value > high:
-        problems.append(f"Must be {at_most} {high}.")
+        problems.append(_("Must be on or before %(high)s.", high=high) if is_date
+                        else _("Must be at most %(high)s.", high=high))
     if isinstance(value, Decimal) and value.normalize().as_tuple().exponent < -DECIMAL_PLACES:
-        problems.append(f"Must have at most {DECIMAL_PLACES} decimal places.")
+        problems.append(_("Must have at most %(n)s decimal places.", n=DECIMAL_PLACES))
     if field.minlength is not None and len(value) < field.minlength:
-        problems.append(f"Must be at least {_characters(field.minlength)}.")
+        problems.append(ngettext("Must be at least %(num)d character.", "Must be at least %(num)d characters.",
+                                 field.minlength))
     if longest is not None and len(value) > longest:
-        problems.append(f"Must be at most {_characters(longest)}.")
+        problems.append(ngettext("Must be at most %(num)d character.", "Must be at most %(num)d characters.",
+                                 longest))
     if field.pattern is not None and re.fullmatch(field.pattern, value) is None:
-        problems.append("Does not match the required format.")
+        problems.append(_("Does not match the required format."))
     return problems
-
-
-def _characters(count: int) -> str:
-    return f"{count} character" if count == 1 else f"{count} characters"
 
 
 def _presence_problem(
     field: FieldDefinition, value: Any, reference_problem: ReferenceProblem | None
 ) -> str | None:
     if value is None or value is False or value == []:
-        return _REQUIRED if field.required else None
+        return str(_REQUIRED) if field.required else None
     if field.type == "reference" and reference_problem is not None:
         return reference_problem(field.reference, value)
     return None

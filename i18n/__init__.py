@@ -42,7 +42,7 @@ def use(translations: Callable[[], _gettext.NullTranslations], locale: Callable[
 def _current() -> _gettext.NullTranslations:
     try:
         return _translations() or _NULL
-    except RuntimeError:  # no application context: the source text
+    except (RuntimeError, KeyError):  # no application context, or an app without Flask-Babel: the source text
         return _NULL
 
 
@@ -79,7 +79,7 @@ def current_locale() -> str | None:
     """The current language (``"zh_CN"``, ``"en"``), or None outside a request and a forced block."""
     try:
         return _locale()
-    except RuntimeError:
+    except (RuntimeError, KeyError):
         return None
 
 

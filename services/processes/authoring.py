@@ -25,6 +25,7 @@ from engine.parser import BPMN_NS, DMN_NAMESPACES, ParsedBundle
 from engine.runtime import Actor, ProcessEngine
 from engine.services import HandlerRegistry
 from engine.xml_safety import parse_xml
+from i18n import _
 from services.processes.deploy_checks import missing_context
 from services.processes.interop_checks import findings
 from services.processes.version_sources import version_files
@@ -107,16 +108,16 @@ def open_workspace(session: Session, process_key: str) -> Workspace:
         return Workspace(process_key, version.name if version else process_key, main, draft.files,
                          draft.base_version, draft)
     if version is None:
-        raise NotFound(f"no process {process_key!r} is deployed or drafted")
+        raise NotFound(_("no process %(key)r is deployed or drafted", key=process_key))
     return Workspace(process_key, version.name, version.filename, version_files(version), version.version, None)
 
 
 def new_process(session: Session, process_key: str, name: str, user: str) -> drafts.ProcessDraft:
     """Start a draft for a process that does not exist yet, from a one-lane template."""
     if not process_key.isidentifier():
-        raise DeploymentError([{"message": "the process key must be a name like visit_approval"}])
+        raise DeploymentError([{"message": _("the process key must be a name like visit_approval")}])
     if process_key in latest_versions(session) or drafts.get_draft(session, process_key) is not None:
-        raise DeploymentError([{"message": f"a process {process_key!r} exists already; open it instead"}])
+        raise DeploymentError([{"message": _("a process %(key)r exists already; open it instead", key=process_key)}])
     xml = NEW_PROCESS_TEMPLATE.format(key=process_key, name=_xml_attr(name or process_key))
     return drafts.save_draft(session, process_key, {f"{process_key}.bpmn": xml}, None, user)
 
@@ -128,7 +129,7 @@ def save_draft(session: Session, engine: ProcessEngine, process_key: str, files:
     try:
         return drafts.save_draft(session, process_key, files, base_version, user, loaded_revision)
     except drafts.DraftChanged as exc:
-        raise Conflict(f"{exc}; reload the page to see their changes") from None
+        raise Conflict(_("%(problem)s; reload the page to see their changes", problem=exc)) from None
 
 
 def validate(session: Session, engine: ProcessEngine, files: dict[str, str]) -> Report:
@@ -169,9 +170,12 @@ def deploy(session: Session, engine: ProcessEngine, files: dict[str, str], actor
     if draft_key and not force:
         latest = latest_versions(session).get(draft_key)
         if latest is not None and latest.version != base_version:
-            raise Conflict(f"v{latest.version} was deployed by {latest.deployed_by} since this draft started "
-                           f"from {'v' + str(base_version) if base_version else 'scratch'}; compare the versions "
-                           "first, or deploy anyway to replace it")
+            raise Conflict(
+                _("v%(version)s was deployed by %(user)s since this draft started from v%(base)s; compare the "
+                  "versions first, or deploy anyway to replace it", version=latest.version,
+                  user=latest.deployed_by, base=base_version) if base_version else
+                _("v%(version)s was deployed by %(user)s since this draft started from scratch; compare the "
+                  "versions first, or deploy anyway to replace it", version=latest.version, user=latest.deployed_by))
     try:
         results = engine.deploy(session, _encode(files), actor.username, comment)
     except DeploymentError as exc:
@@ -190,7 +194,7 @@ def rollback(session: Session, engine: ProcessEngine, version_id: int, actor: Ac
     """Deploy an earlier version's sources again as the newest version of its process."""
     version = session.get(ProcessVersion, version_id)
     if version is None:
-        raise NotFound(f"no process version {version_id}")
+        raise NotFound(_("no process version %(id)s", id=version_id))
     comment = f"roll back to v{version.version}" + (f": {reason}" if reason else "")
     results = engine.deploy(session, _encode(version_files(version)), actor.username, comment)
     for result in results:
@@ -282,11 +286,11 @@ def _encode(files: dict[str, str]) -> dict[str, bytes]:
 def _check_safe(files: dict[str, str], max_bytes: int) -> None:
     """File names, size, well-formedness, no DOCTYPE, and a BPMN or DMN root: before anything is stored."""
     if not files:
-        raise DeploymentError([{"message": "no files were sent"}])
+        raise DeploymentError([{"message": _("no files were sent")}])
     problems = []
     for name, content in _encode(files).items():
         if not FILE_NAME.match(name):
-            problems.append({"file": name[:100], "message": "file names end in .bpmn or .dmn, without folders"})
+            problems.append({"file": name[:100], "message": _("file names end in .bpmn or .dmn, without folders")})
             continue
         try:
             root = parse_xml(content, name, max_bytes)
@@ -294,7 +298,7 @@ def _check_safe(files: dict[str, str], max_bytes: int) -> None:
             problems += exc.problems
             continue
         if etree.QName(root).namespace not in (BPMN_NS, *DMN_NAMESPACES):
-            problems.append({"file": name, "line": root.sourceline, "message": "not a BPMN 2.0 or DMN document"})
+            problems.append({"file": name, "line": root.sourceline, "message": _("not a BPMN 2.0 or DMN document")})
     if problems:
         raise DeploymentError(problems)
 

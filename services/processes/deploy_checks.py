@@ -19,6 +19,7 @@ from engine.parser import NS, ParsedBundle, lane_role, role_key
 from engine.sandbox import SandboxedEnvironment, ScriptLimits, check_source
 from engine.services import HandlerRegistry
 from forms import FormDefinitionError, parse_rule, read_declarations, read_form
+from i18n import _
 from services.processes import translations
 from services.processes.task_context import VIEWS
 
@@ -57,8 +58,8 @@ def _check_translations(filename: str, root: etree._Element) -> list[dict]:
 def _unknown_role(lane: etree._Element) -> str:
     name = lane.get("name") or lane.get("id")
     if lane_role(lane) != role_key(name or ""):
-        return f"lane {name!r} names the unknown role {lane_role(lane)!r}"
-    return f"lane {name!r} is not a known role"
+        return _("lane %(lane)r names the unknown role %(role)r", lane=name, role=lane_role(lane))
+    return _("lane %(lane)r is not a known role", lane=name)
 
 
 def _check_process(
@@ -72,7 +73,7 @@ def _check_process(
     for task in process.iterfind(".//bpmn:userTask", NS):
         lane = lanes.get(task.get("id"))
         if lane is None:
-            problems.append(_problem(filename, task, "user task is not in a lane (lanes are roles)"))
+            problems.append(_problem(filename, task, _("user task is not in a lane (lanes are roles)")))
         elif lane_role(lane) not in ROLES:
             problems.append(_problem(filename, task, _unknown_role(lane)))
         problems += _check_form(filename, task)
@@ -84,7 +85,7 @@ def _check_process(
         task = operator.getparent().getparent()
         name = operator.get("id")
         if registry.get(name) is None:
-            problems.append(_problem(filename, task, f"service operation {name!r} is not registered"))
+            problems.append(_problem(filename, task, _("service operation %(name)r is not registered", name=name)))
         for param in operator.iterfind(".//spiffworkflow:parameter", XNS):
             problems += _check_code(filename, task, param.get("value") or "None", "eval")
     problems += _check_gateways(filename, process)
@@ -101,11 +102,11 @@ def _check_process(
 
 def _check_form(filename: str, task: etree._Element) -> list[dict]:
     if task.find("bpmn:extensionElements/camunda:formData", NS) is None:
-        return [_problem(filename, task, "user task has no form (camunda:formData)")]
+        return [_problem(filename, task, _("user task has no form (camunda:formData)"))]
     try:
         read_form(task)
     except FormDefinitionError as exc:
-        return [_problem(filename, task, f"form: {exc}")]
+        return [_problem(filename, task, _("form: %(problem)s", problem=exc))]
     return []
 
 
@@ -115,7 +116,8 @@ def _check_declarations(filename: str, task: etree._Element) -> list[dict]:
     for prop in task.findall("bpmn:extensionElements/camunda:properties/camunda:property", NS):
         name, value = prop.get("name") or prop.get("id"), (prop.get("value") or "").strip()
         if name == "context" and value not in VIEWS:
-            problems.append(_problem(filename, task, f"context {value!r} is not one of {', '.join(sorted(VIEWS))}"))
+            problems.append(_problem(filename, task, _("context %(kind)r is not one of %(kinds)s", kind=value,
+                                                                kinds=", ".join(sorted(VIEWS)))))
         elif name == "rule":
             try:
                 rule = parse_rule(value)
@@ -124,7 +126,8 @@ def _check_declarations(filename: str, task: etree._Element) -> list[dict]:
                 continue
             problems += _check_code(filename, task, rule.expression, "eval")
             if rule.override_role and rule.override_role not in ROLES:
-                problems.append(_problem(filename, task, f"rule override role {rule.override_role!r} is not a role"))
+                problems.append(_problem(filename, task, _("rule override role %(role)r is not a role",
+                                                                    role=rule.override_role)))
     return problems
 
 
@@ -134,8 +137,9 @@ def missing_context(filename: str, root: etree._Element) -> list[dict]:
         declared = read_declarations(root)
     except FormDefinitionError:
         return []  # a malformed rule is a deploy error already
-    return [{**_problem(filename, task, f"user task '{task.get('name') or task.get('id')}' declares no context "
-                                        "(camunda:property context): its page shows no record beside the form"),
+    return [{**_problem(filename, task, _("user task '%(task)s' declares no context (camunda:property "
+                                          "context): its page shows no record beside the form",
+                                          task=task.get("name") or task.get("id"))),
              "severity": "warning"}
             for task in root.iter(f"{{{NS['bpmn']}}}userTask") if not declared.get(task.get("id", "")).context]
 
@@ -144,7 +148,7 @@ def _check_code(filename: str, element: etree._Element, source: str, mode: str) 
     try:
         check_source(source.strip() if mode == "eval" else source, mode)
     except ScriptSecurityError as exc:
-        return [_problem(filename, element, f"script refused: {exc}")]
+        return [_problem(filename, element, _("script refused: %(problem)s", problem=exc))]
     return []
 
 
@@ -157,7 +161,7 @@ def _check_gateways(filename: str, process: etree._Element) -> list[dict]:
             continue
         if any(f.find("bpmn:conditionExpression", NS) is None for f in outgoing):
             problems.append(_problem(
-                filename, gateway, "exclusive gateway needs a default flow or a condition on every outgoing flow"
+                filename, gateway, _("exclusive gateway needs a default flow or a condition on every outgoing flow")
             ))
     return problems
 
@@ -180,9 +184,9 @@ def _check_timer_value(filename, event, kind: str, expression: str, environment)
     except NameError:
         return []  # depends on process data: checked when it runs
     except ScriptLimitExceeded as exc:
-        return [_problem(filename, event, f"timer expression {exc}")]
+        return [_problem(filename, event, _("timer expression %(problem)s", problem=exc))]
     except Exception as exc:
-        return [_problem(filename, event, f"timer expression fails: {exc}")]
+        return [_problem(filename, event, _("timer expression fails: %(problem)s", problem=exc))]
     try:
         if kind == "timeDuration":
             TimerEventDefinition.parse_iso_duration(value)
@@ -191,5 +195,6 @@ def _check_timer_value(filename, event, kind: str, expression: str, environment)
         else:
             TimerEventDefinition.parse_iso_recurring_interval(value)
     except Exception:
-        return [_problem(filename, event, f"timer value {value!r} is not a valid ISO-8601 {kind}")]
+        return [_problem(filename, event, _("timer value %(value)r is not a valid ISO-8601 %(kind)s",
+                                                   value=value, kind=kind))]
     return []

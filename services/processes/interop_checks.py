@@ -17,6 +17,7 @@ from lxml import etree
 
 from engine.deployment import Check
 from engine.parser import BPMN_NS, CAMUNDA_NS, DMN_NAMESPACES, NS, ParsedBundle
+from i18n import _, _l
 
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 KNOWN_NAMESPACES = {BPMN_NS, CAMUNDA_NS, SPIFF_NS, *DMN_NAMESPACES,
@@ -27,95 +28,95 @@ KNOWN_NAMESPACES = {BPMN_NS, CAMUNDA_NS, SPIFF_NS, *DMN_NAMESPACES,
                     "http://bpmn.io/schema/bpmn/biocolor/1.0", "http://www.omg.org/spec/BPMN/non-normative/color/1.0",
                     "http://camunda.org/schema/modeler/1.0"}
 
-_LISTENER = "is not run by this platform; model the work as a script or service task instead"
-_DELEGATE = ("is a Camunda Java/expression delegate, which this platform does not run; "
-             "use a service task operation (spiffworkflow:serviceTaskOperator) registered in handlers/")
+_LISTENER = _l("is not run by this platform; model the work as a script or service task instead")
+_DELEGATE = (_l("is a Camunda Java/expression delegate, which this platform does not run; "
+               "use a service task operation (spiffworkflow:serviceTaskOperator) registered in handlers/"))
 
 CAMUNDA_ELEMENT_ERRORS = {
-    "executionListener": f"execution listener {_LISTENER}",
-    "taskListener": f"task listener {_LISTENER}",
-    "inputOutput": "input/output mapping is not applied; map data in a script task or in service parameters",
-    "in": "call activity input mapping (camunda:in) is not applied: the called process receives all data",
-    "out": "call activity output mapping (camunda:out) is not applied: all data of the called process comes back",
-    "connector": f"connector {_DELEGATE}",
-    "field": f"field injection {_DELEGATE}",
-    "errorEventDefinition": "external-task error mapping is not run by this platform",
+    "executionListener": _l("execution listener %(problem)s", problem=_LISTENER),
+    "taskListener": _l("task listener %(problem)s", problem=_LISTENER),
+    "inputOutput": _l("input/output mapping is not applied; map data in a script task or in service parameters"),
+    "in": _l("call activity input mapping (camunda:in) is not applied: the called process receives all data"),
+    "out": _l("call activity output mapping (camunda:out) is not applied: all data of the called process comes back"),
+    "connector": _l("connector %(problem)s", problem=_DELEGATE),
+    "field": _l("field injection %(problem)s", problem=_DELEGATE),
+    "errorEventDefinition": _l("external-task error mapping is not run by this platform"),
 }
 CAMUNDA_ATTRIBUTE_ERRORS = {
-    "class": f"camunda:class {_DELEGATE}",
-    "expression": f"camunda:expression {_DELEGATE}",
-    "delegateExpression": f"camunda:delegateExpression {_DELEGATE}",
-    "type": f"camunda:type (external task) {_DELEGATE}",
-    "topic": f"camunda:topic (external task) {_DELEGATE}",
-    "resultVariable": "camunda:resultVariable is not set here: a script sets the variables it assigns, "
-                      "a decision's outputs are merged into the process data",
-    "resource": "external script resources are not loaded; put the script inline",
-    "formKey": "external forms (camunda:formKey) are not shown; define the fields with camunda:formData",
-    "formRef": "Camunda Forms (camunda:formRef) are not shown; define the fields with camunda:formData",
-    "initiator": "camunda:initiator is not set; the starter is recorded in the instance history instead",
-    "decisionRef": "camunda:decisionRef is not read; name the decision with spiffworkflow:calledDecisionId",
-    "collection": "camunda:collection is not read; use the loop's data input (loopDataInputRef / inputDataItem)",
-    "elementVariable": "camunda:elementVariable is not read; use the loop's data input item (inputDataItem)",
-    "variableName": "conditional event variables are not supported",
-    "variableEvents": "conditional event variables are not supported",
+    "class": _l("camunda:class %(problem)s", problem=_DELEGATE),
+    "expression": _l("camunda:expression %(problem)s", problem=_DELEGATE),
+    "delegateExpression": _l("camunda:delegateExpression %(problem)s", problem=_DELEGATE),
+    "type": _l("camunda:type (external task) %(problem)s", problem=_DELEGATE),
+    "topic": _l("camunda:topic (external task) %(problem)s", problem=_DELEGATE),
+    "resultVariable": _l("camunda:resultVariable is not set here: a script sets the variables it assigns, "
+                        "a decision's outputs are merged into the process data"),
+    "resource": _l("external script resources are not loaded; put the script inline"),
+    "formKey": _l("external forms (camunda:formKey) are not shown; define the fields with camunda:formData"),
+    "formRef": _l("Camunda Forms (camunda:formRef) are not shown; define the fields with camunda:formData"),
+    "initiator": _l("camunda:initiator is not set; the starter is recorded in the instance history instead"),
+    "decisionRef": _l("camunda:decisionRef is not read; name the decision with spiffworkflow:calledDecisionId"),
+    "collection": _l("camunda:collection is not read; use the loop's data input (loopDataInputRef / inputDataItem)"),
+    "elementVariable": _l("camunda:elementVariable is not read; use the loop's data input item (inputDataItem)"),
+    "variableName": _l("conditional event variables are not supported"),
+    "variableEvents": _l("conditional event variables are not supported"),
 }
 CAMUNDA_ATTRIBUTE_WARNINGS = {
-    "candidateUsers": "ignored: the lane decides who works on this task",
-    "candidateGroups": "ignored: the lane decides who works on this task",
-    "followUpDate": "ignored: follow-up dates are set by the assignee in the worklist",
-    "asyncBefore": "ignored: the platform decides transaction boundaries (background operations run in jobs)",
-    "asyncAfter": "ignored: the platform decides transaction boundaries (background operations run in jobs)",
-    "exclusive": "ignored: the platform locks the whole instance while it runs",
-    "jobPriority": "ignored: jobs run in the order they are due",
-    "taskPriority": "ignored: jobs run in the order they are due",
-    "calledElementBinding": "ignored: the called process's version is fixed when this process is deployed",
-    "calledElementVersion": "ignored: the called process's version is fixed when this process is deployed",
-    "calledElementVersionTag": "ignored: the called process's version is fixed when this process is deployed",
-    "calledElementTenantId": "ignored: there are no tenants",
-    "historyTimeToLive": "ignored: history is kept",
-    "versionTag": "ignored: versions are numbered on deployment",
-    "isStartableInTasklist": "ignored: the start menu lists processes by the start lane's role",
-    "candidateStarterGroups": "ignored: the start event's lane decides who may start the process",
-    "candidateStarterUsers": "ignored: the start event's lane decides who may start the process",
-    "modelerTemplate": "ignored: element templates are a modeler feature",
-    "modelerTemplateVersion": "ignored: element templates are a modeler feature",
-    "inputVariable": "ignored: decision inputs are read by their expressions",
+    "candidateUsers": _l("ignored: the lane decides who works on this task"),
+    "candidateGroups": _l("ignored: the lane decides who works on this task"),
+    "followUpDate": _l("ignored: follow-up dates are set by the assignee in the worklist"),
+    "asyncBefore": _l("ignored: the platform decides transaction boundaries (background operations run in jobs)"),
+    "asyncAfter": _l("ignored: the platform decides transaction boundaries (background operations run in jobs)"),
+    "exclusive": _l("ignored: the platform locks the whole instance while it runs"),
+    "jobPriority": _l("ignored: jobs run in the order they are due"),
+    "taskPriority": _l("ignored: jobs run in the order they are due"),
+    "calledElementBinding": _l("ignored: the called process's version is fixed when this process is deployed"),
+    "calledElementVersion": _l("ignored: the called process's version is fixed when this process is deployed"),
+    "calledElementVersionTag": _l("ignored: the called process's version is fixed when this process is deployed"),
+    "calledElementTenantId": _l("ignored: there are no tenants"),
+    "historyTimeToLive": _l("ignored: history is kept"),
+    "versionTag": _l("ignored: versions are numbered on deployment"),
+    "isStartableInTasklist": _l("ignored: the start menu lists processes by the start lane's role"),
+    "candidateStarterGroups": _l("ignored: the start event's lane decides who may start the process"),
+    "candidateStarterUsers": _l("ignored: the start event's lane decides who may start the process"),
+    "modelerTemplate": _l("ignored: element templates are a modeler feature"),
+    "modelerTemplateVersion": _l("ignored: element templates are a modeler feature"),
+    "inputVariable": _l("ignored: decision inputs are read by their expressions"),
 }
 CAMUNDA_FORM_PARTS = {"formData", "formField", "validation", "constraint", "value", "properties", "property"}
 CAMUNDA_USER_TASK_ATTRIBUTES = {"dueDate", "priority", "assignee"}
 CAMUNDA_ELEMENT_WARNINGS = {
-    "failedJobRetryTimeCycle": "ignored: failed operations are retried by the platform's own policy",
-    "properties": "ignored: extension properties other than context and rule (on user tasks and processes) "
-                  "are not read outside form fields",
-    "potentialStarter": "ignored: the start event's lane decides who may start the process",
+    "failedJobRetryTimeCycle": _l("ignored: failed operations are retried by the platform's own policy"),
+    "properties": _l("ignored: extension properties other than context and rule (on user tasks and processes) "
+                    "are not read outside form fields"),
+    "potentialStarter": _l("ignored: the start event's lane decides who may start the process"),
 }
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 FOREIGN_ELEMENT_ERRORS = {
-    (ZEEBE_NS, "taskDefinition"): "Camunda 8 job workers are not run here; use a service task operation "
-                                  "(spiffworkflow:serviceTaskOperator) registered in handlers/",
-    (ZEEBE_NS, "ioMapping"): "Camunda 8 input/output mapping is not applied; map data in a script task or in "
-                             "service parameters",
-    (ZEEBE_NS, "calledDecision"): "zeebe:calledDecision is not read; name the decision with "
-                                  "spiffworkflow:calledDecisionId",
-    (ZEEBE_NS, "calledElement"): "zeebe:calledElement is not read; set calledElement on the call activity",
-    (ZEEBE_NS, "loopCharacteristics"): "zeebe:loopCharacteristics is not read; use the loop's data input",
-    (ZEEBE_NS, "formDefinition"): "Camunda 8 forms are not shown; define the fields with camunda:formData",
-    (ZEEBE_NS, "userTaskForm"): "Camunda 8 forms are not shown; define the fields with camunda:formData",
-    (ZEEBE_NS, "executionListeners"): f"execution listener {_LISTENER}",
+    (ZEEBE_NS, "taskDefinition"): _l("Camunda 8 job workers are not run here; use a service task operation "
+                                    "(spiffworkflow:serviceTaskOperator) registered in handlers/"),
+    (ZEEBE_NS, "ioMapping"): _l("Camunda 8 input/output mapping is not applied; map data in a script task or in "
+                               "service parameters"),
+    (ZEEBE_NS, "calledDecision"): _l("zeebe:calledDecision is not read; name the decision with "
+                                    "spiffworkflow:calledDecisionId"),
+    (ZEEBE_NS, "calledElement"): _l("zeebe:calledElement is not read; set calledElement on the call activity"),
+    (ZEEBE_NS, "loopCharacteristics"): _l("zeebe:loopCharacteristics is not read; use the loop's data input"),
+    (ZEEBE_NS, "formDefinition"): _l("Camunda 8 forms are not shown; define the fields with camunda:formData"),
+    (ZEEBE_NS, "userTaskForm"): _l("Camunda 8 forms are not shown; define the fields with camunda:formData"),
+    (ZEEBE_NS, "executionListeners"): _l("execution listener %(problem)s", problem=_LISTENER),
 }
 EVENT_ERRORS = {
-    "signalEventDefinition": "signals are not routed on this platform; use a message within the process "
-                             "or a service task",
-    "escalationEventDefinition": "escalations are not run on this platform; use an error event or a gateway",
-    "compensateEventDefinition": "compensation is not run on this platform; model the undo steps explicitly",
-    "conditionalEventDefinition": "conditional events are not evaluated on this platform; use a gateway or timer",
+    "signalEventDefinition": _l("signals are not routed on this platform; use a message within the process "
+                               "or a service task"),
+    "escalationEventDefinition": _l("escalations are not run on this platform; use an error event or a gateway"),
+    "compensateEventDefinition": _l("compensation is not run on this platform; model the undo steps explicitly"),
+    "conditionalEventDefinition": _l("conditional events are not evaluated on this platform; use a gateway or timer"),
 }
 ELEMENT_ERRORS = {
-    "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
-    "adHocSubProcess": "ad-hoc subprocesses are not supported; use a subprocess with explicit flows",
+    "complexGateway": _l("complex gateways are not supported; use exclusive, inclusive or parallel gateways"),
+    "adHocSubProcess": _l("ad-hoc subprocesses are not supported; use a subprocess with explicit flows"),
 }
 ELEMENT_WARNINGS = {
-    "dataStoreReference": "ignored: data stores are documentation only",
+    "dataStoreReference": _l("ignored: data stores are documentation only"),
 }
 RESERVED_IDS = {"Start", "End", "Root"}
 PYTHON_FORMATS = {"", "python", "py", "text/x-python", "application/x-python"}
@@ -173,16 +174,16 @@ def _owner(element: etree._Element) -> etree._Element:
 
 def _finding(filename: str, element: etree._Element, message: str, severity: str = "error") -> Finding:
     owner = _owner(element)
-    return Finding(filename, element.sourceline, owner.get("id"), message, severity)
+    return Finding(filename, element.sourceline, owner.get("id"), str(message), severity)
 
 
 def _bpmn_findings(filename: str, root: etree._Element) -> Iterator[Finding]:
     for element in root.iter(etree.Element):
         qname = etree.QName(element)
         if qname.namespace == BPMN_NS and element.get("id") in RESERVED_IDS:
-            yield _finding(filename, element, f"the id {element.get('id')!r} is reserved by the workflow engine and "
-                                              "would silently empty the process; rename it, e.g. StartEvent_1 or "
-                                              "EndEvent_1")
+            yield _finding(filename, element, _("the id %(id)r is reserved by the workflow engine and would silently "
+                                                "empty the process; rename it, e.g. StartEvent_1 or EndEvent_1",
+                                                id=element.get("id")))
         yield from _foreign_attributes(filename, element)
         if qname.namespace == CAMUNDA_NS:
             yield from _camunda_element(filename, element, qname.localname)
@@ -191,8 +192,9 @@ def _bpmn_findings(filename: str, root: etree._Element) -> Iterator[Finding]:
         elif (qname.namespace, qname.localname) in FOREIGN_ELEMENT_ERRORS:
             yield _finding(filename, element, FOREIGN_ELEMENT_ERRORS[qname.namespace, qname.localname])
         elif qname.namespace not in KNOWN_NAMESPACES and _is_extension(element):
-            yield _finding(filename, element, f"ignored: extension <{qname.localname}> ({qname.namespace}) "
-                                              "is not read by this platform", "warning")
+            yield _finding(filename, element, _("ignored: extension <%(name)s> (%(namespace)s) is not read by this "
+                                                "platform", name=qname.localname, namespace=qname.namespace),
+                           "warning")
     yield from _message_findings(filename, root)
 
 
@@ -211,11 +213,12 @@ def _foreign_attributes(filename: str, element: etree._Element) -> Iterator[Find
             if local in CAMUNDA_ATTRIBUTE_ERRORS:
                 yield _finding(filename, element, CAMUNDA_ATTRIBUTE_ERRORS[local])
             else:
-                message = CAMUNDA_ATTRIBUTE_WARNINGS.get(local, "ignored: not read by this platform")
+                message = CAMUNDA_ATTRIBUTE_WARNINGS.get(local, _l("ignored: not read by this platform"))
                 yield _finding(filename, element, f"camunda:{local} {message}", "warning")
         elif attribute.namespace and attribute.namespace not in KNOWN_NAMESPACES:
-            yield _finding(filename, element, f"ignored: attribute {attribute.localname} ({attribute.namespace}) "
-                                              "is not read by this platform", "warning")
+            yield _finding(filename, element, _("ignored: attribute %(name)s (%(namespace)s) is not read by this "
+                                                "platform", name=attribute.localname,
+                                                namespace=attribute.namespace), "warning")
 
 
 def _camunda_element(filename: str, element: etree._Element, local: str) -> Iterator[Finding]:
@@ -229,7 +232,7 @@ def _camunda_element(filename: str, element: etree._Element, local: str) -> Iter
     if local in CAMUNDA_ELEMENT_ERRORS:
         yield _finding(filename, element, CAMUNDA_ELEMENT_ERRORS[local])
     else:
-        message = CAMUNDA_ELEMENT_WARNINGS.get(local, "ignored: not read by this platform")
+        message = CAMUNDA_ELEMENT_WARNINGS.get(local, _l("ignored: not read by this platform"))
         yield _finding(filename, element, f"camunda:{local} {message}", "warning")
 
 
@@ -251,30 +254,33 @@ def _bpmn_element(filename: str, element: etree._Element, local: str) -> Iterato
     elif element.get("isForCompensation") == "true":
         yield _finding(filename, element, EVENT_ERRORS["compensateEventDefinition"])
     elif local == "scriptTask" and (element.get("scriptFormat") or "").strip().lower() not in PYTHON_FORMATS:
-        yield _finding(filename, element, f"script format {element.get('scriptFormat')!r} would run as Python "
-                                          "here; rewrite the script in Python")
+        yield _finding(filename, element, _("script format %(format)r would run as Python here; rewrite the script in "
+                                            "Python", format=element.get("scriptFormat")))
     elif local == "conditionExpression":
-        yield from _expression(filename, element, "condition")
+        yield from _expression(filename, element)
     elif local in ("timeDuration", "timeDate", "timeCycle"):
         yield from _timer(filename, element)
 
 
-def _expression(filename: str, element: etree._Element, what: str) -> Iterator[Finding]:
+def _expression(filename: str, element: etree._Element) -> Iterator[Finding]:
     text = (element.text or "").strip()
     language = (element.get("language") or "").strip().lower()
     if language and language not in PYTHON_FORMATS:
-        yield _finding(filename, element, f"{what} in {language!r} would run as Python here; rewrite it in Python")
+        yield _finding(filename, element, _("condition in %(language)r would run as Python here; rewrite it in "
+                                            "Python", language=language))
     elif text.startswith(("${", "#{")):
-        yield _finding(filename, element, f"{what} {text!r} is a JUEL expression; write it in Python, "
-                                          "e.g. approved == True")
+        yield _finding(filename, element, _("condition %(text)r is a JUEL expression; write it in Python, e.g. "
+                                            "approved == True", text=text))
 
 
 def _timer(filename: str, element: etree._Element) -> Iterator[Finding]:
     text = (element.text or "").strip()
     if text.startswith(("${", "#{")):
-        yield _finding(filename, element, f"timer {text!r} is a JUEL expression; write a Python expression")
+        yield _finding(filename, element, _("timer %(text)r is a JUEL expression; write a Python expression",
+                                            text=text))
     elif _ISO_TIMER.match(text):
-        yield _finding(filename, element, f"timer value {text} must be a Python string here: write \"{text}\"")
+        yield _finding(filename, element, _("timer value %(text)s must be a Python string here: write \"%(text)s\"",
+                                            text=text))
 
 
 def _message_findings(filename: str, root: etree._Element) -> Iterator[Finding]:
@@ -287,16 +293,16 @@ def _message_findings(filename: str, root: etree._Element) -> Iterator[Finding]:
             if local == "sendTask" or (definition is not None and local in ("intermediateThrowEvent", "endEvent")):
                 thrown.add(element.get("messageRef") if definition is None else definition.get("messageRef"))
             elif local == "startEvent" and definition is not None and element.getparent() is process:
-                yield _finding(filename, element, "message start events are not supported: processes are "
-                                                  "started from the start menu or the API")
+                yield _finding(filename, element, _("message start events are not supported: processes are "
+                                                    "started from the start menu or the API"))
             elif local == "receiveTask" or definition is not None:
                 catches.append((element, element.get("messageRef") if definition is None
                                 else definition.get("messageRef")))
         for element, ref in catches:
             if ref not in thrown:
-                yield _finding(filename, element, f"nothing in this process sends message {ref!r}; messages are "
-                                                  "not delivered between process instances, so this would wait "
-                                                  "forever")
+                yield _finding(filename, element, _("nothing in this process sends message %(ref)r; messages are "
+                                                    "not delivered between process instances, so this would wait "
+                                                    "forever", ref=ref))
 
 
 def _dmn_findings(filename: str, root: etree._Element) -> Iterator[Finding]:
@@ -306,7 +312,9 @@ def _dmn_findings(filename: str, root: etree._Element) -> Iterator[Finding]:
             continue
         policy = (element.get("hitPolicy") or "UNIQUE").upper()
         if policy not in SUPPORTED_HIT_POLICIES:
-            yield _finding(filename, element, f"hit policy {policy} is not supported; use UNIQUE, FIRST or COLLECT")
+            yield _finding(filename, element, _("hit policy %(policy)s is not supported; use UNIQUE, FIRST or COLLECT",
+                                            policy=policy))
         elif element.get("aggregation"):
-            yield _finding(filename, element, f"COLLECT with aggregation {element.get('aggregation')} is not "
-                                              "supported; aggregate the collected list in a script task")
+            yield _finding(filename, element, _("COLLECT with aggregation %(aggregation)s is not supported; aggregate "
+                                                "the collected list in a script task",
+                                                aggregation=element.get("aggregation")))

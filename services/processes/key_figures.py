@@ -21,6 +21,7 @@ from crm.sales.tenders import Tender
 from crm.sales.visits import Reception, Visit
 from crm.service.service_desk import ServiceOrder
 from engine.models import HumanTask
+from i18n import _l
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,16 @@ def _sum(column, instance_column, *joins) -> ScalarSelect:
 
 
 KEY_FIGURES: dict[str, KeyFigure] = {
-    "contract_approval": KeyFigure("Amount", "money", _sum(Contract.amount, Contract.approval_instance_id)),
-    "payment_collection": KeyFigure("Amount", "money",
+    "contract_approval": KeyFigure(_l("Amount"), "money", _sum(Contract.amount, Contract.approval_instance_id)),
+    "payment_collection": KeyFigure(_l("Amount"), "money",
                                     _sum(PaymentPlanLine.amount, PaymentPlanLine.collection_instance_id)),
-    "bidding": KeyFigure("Estimated value", "money", _sum(Tender.estimated_value, Tender.instance_id)),
-    "customer_visit": KeyFigure("Budget", "money", _sum(Visit.budget, Visit.instance_id)),
-    "customer_reception": KeyFigure("Budget", "money", _sum(Reception.budget, Reception.instance_id)),
-    "relationship_maintenance": KeyFigure("Budget", "money", _sum(ServicePlan.budget, ServicePlan.instance_id)),
-    "expense_reimbursement": KeyFigure("Amount", "money",
+    "bidding": KeyFigure(_l("Estimated value"), "money", _sum(Tender.estimated_value, Tender.instance_id)),
+    "customer_visit": KeyFigure(_l("Budget"), "money", _sum(Visit.budget, Visit.instance_id)),
+    "customer_reception": KeyFigure(_l("Budget"), "money", _sum(Reception.budget, Reception.instance_id)),
+    "relationship_maintenance": KeyFigure(_l("Budget"), "money", _sum(ServicePlan.budget, ServicePlan.instance_id)),
+    "expense_reimbursement": KeyFigure(_l("Amount"), "money",
                                        _sum(ExpenseLine.amount, ExpenseClaim.instance_id, ExpenseLine.claim)),
-    "service_request": KeyFigure("Planned hours", "hours",
+    "service_request": KeyFigure(_l("Planned hours"), "hours",
                                  _sum(ServiceOrder.planned_hours, ServiceOrder.instance_id)),
 }
 """Process key -> its key figure (a process not named here shows none)."""
@@ -79,4 +80,4 @@ class About:
         declared, number = KEY_FIGURES.get(process_key), formatting.as_decimal(figure)
         if declared is None or number is None:
             return cls(customer)
-        return cls(customer, number.quantize(HUNDREDTH, rounding=ROUND_HALF_UP), declared.label, declared.unit)
+        return cls(customer, number.quantize(HUNDREDTH, rounding=ROUND_HALF_UP), str(declared.label), declared.unit)

@@ -23,6 +23,7 @@ from crm.orders.contracts import Contract
 from crm.orders.payments import PaymentPlan, PaymentPlanLine
 from engine.runtime import Actor
 from forms import FormDefinition
+from i18n import _, _l
 from services.processes.scope import OwnerScope, owner_scope
 
 """Owner ids whose records an actor may reference; None means every record."""
@@ -50,22 +51,25 @@ _PLAN_LINE_LABEL = PaymentPlan.title + " · " + PaymentPlanLine.label
 
 _KINDS: dict[str, Kind] = {
     "user": Kind(lambda: select(User.id, User.display_name), User.display_name, lambda scope: true(),
-                 User.active.is_(True), "This user is no longer active."),
+                 User.active.is_(True), _l("This user is no longer active.")),
     "customer": Kind(lambda: select(Customer.id, Customer.company), Customer.company, _owned_by(Customer.owner_id),
-                     Customer.active.is_(True), "This customer is deactivated."),
+                     Customer.active.is_(True), _l("This customer is deactivated.")),
     "contact": Kind(lambda: select(Contact.id, Contact.name).join(Customer, Contact.customer_id == Customer.id),
                     Contact.name, _owned_by(Customer.owner_id), Contact.active.is_(True) & Customer.active.is_(True),
-                    "This contact (or its customer) is deactivated."),
+                    _l("This contact (or its customer) is deactivated.")),
     "contract": Kind(lambda: select(Contract.id, Contract.title), Contract.title, _owned_by(Contract.owner_id),
-                     Contract.status == "draft", "Only a draft contract can be chosen here."),
+                     Contract.status == "draft", _l("Only a draft contract can be chosen here.")),
     "plan_line": Kind(lambda: select(PaymentPlanLine.id, _PLAN_LINE_LABEL)
                       .join(PaymentPlan, PaymentPlanLine.plan_id == PaymentPlan.id)
                       .join(Customer, PaymentPlan.customer_id == Customer.id),
                       _PLAN_LINE_LABEL, _owned_by(Customer.owner_id),
                       (PaymentPlanLine.status != "settled") & PaymentPlanLine.collection_instance_id.is_(None),
-                      "This payment plan line is settled or already being collected."),
+                      _l("This payment plan line is settled or already being collected.")),
 }
 """Reference kinds (``forms.REFERENCE_KINDS`` names the same)."""
+
+_MISSING = {"user": _l("No such user."), "customer": _l("No such customer."), "contact": _l("No such contact."),
+            "contract": _l("No such contract."), "plan_line": _l("No such payment plan line.")}
 
 
 def kinds() -> list[str]:
@@ -107,10 +111,10 @@ def label(session: Session, kind: str, record_id: int) -> str | None:
 def problem(session: Session, scope: OwnerScope, kind: str, record_id: int) -> str | None:
     """Why ``record_id`` cannot be chosen for a ``kind`` field (None: it can)."""
     if visible_label(session, scope, kind, record_id) is None:
-        return f"No such {kind.replace('_', ' ')}."
+        return str(_MISSING.get(kind, _l("No such record.")))
     spec = _KINDS[kind]
     if session.execute(spec.rows().where(spec.candidate, _id_column(spec) == record_id)).first() is None:
-        return spec.unsuitable
+        return str(spec.unsuitable)
     return None
 
 
@@ -125,7 +129,7 @@ def contact_problems(session: Session, form: FormDefinition, values: Mapping[str
         if field.reference == "contact" and not field.readonly and customer_id is not None:
             owner = session.scalar(select(Contact.customer_id).where(Contact.id == values[field.id]))
             if owner != customer_id:
-                errors[field.id] = ["This contact does not belong to the chosen customer."]
+                errors[field.id] = [_("This contact does not belong to the chosen customer.")]
     return errors
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import Actor, ProcessEngine
 from engine.state import current_data, reached_end_events
+from i18n import _
 
 FLASH_CATEGORY = {"success": "success", "refused": "warning", "cancelled": "secondary", "info": "info",
                   "error": "danger"}
@@ -48,29 +49,39 @@ def after_completion(session: Session, engine: ProcessEngine, instance: ProcessI
         HumanTask.instance_id == instance.id, HumanTask.status == "ready").order_by(HumanTask.created_at)))
     again = next((row for row in ready if row.task_name == done.task_name), None)
     if again is not None:
-        return Outcome("refused", f"{_refusal(engine, instance, done)} — “{again.title}” is back in "
-                                  f"{_where(again, actor)}.")
+        return Outcome("refused", _("%(refusal)s — “%(task)s” is back in %(where)s.",
+                                    refusal=_refusal(engine, instance, done), task=again.title,
+                                    where=_where(again, actor)))
     if instance.status == "completed":
         return _ended(engine, instance, done)
     if instance.status == "error":
-        return Outcome("error", f"“{done.title}” was saved, but the process stopped on an error; "
-                                "an administrator can retry it from the console.")
+        return Outcome("error", _("“%(task)s” was saved, but the process stopped on an error; "
+                                  "an administrator can retry it from the console.", task=done.title))
     if ready:
-        steps = "; ".join(f"“{row.title}” is in {_where(row, actor)}" for row in ready[:3])
-        return Outcome("success", f"“{done.title}” completed. Next: {steps}.")
+        steps = _("; ").join(_("“%(task)s” is in %(where)s", task=row.title, where=_where(row, actor))
+                             for row in ready[:3])
+        return Outcome("success", _("“%(task)s” completed. Next: %(steps)s.", task=done.title, steps=steps))
     if instance.status == "waiting":
-        what = {"timer": "a due date", "message": "a message from another process"}.get(instance.waiting_on, "")
-        return Outcome("info", f"“{done.title}” completed. The process now waits{' for ' + what if what else ''}.")
-    return Outcome("info", f"“{done.title}” completed. The next steps run in the background; "
-                           "new tasks will appear in the worklist.")
+        if instance.waiting_on == "timer":
+            text = _("“%(task)s” completed. The process now waits for a due date.", task=done.title)
+        elif instance.waiting_on == "message":
+            text = _("“%(task)s” completed. The process now waits for a message from another process.",
+                     task=done.title)
+        else:
+            text = _("“%(task)s” completed. The process now waits.", task=done.title)
+        return Outcome("info", text)
+    return Outcome("info", _("“%(task)s” completed. The next steps run in the background; "
+                             "new tasks will appear in the worklist.", task=done.title))
 
 
 def _where(row: HumanTask, actor: Actor) -> str:
     if row.assignee == actor.username:
-        return "your list"
+        return _("your list")
     if row.assignee:
-        return f"{row.assignee}'s list"
-    return f"the {row.lane or row.role or 'shared'} queue"
+        return _("%(user)s's list", user=row.assignee)
+    if row.lane or row.role:
+        return _("the %(lane)s queue", lane=row.lane or row.role)
+    return _("the shared queue")
 
 
 def _refusal(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) -> str:
@@ -79,14 +90,16 @@ def _refusal(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) 
     for key, value in data.items():
         if key.endswith("_refused") and isinstance(value, str) and value.strip():
             what = key.removesuffix("_refused").replace("_", " ").capitalize()
-            return f"The {what.lower()} was refused: {value.strip()[:MAX_REASON]}"
-    return f"“{done.title}” was not accepted"
+            return _("The %(what)s was refused: %(reason)s", what=what.lower(), reason=value.strip()[:MAX_REASON])
+    return _("“%(task)s” was not accepted", task=done.title)
 
 
 def _ended(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) -> Outcome:
     ends = reached_end_events(engine.restore(instance))
-    name = ends[-1][1] if ends else "finished"
+    name = ends[-1][1] if ends else _("finished")
     cancelled = bool(ends) and bool(_CANCELLING.search(f"{ends[-1][0]} {name}"))
     if cancelled:
-        return Outcome("cancelled", f"{instance.title} #{instance.id} ended: {name} (after “{done.title}”).")
-    return Outcome("success", f"“{done.title}” completed. {instance.title} #{instance.id} is finished: {name}.")
+        return Outcome("cancelled", _("%(process)s #%(id)s ended: %(end)s (after “%(task)s”).",
+                                      process=instance.title, id=instance.id, end=name, task=done.title))
+    return Outcome("success", _("“%(task)s” completed. %(process)s #%(id)s is finished: %(end)s.",
+                                task=done.title, process=instance.title, id=instance.id, end=name))

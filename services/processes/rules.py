@@ -20,6 +20,7 @@ from engine.errors import TaskDataInvalid
 from engine.runtime import Actor
 from engine.sandbox import SandboxedEnvironment
 from forms import FormDefinition, Rule
+from i18n import _
 
 OVERRIDE_FIELD = "override_reason"
 """The submitted key (HTML input and JSON) carrying the reason for overriding rules."""
@@ -63,7 +64,7 @@ def check_rules(session: Session, rules: Sequence[Rule], form: FormDefinition | 
     for rule in broken:
         message = rule.message
         if rule.override_role and (rule.override_role in actor.roles or actor.is_admin):
-            message += " (to go ahead anyway, give a reason for the override)"
+            message = _("%(rule)s (to go ahead anyway, give a reason for the override)", rule=message)
         shown_at = [name for name in rule.fields if name in editable] or ["__all__"]
         for name in shown_at[:2]:
             errors.setdefault(name, []).append(message)

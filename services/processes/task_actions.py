@@ -18,7 +18,9 @@ from engine import history
 from engine.errors import InvalidState, NotFound
 from engine.models import HumanTask
 from engine.runtime import Actor, ProcessEngine
+from i18n import _
 from services.notifications.task_alerts import TaskAlerts
+from services.processes.codes import status_label
 from services.processes.scope import owns_task
 from services.processes.tasks import load_task
 
@@ -43,7 +45,7 @@ def hand_over(session: Session, engine: ProcessEngine, alerts: TaskAlerts, task_
     task = load_task(session, engine, task_id, actor)
     colleague = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
     if colleague is None:
-        raise NotFound(f"no active user {username!r}")
+        raise NotFound(_("no active user %(user)r", user=username))
     row = engine.assign(session, task_id, colleague.username, colleague.role_keys, actor,
                         override=owns_task(session, task, actor))
     session.flush()
@@ -56,7 +58,7 @@ def set_follow_up(session: Session, engine: ProcessEngine, task_id: str, when: d
     """Set (or clear, with None) the date the task should be looked at again."""
     row = load_task(session, engine, task_id, actor)
     if row.status != "ready":
-        raise InvalidState(f"this task is already {row.status}")
+        raise InvalidState(_("this task is already %(status)s", status=status_label(row.status)))
     engine.check_can_work_on(row, actor)
     row.follow_up_at = when
     note = f"follow-up {when:%Y-%m-%d}" if when else "follow-up cleared"
@@ -69,8 +71,8 @@ def comment(session: Session, engine: ProcessEngine, task_id: str, body: str, ac
     row = load_task(session, engine, task_id, actor)
     text = body.strip()
     if not text:
-        raise InvalidState("a comment cannot be empty")
+        raise InvalidState(_("a comment cannot be empty"))
     if len(text) > MAX_COMMENT:
-        raise InvalidState(f"a comment may have at most {MAX_COMMENT} characters")
+        raise InvalidState(_("a comment may have at most %(n)s characters", n=MAX_COMMENT))
     history.record(session, row.instance_id, actor.username, "commented", text, task=row)
     return add_comment(session, row.instance_id, row.id, row.title, actor.username, text)

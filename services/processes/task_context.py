@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from i18n import _
 from services.context_views import context_view
 from services.customers import task_context as customers
 from services.orders import task_context as orders
@@ -43,5 +44,5 @@ def build_context(session: Session, kind: str | None, data: Mapping[str, Any]) -
         return None
     builder = VIEWS.get(kind)
     if builder is None:
-        return context_view(kind, f"Unknown context kind {kind!r}", [])
+        return context_view(kind, _("Unknown context kind %(kind)r", kind=kind), [])
     return builder(session, data)

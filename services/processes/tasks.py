@@ -20,6 +20,7 @@ from engine.errors import NotFound, TaskDataInvalid
 from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
 from engine.runtime import Actor, ProcessEngine, current_data
 from forms import FieldDefinition, FormDefinition, FormValidationError, Rule, initial_values, validate
+from i18n import _
 from services.processes import labels, lookups, task_context, uploads
 from services.processes import rules as task_rules
 from services.processes.form_catalog import FormCatalog
@@ -68,7 +69,7 @@ def load_task(session: Session, engine: ProcessEngine, task_id: str, actor: Acto
     """A task the actor may see; others' tasks look like missing ones (404, not 403)."""
     row = session.get(HumanTask, task_id)
     if row is None or not visible_to(session, row, actor):
-        raise NotFound("no such task, or it is not in your lanes")
+        raise NotFound(_("no such task, or it is not in your lanes"))
     return row
 
 
@@ -111,7 +112,7 @@ def _steps(session: Session, engine: ProcessEngine, catalog: FormCatalog, instan
             continue
         values = engine.serializer.registry.restore(json.loads(event.data_after))
         if event.kind == "started":
-            form, title = start_form(engine, catalog, instance.version), "Started"
+            form, title = start_form(engine, catalog, instance.version), _("Started")
         else:
             form, title = catalog.task_form(instance.version, event.task_name), titles.get(event.task_id, "")
         fields = {f.id: f for f in form.fields} if form else {}
@@ -125,7 +126,7 @@ def display_value(session: Session, field_def: FieldDefinition | None, value: An
     """A submitted value for reading: labels for references and choices, numbers and dates through
     :mod:`crm.formatting` (never ``1E+12``); file values stay dicts."""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if field_def is not None and field_def.type == "reference":
         return f"{lookups.label(session, field_def.reference, value) or '?'} (#{value})"
     if field_def is not None and field_def.type in ("enum", "multi_enum"):

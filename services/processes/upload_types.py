@@ -7,6 +7,8 @@ import codecs
 
 import filetype
 
+from i18n import _l
+
 ALLOWED = frozenset({
     "application/pdf", "application/rtf",
     "image/png", "image/jpeg", "image/gif", "image/webp", "image/tiff", "image/bmp", "image/heic",
@@ -21,7 +23,7 @@ ALLOWED = frozenset({
 TEXT = "text/plain"
 """Files without magic bytes are accepted as plain text when they are UTF-8 without control characters."""
 SNIFF_BYTES = 8192
-DESCRIPTION = "PDF, pictures, Office or OpenDocument files and plain text"
+DESCRIPTION = _l("PDF, pictures, Office or OpenDocument files and plain text")
 _CONTROL = frozenset(chr(code) for code in range(32)) - set("\t\n\r\f")
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from crm.files import StoredFile
 from forms import FieldDefinition, FormDefinition
+from i18n import _
 from services.processes import upload_types
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -51,7 +52,7 @@ def store(
     head = stream.read(upload_types.SNIFF_BYTES)
     content_type = upload_types.sniffed_type(head)
     if content_type is None:
-        raise UploadRefused(f"This kind of file is not accepted: attach {upload_types.DESCRIPTION}.")
+        raise UploadRefused(_("This kind of file is not accepted: attach %(kinds)s.", kinds=upload_types.DESCRIPTION))
     room = max_bytes if quota_bytes is None else min(max_bytes, quota_bytes - pending_bytes(session, username))
     key = uuid.uuid4().hex
     target = path_of(upload_dir, key)
@@ -76,9 +77,9 @@ def store(
 
 def _over(max_bytes: int, quota_bytes: int | None, size: int) -> UploadRefused:
     if size > max_bytes:
-        return UploadTooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
-    return UploadRefused(f"Your files not yet sent with a form take more than {(quota_bytes or 0) // (1024 * 1024)} "
-                         "MB: send or leave those forms first (unsent files are removed after a while).")
+        return UploadTooLarge(_("The file is larger than %(n)s MB.", n=max_bytes // (1024 * 1024)))
+    return UploadRefused(_("Your files not yet sent with a form take more than %(n)s MB: send or leave those forms "
+                           "first (unsent files are removed after a while).", n=(quota_bytes or 0) // (1024 * 1024)))
 
 
 def _file_name(name: str) -> str:
@@ -132,7 +133,7 @@ def find(session: Session, storage_key: str) -> StoredFile | None:
 def attach_to_instance(session: Session, form: FormDefinition | None, values: Mapping[str, Any],
                        instance_id: int) -> None:
     """Link the uploads a submitted form names to the instance it was submitted to."""
-    for _, value in _file_values(form, values):
+    for _field, value in _file_values(form, values):
         stored = find(session, value["storage_key"])
         if stored is not None and stored.instance_id is None:
             stored.instance_id = instance_id
@@ -144,7 +145,7 @@ def foreign_files(session: Session, form: FormDefinition, values: Mapping[str, A
     for field, value in _file_values(form, values):
         stored = find(session, value["storage_key"])
         if stored is None or stored.uploaded_by != username or stored.as_value() != value:
-            errors[field.id] = ["No such upload: upload the file again."]
+            errors[field.id] = [_("No such upload: upload the file again.")]
     return errors
 
 

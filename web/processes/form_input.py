@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from engine.errors import TaskDataInvalid
 from forms import FormDefinition, apply_errors
+from i18n import _
 from services.processes import uploads
 from web import db
 from web.accounts.auth import actor
@@ -55,7 +56,7 @@ def refuse_invalid(wtform: FlaskForm, errors: Mapping[str, Sequence[str]], store
     """The submission did not validate: discard it, mark the fields and ask the user to correct them."""
     discard_submission(stored)
     apply_errors(wtform, errors)
-    flash("Please correct the marked fields.", "danger")
+    flash(_("Please correct the marked fields."), "danger")
 
 
 def shown_back(form: FormDefinition | None) -> list[tuple[str, str]]:
@@ -65,7 +66,7 @@ def shown_back(form: FormDefinition | None) -> list[tuple[str, str]]:
         if field.type == "file":
             upload = request.files.get(field.id)
             if upload is not None and upload.filename:
-                shown.append((field.label, f"{upload.filename} (not attached: choose the file again)"))
+                shown.append((field.label, _("%(file)s (not attached: choose the file again)", file=upload.filename)))
             continue
         values = [v for v in request.form.getlist(field.id) if v.strip()]
         if values:

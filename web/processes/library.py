@@ -9,8 +9,10 @@ from crm import audit
 from engine.deployment import latest_versions
 from engine.errors import DeploymentError, TaskDataInvalid
 from forms import build_wtform, render_fields
+from i18n import _
 from services.processes import authoring as process_authoring
 from services.processes import labels, queries, tasks
+from services.processes.codes import status_label
 from services.processes.version_sources import diagram_xml, version_files
 from web import db
 from web.accounts.auth import actor, require_role
@@ -60,7 +62,8 @@ def start(key: str):
             refuse_invalid(wtform, exc.errors, stored)
             status = 422
         else:
-            flash(f"Started “{labels.process_name(version)}” (#{instance.id}).", "success")
+            flash(_("Started “%(process)s” (#%(id)s).", process=labels.process_name(version), id=instance.id),
+                  "success")
             return redirect(url_for("worklist.index"))
     labels.show_versions([version])  # after starting: an instance keeps the stored name
     return render_template("processes/start.html", version=version,
@@ -87,7 +90,7 @@ def library():
     return render_template("processes/library.html", processes=processes,
                            drafts=queries.drafts_by_process_key(session),
                            counts=process_authoring.instance_counts(session),
-                           files=version_files,
+                           files=version_files, status_label=status_label,
                            audit_entries=audit.entries(session, action_prefix="process.", limit=20))
 
 
@@ -127,7 +130,7 @@ def upload():
     require_role(*OWNERS)
     files = {f.filename: f.read().decode("utf-8", "replace") for f in request.files.getlist("files") if f.filename}
     if not files:
-        flash("Choose at least one .bpmn or .dmn file.", "warning")
+        flash(_("Choose at least one .bpmn or .dmn file."), "warning")
         return redirect(url_for("processes.library"))
     session, platform = db.session(), db.platform()
     try:
@@ -138,9 +141,11 @@ def upload():
         session.rollback()
         return render_template("processes/deploy_errors.html", problems=exc.problems), 422
     for result in results:
-        verb = "deployed as" if result.created else "unchanged at"
-        flash(f"{result.version.name}: {verb} version {result.version.version}.",
-              "success" if result.created else "info")
+        text = (_("%(process)s: deployed as version %(version)s.", process=result.version.name,
+                  version=result.version.version) if result.created
+                else _("%(process)s: unchanged at version %(version)s.", process=result.version.name,
+                       version=result.version.version))
+        flash(text, "success" if result.created else "info")
     for warning in warnings:
         flash(f"{warning['file']} [{warning['element'] or '—'}]: {warning['message']}", "warning")
     return redirect(url_for("processes.library"))

@@ -8,6 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from crm.processes import drafts
 from engine.errors import Conflict, DeploymentError
+from i18n import _
 from services.processes import authoring as process_authoring
 from web import db
 from web.accounts.auth import actor, require_role
@@ -38,7 +39,8 @@ def conflict(exc: Conflict):
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_exc):
     limit = db.platform().engine.max_bpmn_bytes
-    return _refused([{"message": f"the request is too large; a file may have at most {limit:,} bytes"}], 413)
+    return _refused([{"message": _("the request is too large; a file may have at most %(n)s bytes",
+                                      n=format(limit, ","))}], 413)
 
 
 @bp.get("/<key>/edit")
@@ -68,7 +70,7 @@ def save(key: str):
 def discard(key: str):
     if drafts.discard_draft(db.session(), key):
         db.commit()
-        flash("The draft was discarded.", "info")
+        flash(_("The draft was discarded."), "info")
     return redirect(url_for("processes.library"))
 
 

@@ -14,7 +14,9 @@ from flask_login import login_required
 from crm import formatting
 from engine.errors import Conflict, EngineError, TaskDataInvalid
 from forms import build_wtform, render_fields
+from i18n import _
 from services.processes import outcomes, task_actions, tasks, worklist
+from services.processes.codes import event_label, status_label
 from web import db
 from web.accounts.auth import actor
 from web.idempotency import idempotent
@@ -38,19 +40,23 @@ def _page(view, wtform, status: int = 200, conflict_input: list | None = None):
         overridable=[r for r in view.rules if r.override_role and (r.override_role in me.roles or me.is_admin)],
         colleagues=worklist.colleagues(db.session(), view.row.role, me) if can_work else [],
         priority=worklist.priority_label(view.row.priority), due=worklist.due_state(view.row),
-        follow_up_due=worklist.follow_up_due(view.row),
+        follow_up_due=worklist.follow_up_due(view.row), event_label=event_label, status_label=status_label,
     ), status
 
 
 def _conflict(view, reason: str = ""):
     """409: the task moved on under the user; show their input back, read-only."""
     row = view.row
-    when = f" at {formatting.datetime(row.completed_at)}" if row.completed_at else ""
+    when = formatting.datetime(row.completed_at) if row.completed_at else ""
     if row.status == "completed":
-        reason = f"{row.completed_by or 'Someone'} completed this task first{when}."
+        who = row.completed_by or _("Someone")
+        reason = (_("%(user)s completed this task first at %(when)s.", user=who, when=when) if when
+                  else _("%(user)s completed this task first.", user=who))
     elif row.status != "ready":
-        reason = f"This task was {row.status}{when}."
-    flash(f"{reason} Your input was not applied; it is shown below so you can copy it.", "warning")
+        status = status_label(row.status)
+        reason = (_("This task was %(status)s at %(when)s.", status=status, when=when) if when
+                  else _("This task was %(status)s.", status=status))
+    flash(_("%(reason)s Your input was not applied; it is shown below so you can copy it.", reason=reason), "warning")
     return _page(view, None, 409, shown_back(view.form))
 
 
@@ -95,7 +101,7 @@ def handover(task_id: str):
     row = task_actions.hand_over(db.session(), platform.engine, platform.alerts, task_id,
                                  request.form.get("assignee", ""), actor())
     db.commit()
-    flash(f"“{row.title}” handed over to {row.assignee}.", "success")
+    flash(_("“%(task)s” handed over to %(user)s.", task=row.title, user=row.assignee), "success")
     return back_to(url_for("worklist.index"))
 
 
@@ -106,11 +112,12 @@ def follow_up(task_id: str):
     try:
         when = dt.datetime.combine(dt.date.fromisoformat(text), dt.time()) if text else None
     except ValueError:
-        flash("Enter the follow-up date as YYYY-MM-DD.", "danger")
+        flash(_("Enter the follow-up date as YYYY-MM-DD."), "danger")
         return redirect(url_for("tasks.show", task_id=task_id))
     task_actions.set_follow_up(db.session(), db.platform().engine, task_id, when, actor())
     db.commit()
-    flash(f"Follow-up set to {when:%Y-%m-%d}." if when else "Follow-up date cleared.", "success")
+    flash(_("Follow-up set to %(date)s.", date=when.strftime("%Y-%m-%d")) if when else _("Follow-up date cleared."),
+          "success")
     return redirect(url_for("tasks.show", task_id=task_id))
 
 
@@ -119,5 +126,5 @@ def follow_up(task_id: str):
 def add_comment(task_id: str):
     task_actions.comment(db.session(), db.platform().engine, task_id, request.form.get("body", ""), actor())
     db.commit()
-    flash("Comment added.", "success")
+    flash(_("Comment added."), "success")
     return redirect(url_for("tasks.show", task_id=task_id) + "#comments")

@@ -8,6 +8,7 @@ from flask_login import login_required
 from engine import migration
 from engine.models import ProcessVersion
 from engine.version_diff import diff_sources
+from i18n import _
 from services.processes import authoring as process_authoring
 from services.processes.queries import versions_of_process
 from web import db
@@ -46,8 +47,11 @@ def rollback(version_id: int):
                                          request.form.get("reason", "").strip())
     db.commit()
     for result in results:
-        verb = "is now version" if result.created else "unchanged at version"
-        flash(f"{result.version.name} {verb} {result.version.version}.", "success" if result.created else "info")
+        text = (_("%(process)s is now version %(version)s.", process=result.version.name,
+                  version=result.version.version) if result.created
+                else _("%(process)s unchanged at version %(version)s.", process=result.version.name,
+                       version=result.version.version))
+        flash(text, "success" if result.created else "info")
     return redirect(url_for("processes.library"))
 
 
@@ -62,11 +66,12 @@ def migrate(key: str):
                                                    request.form.get("reason", "").strip())
         db.commit()
         if moved:
-            flash(f"Moved to v{target.version}: " + ", ".join(f"#{i}" for i in moved) + ".", "success")
+            flash(_("Moved to v%(version)s: %(instances)s.", version=target.version,
+                    instances=", ".join(f"#{i}" for i in moved)), "success")
         for instance_id, why in refused.items():
-            flash(f"#{instance_id} stays: {why}", "warning")
+            flash(_("#%(id)s stays: %(why)s", id=instance_id, why=why), "warning")
         if not ids:
-            flash("Select the instances to move.", "warning")
+            flash(_("Select the instances to move."), "warning")
         return redirect(url_for("versions.migrate", key=key, to=target.version))
     return render_template("processes/migrate.html", key=key, versions=versions, target=target,
                            checks=migration.preview(engine, session, target))

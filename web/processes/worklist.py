@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from crm.processes.worklist import delete_filter, filters_for, save_filter
 from engine.deployment import process_names
+from i18n import _
 from services.processes import task_actions, worklist
 from web import db
 from web.accounts.auth import actor
@@ -39,7 +40,7 @@ def index():
 def claim(task_id: str):
     task_actions.claim(db.session(), db.platform().engine, task_id, actor())
     db.commit()
-    flash("Task claimed: it is now in My tasks.", "success")
+    flash(_("Task claimed: it is now in My tasks."), "success")
     return back_to(url_for("worklist.index"))
 
 
@@ -48,7 +49,7 @@ def claim(task_id: str):
 def unclaim(task_id: str):
     task_actions.release(db.session(), db.platform().engine, task_id, actor())
     db.commit()
-    flash("Task released to the queue.", "info")
+    flash(_("Task released to the queue."), "info")
     return back_to(url_for("worklist.index"))
 
 
@@ -60,12 +61,13 @@ def save():
     which = request.form.get("list", "mine")
     args["list"] = which if which in ("mine", "queue") else "mine"
     if not name:
-        flash("Give the filter a name.", "danger")
+        flash(_("Give the filter a name."), "danger")
         return redirect(url_for("worklist.index", **args))
     shared = request.form.get("shared") == "on" and current_user.user.team_id is not None
     save_filter(db.session(), current_user.user, name, args, shared=shared)
     db.commit()
-    flash(f"Filter “{name}” saved{' and shared with your team' if shared else ''}.", "success")
+    flash(_("Filter “%(name)s” saved and shared with your team.", name=name) if shared
+          else _("Filter “%(name)s” saved.", name=name), "success")
     return redirect(url_for("worklist.index", **args))
 
 
@@ -74,7 +76,7 @@ def save():
 def delete(filter_id: int):
     if delete_filter(db.session(), current_user.user, filter_id):
         db.commit()
-        flash("Filter deleted.", "info")
+        flash(_("Filter deleted."), "info")
     else:
-        flash("Only its owner can delete a filter.", "danger")
+        flash(_("Only its owner can delete a filter."), "danger")
     return redirect(url_for("worklist.index"))
