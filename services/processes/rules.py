@@ -20,7 +20,7 @@ from engine.errors import TaskDataInvalid
 from engine.runtime import Actor
 from engine.sandbox import SandboxedEnvironment
 from forms import FormDefinition, Rule
-from i18n import _
+from i18n import _, zones
 
 OVERRIDE_FIELD = "override_reason"
 """The submitted key (HTML input and JSON) carrying the reason for overriding rules."""
@@ -30,10 +30,11 @@ _sandbox = SandboxedEnvironment()
 
 def broken_rules(rules: Sequence[Rule], data: Mapping[str, Any], values: Mapping[str, Any],
                  today: dt.date | None = None) -> list[Rule]:
-    """The rules that do not hold for ``values`` over ``data``."""
-    now = dt.datetime.now()
+    """The rules that do not hold for ``values`` over ``data``. ``now`` is naive UTC like the date-times in the
+    data; ``today`` is the site's date (:func:`i18n.zones.site_today`)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     context = {**data, **values}
-    helpers = {"today": today or now.date(), "now": now}
+    helpers = {"today": today or zones.site_today(), "now": now}
     broken = []
     for rule in rules:
         try:
