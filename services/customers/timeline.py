@@ -18,6 +18,7 @@ from crm.sales.opportunities import Opportunity, StageChange
 from crm.sales.tenders import Tender
 from crm.sales.visits import Reception, Visit
 from engine.models import HumanTask, InstanceEvent, ProcessInstance
+from services.processes import labels
 
 PROCESS_EVENTS = {
     "started": "started", "task_completed": "completed", "completed": "finished", "error": "failed",
@@ -94,15 +95,19 @@ def customer_timeline(session: Session, customer_id: int, per_source: int = 100)
 
 def _process_history(session: Session, customer_id: int, limit: int) -> list[Entry]:
     query = (
-        select(InstanceEvent, ProcessInstance.title, HumanTask.title)
+        select(InstanceEvent, ProcessInstance.title, HumanTask.title, ProcessInstance.version_id,
+               ProcessInstance.process_key)
         .join(ProcessInstance, ProcessInstance.id == InstanceEvent.instance_id)
         .outerjoin(HumanTask, HumanTask.id == InstanceEvent.task_id)
         .where(ProcessInstance.customer_id == customer_id, InstanceEvent.kind.in_(PROCESS_EVENTS))
         .order_by(InstanceEvent.id.desc()).limit(limit)
     )
+    found = session.execute(query).all()
+    text = labels.lookup(session, {row.version_id for row in found})
     entries = []
-    for event, process, task in session.execute(query):
-        step = f": {task or event.task_name}" if event.task_name else ""
+    for event, process, task, version_id, process_key in found:
+        process = text(version_id, process_key, process)
+        step = f": {text(version_id, event.task_name, task or event.task_name)}" if event.task_name else ""
         entries.append(Entry(event.at, "process", f"{process} #{event.instance_id} {PROCESS_EVENTS[event.kind]}{step}",
                              event.message, event.actor, event.instance_id))
     return entries

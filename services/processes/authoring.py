@@ -14,6 +14,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import i18n
 from crm import audit
 from crm.accounts.users import ROLES
 from crm.processes import drafts
@@ -247,8 +248,9 @@ def instance_counts(session: Session) -> dict[int, dict[str, int]]:
     return counts
 
 
-def modeler_catalog(registry: HandlerRegistry) -> dict:
-    """What the modeler's properties panel offers: roles for lanes, operations with their parameters."""
+def modeler_catalog(registry: HandlerRegistry, site_language: str = "") -> dict:
+    """What the modeler's properties panel offers: roles for lanes, operations with their parameters, and the
+    languages a label can be translated into (every shipped language but the site's, which labels are in)."""
     operations = []
     for name in registry.names():
         operation = registry.get(name)
@@ -256,7 +258,9 @@ def modeler_catalog(registry: HandlerRegistry) -> dict:
                   if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
         operations.append({"name": name, "description": operation.description, "params": params,
                            "background": operation.background})
-    return {"roles": list(ROLES.values()), "operations": operations}
+    return {"roles": [{"key": key, "label": label} for key, label in ROLES.items()], "operations": operations,
+            "languages": [{"code": code, "name": name} for code, name in i18n.LANGUAGES.items()
+                          if code != site_language]}
 
 
 def _explained(engine: ProcessEngine, files: dict[str, str], problems: list[dict]) -> list[dict]:

@@ -8,11 +8,11 @@ message takes it from here; a missing translation falls back to the diagram's ow
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, load_only, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 import i18n
@@ -140,3 +140,12 @@ def translate_diagram(version: ProcessVersion, root) -> None:
         element_id = element.get("id") if isinstance(element.tag, str) else None
         if element_id and element.get("name") is not None:
             element.set("name", pick(found, element_id, element.get("name")))
+
+
+def lookup(session: Session, version_ids: Iterable[int]) -> Callable[[int, str, str], str]:
+    """``text(version id, key, own)`` over several versions (for lists of rows read as columns)."""
+    ids = set(version_ids)
+    versions = session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(ids)).options(
+        load_only(ProcessVersion.id, ProcessVersion.content_hash))) if ids else []
+    catalogs = _catalogs_of(session, versions)
+    return lambda version_id, key, own: pick(catalogs.get(version_id, {}), key, own)

@@ -18,6 +18,7 @@ from engine.models import HumanTask, ProcessInstance
 from engine.runtime import Actor, ProcessEngine
 from engine.state import current_data, reached_end_events
 from i18n import _
+from services.processes import labels
 
 FLASH_CATEGORY = {"success": "success", "refused": "warning", "cancelled": "secondary", "info": "info",
                   "error": "danger"}
@@ -47,6 +48,7 @@ def after_completion(session: Session, engine: ProcessEngine, instance: ProcessI
     session.refresh(instance)
     ready = list(session.scalars(select(HumanTask).where(
         HumanTask.instance_id == instance.id, HumanTask.status == "ready").order_by(HumanTask.created_at)))
+    labels.show(session, [instance, done, *ready])
     again = next((row for row in ready if row.task_name == done.task_name), None)
     if again is not None:
         return Outcome("refused", _("%(refusal)s — “%(task)s” is back in %(where)s.",
@@ -96,7 +98,7 @@ def _refusal(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) 
 
 def _ended(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) -> Outcome:
     ends = reached_end_events(engine.restore(instance))
-    name = ends[-1][1] if ends else _("finished")
+    name = labels.text(instance.version, ends[-1][0], ends[-1][1]) if ends else _("finished")
     cancelled = bool(ends) and bool(_CANCELLING.search(f"{ends[-1][0]} {name}"))
     if cancelled:
         return Outcome("cancelled", _("%(process)s #%(id)s ended: %(end)s (after “%(task)s”).",

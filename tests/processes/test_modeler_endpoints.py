@@ -51,7 +51,8 @@ def test_json_endpoints_need_the_csrf_token(owner):
 def test_opening_a_process_loads_the_deployed_version(owner):
     data = page_data(owner.get(f"/processes/{KEY}/edit"))
     assert data["main"] == FILE and data["files"] == {FILE: chain()} and data["baseVersion"] == 1
-    assert "Sales director" in data["catalog"]["roles"]
+    assert {"key": "sales_director", "label": "Sales director"} in data["catalog"]["roles"]
+    assert data["catalog"]["languages"] == [{"code": "zh_CN", "name": "中文"}]  # the site speaks English here
     assert any(op["name"] == "test.echo" for op in data["catalog"]["operations"])
 
 

@@ -5,7 +5,8 @@
  * and Camunda's form fields, assignee, due date and priority; drops Camunda groups the platform does not run
  * (listeners, input/output, Java delegates, async flags, ...). Adds platform groups: the lane's role,
  * gateway conditions and default flows, Python scripts, service operations with parameters
- * (spiffworkflow:serviceTaskOperator), called processes and decisions.
+ * (spiffworkflow:serviceTaskOperator), called processes and decisions, and the translations of the element's
+ * labels (``i18n:<language>`` properties, see docs/CONVENTIONS.md "Labels in two languages").
  */
 import {
   CheckboxEntry, Group, ListGroup, SelectEntry, TextAreaEntry, TextFieldEntry,
@@ -29,7 +30,7 @@ export default class PlatformPropertiesProvider {
   constructor(propertiesPanel, injector, config) {
     propertiesPanel.registerProvider(100, this);
     this._injector = injector;
-    this._catalog = config.crmCatalog || { roles: [], operations: [] };
+    this._catalog = config.crmCatalog || { roles: [], operations: [], languages: [] };
   }
 
   getGroups(element) {
@@ -48,6 +49,7 @@ export default class PlatformPropertiesProvider {
         this._group(element, 'crm-role', 'Lane role', is(element, 'bpmn:Lane') && [
           { id: 'crm-lane-role', component: LaneRole, roles: this._catalog.roles, isEdited: isSelectEntryEdited }
         ]),
+        this._group(element, 'crm-translations', 'Translations', translationEntries(element, this._catalog.languages)),
         this._group(element, 'crm-form', 'Form', hasForm(element) && [
           { id: 'crm-form-toggle', component: FormToggle, isEdited: isCheckboxEntryEdited }
         ]),
@@ -184,16 +186,139 @@ function isConditional(element) {
 
 function LaneRole(props) {
   const { element, id, roles } = props;
+  const commandStack = useService('commandStack');
+  const bpmnFactory = useService('bpmnFactory');
   const modeling = useService('modeling');
-  const name = getBusinessObject(element).get('name') || '';
-  const options = roles.map((role) => ({ value: role, label: role }));
-  if (name && !roles.includes(name)) options.unshift({ value: name, label: `${name} (not a known role)` });
+  const businessObject = getBusinessObject(element);
+  const name = businessObject.get('name') || '';
+  const current = propertyValue(businessObject, 'role') || roleKey(name);
+  const options = roles.map((role) => ({ value: role.key, label: role.label }));
+  if (current && !roles.some((role) => role.key === current)) {
+    options.unshift({ value: current, label: `${current} (not a known role)` });
+  }
   return SelectEntry({
     element, id, label: 'Role working in this lane',
-    description: 'Lanes are roles: tasks in this lane appear in the worklist of users holding this role.',
-    getValue: () => name,
-    setValue: (value) => modeling.updateProperties(element, { name: value }),
+    description: 'Lanes are roles: tasks in this lane appear in the worklist of users holding this role. '
+      + 'The lane\'s name is free text (any language).',
+    getValue: () => current,
+    setValue: (value) => {
+      setProperty(commandStack, bpmnFactory, element, businessObject, 'name', 'role', value);
+      const role = roles.find((r) => r.key === value);
+      if (!name && role) modeling.updateProperties(element, { name: role.label });
+    },
     getOptions: () => [{ value: '', label: '' }, ...options]
+  });
+}
+
+/** The key a lane without a role property gets from its name (engine/parser.py role_key). */
+function roleKey(name) {
+  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+// -- translations (i18n:<language> properties) -------------------------------------------------
+
+function camundaProperties(holder) {
+  if (is(holder, 'camunda:FormField')) return holder.get('properties');
+  const extensionElements = holder.get('extensionElements');
+  return extensionElements && extensionElements.get('values').find((value) => is(value, 'camunda:Properties'));
+}
+
+function propertyValue(holder, key) {
+  const properties = camundaProperties(holder);
+  const found = properties && properties.get('values').find((p) => (p.get('name') || p.get('id')) === key);
+  return found ? found.get('value') || '' : '';
+}
+
+/** Set (or with an empty value remove) the ``camunda:property`` ``key`` of an element or a form field;
+ * ``attribute`` is ``name`` for elements and ``id`` for form fields (like their ``help`` property). */
+function setProperty(commandStack, bpmnFactory, element, holder, attribute, key, value) {
+  const commands = [];
+  let properties = camundaProperties(holder);
+  if (!properties) {
+    if (!value) return;
+    properties = create(bpmnFactory, 'camunda:Properties', { values: [] });
+    if (is(holder, 'camunda:FormField')) {
+      properties.$parent = holder;
+      commands.push(command(element, holder, { properties }));
+    } else {
+      let extensionElements = holder.get('extensionElements');
+      if (!extensionElements) {
+        extensionElements = create(bpmnFactory, 'bpmn:ExtensionElements', { values: [] }, holder);
+        commands.push(command(element, holder, { extensionElements }));
+      }
+      properties.$parent = extensionElements;
+      commands.push(command(element, extensionElements, { values: [...extensionElements.get('values'), properties] }));
+    }
+  }
+  const values = properties.get('values');
+  const existing = values.find((p) => (p.get('name') || p.get('id')) === key);
+  if (existing && value) {
+    commands.push(command(element, existing, { value }));
+  } else if (existing) {
+    commands.push(command(element, properties, { values: values.filter((p) => p !== existing) }));
+  } else if (value) {
+    const created = create(bpmnFactory, 'camunda:Property', { [attribute]: key, value }, properties);
+    commands.push(command(element, properties, { values: [...values, created] }));
+  }
+  if (commands.length) commandStack.execute('properties-panel.multi-command-executor', commands);
+}
+
+function hasLabel(element) {
+  return isAny(element, ['bpmn:FlowElement', 'bpmn:Lane', 'bpmn:Participant', 'bpmn:Process'])
+    && !is(element, 'bpmn:DataObject');
+}
+
+/** Text fields for each other language: the element's name, documentation and rule messages, and its form
+ * fields' labels, help texts and option labels. */
+function translationEntries(element, languages) {
+  if (!languages || !languages.length || !hasLabel(element)) return null;
+  const businessObject = getBusinessObject(element);
+  const entries = [];
+  const own = (text) => (text ? ` — “${text}”` : '');
+  const documentation = (businessObject.get('documentation') || [])[0];
+  const properties = camundaProperties(businessObject);
+  const rules = properties ? properties.get('values').filter((p) => (p.get('name') || p.get('id')) === 'rule') : [];
+  const formData = extension(element, 'camunda:FormData');
+  languages.forEach(({ code, name }) => {
+    const entry = (suffix, holder, attribute, propertyName, label) => entries.push({
+      id: `crm-i18n-${code}-${suffix}`, component: Translation, holder, attribute, propertyName, label,
+      isEdited: isTextFieldEntryEdited
+    });
+    entry('name', businessObject, 'name', `i18n:${code}`, `Name (${name})${own(businessObject.get('name'))}`);
+    if (documentation && documentation.get('text')) {
+      entry('documentation', businessObject, 'name', `i18n:${code}:documentation`, `Documentation (${name})`);
+    }
+    rules.forEach((rule, index) => {
+      const message = (rule.get('value') || '').split('|')[1] || '';
+      entry(`rule-${index + 1}`, businessObject, 'name', `i18n:${code}:rule:${index + 1}`,
+        `Rule message ${index + 1} (${name})${own(message.trim())}`);
+    });
+    (formData ? formData.get('fields') : []).forEach((field) => {
+      const fieldId = field.get('id');
+      entry(`${fieldId}-label`, field, 'id', `i18n:${code}:label`,
+        `Field ${fieldId}: label (${name})${own(field.get('label'))}`);
+      if (propertyValue(field, 'help')) {
+        entry(`${fieldId}-help`, field, 'id', `i18n:${code}:help`, `Field ${fieldId}: help (${name})`);
+      }
+      (field.get('values') || []).forEach((option) => {
+        entry(`${fieldId}-option-${option.get('id')}`, field, 'id', `i18n:${code}:option:${option.get('id')}`,
+          `Field ${fieldId}: option ${option.get('id')} (${name})${own(option.get('name'))}`);
+      });
+    });
+  });
+  return entries;
+}
+
+function Translation(props) {
+  const { element, id, holder, attribute, propertyName, label } = props;  // (``key`` is Preact's own prop)
+  const commandStack = useService('commandStack');
+  const bpmnFactory = useService('bpmnFactory');
+  const debounce = useService('debounceInput');
+  return TextFieldEntry({
+    element, id, label, debounce,
+    getValue: () => propertyValue(holder, propertyName),
+    setValue: (value) => setProperty(commandStack, bpmnFactory, element, holder, attribute, propertyName,
+      (value || '').trim())
   });
 }
 

@@ -50,7 +50,7 @@ def edit(key: str):
     page = {
         "key": key, "main": workspace.main_file, "files": workspace.files, "baseVersion": workspace.base_version,
         "revision": workspace.draft.revision if workspace.draft else None,
-        "catalog": process_authoring.modeler_catalog(platform.registry),
+        "catalog": process_authoring.modeler_catalog(platform.registry, platform.settings.locale),
         "urls": {name: url_for(f"modeler.{name}", key=key) for name in ("save", "validate", "deploy")},
     }
     return render_template("processes/modeler.html", workspace=workspace, page=page)
