@@ -12,7 +12,7 @@ from web.accounts import users as admin_users
 from web.admin import instances as admin_instances
 from web.admin import webhooks as admin_webhooks
 from web.api import routes as api
-from web.api.records import routes as api_records  # noqa: F401  (adds the records' routes to api.bp)
+from web.api.records import routes as api_records  # also adds the records' routes to api.bp
 from web.campaigns import pages as campaigns
 from web.customers import merge as customer_merge
 from web.customers import pages as customers
@@ -63,6 +63,7 @@ def init_web(app: Flask) -> None:
     operations.register(app)
     security_headers.register(app)
     auth.register(app)
+    app.before_request(api_records.forbid_integration_users_elsewhere)  # after auth: the bearer's user is known
     errors.register(app)
     app.jinja_env.filters.update(formatting.JINJA_FILTERS)
     app.jinja_env.globals["format_defaults"] = formatting.defaults

@@ -55,3 +55,11 @@ def test_an_integration_user_reads_nothing(booking_form):
         assert website.get(url).status_code == 403, url
     assert website.post("/api/customers", json={"company": "X"}).status_code == 403
     assert website.get("/api/openapi.json").status_code == 200
+
+
+def test_an_integration_user_gets_no_page_either(booking_form, app):
+    from tests.support.web import WebUser
+
+    browser = WebUser(app.test_client(), "website").login(PASSWORD)
+    for url in ("/customers/", "/worklist/", "/service/", "/api/customers"):
+        assert browser.get(url).status_code == 403, url

@@ -35,6 +35,19 @@ LISTING_PROBLEMS = {
     "updated_since": _l("updated_since: an ISO-8601 date-time such as 2026-01-31T08:00:00Z."),
 }
 """What a refused list argument (:class:`listing.BadListing`) tells the caller."""
+SHAPE_PROBLEMS = {
+    "missing": _l("Required."),
+    "string_type": _l("Send text."),
+    "int_type": _l("Send a whole number."),
+    "int_parsing": _l("Send a whole number."),
+    "int_from_float": _l("Send a whole number."),
+    "bool_type": _l("Send true or false."),
+    "bool_parsing": _l("Send true or false."),
+    "list_type": _l("Send a list."),
+    "greater_than_equal": _l("Too small: send a value of at least %(ge)s."),
+    "less_than_equal": _l("Too large: send a value of at most %(le)s."),
+}
+"""What a body of the wrong shape (pydantic's error type) tells the caller; other types: a generic message."""
 
 SERVICE_PROCESS = "service_request"
 """The process a new service request starts (its start event registers the request)."""
@@ -89,7 +102,9 @@ def _parsed(model: type[BaseModel]) -> BaseModel:
     except ValidationError as exc:
         fields: dict[str, list[str]] = {}
         for error in exc.errors(include_url=False, include_input=False):
-            fields.setdefault(".".join(str(p) for p in error["loc"]) or "_body", []).append(error["msg"])
+            message = SHAPE_PROBLEMS.get(error["type"], _l("Not a value this field takes."))
+            fields.setdefault(".".join(str(p) for p in error["loc"]) or "_body", []).append(
+                str(message) % (error.get("ctx") or {}))
         raise TaskDataInvalid(fields) from None
     return parsed
 
@@ -267,12 +282,13 @@ def _intake_actor() -> Actor:
 
 
 def forbid_integration_users_elsewhere() -> None:
-    """An integration user (website booking form) may only create service requests: every other API call is 403."""
+    """An integration user (website booking form) may only create service requests: every other call — API or
+    page — is 403 (registered for the whole app, :func:`web.init_web`)."""
     if current_user.is_authenticated and current_user.has_role("integration") \
             and not (current_user.role_keys - {"integration"}) \
             and request.endpoint not in INTEGRATION_ENDPOINTS:
         abort(403)
 
 
-INTEGRATION_ENDPOINTS = {"api.service_request_create", "api.openapi", "api.token"}
-bp.before_request(forbid_integration_users_elsewhere)
+INTEGRATION_ENDPOINTS = {"api.service_request_create", "api.openapi", "api.token", "auth.login", "auth.logout",
+                         "static"}
