@@ -10,6 +10,6 @@ from crm.notifications import messages  # noqa: F401
 from crm.orders import catalog, contracts, payments, projects, quotes, reminders  # noqa: F401
 from crm.processes import drafts, worklist  # noqa: F401
 from crm.quality import models as quality_models  # noqa: F401
-from crm.reporting import periodic_reports  # noqa: F401
+from crm.reporting import periodic_reports, targets  # noqa: F401
 from crm.sales import activities, expenses, opportunities, tenders, visits  # noqa: F401
 from crm.service import engineers, service_desk, settlements  # noqa: F401

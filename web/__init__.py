@@ -25,6 +25,7 @@ from web.processes import files, modeler, tasks, worklist
 from web.processes import library as processes
 from web.processes import versions as process_versions
 from web.quality import pages as quality
+from web.reporting import kpi
 from web.reporting import pages as reports
 from web.reporting import periodic as periodic_reports
 from web.sales import opportunities, plans
@@ -55,8 +56,8 @@ def init_web(app: Flask) -> None:
                       notifications.bp, files.bp, modeler.bp, process_versions.bp,
                       quotes.bp, contracts.bp, product_costs.bp, projects.bp, payments.bp, service.bp, engineers.bp,
                       customers.bp, customer_records.bp, customer_wallet.bp, customer_merge.bp, own_account.bp,
-                      opportunities.bp, plans.bp, reports.bp, periodic_reports.bp, campaigns.bp, search.bp, lists.bp,
-                      imports.bp, quality.bp, tracking.bp, tracking_pages.bp, admin_webhooks.bp):
+                      opportunities.bp, plans.bp, reports.bp, kpi.bp, periodic_reports.bp, campaigns.bp, search.bp,
+                      lists.bp, imports.bp, quality.bp, tracking.bp, tracking_pages.bp, admin_webhooks.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     csrf.exempt(tracking.bp)  # mail clients and the company website: signed tokens instead

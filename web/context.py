@@ -54,6 +54,8 @@ _NAV = (
     (_l("Reports"), "reports.index", "bar-chart-line",
      ("salesperson", "information_officer", "customer_director", "sales_director", "marketing_director", "finance",
       "service_agent", "engineer", "administrator")),
+    (_l("KPIs"), "kpi.index", "speedometer2",
+     ("salesperson", "customer_director", "sales_director", "marketing_director", "finance", "administrator")),
 )
 
 

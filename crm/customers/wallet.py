@@ -15,6 +15,7 @@ from crm.customers.models import Customer
 from crm.money import HUNDRED, Money, to_cents
 from crm.orders.contracts import Contract
 from crm.orders.errors import OrderError
+from i18n import _
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -56,11 +57,11 @@ def record_estimate(session: Session, customer: Customer, year: int, amount: Dec
                     by: str) -> WalletEstimate:
     """Record (or replace) ``customer``'s estimated purchases in ``year``."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise WalletError(f"the year must be from {FIRST_YEAR} to {LAST_YEAR}")
+        raise WalletError(_("The year must be from %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR))
     if Decimal(amount) <= 0:
-        raise WalletError("the estimated purchases must be positive")
+        raise WalletError(_("The estimated purchases must be positive."))
     if not source.strip():
-        raise WalletError("say where the estimate comes from (source)")
+        raise WalletError(_("Say where the estimate comes from (source)."))
     estimate = session.scalar(select(WalletEstimate).where(WalletEstimate.customer_id == customer.id,
                                                            WalletEstimate.year == year)
                               .order_by(WalletEstimate.entered_at.desc(), WalletEstimate.id.desc()).limit(1))

@@ -18,6 +18,7 @@ from crm.orders.contracts import Contract
 from crm.orders.errors import OrderError
 from crm.orders.line_items import PricedLine, unit_cost
 from crm.orders.quotes import Quote, quote_totals
+from i18n import _
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def _cost(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     if Decimal(value) < 0:
-        raise OrderError("a cost cannot be negative")
+        raise OrderError(_("A cost cannot be negative."))
     return to_cents(value)
 
 
@@ -72,9 +73,9 @@ def set_line_cost(session: Session, quote: Quote, line_id: int, cost: Decimal | 
     """Set (or clear, with None: the product's standard cost applies) a quote line's own unit cost."""
     line = next((line for line in quote.lines if line.id == line_id), None)
     if line is None:
-        raise OrderError("no such line on this quote")
+        raise OrderError(_("No such line on this quote."))
     if quote.status == "superseded":
-        raise OrderError(f"quote {quote.number} is superseded: change its latest revision")
+        raise OrderError(_("Quote %(number)s is superseded: change its latest revision.", number=quote.number))
     line.unit_cost = _cost(cost)
     session.flush()
     return line

@@ -20,9 +20,12 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.users import User
 from crm.customers.models import Customer
+from i18n import _, _l
 
-PERIODS = ("last12", "month", "quarter", "year", "custom")
-"""``last12``: the twelve months ending with this one (the default)."""
+PERIOD_NAMES = {"last12": _l("Last twelve months"), "month": _l("Month"), "quarter": _l("Quarter"),
+                "year": _l("Year"), "custom": _l("Custom")}
+"""The periods and how they read; ``last12``: the twelve months ending with this one (the default)."""
+PERIODS = tuple(PERIOD_NAMES)
 MAX_MONTHS = 60
 """The longest custom period, in months: a chart and a sheet stay readable."""
 CUSTOMER_ATTRIBUTES = ("region", "industry", "grade")
@@ -120,7 +123,7 @@ def parse_filter(args: Mapping[str, str], today: dt.date, zone: ZoneInfo) -> Rep
         if raw.isdigit() and 0 < int(raw) < 2**31:
             people[f"{name}_id"] = int(raw)
         elif raw:
-            problems.append(f"{name}: {raw[:40]!r} is not an id")
+            problems.append(_("%(name)s: %(value)s is not an id", name=name, value=repr(raw[:40])))
     attributes = {name: (args.get(name) or "").strip()[:100] for name in CUSTOMER_ATTRIBUTES}
     return replace(result, **people, **attributes, problems=tuple(problems))
 
@@ -129,7 +132,8 @@ def _period(args: Mapping[str, str], today: dt.date, zone: ZoneInfo, problems: l
     period = (args.get("period") or "last12").strip()
     default = last_twelve_months(today, zone)
     if period not in PERIODS:
-        problems.append(f"period: {period[:40]!r} is not one of {', '.join(PERIODS)}")
+        problems.append(_("period: %(value)s is not one of %(periods)s", value=repr(period[:40]),
+                          periods=", ".join(PERIODS)))
         return default
     raw = (args.get(period) or "").strip() if period in ("month", "quarter", "year") else ""
     if period == "month":
@@ -151,11 +155,12 @@ def _period(args: Mapping[str, str], today: dt.date, zone: ZoneInfo, problems: l
         first, last = _day(args.get("from")), _day(args.get("to"))
         if first and last and first <= last and (last.year - first.year) * 12 + last.month - first.month < MAX_MONTHS:
             return ReportFilter(first, last, zone, "custom")
-        problems.append(f"custom period: from and to must be dates, from before to, within {MAX_MONTHS} months")
+        problems.append(_("custom period: from and to must be dates, from before to, within %(n)s months",
+                          n=MAX_MONTHS))
         return default
     else:
         return default
-    problems.append(f"{period}: {raw[:40]!r} is not understood")
+    problems.append(_("%(period)s: %(value)s is not understood", period=period, value=repr(raw[:40])))
     return default
 
 

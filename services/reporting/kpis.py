@@ -17,13 +17,14 @@ from crm.orders.contracts import Contract
 from crm.sales.expenses import ExpenseClaim
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import FollowUp, ServiceOrder
+from i18n import _, _l
 from services.reporting.filters import ReportFilter, for_customers
 from services.reporting.report_types import Report, Series, mean, money, pivot, scoped
 
 SIGNED = (Contract.company_signed_on.is_not(None), Contract.customer_signed_on.is_not(None))
 """Contracts signed by both sides (active, or terminated or expired since); signed on the later date."""
-UNASSIGNED = "(no owner)"
-MARKETING_SUBJECTS = {"visit": "Visits", "reception": "Receptions"}
+UNASSIGNED = _l("(no owner)")
+MARKETING_SUBJECTS = {"visit": _l("Visits"), "reception": _l("Receptions")}
 """Expense claims counted as marketing cost, by the process they came from."""
 
 
@@ -40,13 +41,13 @@ def sales_by_month(session: Session, scope: set[int] | None, report_filter: Repo
     query = (select(Contract.amount, Contract.company_signed_on, Contract.customer_signed_on, User.display_name)
              .outerjoin(User, User.id == Contract.owner_id).where(*signed_within(report_filter)))
     query = for_customers(scoped(query, Contract.owner_id, scope), Contract.customer_id, report_filter)
-    rows = [(report_filter.month_of(max(company, customer)), name or UNASSIGNED, money(amount))
+    rows = [(report_filter.month_of(max(company, customer)), name or str(UNASSIGNED), money(amount))
             for amount, company, customer, name in session.execute(query)]
     people = pivot(rows, labels, unit="money")
     total = [round(sum(values), 2) for values in zip(*(s.data for s in people), strict=True)] or [0] * len(labels)
-    return Report("sales", "Sales (signed contract amount)", labels,
-                  [*people, Series("Total", total, kind="line", unit="money")], section="kpis", monthly=True,
-                  note="A contract counts in the month the later of the two sides signed it.")
+    return Report("sales", _("Sales (signed contract amount)"), labels,
+                  [*people, Series(_("Total"), total, kind="line", unit="money")], section="kpis", monthly=True,
+                  note=_("A contract counts in the month the later of the two sides signed it."))
 
 
 def closed_opportunities(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Opportunity]:
@@ -67,9 +68,10 @@ def win_rate_by_month(session: Session, scope: set[int] | None, report_filter: R
             counts[label][opp.status] += 1
     won, lost = [counts[label]["won"] for label in labels], [counts[label]["lost"] for label in labels]
     rate = [round(100 * w / (w + n), 1) if w + n else None for w, n in zip(won, lost, strict=True)]
-    return Report("win_rate", "Win rate", labels, [
-        Series("Won", won), Series("Lost", lost), Series("Win rate %", rate, axis="y2", kind="line", unit="percent"),
-    ], section="kpis", monthly=True, note="Opportunities closed in the month; no rate where none closed.")
+    return Report("win_rate", _("Win rate"), labels, [
+        Series(_("Won"), won), Series(_("Lost"), lost),
+        Series(_("Win rate %"), rate, axis="y2", kind="line", unit="percent"),
+    ], section="kpis", monthly=True, note=_("Opportunities closed in the month; no rate where none closed."))
 
 
 def sales_cycle_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
@@ -80,27 +82,33 @@ def sales_cycle_by_month(session: Session, scope: set[int] | None, report_filter
         if opp.status == "won":
             days[report_filter.month_of(opp.closed_at)].append(
                 (opp.closed_at - opp.created_at).total_seconds() / 86400)
-    return Report("sales_cycle", "Average sales cycle (days)", labels,
-                  [Series("Days from creation to won", [mean(days[label]) for label in labels], unit="days")],
+    return Report("sales_cycle", _("Average sales cycle (days)"), labels,
+                  [Series(_("Days from creation to won"), [mean(days[label]) for label in labels], unit="days")],
                   chart="line", section="kpis", monthly=True,
-                  note="Opportunities won in the month; none won, no point.")
+                  note=_("Opportunities won in the month; none won, no point."))
 
 
-def satisfaction_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
-    """Average follow-up scores (1-5) for attitude and quality, per month of the follow-up visit."""
-    labels = report_filter.labels
+def follow_up_scores(session: Session, scope: set[int] | None,
+                     report_filter: ReportFilter) -> list[tuple[str, int, int]]:
+    """(month, attitude, quality) of each follow-up visit within the period."""
     query = (select(FollowUp.created_at, FollowUp.attitude, FollowUp.quality)
              .join(ServiceOrder, ServiceOrder.id == FollowUp.order_id)
              .join(Customer, Customer.id == ServiceOrder.customer_id)
              .where(FollowUp.created_at >= report_filter.starts, FollowUp.created_at < report_filter.ends))
     query = for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
+    return [(report_filter.month_of(at), attitude, quality) for at, attitude, quality in session.execute(query)]
+
+
+def satisfaction_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
+    """Average follow-up scores (1-5) for attitude and quality, per month of the follow-up visit."""
+    labels = report_filter.labels
     scores: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for at, attitude, quality in session.execute(query):
-        scores[report_filter.month_of(at)].append((attitude, quality))
-    return Report("satisfaction", "Service satisfaction (1-5)", labels, [
-        Series("Attitude", [mean(a for a, _ in scores[label]) for label in labels], unit="score"),
-        Series("Quality", [mean(q for _, q in scores[label]) for label in labels], unit="score"),
-    ], chart="line", section="kpis", monthly=True, note="Follow-up visits after service orders.")
+    for month, attitude, quality in follow_up_scores(session, scope, report_filter):
+        scores[month].append((attitude, quality))
+    return Report("satisfaction", _("Service satisfaction (1-5)"), labels, [
+        Series(_("Attitude"), [mean(a for a, _quality in scores[label]) for label in labels], unit="score"),
+        Series(_("Quality"), [mean(q for _attitude, q in scores[label]) for label in labels], unit="score"),
+    ], chart="line", section="kpis", monthly=True, note=_("Follow-up visits after service orders."))
 
 
 def marketing_cost_rows(session: Session, scope: set[int] | None,
@@ -110,17 +118,17 @@ def marketing_cost_rows(session: Session, scope: set[int] | None,
         ExpenseClaim.subject.in_(MARKETING_SUBJECTS), ExpenseClaim.status.in_(("approved", "paid")),
         ExpenseClaim.created_at >= report_filter.starts, ExpenseClaim.created_at < report_filter.ends)
     query = for_customers(scoped(query, ExpenseClaim.claimant_id, scope), ExpenseClaim.customer_id, report_filter)
-    return [(report_filter.month_of(at), MARKETING_SUBJECTS[subject], money(amount))
+    return [(report_filter.month_of(at), str(MARKETING_SUBJECTS[subject]), money(amount))
             for at, subject, amount in session.execute(query)]
 
 
 def marketing_cost_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
     """Approved expense claims of customer visits and receptions, per month they were claimed."""
     labels = report_filter.labels
-    return Report("marketing_cost", "Marketing cost (visits and receptions)", labels,
+    return Report("marketing_cost", _("Marketing cost (visits and receptions)"), labels,
                   pivot(marketing_cost_rows(session, scope, report_filter), labels, unit="money"),
                   section="kpis", stacked=True, monthly=True,
-                  note="Approved amounts of expense claims; other marketing spending is not recorded.")
+                  note=_("Approved amounts of expense claims; other marketing spending is not recorded."))
 
 
 def kpi_reports(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:

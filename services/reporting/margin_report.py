@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.orders.contracts import Contract, ContractLine
 from crm.orders.margins import contract_margin
+from i18n import _
 from services.reporting.filters import ReportFilter, for_customers
 from services.reporting.kpis import signed_within
 from services.reporting.report_types import Report, Series, money, scoped
@@ -46,12 +47,12 @@ def margin_by_month(session: Session, scope: set[int] | None, report_filter: Rep
     """Net amount, cost and gross margin % of the contracts signed each month."""
     labels = report_filter.labels
     net, cost, left_out = monthly_margins(session, scope, report_filter)
-    return Report("margin", "Gross margin", labels, [
-        Series("Net amount", [money(net[m]) for m in labels], unit="money"),
-        Series("Cost", [money(cost[m]) for m in labels], unit="money"),
-        Series("Gross margin %", [margin_percent(net[m], cost[m]) for m in labels], axis="y2", kind="line",
+    return Report("margin", _("Gross margin"), labels, [
+        Series(_("Net amount"), [money(net[m]) for m in labels], unit="money"),
+        Series(_("Cost"), [money(cost[m]) for m in labels], unit="money"),
+        Series(_("Gross margin %"), [margin_percent(net[m], cost[m]) for m in labels], axis="y2", kind="line",
                unit="percent"),
-        Series("Contracts without costs", [left_out[m] for m in labels]),
+        Series(_("Contracts without costs"), [left_out[m] for m in labels]),
     ], section="kpis", monthly=True,
-        note="Contracts signed in the month, amount before tax less the cost of their lines (the line's own cost "
-             "or the product's standard cost); a contract with a line of unknown cost is counted apart.")
+        note=_("Contracts signed in the month, amount before tax less the cost of their lines (the line's own "
+               "cost or the product's standard cost); a contract with a line of unknown cost is counted apart."))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm.customers.models import Customer
 from crm.orders.contracts import Contract
+from i18n import _, _l
 from services.reporting.filters import ReportFilter, for_customers, narrowed_scope
 from services.reporting.kpis import kpi_reports, signed_within
 from services.reporting.margin_report import margin_by_month
@@ -18,11 +19,12 @@ from services.reporting.report_types import Report, Series, money, scoped
 from services.reporting.service_analyses import service_reports
 from services.reporting.wallet_analyses import wallet_reports
 
-BREAKDOWNS: dict[str, str] = {
-    "industry": "Industry", "size": "Size", "region": "Region", "source": "Source", "grade": "Grade",
+BREAKDOWNS = {
+    "industry": _l("Customers by industry"), "size": _l("Customers by size"), "region": _l("Customers by region"),
+    "source": _l("Customers by source"), "grade": _l("Customers by grade"),
 }
-"""Customer attributes the customer analyses group by (§5)."""
-NOT_SET = "(not set)"
+"""Customer attributes the customer analyses group by (§5), with the report's title."""
+NOT_SET = _l("(not set)")
 
 def customer_breakdown(session: Session, scope: set[int] | None, attribute: str,
                        report_filter: ReportFilter) -> Report:
@@ -35,13 +37,14 @@ def customer_breakdown(session: Session, scope: set[int] | None, attribute: str,
              .outerjoin(contracted, contracted.c.customer_id == Customer.id).group_by(column).order_by(column))
     query = for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
     rows = session.execute(query).all()
-    name = BREAKDOWNS[attribute]
     return Report(
-        key=f"customers_by_{attribute}", title=f"Customers by {name.lower()}", section="customers",
-        labels=[value or NOT_SET for value, _, _ in rows],
-        series=[Series("Customers", [count for _, count, _ in rows]),
-                Series("Contracted amount", [money(amount) for _, _, amount in rows], axis="y2", unit="money")],
-        note="Contracted amount: contracts signed by both sides in the period, by the customer's attribute today.",
+        key=f"customers_by_{attribute}", title=str(BREAKDOWNS[attribute]), section="customers",
+        labels=[value or str(NOT_SET) for value, _count, _amount in rows],
+        series=[Series(_("Customers"), [count for _value, count, _amount in rows]),
+                Series(_("Contracted amount"), [money(amount) for _value, _count, amount in rows], axis="y2",
+                       unit="money")],
+        note=_("Contracted amount: contracts signed by both sides in the period, by the customer's attribute "
+               "today."),
     )
 
 

@@ -14,10 +14,11 @@ from crm.customers.models import Customer
 from crm.orders.catalog import Product
 from crm.service.engineers import Booking, Engineer
 from crm.service.service_desk import ServiceOrder, ServiceRequest
+from i18n import _, _l
 from services.reporting.filters import ReportFilter, for_customers
 from services.reporting.report_types import Report, pivot, scoped
 
-NO_PRODUCT = "(no product)"
+NO_PRODUCT = _l("(no product)")
 COMPLETED = ("done", "settled")
 
 
@@ -39,10 +40,10 @@ def failures_by_product(session: Session, scope: set[int] | None, report_filter:
     query = _for_customers(
         select(Product.name, ServiceRequest.request_type).outerjoin(Product, Product.id == ServiceRequest.product_id)
         .where(*_requests_within(report_filter)), ServiceRequest.customer_id, scope, report_filter)
-    rows = [(product or NO_PRODUCT, _humanize(kind), 1) for product, kind in session.execute(query)]
+    rows = [(product or str(NO_PRODUCT), _humanize(kind), 1) for product, kind in session.execute(query)]
     labels = sorted({label for label, _, _ in rows})
-    return Report("failures_by_product", "Service requests by product and type", labels, pivot(rows, labels),
-                  section="service", stacked=True, note="Requests registered in the period.")
+    return Report("failures_by_product", _("Service requests by product and type"), labels, pivot(rows, labels),
+                  section="service", stacked=True, note=_("Requests registered in the period."))
 
 
 def complaint_causes(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
@@ -51,10 +52,10 @@ def complaint_causes(session: Session, scope: set[int] | None, report_filter: Re
         select(ServiceRequest.complaint_cause).where(ServiceRequest.complaint_cause != "",
                                                      *_requests_within(report_filter)),
         ServiceRequest.customer_id, scope, report_filter)
-    rows = [(_humanize(cause), "Complaints", 1) for cause in session.scalars(query)]
+    rows = [(_humanize(cause), _("Complaints"), 1) for cause in session.scalars(query)]
     labels = sorted({label for label, _, _ in rows})
-    return Report("complaint_causes", "Complaint causes", labels, pivot(rows, labels), section="service",
-                  note="Complaints registered in the period, by the cause the agent recorded.")
+    return Report("complaint_causes", _("Complaint causes"), labels, pivot(rows, labels), section="service",
+                  note=_("Complaints registered in the period, by the cause the agent recorded."))
 
 
 def _completed_jobs(session: Session, scope: set[int] | None,
@@ -72,12 +73,12 @@ def _completed_jobs(session: Session, scope: set[int] | None,
 def engineer_performance(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:
     """Service orders completed and labour hours recorded, per engineer and month."""
     labels, jobs = report_filter.labels, _completed_jobs(session, scope, report_filter)
-    note = "Completed service orders, by the month the work was recorded and the engineer booked for it."
+    note = _("Completed service orders, by the month the work was recorded and the engineer booked for it.")
     return [
-        Report("engineer_jobs", "Service jobs per engineer", labels,
+        Report("engineer_jobs", _("Service jobs per engineer"), labels,
                pivot([(month, name, 1) for month, name, _ in jobs], labels), section="service", monthly=True,
                note=note),
-        Report("engineer_hours", "Labour hours per engineer", labels,
+        Report("engineer_hours", _("Labour hours per engineer"), labels,
                pivot([(month, name, float(hours)) for month, name, hours in jobs], labels, unit="hours"),
                section="service", monthly=True, note=note),
     ]

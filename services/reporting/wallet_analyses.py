@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.customers.wallet import WalletEstimate, latest_estimates, our_sales
+from i18n import _, _l
 from services.reporting.filters import ReportFilter, for_customers
 from services.reporting.report_types import Report, Series, money, scoped
 
-UNASSIGNED = "(no owner)"
+UNASSIGNED = _l("(no owner)")
 
 
 def _estimates(session: Session, scope: set[int] | None, report_filter: ReportFilter,
@@ -34,7 +35,7 @@ def _estimates(session: Session, scope: set[int] | None, report_filter: ReportFi
 def _sales(session: Session, pairs: list[tuple[WalletEstimate, Customer]]) -> dict[tuple[int, int], Decimal]:
     """Our sales per (customer, year) of the estimates."""
     by_year: dict[int, list[int]] = defaultdict(list)
-    for estimate, _ in pairs:
+    for estimate, _customer in pairs:
         by_year[estimate.year].append(estimate.customer_id)
     return {(customer_id, year): amount for year, ids in by_year.items()
             for customer_id, amount in our_sales(session, ids, year).items()}
@@ -53,18 +54,18 @@ def wallet_by_grade(session: Session, scope: set[int] | None, report_filter: Rep
     estimate: dict[str, Decimal] = defaultdict(Decimal)
     ours: dict[str, Decimal] = defaultdict(Decimal)
     for row, customer in pairs:
-        grade = customer.grade or "(not set)"
+        grade = customer.grade or _("(not set)")
         estimate[grade] += row.amount
         ours[grade] += sales.get((row.customer_id, row.year), Decimal(0))
     labels = sorted(estimate)
-    return Report("wallet_by_grade", "Share of wallet by grade", labels, [
-        Series("Estimated purchases", [money(estimate[g]) for g in labels], unit="money"),
-        Series("Our sales", [money(ours[g]) for g in labels], unit="money"),
-        Series("Share of wallet %", [share_percent(ours[g], estimate[g]) for g in labels], axis="y2", kind="line",
+    return Report("wallet_by_grade", _("Share of wallet by grade"), labels, [
+        Series(_("Estimated purchases"), [money(estimate[g]) for g in labels], unit="money"),
+        Series(_("Our sales"), [money(ours[g]) for g in labels], unit="money"),
+        Series(_("Share of wallet %"), [share_percent(ours[g], estimate[g]) for g in labels], axis="y2", kind="line",
                unit="percent"),
     ], section="customers",
-        note=f"Customers with an estimate of their purchases for {_years(years)}; our sales: their contracts signed "
-             "in the same year.")
+        note=_("Customers with an estimate of their purchases for %(years)s; our sales: their contracts signed in "
+               "the same year.", years=_years(years)))
 
 
 def wallet_growth(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
@@ -73,7 +74,7 @@ def wallet_growth(session: Session, scope: set[int] | None, report_filter: Repor
     year = report_filter.last.year
     pairs = _estimates(session, scope, report_filter, [year - 1, year])
     years_of: dict[int, set[int]] = defaultdict(set)
-    for row, _ in pairs:
+    for row, _customer in pairs:
         years_of[row.customer_id].add(row.year)
     pairs = [(row, customer) for row, customer in pairs if len(years_of[row.customer_id]) == 2]
     sales = _sales(session, pairs)
@@ -81,7 +82,7 @@ def wallet_growth(session: Session, scope: set[int] | None, report_filter: Repor
     estimate: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     ours: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     for row, customer in pairs:
-        person = names.get(customer.owner_id, UNASSIGNED)
+        person = names.get(customer.owner_id) or str(UNASSIGNED)
         estimate[(person, row.year)] += row.amount
         ours[(person, row.year)] += sales.get((row.customer_id, row.year), Decimal(0))
     labels = sorted({person for person, _ in estimate})
@@ -90,12 +91,14 @@ def wallet_growth(session: Session, scope: set[int] | None, report_filter: Repor
         before, after = figures[(person, year - 1)], figures[(person, year)]
         return round(float((after - before) * 100 / before), 1) if before > 0 else None
 
-    return Report("wallet_growth", f"Sales growth vs customers' growth, {year - 1}–{year}", labels, [
-        Series("Our sales growth %", [growth(ours, p) for p in labels], unit="percent"),
-        Series("Customers' purchases growth %", [growth(estimate, p) for p in labels], unit="percent"),
+    return Report("wallet_growth", _("Sales growth vs customers' growth, %(before)s–%(year)s", before=year - 1,
+                                     year=year), labels, [
+        Series(_("Our sales growth %"), [growth(ours, p) for p in labels], unit="percent"),
+        Series(_("Customers' purchases growth %"), [growth(estimate, p) for p in labels], unit="percent"),
     ], section="customers",
-        note=f"Customers with an estimate for both {year - 1} and {year}, by their owner: growth of what they signed "
-             "with us against growth of their estimated purchases (faster: we gain share).")
+        note=_("Customers with an estimate for both %(before)s and %(year)s, by their owner: growth of what they "
+               "signed with us against growth of their estimated purchases (faster: we gain share).",
+               before=year - 1, year=year))
 
 
 def _years(years: list[int]) -> str:

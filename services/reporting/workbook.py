@@ -12,8 +12,9 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crm import formatting
+from i18n import _
 from services.exports import append_row, set_cell
-from services.reporting.filters import ReportFilter
+from services.reporting.filters import PERIOD_NAMES, ReportFilter
 from services.reporting.report_types import Report
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
@@ -30,7 +31,7 @@ def workbook_bytes(reports: list[Report], report_filter: ReportFilter | None = N
     book = Workbook()
     book.remove(book.active)
     if report_filter is not None:
-        _filter_sheet(book.create_sheet("Filters"), report_filter, filter_names or {})
+        _filter_sheet(book.create_sheet(_("Filters")), report_filter, filter_names or {})
     used: set[str] = set()
     for report in reports:
         sheet = book.create_sheet(_sheet_name(report.title, used))
@@ -61,11 +62,12 @@ def report_sheet(sheet: Worksheet, report: Report) -> None:
 
 
 def _filter_sheet(sheet: Worksheet, report_filter: ReportFilter, names: dict[str, str]) -> None:
-    append_row(sheet, ["Filter", "Value"])
-    rows = [("Period", report_filter.period), ("From", report_filter.first), ("To", report_filter.last),
-            ("Time zone", report_filter.zone.key)]
-    rows += [(label, names.get(key, "")) for key, label in (("salesperson", "Salesperson"), ("team", "Team"))]
-    rows += [(name.capitalize(), getattr(report_filter, name)) for name in ("region", "industry", "grade")]
+    append_row(sheet, [_("Filter"), _("Value")])
+    rows = [(_("Period"), str(PERIOD_NAMES[report_filter.period])), (_("From"), report_filter.first),
+            (_("To"), report_filter.last), (_("Time zone"), report_filter.zone.key),
+            (_("Salesperson"), names.get("salesperson", "")), (_("Team"), names.get("team", "")),
+            (_("Region"), report_filter.region), (_("Industry"), report_filter.industry),
+            (_("Grade"), report_filter.grade)]
     for label, value in rows:
         append_row(sheet, [label, value])
         if isinstance(value, dt.date):

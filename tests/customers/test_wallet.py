@@ -12,6 +12,7 @@ from sqlalchemy import select
 from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.customers.wallet import WalletEstimate, record_estimate
+from crm.formatting import money
 from crm.orders.contracts import Contract
 
 
@@ -54,9 +55,9 @@ def test_salesperson_enters_estimates_and_sees_the_share(platform, login, custom
     assert _estimate(sales, whale, "2026", "450000").status_code == 302
     assert _estimate(sales, whale, "2026", "500000", "purchasing manager, December").status_code == 302  # replaced
     page = sales.get(f"/customers/{whale}").get_data(as_text=True)
-    assert 'data-wallet-year="2026"' in page and "25.6 %" in page and "CN¥500,000.00" in page
-    assert "CN¥128,000.00" in page and "purchasing manager, December" in page
-    assert "20.0 %" in page and "CN¥400,000.00" in page  # 2025: 80,000 of 400,000
+    assert 'data-wallet-year="2026"' in page and "25.6 %" in page and money(500000) in page
+    assert money(128000) in page and "purchasing manager, December" in page
+    assert "20.0 %" in page and money(400000) in page  # 2025: 80,000 of 400,000
     with platform.sessions() as session:
         rows = session.scalars(select(WalletEstimate).where(WalletEstimate.customer_id == whale)).all()
         assert sorted((r.year, r.amount, r.entered_by) for r in rows) == [

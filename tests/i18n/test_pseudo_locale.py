@@ -23,6 +23,8 @@ PAGES = [
     ("info", "/quality", ()),
     ("admin", "/admin/webhooks/", ()),
     ("mktdir", "/campaigns/", ()),
+    ("sales", "/reports/?period=year&year=2025", ("Sales", "JSON", "1 Jan 2025 – 31 Dec 2025")),
+    ("sales", "/kpi/?period=year&year=2025", ("Sales", "JSON", "1 Jan 2025 – 31 Dec 2025")),
 ]
 
 

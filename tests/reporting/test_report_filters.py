@@ -166,7 +166,7 @@ def test_export_honours_the_filters_with_formats_and_frozen_headers(dataset, log
     book = load_workbook(BytesIO(response.data))
     assert book.sheetnames[0] == "Filters" and book.sheetnames[-1] == "Labour hours per engineer"
     filters = {row[0]: row[1] for row in book["Filters"].iter_rows(min_row=2, values_only=True)}
-    assert filters["Period"] == "year" and filters["From"] == dt.datetime(2026, 1, 1)
+    assert filters["Period"] == "Year" and filters["From"] == dt.datetime(2026, 1, 1)
     assert filters["Salesperson"] == "Sam Sales" and filters["Region"] == "East"
     assert filters["Time zone"] == "Asia/Shanghai" and book["Filters"]["B3"].number_format == formatting.EXCEL_DATE
     sales = book["Sales (signed contract amount)"]

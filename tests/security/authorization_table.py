@@ -91,6 +91,8 @@ ORDER_VIEWERS = (*SALES_SIDE, "finance")
 RECORD_EDITORS = ("admin", "sales", "salesdir", "custdir", "mktdir", "info")
 """Create customers and edit those in their data scope (``sales2`` too, for their own)."""
 DIRECTORS = ("admin", "salesdir", "custdir")
+TARGET_SETTERS = ("admin", "salesdir", "custdir", "mktdir")
+"""Set the KPI baselines and targets."""
 COST_VIEWERS = ("salesdir", "custdir", "mktdir", "finance")
 """Directors and finance: product costs and margins (crm.accounts.access.COST_ROLES)."""
 PROCESS_OWNERS = ("admin", "owner")
@@ -329,6 +331,10 @@ TABLE: dict[str, Expect] = {
     "GET notifications.outbox": signed_in(),
     "POST notifications.read_all": signed_in(),
     "GET reports.data": signed_in(),
+    "GET kpi.index": signed_in(),
+    "GET kpi.data": signed_in(),
+    "GET kpi.targets": only(*TARGET_SETTERS),
+    "POST kpi.save_targets": call(only(*TARGET_SETTERS), data={"target_sales": "1000000"}),
     "GET reports.export": signed_in(),
     "GET reports.index": signed_in(),
     "GET periodic_reports.index": only(*REPORT_READERS),

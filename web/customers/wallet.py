@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from crm.customers.queries import visible_customer
 from crm.customers.wallet import WalletEstimate, record_estimate
+from i18n import _
 from web import db
 from web.accounts.auth import require_role
 from web.idempotency import idempotent
@@ -29,5 +30,5 @@ def estimate(customer_id: int):
                         decimal_field("amount", WalletEstimate.amount), request.form.get("source", ""),
                         current_user.username)
         db.commit()
-        flash("Estimate saved.", "success")
+        flash(_("Estimate saved."), "success")
     return redirect(url_for("customers.show", customer_id=customer_id))

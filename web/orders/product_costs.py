@@ -9,6 +9,7 @@ from flask_login import login_required
 from crm.accounts.access import COST_ROLES
 from crm.orders import margins
 from crm.orders.catalog import Product, products
+from i18n import _
 from services.orders import queries
 from web import db
 from web.accounts.auth import require_role
@@ -37,5 +38,5 @@ def save(product_id: int):
         margins.set_standard_cost(db.session(), product,
                                   decimal_field("standard_cost", Product.standard_cost) if raw else None)
         db.commit()
-        flash(f"Standard cost of {product.code} saved.", "success")
+        flash(_("Standard cost of %(code)s saved.", code=product.code), "success")
     return redirect(url_for(".index"))

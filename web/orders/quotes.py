@@ -14,7 +14,7 @@ from crm.money import ZERO
 from crm.orders import contract_documents, contracts, margins, quote_documents, quotes
 from crm.orders.catalog import products
 from crm.scoped_lists import newest_in_scope
-from i18n import zones
+from i18n import _, zones
 from services.orders import queries, quote_form
 from web import db
 from web.accounts.auth import require_role
@@ -104,7 +104,7 @@ def set_line_cost(quote_id: int, line_id: int):
         cost = decimal_field("unit_cost", quotes.QuoteLine.unit_cost) if raw else None
         margins.set_line_cost(db.session(), quote, line_id, cost)
         db.commit()
-        flash("Cost saved.", "success")
+        flash(_("Cost saved."), "success")
     return redirect(url_for(".show", quote_id=quote_id))
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import request
 
 from services.reporting.filter_choices import filter_choices
-from services.reporting.filters import ReportFilter, parse_filter, site_today
+from services.reporting.filters import PERIOD_NAMES, ReportFilter, parse_filter, site_today
 from web import db
 from web.input import owner_ids
 
@@ -18,15 +18,19 @@ def site_zone() -> ZoneInfo:
     return ZoneInfo(db.platform().settings.timezone)
 
 
-def request_filter() -> ReportFilter:
-    """The filter the request's query string asks for (defaults where a value is missing or not understood)."""
+def request_filter(default_period: str = "") -> ReportFilter:
+    """The filter the request's query string asks for (defaults where a value is missing or not understood;
+    ``default_period`` when the query names none)."""
     zone = site_zone()
-    return parse_filter(request.args, site_today(zone), zone)
+    args = request.args.to_dict()
+    if default_period and not args.get("period"):
+        args["period"] = default_period
+    return parse_filter(args, site_today(zone), zone)
 
 
 def filter_page_context(report_filter: ReportFilter) -> dict:
     """Template variables of the filter bar (``reporting/_filters.html``)."""
-    return {"report_filter": report_filter, "filter_args": report_filter.query_args(),
+    return {"report_filter": report_filter, "filter_args": report_filter.query_args(), "period_names": PERIOD_NAMES,
             "choices": filter_choices(db.session(), owner_ids())}
 
 
