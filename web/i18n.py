@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, force_locale, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
@@ -76,6 +76,7 @@ def init_i18n(app: Flask, site_locale: str, site_timezone: str) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, languages=i18n.LANGUAGES, current_language=_current_locale,
                                  script_messages=_script_messages)
+    app.context_processor(lambda: {"language_url": url_for("language.choose")})  # the switcher in base.html
     i18n.use(get_translations, _current_locale, force_locale)
     zones.use(_request_zone)
     if stale := stale_compiled():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, flash, render_template, render_template_string
+from flask_babel import Babel
 from flask_login import LoginManager, UserMixin, login_user
 from flask_wtf import CSRFProtect
 
@@ -36,6 +37,7 @@ class _User(UserMixin):
 def _make_app(*, csrf: bool = True, login: bool = True) -> Flask:
     app = Flask("asset_test", template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.config.update(SECRET_KEY="test", TESTING=True)
+    Babel(app)  # the layout's texts go through the catalog (``_``)
     if csrf:
         CSRFProtect(app)
     if login:
