@@ -63,7 +63,7 @@ def build_platform(settings: config.Settings) -> Platform:
     zones.configure(settings.timezone)
     db = make_engine(settings.database_url)
     sessions = make_sessions(db)
-    notifier = Notifier(configured_transports(settings))
+    notifier = Notifier(configured_transports(settings), settings.locale)
     alerts = TaskAlerts(notifier)
     registry = HandlerRegistry(services={"settings": settings, "notifier": notifier})
     handlers.register_all(registry, settings.handler_modules)

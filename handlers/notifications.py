@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from crm.accounts.access import users_with_role
 from engine.services import HandlerContext
+from services.notifications.notifier import Text
 
 
-def text_message(ctx: HandlerContext, to: list[str], subject: str, body: str, link: str = "") -> tuple[list[str], bool]:
-    """Send an in-app note and a text message to usernames and ``role:<key>`` items.
+def text_message(ctx: HandlerContext, to: list[str], subject: Text, body: Text,
+                 link: str = "") -> tuple[list[str], bool]:
+    """Send an in-app note and a text message to usernames and ``role:<key>`` items; a text given as a function
+    is written for each recipient in their language.
 
     Returns who was addressed and whether a notifier sent it; without one, the names are still
     resolved so the caller can record who should have been told.

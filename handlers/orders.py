@@ -9,12 +9,14 @@ from crm.base import utcnow
 from crm.orders import contracts, payments, reminders
 from engine.services import HandlerContext, HandlerRegistry
 from handlers.notifications import text_message
-from i18n import zones
+from i18n import _, _l, zones
 
 _APPROVAL_TEXTS = {
-    "approval_request": "Contract {number} ({company}, {amount}) awaits your approval.",
-    "approval_reminder": "Reminder: contract {number} ({company}, {amount}) still awaits your approval.",
+    "approval_request": _l("Contract %(number)s (%(company)s, %(amount)s) awaits your approval."),
+    "approval_reminder": _l("Reminder: contract %(number)s (%(company)s, %(amount)s) still awaits your approval."),
 }
+"""Texts are written per recipient, in their language (see :class:`services.notifications.notifier.Notifier`);
+the copy kept on the contract is in the site's."""
 REMINDER_TIME = dt.time(9, 0)
 """Payment reminders and overdue escalations fire at this time of day in the site's zone (``CRM_TIMEZONE``)."""
 
@@ -53,11 +55,14 @@ def register(registry: HandlerRegistry) -> None:
     def sms_approver(ctx: HandlerContext, contract_id, role: str, kind: str):
         """Text the approvers holding ``role``; the reminder is kept on the contract either way."""
         contract = _contract(ctx, contract_id)
-        text = _APPROVAL_TEXTS[kind].format(number=contract.number, company=contract.customer.company,
-                                            amount=f"{contract.amount:,.2f}")
-        names, sent = text_message(ctx, [f"role:{role}"], f"Contract {contract.number}", text,
-                                   f"/contracts/{contract.id}")
-        reminders.record(ctx.session, kind, text, names, sent=sent, contract_id=contract.id,
+        values = {"number": contract.number, "company": contract.customer.company, "amount": f"{contract.amount:,.2f}"}
+
+        def text() -> str:
+            return str(_APPROVAL_TEXTS[kind]) % values
+
+        names, sent = text_message(ctx, [f"role:{role}"], lambda: _("Contract %(number)s", number=contract.number),
+                                   text, f"/contracts/{contract.id}")
+        reminders.record(ctx.session, kind, text(), names, sent=sent, contract_id=contract.id,
                          instance_id=ctx.instance_id)
         return {"recipients": names, "sent": sent}
 
@@ -66,10 +71,13 @@ def register(registry: HandlerRegistry) -> None:
         """The approval waited too long: record the escalation and tell the approvers who missed it."""
         contract = _contract(ctx, contract_id)
         contract.escalated_at = utcnow()
-        text = (f"Contract {contract.number} waited too long for approval and was escalated to the "
-                f"{to_role.replace('_', ' ')}.")
-        names, sent = text_message(ctx, [f"role:{from_role}"], f"Contract {contract.number} escalated", text)
-        reminders.record(ctx.session, "escalation", text, names, sent=sent, contract_id=contract.id,
+        def text() -> str:
+            return _("Contract %(number)s waited too long for approval and was escalated to the %(role)s.",
+                     number=contract.number, role=to_role.replace("_", " "))
+
+        names, sent = text_message(ctx, [f"role:{from_role}"],
+                                   lambda: _("Contract %(number)s escalated", number=contract.number), text)
+        reminders.record(ctx.session, "escalation", text(), names, sent=sent, contract_id=contract.id,
                          instance_id=ctx.instance_id)
         return {"escalated_to": to_role}
 
@@ -86,8 +94,8 @@ def register(registry: HandlerRegistry) -> None:
         contract = _contract(ctx, contract_id)
         contracts.reject(contract, reason)
         if _owner(contract):
-            text_message(ctx, _owner(contract), f"Contract {contract.number} rejected", reason,
-                         f"/contracts/{contract.id}")
+            text_message(ctx, _owner(contract), lambda: _("Contract %(number)s rejected", number=contract.number),
+                         reason, f"/contracts/{contract.id}")
         return contract.status
 
     @registry.register("orders.start_collection")
@@ -95,9 +103,10 @@ def register(registry: HandlerRegistry) -> None:
         """Link a plan line to this collection instance; returns its amounts and reminder times."""
         line = payments.lock_line(ctx.session, int(plan_line_id))
         if line.status == "settled":
-            raise payments.PaymentError(f"“{line.label}” is already settled")
+            raise payments.PaymentError(_("“%(line)s” is already settled", line=line.label))
         if line.collection_instance_id not in (None, ctx.instance_id):
-            raise payments.PaymentError(f"“{line.label}” is collected by process #{line.collection_instance_id}")
+            raise payments.PaymentError(_("“%(line)s” is collected by process #%(id)s", line=line.label,
+                                          id=line.collection_instance_id))
         line.collection_instance_id = ctx.instance_id
         contract = line.plan.contract
         return {
@@ -115,14 +124,20 @@ def register(registry: HandlerRegistry) -> None:
         owner = _owner(line.plan.contract)
         if kind == "payment_due":
             line.reminded_at = utcnow()
-            to, text = ["role:finance", *owner], f"“{line.label}” ({line.open_amount:,.2f}) is due on {line.due_date}."
+            to = ["role:finance", *owner]
+            message = _l("“%(line)s” (%(amount)s) is due on %(date)s.")
         else:
             line.escalated_at = utcnow()
             to = [*owner, "role:customer_director"]
-            text = f"“{line.label}” is overdue since {line.due_date}: {line.open_amount:,.2f} still open."
-        names, sent = text_message(ctx, to, f"Payment {line.plan.customer.company}", text,
-                                   f"/payments/plans/{line.plan_id}")
-        reminders.record(ctx.session, kind, text, names, sent=sent, plan_line_id=line.id,
+            message = _l("“%(line)s” is overdue since %(date)s: %(amount)s still open.")
+        values = {"line": line.label, "amount": f"{line.open_amount:,.2f}", "date": line.due_date}
+
+        def text() -> str:
+            return str(message) % values
+
+        names, sent = text_message(ctx, to, lambda: _("Payment %(customer)s", customer=line.plan.customer.company),
+                                   text, f"/payments/plans/{line.plan_id}")
+        reminders.record(ctx.session, kind, text(), names, sent=sent, plan_line_id=line.id,
                          instance_id=ctx.instance_id)
         return {"recipients": names, "sent": sent}
 

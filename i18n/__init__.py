@@ -19,6 +19,8 @@ from __future__ import annotations
 import gettext as _gettext
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
 from typing import Any
 
 from babel.support import LazyProxy
@@ -30,6 +32,8 @@ _NULL = _gettext.NullTranslations()
 _translations: Callable[[], _gettext.NullTranslations] = lambda: _NULL  # noqa: E731
 _locale: Callable[[], str | None] = lambda: None  # noqa: E731
 _forcing: Callable[[str], Any] | None = None
+_forced: ContextVar[str | None] = ContextVar("i18n_forced_locale", default=None)
+"""The language of the innermost :func:`force_locale` block (used outside an application context: jobs)."""
 
 
 def use(translations: Callable[[], _gettext.NullTranslations], locale: Callable[[], str | None],
@@ -40,10 +44,29 @@ def use(translations: Callable[[], _gettext.NullTranslations], locale: Callable[
 
 
 def _current() -> _gettext.NullTranslations:
+    forced = _forced.get()
     try:
+        if forced and _locale() != forced:  # a job outside any application context writing to someone
+            return _catalogs_of(forced)
         return _translations() or _NULL
-    except (RuntimeError, KeyError):  # no application context, or an app without Flask-Babel: the source text
-        return _NULL
+    except (RuntimeError, KeyError):  # no application context, or an app without Flask-Babel
+        return _catalogs_of(forced) if forced else _NULL
+
+
+@cache
+def _catalogs_of(locale: str) -> _gettext.NullTranslations:
+    """Every area's compiled catalog of ``locale`` merged, for translating outside an application context."""
+    from babel import Locale
+    from babel.support import Translations
+
+    from .catalogs import translation_directories
+
+    merged = None
+    for directory in translation_directories():
+        found = Translations.load(directory, [str(Locale.parse(locale))])
+        if isinstance(found, Translations):
+            merged = found if merged is None else merged.merge(found)
+    return merged or _NULL
 
 
 def _(message: str, **values: Any) -> str:
@@ -78,16 +101,23 @@ lazy_gettext = _l
 def current_locale() -> str | None:
     """The current language (``"zh_CN"``, ``"en"``), or None outside a request and a forced block."""
     try:
-        return _locale()
+        return _locale() or _forced.get()
     except (RuntimeError, KeyError):
-        return None
+        return _forced.get()
 
 
 @contextmanager
 def force_locale(locale: str | None) -> Iterator[None]:
     """Translate in ``locale`` inside the block (a job writing an e-mail in its recipient's language)."""
-    if _forcing is None or not locale:
+    if not locale:
         yield
         return
-    with _forcing(locale):
-        yield
+    token = _forced.set(locale)
+    try:
+        if _forcing is None:
+            yield
+        else:
+            with _forcing(locale):
+                yield
+    finally:
+        _forced.reset(token)

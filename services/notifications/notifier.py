@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import i18n
 from crm.accounts.access import users_with_role
 from crm.accounts.users import User
 from crm.notifications.messages import OutboxMessage, add_notification
@@ -40,15 +41,17 @@ def wants(user: User, channel: str) -> bool:
 class Notifier:
     """Sends notifications over in-app, e-mail and SMS; ``deliver`` is the ``deliver_message`` job."""
 
-    def __init__(self, transports: Mapping[str, Transport]):
+    def __init__(self, transports: Mapping[str, Transport], site_language: str = ""):
         self.transports = dict(transports)
+        self.site_language = site_language
 
     def notify(self, session: Session, to: str | Iterable[str], subject: Text, body: Text = "",
                channels: Iterable[str] = ("in_app",), link: str = "") -> list[User]:
         """Notify users; each item of ``to`` is a username or ``"role:<key>"``. Returns who was notified.
 
-        ``subject`` and ``body`` may be functions returning the text: they are called once per recipient with
-        times shown in that recipient's time zone (:func:`i18n.zones.force_zone`). Unknown usernames raise
+        ``subject`` and ``body`` may be functions returning the text: they are called once per recipient in that
+        recipient's language (their own, else the site's) with times shown in their time zone
+        (:func:`i18n.zones.force_zone`). Unknown usernames raise
         :class:`LookupError`; inactive users are skipped.
         """
         channels = tuple(channels)
@@ -57,7 +60,7 @@ class Notifier:
             raise ValueError(f"unknown notification channel(s): {', '.join(sorted(unknown))}")
         users = recipients(session, to)
         for user in users:
-            with zones.force_zone(user.timezone):
+            with zones.force_zone(user.timezone), i18n.force_locale(user.language or self.site_language):
                 subject_text, body_text = _text(subject), _text(body)
             for channel in channels:
                 if channel == "in_app":

@@ -42,8 +42,13 @@ class TaskAlerts:
 
     def task_ready(self, session: Session, row: HumanTask) -> None:
         """Task listener: tell the assignee, or the lane, that the task is waiting for them."""
-        where = "is assigned to you" if row.assignee else f"is waiting in the {row.lane or row.role} queue"
-        self._send(session, row, f"New task: {row.title}", lambda: f"{_about(row)} {where}.{_due(row)}", ("in_app",))
+        def body() -> str:
+            if row.assignee:
+                return _("%(task)s is assigned to you.", task=_about(row)) + _due(row)
+            return _("%(task)s is waiting in the %(lane)s queue.", task=_about(row),
+                     lane=row.lane or row.role) + _due(row)
+
+        self._send(session, row, lambda: _("New task: %(task)s", task=row.title), body, ("in_app",))
 
     def remind_due(self, session: Session, now: dt.datetime) -> int:
         """Relay periodic work: remind about tasks due within a day or overdue, once per kind; returns how many."""
@@ -59,14 +64,17 @@ class TaskAlerts:
             reminded(session, row.id, "overdue" if overdue else "due_soon")
             if not overdue and row.due_at - row.created_at <= DUE_SOON:
                 continue  # due soon from birth: the new-task notice already said when
-            subject = f"{'Overdue' if overdue else 'Due soon'}: {row.title}"
-            state = "overdue" if overdue else "due soon"
-            self._send(session, row, subject, lambda row=row, state=state: f"{_about(row)} is {state}.{_due(row, now)}",
-                       ("in_app", "email"))
+            if overdue:
+                subject = lambda row=row: _("Overdue: %(task)s", task=row.title)  # noqa: E731
+                body = lambda row=row: _("%(task)s is overdue.", task=_about(row)) + _due(row, now)  # noqa: E731
+            else:
+                subject = lambda row=row: _("Due soon: %(task)s", task=row.title)  # noqa: E731
+                body = lambda row=row: _("%(task)s is due soon.", task=_about(row)) + _due(row, now)  # noqa: E731
+            self._send(session, row, subject, body, ("in_app", "email"))
             sent += 1
         return sent
 
-    def _send(self, session: Session, row: HumanTask, subject: str, body: Text, channels: tuple[str, ...]) -> None:
+    def _send(self, session: Session, row: HumanTask, subject: Text, body: Text, channels: tuple[str, ...]) -> None:
         to = [row.assignee] if row.assignee else [f"role:{row.role}"] if row.role else []
         extra = self.extra_channels(session, row.instance.version_id, row.task_name)
         self.notifier.notify(session, to, subject, body, channels=tuple(dict.fromkeys(channels + extra)),

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.accounts.users import User
+from crm.notifications.messages import Notification
 from tests.i18n.pseudo import pseudo_translations, unmarked_text
 from tests.processes.task_helpers import BPMN_DIR, deploy, ready_task, start
 
@@ -77,3 +78,18 @@ def test_a_chinese_user_reads_the_worklist_and_task_in_chinese(platform, login, 
     assert "此项为必填项。" in refused and "请修改标出的字段。" in refused
     claimed = user.post(f"/worklist/{task.id}/claim", follow_redirects=True).get_data(as_text=True)
     assert "任务已认领" in claimed
+
+
+def test_task_notices_are_written_in_each_recipients_language(platform, actors, tmp_uploads):
+    """The new-task notice of a lane goes to everyone in it, each in their own language (the site's by default)."""
+    deploy(platform)
+    with platform.sessions.begin() as session:
+        session.scalar(select(User).where(User.username == "sales")).language = "zh_CN"
+        session.scalar(select(User).where(User.username == "sales2")).language = "en"
+    task = ready_task(platform, start(platform, actors["sales"]))
+    with platform.sessions() as session:
+        notices = {user.username: notice.subject for notice, user in session.execute(
+            select(Notification, User).join(User, Notification.user_id == User.id)
+            .where(Notification.link == f"/tasks/{task.id}"))}
+    assert notices["sales"] == f"新任务：{task.title}"
+    assert notices["sales2"] == f"New task: {task.title}"
