@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from crm.service import engineers
 from crm.service.service_desk import ServiceOrder
-from i18n import zones
+from i18n import _, zones
 from services.accounts.directory import user_by_id
 from services.service.queries import engineers_without_profile
 from web import db
@@ -60,7 +60,7 @@ def add_profile():
     with refusals():
         user = user_by_id(db.session(), int_field("user_id"))
         if user is None:
-            flash("Choose a user.", "danger")
+            flash(_("Choose a user."), "danger")
             return redirect(url_for(".schedule"))
         skills = [s.strip() for s in request.form.get("skills", "").split(",") if s.strip()]
         engineers.add_engineer(
@@ -68,7 +68,7 @@ def add_profile():
             work_days=request.form.get("work_days", "12345").strip(),
         )
         db.commit()
-        flash(f"{user.display_name} can now be dispatched.", "success")
+        flash(_("%(user)s can now be dispatched.", user=user.display_name), "success")
     return redirect(url_for(".schedule"))
 
 
@@ -83,5 +83,5 @@ def book():
                        starts_at + dt.timedelta(hours=float(hours)), note=request.form.get("note", ""),
                        created_by=actor().username)
         db.commit()
-        flash("Booked.", "success")
+        flash(_("Booked."), "success")
     return redirect(url_for(".schedule", week=request.form.get("week", "")))
