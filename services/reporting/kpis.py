@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.users import User
+from crm.campaigns.campaigns import Campaign
 from crm.customers.models import Customer
 from crm.orders.contracts import Contract
 from crm.sales.expenses import ExpenseClaim
@@ -25,6 +26,7 @@ SIGNED = (Contract.company_signed_on.is_not(None), Contract.customer_signed_on.i
 """Contracts signed by both sides (active, or terminated or expired since); signed on the later date."""
 UNASSIGNED = _l("(no owner)")
 MARKETING_SUBJECTS = {"visit": _l("Visits"), "reception": _l("Receptions")}
+CAMPAIGNS = _l("Campaigns")
 """Expense claims counted as marketing cost, by the process they came from."""
 
 
@@ -113,22 +115,30 @@ def satisfaction_by_month(session: Session, scope: set[int] | None, report_filte
 
 def marketing_cost_rows(session: Session, scope: set[int] | None,
                         report_filter: ReportFilter) -> list[tuple[str, str, float]]:
-    """(month, kind, amount) of approved visit and reception expense claims claimed within the period."""
+    """(month, kind, amount) of approved visit and reception expense claims claimed within the period, and of
+    the campaigns starting in it (company-wide costs: only when no salesperson, team, customer attribute or
+    data scope narrows the figures)."""
     query = select(ExpenseClaim.created_at, ExpenseClaim.subject, ExpenseClaim.approved_amount).where(
         ExpenseClaim.subject.in_(MARKETING_SUBJECTS), ExpenseClaim.status.in_(("approved", "paid")),
         ExpenseClaim.created_at >= report_filter.starts, ExpenseClaim.created_at < report_filter.ends)
     query = for_customers(scoped(query, ExpenseClaim.claimant_id, scope), ExpenseClaim.customer_id, report_filter)
-    return [(report_filter.month_of(at), str(MARKETING_SUBJECTS[subject]), money(amount))
+    rows = [(report_filter.month_of(at), str(MARKETING_SUBJECTS[subject]), money(amount))
             for at, subject, amount in session.execute(query)]
+    if scope is None and not report_filter.narrows_customers:
+        campaigns = select(Campaign.starts_on, Campaign.cost).where(Campaign.starts_on >= report_filter.first,
+                                                                    Campaign.starts_on <= report_filter.last)
+        rows += [(report_filter.month_of(day), str(CAMPAIGNS), money(cost)) for day, cost in session.execute(campaigns)]
+    return rows
 
 
 def marketing_cost_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
     """Approved expense claims of customer visits and receptions, per month they were claimed."""
     labels = report_filter.labels
-    return Report("marketing_cost", _("Marketing cost (visits and receptions)"), labels,
+    return Report("marketing_cost", _("Marketing cost (campaigns, visits and receptions)"), labels,
                   pivot(marketing_cost_rows(session, scope, report_filter), labels, unit="money"),
                   section="kpis", stacked=True, monthly=True,
-                  note=_("Approved amounts of expense claims; other marketing spending is not recorded."))
+                  note=_("Campaign costs in the month the campaign starts (company-wide: not shown for a salesperson, "
+                         "team or customer filter) and approved amounts of visit and reception expense claims."))
 
 
 def kpi_reports(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:

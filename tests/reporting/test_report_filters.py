@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from crm import formatting
 from crm.accounts.users import Team, User
+from crm.campaigns.campaigns import Campaign
 from crm.customers.models import Customer
 from crm.orders.contracts import Contract
 from crm.sales.expenses import create_claim, review_claim
@@ -201,3 +202,15 @@ def test_parse_filter_reads_every_period_and_refuses_nonsense():
                  {"period": "custom", "from": "2000-01-01", "to": "2026-01-01"}, {"salesperson": "x"}):
         result = parse_filter(args, TODAY, ZONE)
         assert result.problems and (result.first, result.last) == (default.first, default.last)
+
+
+def test_marketing_cost_adds_campaigns_for_the_whole_company(dataset, login, platform):
+    with platform.sessions.begin() as session:
+        session.add(Campaign(name="Boat show", kind="trade_fair", starts_on=dt.date(2026, 3, 20),
+                             ends_on=dt.date(2026, 3, 22), cost=Decimal("5000.00")))
+    cost = _series(_reports(login, "custdir", "period=year&year=2026")["marketing_cost"])
+    assert (cost["Campaigns"][2], cost["Visits"][2]) == (5000.0, 800.0)
+    assert "Campaigns" not in _series(_reports(login, "custdir", "period=year&year=2026&grade=key")["marketing_cost"])
+    assert "Campaigns" not in _series(_reports(login, "sales", "period=year&year=2026")["marketing_cost"])
+    kpis = {k["key"]: k for k in login("custdir").get("/kpi/data.json?period=year&year=2026").get_json()["kpis"]}
+    assert kpis["marketing_cost"]["months"]["series"][0]["data"][2] == 5800.0
