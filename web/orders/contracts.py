@@ -9,7 +9,7 @@ from crm.accounts.access import sees_costs
 from crm.orders import contract_documents, contracts, margins, payments, reminders
 from crm.orders.contracts import Contract, ContractTemplate
 from crm.scoped_lists import newest_in_scope
-from i18n import zones
+from i18n import _, ngettext, zones
 from services.customers.queries import customer_by_id
 from services.orders import queries
 from services.orders.process_starts import submit_for_approval
@@ -68,7 +68,7 @@ def create():
         template = queries.contract_template_by_id(db.session(), int_field("template_id"))
         customer = customer_by_id(db.session(), int_field("customer_id"))
         if template is None or customer is None or not visible(customer.owner_id):
-            flash("Choose a template and one of your customers.", "danger")
+            flash(_("Choose a template and one of your customers."), "danger")
             return redirect(url_for(".index"))
         contract = contracts.from_template(
             db.session(), template, customer, current_user.user, request.form.get("title", "").strip() or "Contract",
@@ -76,7 +76,7 @@ def create():
             start_date=date_field("start_date", required=False), end_date=date_field("end_date", required=False),
         )
         db.commit()
-        flash(f"Contract {contract.number} drafted.", "success")
+        flash(_("Contract %(number)s drafted.", number=contract.number), "success")
         return redirect(url_for(".show", contract_id=contract.id))
     return redirect(url_for(".index"))
 
@@ -132,7 +132,8 @@ def submit(contract_id: int):
     with refusals():
         instance = submit_for_approval(db.session(), db.platform().engine, contract.id, actor())
         db.commit()
-        flash(f"Contract {contract.number} is in approval (process #{instance.id}).", "success")
+        flash(_("Contract %(number)s is in approval (process #%(id)s).", number=contract.number, id=instance.id),
+              "success")
     return redirect(url_for(".show", contract_id=contract_id))
 
 
@@ -143,7 +144,7 @@ def terminate(contract_id: int):
     with refusals():
         contracts.terminate(contract, date_field("terminated_on"))
         db.commit()
-        flash(f"Contract {contract.number} terminated.", "success")
+        flash(_("Contract %(number)s terminated.", number=contract.number), "success")
     return redirect(url_for(".show", contract_id=contract_id))
 
 
@@ -153,7 +154,7 @@ def expire():
     require_role("customer_director", "sales_director", "administrator")
     count = contracts.expire_ended(db.session(), zones.site_today())
     db.commit()
-    flash(f"{count} contract(s) expired.", "info")
+    flash(ngettext("%(num)d contract expired.", "%(num)d contracts expired.", count), "info")
     return redirect(url_for(".index"))
 
 
@@ -167,7 +168,7 @@ def templates():
             saved = contract_documents.save_template(db.session(), request.form.get("name", ""),
                                                      request.form.get("body", ""), chosen)
             db.commit()
-            flash(f"Template “{saved.name}” saved.", "success")
+            flash(_("Template “%(name)s” saved.", name=saved.name), "success")
             return redirect(url_for(".templates", id=saved.id))
     return render_template("orders/contract_templates.html", templates=_templates(), chosen=chosen,
                            default_body=contract_documents.DEFAULT_TEMPLATE)

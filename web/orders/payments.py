@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from crm.orders import payments, receivables, reminders
 from crm.orders.payments import LineSpec, PaymentPlan, PaymentPlanLine
-from i18n import zones
+from i18n import _, ngettext, zones
 from services.customers.queries import customer_by_id
 from services.orders import queries
 from services.orders.process_starts import start_collection
@@ -51,7 +51,8 @@ def create_plan(contract_id: int):
         plan = payments.create_plan(db.session(), contract.customer, specs, contract=contract,
                                     created_by=actor().username)
         db.commit()
-        flash(f"Payment plan with {len(plan.lines)} line(s) created.", "success")
+        flash(ngettext("Payment plan with %(num)d line created.", "Payment plan with %(num)d lines created.",
+                       len(plan.lines)), "success")
         return redirect(url_for(".plan", plan_id=plan.id))
     return redirect(url_for("contracts.show", contract_id=contract_id))
 
@@ -75,7 +76,8 @@ def collect(plan_id: int):
     with refusals():
         started = start_collection(db.session(), db.platform().engine, found.id, actor())
         db.commit()
-        flash(f"Collection started for {len(started)} line(s).", "success")
+        flash(ngettext("Collection started for %(num)d line.", "Collection started for %(num)d lines.", len(started)),
+              "success")
     return redirect(url_for(".plan", plan_id=plan_id))
 
 
@@ -85,14 +87,14 @@ def record_payment(line_id: int):
     require_role("finance", "administrator")
     line = queries.payment_plan_line_by_id(db.session(), line_id) or abort(404)
     if line.collection_instance_id and queries.ready_collection_tasks(db.session(), [line.collection_instance_id]):
-        flash("This line is being collected by a process: record the payment in its task.", "warning")
+        flash(_("This line is being collected by a process: record the payment in its task."), "warning")
         return redirect(url_for(".plan", plan_id=line.plan_id))
     with refusals():
         amount = decimal_field("amount", payments.Payment.amount)
         payments.record_payment(db.session(), line.id, amount, date_field("received_on"),
                                 reference=request.form.get("reference", ""), recorded_by=actor().username)
         db.commit()
-        flash("Payment recorded.", "success")
+        flash(_("Payment recorded."), "success")
     return redirect(url_for(".plan", plan_id=line.plan_id))
 
 

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from crm.orders import projects
 from crm.orders.projects import Project
-from i18n import zones
+from i18n import _, zones
 from services.accounts.directory import active_users_by_name, user_by_id
 from services.customers.queries import customer_by_id
 from services.orders import queries
@@ -46,7 +46,7 @@ def create():
         contract = queries.contract_by_id(session, int_field("contract_id"))
         customer = contract.customer if contract else customer_by_id(session, int_field("customer_id"))
         if customer is None or not visible(customer.owner_id):
-            flash("Choose one of your customers.", "danger")
+            flash(_("Choose one of your customers."), "danger")
             return redirect(url_for(".index"))
         project = projects.create_project(
             session, request.form.get("name", "").strip() or (contract.title if contract else "Project"), customer,
@@ -54,7 +54,7 @@ def create():
             planned_delivery=date_field("planned_delivery", required=False),
         )
         db.commit()
-        flash(f"Project {project.number} created.", "success")
+        flash(_("Project %(number)s created.", number=project.number), "success")
         return redirect(url_for(".show", project_id=project.id))
     return redirect(safe_next(request.referrer, url_for(".index")))
 
@@ -75,7 +75,7 @@ def update(project_id: int):
         projects.update_progress(project, request.form.get("stage", ""), progress, zones.site_today())
         project.responsible_id = int_field("responsible_id") or project.responsible_id
         db.commit()
-        flash("Project updated.", "success")
+        flash(_("Project updated."), "success")
     return redirect(url_for(".show", project_id=project_id))
 
 

@@ -77,7 +77,7 @@ def create():
         return _new_page(checked, 422)
     quote = quote_form.create(session, checked, current_user.user)
     db.commit()
-    flash(f"Quote {quote.number} created.", "success")
+    flash(_("Quote %(number)s created.", number=quote.number), "success")
     return redirect(url_for(".show", quote_id=quote.id))
 
 
@@ -120,7 +120,7 @@ def add_line(quote_id: int):
                         discount_percent=decimal_field("discount_percent", quotes.QuoteLine.discount_percent, ZERO),
                         by=current_user.username)
         db.commit()
-        flash("Line added.", "success")
+        flash(_("Line added."), "success")
     return redirect(url_for(".show", quote_id=quote_id))
 
 
@@ -143,7 +143,8 @@ def _refused_unless_draft(quote: quotes.Quote):
     """A redirect to the quote with a message when it is no longer a draft, else None."""
     if quote.status == "draft":
         return None
-    flash(f"Quote {quote.number} is {quote.status}: only drafts can be changed.", "danger")
+    flash(_("Quote %(number)s is %(status)s: only drafts can be changed.", number=quote.number,
+            status=quote.status), "danger")
     return redirect(url_for(".show", quote_id=quote.id))
 
 
@@ -172,7 +173,7 @@ def save(quote_id: int):
         checked.errors.add("version", str(exc))
         return _terms_page(quote, checked, 409)
     db.commit()
-    flash(f"Quote {quote.number} saved.", "success")
+    flash(_("Quote %(number)s saved.", number=quote.number), "success")
     return redirect(url_for(".show", quote_id=quote_id))
 
 
@@ -208,7 +209,7 @@ def save_line(quote_id: int, line_id: int):
         checked.errors.add("version", str(exc))
         return _line_page(quote, line, checked, 409)
     db.commit()
-    flash(f"Line {line.position} saved.", "success")
+    flash(_("Line %(n)s saved.", n=line.position), "success")
     return redirect(url_for(".show", quote_id=quote_id))
 
 
@@ -218,7 +219,7 @@ def set_status(quote_id: int):
     with refusals():
         quotes.set_status(quote, request.form.get("status", ""), zones.site_today())
         db.commit()
-        flash(f"Quote {quote.number} is {quote.status}.", "success")
+        flash(_("Quote %(number)s is %(status)s.", number=quote.number, status=quote.status), "success")
     return redirect(url_for(".show", quote_id=quote_id))
 
 
@@ -229,7 +230,8 @@ def revise(quote_id: int):
     with refusals():
         revision = quotes.revise(db.session(), quote, current_user.username)
         db.commit()
-        flash(f"Revision {revision.number} drafted; {quote.number} is superseded.", "success")
+        flash(_("Revision %(revision)s drafted; %(number)s is superseded.", revision=revision.number,
+                number=quote.number), "success")
         return redirect(url_for(".show", quote_id=revision.id))
     return redirect(url_for(".show", quote_id=quote_id))
 
@@ -259,6 +261,7 @@ def make_contract(quote_id: int):
             start_date=date_field("start_date", required=False), end_date=date_field("end_date", required=False),
         )
         db.commit()
-        flash(f"Contract {contract.number} drafted from quote {quote.number}.", "success")
+        flash(_("Contract %(contract)s drafted from quote %(number)s.", contract=contract.number,
+                number=quote.number), "success")
         return redirect(url_for("contracts.show", contract_id=contract.id))
     return redirect(url_for(".show", quote_id=quote_id))
