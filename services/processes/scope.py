@@ -1,12 +1,14 @@
 """Data scope of tasks: a salesperson's customers are theirs (and their manager's), not the whole lane's.
 
 Only the lanes in :data:`SCOPED_LANES` are narrowed; service, finance and approval lanes serve every
-customer. A task without a customer, or about a customer nobody owns, stays visible to the whole lane.
+customer. A task about a customer nobody owns, or about no customer and in the lane's queue, stays visible to
+the whole lane; one about no customer that is assigned to someone (a salesperson's own periodic report or
+expense claim) is theirs and their managers'.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from crm.accounts.access import visible_owner_ids
@@ -48,9 +50,13 @@ _SCOPES = "owner_scopes"
 
 
 def in_scope(session: Session, row: HumanTask, scope: OwnerScope) -> bool:
-    """Whether a task's customer lies within ``scope``."""
-    if scope is None or row.role not in SCOPED_LANES or row.customer_id is None:
+    """Whether a task lies within ``scope``: its customer's owner, or — for a task about no customer that is
+    assigned to someone (their own sales report, their expense claim) — its assignee."""
+    if scope is None or row.role not in SCOPED_LANES:
         return True
+    if row.customer_id is None:
+        return row.assignee is None or session.scalar(
+            select(User.id).where(User.username == row.assignee)) in scope
     owner_id = session.scalar(select(Customer.owner_id).where(Customer.id == row.customer_id))
     return owner_id is None or owner_id in scope
 
@@ -60,7 +66,10 @@ def scope_condition(scope: OwnerScope) -> ColumnElement[bool]:
     if scope is None:
         return true()
     foreign = select(Customer.id).where(Customer.owner_id.is_not(None), Customer.owner_id.not_in(scope))
-    return or_(HumanTask.role.is_(None), HumanTask.role.not_in(SCOPED_LANES), HumanTask.customer_id.is_(None),
+    colleagues = select(User.username).where(User.id.in_(scope))
+    about_no_customer = and_(HumanTask.customer_id.is_(None),
+                             or_(HumanTask.assignee.is_(None), HumanTask.assignee.in_(colleagues)))
+    return or_(HumanTask.role.is_(None), HumanTask.role.not_in(SCOPED_LANES), about_no_customer,
                HumanTask.customer_id.not_in(foreign))
 
 

@@ -82,3 +82,23 @@ def test_a_lane_member_in_scope_still_cannot_take_a_colleagues_claimed_task(plat
     assert sales.api("POST", f"/api/tasks/{task.id}/claim").status_code == 409
     assert sales.api("POST", f"/api/tasks/{task.id}/unclaim").status_code == 403
     assert assignee(platform, task.id) == "sales2"
+
+
+@pytest.fixture
+def private_task(platform, actors, tmp_uploads):
+    """A salesperson-lane task about no customer, assigned to ``sales`` (like their periodic report)."""
+    deploy(platform)
+    task = ready_task(platform, start(platform, actors["sales"]))
+    update_task(platform, task.id, assignee="sales")
+    return task
+
+
+def test_a_colleagues_assigned_task_about_no_customer_is_not_the_lanes(platform, login, private_task):
+    sales2 = login("sales2")
+    assert sales2.get(f"/api/tasks/{private_task.id}").status_code == 404
+    assert sales2.get(f"/api/instances/{private_task.instance_id}").status_code == 404  # its data neither
+    assert private_task.id not in sales2.get("/worklist/?list=queue").get_data(as_text=True)
+    for allowed in ("sales", "admin"):
+        assert login(allowed).get(f"/api/tasks/{private_task.id}").status_code == 200, allowed
+    update_task(platform, private_task.id, assignee=None)  # back in the lane's queue: the lane sees it
+    assert sales2.get(f"/api/tasks/{private_task.id}").status_code == 200
