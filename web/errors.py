@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from crm.bounds import ValueOutOfBounds
 from crm.idempotency import KeyReused
 from engine.errors import Conflict, DeploymentError, EngineError, Forbidden, InvalidState, NotFound, TaskDataInvalid
+from i18n import _, _l
 
 from . import db, request_ids
 from .idempotency import InvalidKey
@@ -50,7 +51,7 @@ def register(app: Flask) -> None:
         code = 422 if isinstance(exc, KeyReused) else 400
         if wants_json():
             return jsonify(error_body(str(exc), code)), code
-        flash(f"{exc}. Open the form again to send a new request.", "danger")
+        flash(_("%(problem)s. Open the form again to send a new request.", problem=exc), "danger")
         return redirect(safe_next(request.referrer))
 
     @app.errorhandler(ValueOutOfBounds)
@@ -61,34 +62,35 @@ def register(app: Flask) -> None:
             return jsonify({**error_body(str(exc), 422), "fields": exc.errors}), 422
         fields = "; ".join(f"{name.rsplit('.', 1)[-1].replace('_', ' ').capitalize()}: {' '.join(texts)}"
                            for name, texts in exc.errors.items())
-        flash(f"Not saved: {fields}", "danger")
+        flash(_("Not saved: %(fields)s", fields=fields), "danger")
         return redirect(safe_next(request.referrer))
 
     @app.errorhandler(OverflowError)
     def out_of_range(exc: OverflowError):
         """A number or date beyond what Python or the database holds (``?day=9999-12-31`` plus a day)."""
         db.session().rollback()
-        return http_error(BadRequest("A number or date is out of range."))
+        return http_error(BadRequest(_("A number or date is out of range.")))
 
     @app.errorhandler(RecursionError)
     def too_deep(exc: RecursionError):
         """Input nested too deeply to read (JSON, XML)."""
         db.session().rollback()
-        return http_error(BadRequest("The input is nested too deeply."))
+        return http_error(BadRequest(_("The input is nested too deeply.")))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         """Every HTTP error, 500 included (an unhandled exception arrives here as one, already logged)."""
         code = exc.code or 500
         if wants_json():
-            return jsonify(error_body(exc.description if code == 400 else API_TEXTS.get(code, exc.name), code)), code
+            message = exc.description if code == 400 else str(API_TEXTS.get(code, exc.name))
+            return jsonify(error_body(message, code)), code
         if code in PAGE_TEXTS:
-            return render_template("error.html", code=code, message=PAGE_TEXTS[code]), code
+            return render_template("error.html", code=code, message=str(PAGE_TEXTS[code])), code
         return exc
 
 
-PAGE_TEXTS = {403: "Forbidden", 404: "Not found", 413: "File too large"}
-API_TEXTS = {**PAGE_TEXTS, 500: "internal server error"}
+PAGE_TEXTS = {403: _l("Forbidden"), 404: _l("Not found"), 413: _l("File too large")}
+API_TEXTS = {**PAGE_TEXTS, 500: _l("internal server error")}
 
 
 def error_body(message: str, code: int) -> dict:
