@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from crm import formatting
+from i18n import _
 
 MAX_TEXT = 600
 """Longer free text is cut (the record's own page has all of it)."""
@@ -20,7 +21,7 @@ def text(value: Any) -> str:
     if value is None or value == "":
         return formatting.EMPTY
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     shown = str(value)
     return shown if len(shown) <= MAX_TEXT else shown[:MAX_TEXT - 1] + "…"
 
@@ -42,5 +43,6 @@ def context_view(kind: str, title: str, facts: Iterable[tuple[str, Any]], *,
 
 
 def missing(kind: str, what: str) -> dict:
-    """The panel when the record is not there (yet): the task's data still shows in the earlier steps."""
-    return context_view(kind, f"No {what} recorded yet", [])
+    """The panel when the record is not there (yet): the task's data still shows in the earlier steps.
+    ``what`` names the record, translated (``_("customer")``)."""
+    return context_view(kind, _("No %(what)s recorded yet", what=what), [])

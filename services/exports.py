@@ -2,7 +2,8 @@
 formula: text that begins (after any leading whitespace) with ``= + - @`` or with a tab or carriage return is
 written as text. In XLSX the cell is a string cell with Excel's "quote prefix" (Excel and LibreOffice show the
 original text and keep it text when the cell is edited); in CSV the OWASP rule puts an apostrophe in front.
-Numbers, dates and booleans stay what they are."""
+Numbers, dates and booleans stay what they are. A translated label (``_l("Customer")``, a header) is written as
+the text it reads in the current language."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import csv
 from collections.abc import Iterable
 from typing import Any
 
+from babel.support import LazyProxy
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,6 +28,7 @@ def looks_like_formula(value: Any) -> bool:
 
 def set_cell(cell: Cell, value: Any) -> Cell:
     """Put ``value`` into an openpyxl cell; formula-looking text stays text."""
+    value = _plain(value)
     cell.value = value
     if looks_like_formula(value):
         cell.data_type = "s"
@@ -35,7 +38,7 @@ def set_cell(cell: Cell, value: Any) -> Cell:
 
 def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
     """``sheet.append(values)``, with formula-looking text written as text."""
-    values = list(values)
+    values = [_plain(value) for value in values]
     sheet.append(values)
     if not values:
         return
@@ -45,7 +48,13 @@ def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
 
 def csv_value(value: Any) -> Any:
     """A CSV field: formula-looking text gets a leading apostrophe (OWASP), everything else is unchanged."""
+    value = _plain(value)
     return "'" + value if looks_like_formula(value) else value
+
+
+def _plain(value: Any) -> Any:
+    """A lazily translated label as its text in the current language; anything else as it is."""
+    return str(value) if isinstance(value, LazyProxy) else value
 
 
 class SafeCsvWriter:

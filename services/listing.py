@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO, StringIO
 
+from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from crm import formatting
-from i18n import zones
+from i18n import _, current_locale, zones
 from services.exports import SafeCsvWriter, append_row
 
 PER_PAGE = 25
@@ -136,8 +137,9 @@ def export_rows(session: Session, spec: ListSpec, query: ListQuery, scope: set[i
     rows = [[cell_value(column, row[column.key]) for column in spec.columns]
             for row in session.execute(statement).mappings()]
     if len(rows) > EXPORT_LIMIT:
-        rows = [*rows[:EXPORT_LIMIT], [f"(cut at {EXPORT_LIMIT:,} rows: narrow the filters)"]]
-    return [[column.label for column in spec.columns], *rows]
+        rows = [*rows[:EXPORT_LIMIT], [_("(cut at %(limit)s rows: narrow the filters)",
+                                          limit=format_decimal(EXPORT_LIMIT, locale=current_locale() or "en"))]]
+    return [[str(column.label) for column in spec.columns], *rows]
 
 
 def cell_value(column: Column, value):
@@ -145,7 +147,7 @@ def cell_value(column: Column, value):
     if value is None:
         return ""
     if column.kind == "label":
-        return column.labels.get(str(value), str(value).replace("_", " "))
+        return str(column.labels.get(str(value), str(value).replace("_", " ")))
     if isinstance(value, dt.datetime):  # stored UTC: the reader's wall-clock time
         return zones.to_local(value).replace(tzinfo=None)
     if isinstance(value, Decimal | int | float | dt.date):

@@ -23,6 +23,7 @@ from crm.orders.quotes import Quote
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import ServiceRequest
 from engine.models import ProcessInstance
+from i18n import _l
 
 MAX_QUERY = 100
 """Longest query looked for (longer input is cut)."""
@@ -30,8 +31,9 @@ PER_KIND = 10
 """Hits shown per kind."""
 
 KINDS = {
-    "customers": "Customers", "contacts": "Contacts", "opportunities": "Opportunities", "quotes": "Quotes",
-    "contracts": "Contracts", "service_requests": "Service requests", "instances": "Processes",
+    "customers": _l("Customers"), "contacts": _l("Contacts"), "opportunities": _l("Opportunities"),
+    "quotes": _l("Quotes"), "contracts": _l("Contracts"), "service_requests": _l("Service requests"),
+    "instances": _l("Processes"),
 }
 """Kind key -> heading, in the order the results page shows them."""
 

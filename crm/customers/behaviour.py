@@ -9,12 +9,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Contact
+from i18n import _l
 
-BEHAVIOUR_KINDS: dict[str, str] = {
-    "web_visit": "Web page visit",
-    "email_open": "E-mail opened",
-    "link_click": "Link clicked",
-    "seminar": "Seminar attended",
+BEHAVIOUR_KINDS = {
+    "web_visit": _l("Web page visit"),
+    "email_open": _l("E-mail opened"),
+    "link_click": _l("Link clicked"),
+    "seminar": _l("Seminar attended"),
 }
 
 

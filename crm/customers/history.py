@@ -8,12 +8,13 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crm.base import CrmBase, utcnow
+from i18n import _l
 
-RECORD_EVENTS: dict[str, str] = {
-    "created": "Customer created", "edited": "Customer edited", "deactivated": "Customer deactivated",
-    "reactivated": "Customer reactivated", "merged": "Customers merged", "contact_added": "Contact added",
-    "contact_edited": "Contact edited", "contact_deactivated": "Contact deactivated",
-    "contact_reactivated": "Contact reactivated", "quote_revised": "Quote revised",
+RECORD_EVENTS = {
+    "created": _l("Customer created"), "edited": _l("Customer edited"), "deactivated": _l("Customer deactivated"),
+    "reactivated": _l("Customer reactivated"), "merged": _l("Customers merged"), "contact_added": _l("Contact added"),
+    "contact_edited": _l("Contact edited"), "contact_deactivated": _l("Contact deactivated"),
+    "contact_reactivated": _l("Contact reactivated"), "quote_revised": _l("Quote revised"),
 }
 """Event kinds and their timeline titles."""
 

@@ -10,10 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.names import name_key
+from i18n import _l
 
 GRADES = ("key", "ordinary", "prospect")
 RELATIONSHIP_TYPES = ("relationship", "occasional")
 CUSTOMER_STATUSES = ("active", "dormant", "lost")
+GRADE_LABELS = {"key": _l("Key"), "ordinary": _l("Ordinary"), "prospect": _l("Prospect")}
+RELATIONSHIP_LABELS = {"relationship": _l("Long-term relationship"), "occasional": _l("Occasional")}
+STATUS_LABELS = {"active": _l("Active"), "dormant": _l("Dormant"), "lost": _l("Lost")}
+"""How grades, relationship types and statuses are shown (the stored values are the keys)."""
 
 
 class Customer(CrmBase):

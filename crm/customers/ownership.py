@@ -13,6 +13,7 @@ from crm.customers.models import Customer
 from crm.sales.activities import Activity
 from crm.sales.opportunities import Opportunity
 from crm.sales.tenders import Tender
+from i18n import _
 
 
 class OwnerChange(CrmBase):
@@ -62,7 +63,7 @@ def hand_over(session: Session, customer: Customer, successor: User, by: str, re
 def reassign_customers(session: Session, departing: User, successor: User, by: str, reason: str = "") -> int:
     """Hand every customer of a departing salesperson to ``successor``; returns how many."""
     if departing.id == successor.id:
-        raise ValueError("choose a different salesperson")
+        raise ValueError(_("choose a different salesperson"))
     customers = list(session.scalars(select(Customer).where(Customer.owner_id == departing.id)))
     for customer in customers:
         hand_over(session, customer, successor, by, reason)

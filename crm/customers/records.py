@@ -17,26 +17,27 @@ from crm.base import utcnow
 from crm.customers.history import record_event
 from crm.customers.models import GRADES, RELATIONSHIP_TYPES, Contact, Customer
 from crm.sales.activities import ACTIVITY_KINDS, Activity, complete_activity, plan_activity
+from i18n import _, _l
 
-CUSTOMER_FIELDS: dict[str, tuple[str, int, bool, object]] = {
-    "company": ("Company", 200, True, None),
-    "registry_number": ("Registry number", 50, False, fields.registry_number),
-    "industry": ("Industry", 100, False, None),
-    "size": ("Size", 50, False, None),
-    "region": ("Region", 100, False, None),
-    "source": ("Source", 100, False, None),
-    "phone": ("Phone", 50, False, fields.phone),
-    "email": ("E-mail", 200, False, fields.email),
-    "website": ("Website", 200, False, fields.website),
-    "address": ("Address", 1000, False, None),
+CUSTOMER_FIELDS: dict[str, tuple[object, int, bool, object]] = {
+    "company": (_l("Company"), 200, True, None),
+    "registry_number": (_l("Registry number"), 50, False, fields.registry_number),
+    "industry": (_l("Industry"), 100, False, None),
+    "size": (_l("Size"), 50, False, None),
+    "region": (_l("Region"), 100, False, None),
+    "source": (_l("Source"), 100, False, None),
+    "phone": (_l("Phone"), 50, False, fields.phone),
+    "email": (_l("E-mail"), 200, False, fields.email),
+    "website": (_l("Website"), 200, False, fields.website),
+    "address": (_l("Address"), 1000, False, None),
 }
 """Field: (label, maximum length, required, format check)."""
-CONTACT_FIELDS: dict[str, tuple[str, int, bool, object]] = {
-    "name": ("Name", 200, True, None),
-    "title": ("Title", 100, False, None),
-    "phone": ("Phone", 50, False, fields.phone),
-    "mobile": ("Mobile", 50, False, fields.phone),
-    "email": ("E-mail", 200, False, fields.email),
+CONTACT_FIELDS: dict[str, tuple[object, int, bool, object]] = {
+    "name": (_l("Name"), 200, True, None),
+    "title": (_l("Job title"), 100, False, None),
+    "phone": (_l("Phone"), 50, False, fields.phone),
+    "mobile": (_l("Mobile"), 50, False, fields.phone),
+    "email": (_l("E-mail"), 200, False, fields.email),
 }
 
 
@@ -45,12 +46,12 @@ class StaleRecord(Exception):
 
     def __init__(self, changed_by: str, changed_at: dt.datetime | None):
         when = formatting.datetime(changed_at) if changed_at else "?"
-        super().__init__(f"Changed by {changed_by or 'someone else'} at {when} since you opened it: reload "
-                         "the page to see their change, then make yours again.")
+        super().__init__(_("Changed by %(who)s at %(when)s since you opened it: reload the page to see their "
+                           "change, then make yours again.", who=changed_by or _("someone else"), when=when))
         self.changed_by, self.changed_at = changed_by, changed_at
 
 
-def _rules(spec: Mapping[str, tuple[str, int, bool, object]]) -> dict:
+def _rules(spec: Mapping[str, tuple[object, int, bool, object]]) -> dict:
     return {name: (length, required, check) for name, (_, length, required, check) in spec.items()}
 
 
@@ -66,7 +67,7 @@ def customer_values(form: Mapping[str, str]) -> dict[str, str]:
         if value in allowed:
             values[name] = value
         else:
-            errors[name] = f"choose one of {', '.join(allowed)}"
+            errors[name] = _("choose one of %(choices)s", choices=", ".join(allowed))
     if errors:
         raise fields.RecordInvalid(errors)
     return values
@@ -113,9 +114,9 @@ def update_customer(session: Session, customer: Customer, values: Mapping[str, s
         for name in changed:
             setattr(customer, name, values[name])
         customer.updated_by = by
-        labels = {**{k: v[0] for k, v in CUSTOMER_FIELDS.items()}, "grade": "Grade",
-                  "relationship_type": "Relationship"}
-        record_event(session, customer.id, "edited", by, ", ".join(labels[name] for name in changed))
+        labels = {**{k: v[0] for k, v in CUSTOMER_FIELDS.items()}, "grade": _("Grade"),
+                  "relationship_type": _("Relationship")}
+        record_event(session, customer.id, "edited", by, ", ".join(str(labels[name]) for name in changed))
         session.flush()
     return changed
 
@@ -123,7 +124,7 @@ def update_customer(session: Session, customer: Customer, values: Mapping[str, s
 def set_customer_active(session: Session, customer: Customer, active: bool, by: str, reason: str = "") -> None:
     """Deactivate (kept with its history, hidden from lists and pickers) or reactivate a customer."""
     if customer.merged_into_id is not None and active:
-        raise ValueError("a merged customer stays inactive; open the customer it was merged into")
+        raise ValueError(_("a merged customer stays inactive; open the customer it was merged into"))
     if customer.active == active:
         return
     customer.active, customer.updated_by = active, by
@@ -160,8 +161,9 @@ def update_contact(session: Session, contact: Contact, values: Mapping, version:
             setattr(contact, name, values[name])
         contact.updated_by, contact.updated_at = by, utcnow()
         _one_main(session, contact)
+        labels = {**{k: v[0] for k, v in CONTACT_FIELDS.items()}, "is_main": _("main contact")}
         record_event(session, contact.customer_id, "contact_edited", by,
-                     f"{contact.name}: {', '.join(name.replace('_', ' ') for name in changed)}")
+                     _("%(name)s: %(fields)s", name=contact.name, fields=", ".join(str(labels[n]) for n in changed)))
         session.flush()
     return changed
 
@@ -191,7 +193,7 @@ def log_activity(session: Session, customer: Customer, user: User, form: Mapping
         values, errors = {}, dict(exc.errors)
     kind = str(form.get("kind") or "")
     if kind not in ACTIVITY_KINDS:
-        errors["kind"] = f"choose one of {', '.join(ACTIVITY_KINDS.values())}"
+        errors["kind"] = _("choose one of %(choices)s", choices=", ".join(map(str, ACTIVITY_KINDS.values())))
     contact_id = _own_contact(customer, form.get("contact_id"), errors)
     next_date = None
     raw_date = str(form.get("next_action_date") or "").strip()
@@ -199,9 +201,9 @@ def log_activity(session: Session, customer: Customer, user: User, form: Mapping
         try:
             next_date = dt.date.fromisoformat(raw_date)
         except ValueError:
-            errors["next_action_date"] = "enter a date as YYYY-MM-DD"
+            errors["next_action_date"] = _("enter a date as YYYY-MM-DD")
     if next_date and not values.get("next_action") and "next_action" not in errors:
-        errors["next_action"] = "say what is to be done on that date"
+        errors["next_action"] = _("say what is to be done on that date")
     if errors:
         raise fields.RecordInvalid(errors)
     activity = plan_activity(session, customer, user, kind, values["subject"], None, contact_id=contact_id)
@@ -216,6 +218,6 @@ def _own_contact(customer: Customer, raw, errors: dict[str, str]) -> int | None:
         return None
     ids = {c.id for c in customer.contacts}
     if not text.isdigit() or int(text) not in ids:
-        errors["contact_id"] = "choose one of this customer's contacts"
+        errors["contact_id"] = _("choose one of this customer's contacts")
         return None
     return int(text)

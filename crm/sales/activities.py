@@ -11,8 +11,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
+from i18n import _l
 
-ACTIVITY_KINDS: dict[str, str] = {"call": "Call", "visit": "Visit", "meeting": "Meeting", "email": "E-mail"}
+ACTIVITY_KINDS = {"call": _l("Call"), "visit": _l("Visit"), "meeting": _l("Meeting"), "email": _l("E-mail")}
 
 
 class Activity(CrmBase):

@@ -15,6 +15,8 @@ from crm.base import CrmBase, utcnow
 from crm.campaigns import campaigns as _campaigns  # noqa: F401  (the table campaign_id refers to)
 from crm.customers.models import Customer
 from crm.orders.catalog import Product
+from crm.sales.labels import status_label
+from i18n import _, _l
 
 MONEY = Numeric(14, 2)
 
@@ -22,21 +24,22 @@ MONEY = Numeric(14, 2)
 @dataclass(frozen=True)
 class Stage:
     number: int
-    label: str
+    label: object
+    """Shown in the reader's language (a lazy message)."""
     probability: int
     """Default win probability in percent."""
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage(1, "First contact & understanding needs", 10),
-    Stage(2, "Customer planning & phone invitation", 20),
-    Stage(3, "Visit & first survey", 30),
-    Stage(4, "First proposal", 40),
-    Stage(5, "Demo & technical exchange", 50),
-    Stage(6, "Requirement analysis & formal proposal", 60),
-    Stage(7, "Project evaluation", 70),
-    Stage(8, "Commercial negotiation", 80),
-    Stage(9, "Signing", 90),
+    Stage(1, _l("First contact & understanding needs"), 10),
+    Stage(2, _l("Customer planning & phone invitation"), 20),
+    Stage(3, _l("Visit & first survey"), 30),
+    Stage(4, _l("First proposal"), 40),
+    Stage(5, _l("Demo & technical exchange"), 50),
+    Stage(6, _l("Requirement analysis & formal proposal"), 60),
+    Stage(7, _l("Project evaluation"), 70),
+    Stage(8, _l("Commercial negotiation"), 80),
+    Stage(9, _l("Signing"), 90),
 )
 STAGE_BY_NUMBER = {s.number: s for s in STAGES}
 
@@ -94,7 +97,7 @@ class Opportunity(CrmBase):
 
     @property
     def stage_label(self) -> str:
-        return STAGE_BY_NUMBER[self.stage].label
+        return str(STAGE_BY_NUMBER[self.stage].label)
 
 
 class StageChange(CrmBase):
@@ -136,9 +139,9 @@ class StaleEdit(ValueError):
 def check_version(opp: Opportunity, version: int | None) -> None:
     """Raise :class:`StaleEdit` when the form's ``version`` is not the opportunity's current one."""
     if version is not None and version != opp.version:
-        when = formatting.datetime(opp.updated_at) if opp.updated_at else "an earlier time"
-        raise StaleEdit(f"This opportunity was changed by {opp.updated_by or 'someone'} at {when}: "
-                        "reload the page and make your change again.")
+        when = formatting.datetime(opp.updated_at) if opp.updated_at else _("an earlier time")
+        raise StaleEdit(_("This opportunity was changed by %(who)s at %(when)s: reload the page and make your "
+                          "change again.", who=opp.updated_by or _("someone"), when=when))
 
 
 def _touched(opp: Opportunity, by: str) -> None:
@@ -154,7 +157,7 @@ def create_opportunity(
 ) -> Opportunity:
     """A new open opportunity with its first history row."""
     if stage not in STAGE_BY_NUMBER:
-        raise ValueError(f"no stage {stage}")
+        raise ValueError(_("no stage %(stage)s", stage=stage))
     opp = Opportunity(customer=customer, name=name, amount=amount, stage=stage, expected_close=expected_close,
                       owner=owner or customer.owner, instance_id=instance_id, created_at=at or utcnow(),
                       status="open", probability_override=probability, source=source, products=products or [],
@@ -173,9 +176,9 @@ def edit_opportunity(
     """Change an open opportunity's details; a changed stage, amount, probability or close date is history."""
     check_version(opp, version)
     if opp.status != "open":
-        raise ValueError(f"the opportunity is {opp.status}")
+        raise ValueError(_("the opportunity is %(status)s", status=status_label(opp.status)))
     if stage not in STAGE_BY_NUMBER:
-        raise ValueError(f"no stage {stage}")
+        raise ValueError(_("no stage %(stage)s", stage=stage))
     before = (opp.stage, opp.amount, opp.probability_override, opp.expected_close)
     from_stage = opp.stage
     opp.name, opp.stage, opp.amount, opp.probability_override = name, stage, amount, probability
@@ -194,11 +197,11 @@ def move_to_stage(
 ) -> Opportunity:
     """Advance (or step back) an open opportunity; a given ``probability`` overrides the stage default."""
     if opp.status != "open":
-        raise ValueError(f"the opportunity is {opp.status}")
+        raise ValueError(_("the opportunity is %(status)s", status=status_label(opp.status)))
     if stage not in STAGE_BY_NUMBER:
-        raise ValueError(f"no stage {stage}")
+        raise ValueError(_("no stage %(stage)s", stage=stage))
     if probability is not None and not 0 <= probability <= 100:
-        raise ValueError("probability is a percentage (0-100)")
+        raise ValueError(_("probability is a percentage (0-100)"))
     from_stage = opp.stage
     opp.stage = stage
     opp.probability_override = probability
@@ -218,7 +221,7 @@ def close_opportunity(session: Session, opp: Opportunity, won: bool, by: str, *,
                       instance_id: int | None = None) -> Opportunity:
     """Mark an open opportunity won (at the signing stage) or lost with a reason."""
     if opp.status != "open":
-        raise ValueError(f"the opportunity is already {opp.status}")
+        raise ValueError(_("the opportunity is already %(status)s", status=status_label(opp.status)))
     from_stage = opp.stage
     opp.status, opp.closed_at = ("won" if won else "lost"), utcnow()
     if won:

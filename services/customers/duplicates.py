@@ -11,14 +11,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.customers.models import Contact, Customer
 from crm.customers.names import name_key
+from i18n import _l
 
 LIMIT = 10
+REASON_LABELS = {"same registry number": _l("same registry number"), "same name": _l("same name"),
+                 "same phone": _l("same phone"), "same e-mail": _l("same e-mail")}
+"""How a duplicate's reasons (the keys, kept in English) are shown."""
 
 
 @dataclass
 class Duplicate:
     customer: Customer
     reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """The reasons in the reader's language."""
+        return [str(REASON_LABELS.get(reason, reason)) for reason in self.reasons]
 
 
 def possible_duplicates(session: Session, values: Mapping[str, str], exclude_id: int | None = None

@@ -14,6 +14,7 @@ from engine import admin_actions
 from engine.models import EngineBase, ProcessInstance
 from engine.runtime import Actor, ProcessEngine
 from engine.state import current_data
+from i18n import _
 
 OPEN_STATUSES = ("running", "waiting", "error", "suspended")
 """Instances whose data still matters: a finished one keeps the customer it finished with, in its history."""
@@ -36,9 +37,9 @@ def merge_customers(session: Session, survivor: Customer, duplicate: Customer, b
     data variable is rewritten by :func:`repoint_running_instances`.
     """
     if survivor.id == duplicate.id:
-        raise ValueError("choose two different customers")
+        raise ValueError(_("choose two different customers"))
     if duplicate.merged_into_id is not None or survivor.merged_into_id is not None:
-        raise ValueError("one of them was already merged; merge into the customer that survived")
+        raise ValueError(_("one of them was already merged; merge into the customer that survived"))
     moved: dict[str, int] = {}
     own_mains = {c.id for c in survivor.contacts if c.is_main}
     for table in _tables_naming_customers():
@@ -56,8 +57,10 @@ def merge_customers(session: Session, survivor: Customer, duplicate: Customer, b
     for contact in survivor.contacts:  # the survivor keeps its own main contact
         if own_mains and contact.is_main and contact.id not in own_mains:
             contact.is_main = False
-    summary = f"{duplicate.company} (#{duplicate.id}) merged into {survivor.company} (#{survivor.id}): " + (
-        ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in sorted(moved.items())) or "nothing to move")
+    summary = _("%(duplicate)s (#%(duplicate_id)s) merged into %(survivor)s (#%(survivor_id)s): %(moved)s",
+                duplicate=duplicate.company, duplicate_id=duplicate.id, survivor=survivor.company,
+                survivor_id=survivor.id,
+                moved=", ".join(f"{n} {t}" for t, n in sorted(moved.items())) or _("nothing to move"))
     record_event(session, survivor.id, "merged", by, summary)
     record_event(session, duplicate.id, "merged", by, summary)
     session.flush()

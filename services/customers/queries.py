@@ -13,6 +13,7 @@ from crm.sales.activities import Activity
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import ServiceRequest
 from engine.models import HumanTask, ProcessInstance
+from i18n import _
 
 
 def customer_by_id(session: Session, customer_id: int | None) -> Customer | None:
@@ -74,9 +75,9 @@ def record_counts(session: Session, customer_id: int) -> dict[str, int]:
     """How many contacts, opportunities, activities, quotes, contracts, service requests and process instances
     name the customer (what a merge would move)."""
     counts = {}
-    for label, model in (("contacts", Contact), ("opportunities", Opportunity), ("activities", Activity),
-                         ("quotes", Quote), ("contracts", Contract), ("service requests", ServiceRequest),
-                         ("process instances", ProcessInstance)):
+    for label, model in ((_("contacts"), Contact), (_("opportunities"), Opportunity), (_("activities"), Activity),
+                         (_("quotes"), Quote), (_("contracts"), Contract), (_("service requests"), ServiceRequest),
+                         (_("process instances"), ProcessInstance)):
         counts[label] = session.scalar(select(func.count()).select_from(model)
                                        .where(model.customer_id == customer_id)) or 0
     return counts

@@ -14,15 +14,17 @@ from crm.customers.behaviour import BEHAVIOUR_KINDS, BehaviourEvent
 from crm.customers.history import RECORD_EVENTS, CustomerEvent
 from crm.customers.ownership import OwnerChange
 from crm.sales.activities import ACTIVITY_KINDS, Activity
+from crm.sales.labels import note_label, stage_label, status_label
 from crm.sales.opportunities import Opportunity, StageChange
 from crm.sales.tenders import Tender
 from crm.sales.visits import Reception, Visit
 from engine.models import HumanTask, InstanceEvent, ProcessInstance
+from i18n import _, _l
 from services.processes import labels
 
 PROCESS_EVENTS = {
-    "started": "started", "task_completed": "completed", "completed": "finished", "error": "failed",
-    "timer_fired": "timer fired", "rewound": "rewound", "terminated": "terminated",
+    "started": _l("started"), "task_completed": _l("step completed"), "completed": _l("finished"),
+    "error": _l("failed"), "timer_fired": _l("timer fired"), "rewound": _l("rewound"), "terminated": _l("terminated"),
 }
 """Instance history kinds shown on the timeline (service calls and claims are left out)."""
 
@@ -40,9 +42,15 @@ class Entry:
 
 def _subject(activity: Activity) -> str:
     """The subject without a leading "Call:" (older records repeat the kind the title already names)."""
-    prefix = f"{ACTIVITY_KINDS[activity.kind]}:"
     subject = activity.subject
-    return subject[len(prefix):].lstrip() if subject.lower().startswith(prefix.lower()) else subject
+    for prefix in (f"{ACTIVITY_KINDS[activity.kind]}:", _STORED_PREFIXES[activity.kind]):
+        if subject.lower().startswith(prefix.lower()):
+            return subject[len(prefix):].lstrip()
+    return subject
+
+
+_STORED_PREFIXES = {"call": "call:", "visit": "visit:", "meeting": "meeting:", "email": "e-mail:"}
+"""How older records spell the kind at the start of a subject (English, whatever the reader's language)."""
 
 
 def _day(value: dt.date | None, fallback: dt.datetime) -> dt.datetime:
@@ -57,38 +65,47 @@ def customer_timeline(session: Session, customer_id: int, per_source: int = 100)
         return session.scalars(query.limit(per_source)).all()
 
     for a in rows(select(Activity).where(Activity.customer_id == customer_id).order_by(Activity.id.desc())):
-        title = f"{ACTIVITY_KINDS[a.kind]}{' (planned)' if a.status == 'planned' else ''}: {_subject(a)}"
-        detail = a.outcome + (f" — next: {a.next_action}" if a.next_action else "")
+        title = (_("%(kind)s (planned): %(subject)s", kind=ACTIVITY_KINDS[a.kind], subject=_subject(a))
+                 if a.status == "planned" else
+                 _("%(kind)s: %(subject)s", kind=ACTIVITY_KINDS[a.kind], subject=_subject(a)))
+        detail = _("%(outcome)s — next: %(action)s", outcome=a.outcome, action=a.next_action) if a.next_action \
+            else a.outcome
         entries.append(Entry(a.done_at or _day(a.planned_for, a.created_at), "activity", title, detail,
                              a.owner.display_name if a.owner else ""))
     for v in rows(select(Visit).where(Visit.customer_id == customer_id).order_by(Visit.id.desc())):
         entries.append(Entry(_day(v.visited_on or v.planned_date, v.created_at), "visit",
-                             f"Visit ({v.status}): {v.purpose}", v.needs or v.objectives,
+                             _("Visit (%(status)s): %(purpose)s", status=status_label(v.status),
+                               purpose=v.purpose), v.needs or v.objectives,
                              v.visitor.display_name if v.visitor else "", v.instance_id))
     for r in rows(select(Reception).where(Reception.customer_id == customer_id).order_by(Reception.id.desc())):
         entries.append(Entry(_day(r.arrival_date, r.created_at), "reception",
-                             f"Reception ({r.status}): {r.purpose}", r.guests,
+                             _("Reception (%(status)s): %(purpose)s", status=status_label(r.status),
+                               purpose=r.purpose), r.guests,
                              r.host.display_name if r.host else "", r.instance_id))
     for t in rows(select(Tender).where(Tender.customer_id == customer_id).order_by(Tender.id.desc())):
-        entries.append(Entry(t.created_at, "tender", f"Tender ({t.status}): {t.project}",
+        title = _("Tender (%(status)s): %(project)s", status=status_label(t.status), project=t.project)
+        entries.append(Entry(t.created_at, "tender", title,
                              t.result_note or t.documents, t.owner.display_name if t.owner else "", t.instance_id))
     for b in rows(select(BehaviourEvent).where(BehaviourEvent.customer_id == customer_id)
                   .order_by(BehaviourEvent.at.desc())):
-        entries.append(Entry(b.at, "behaviour", f"{BEHAVIOUR_KINDS[b.kind]} — {b.contact.name}", b.detail))
+        entries.append(Entry(b.at, "behaviour", _("%(kind)s — %(contact)s", kind=BEHAVIOUR_KINDS[b.kind],
+                                                             contact=b.contact.name), b.detail))
     for o in rows(select(OwnerChange).where(OwnerChange.customer_id == customer_id).order_by(OwnerChange.id.desc())):
-        before = o.from_owner.display_name if o.from_owner else "nobody"
-        entries.append(Entry(o.changed_at, "owner", f"Owner changed from {before} to {o.to_owner.display_name}",
+        before = o.from_owner.display_name if o.from_owner else _("nobody")
+        entries.append(Entry(o.changed_at, "owner", _("Owner changed from %(before)s to %(after)s", before=before,
+                                                      after=o.to_owner.display_name),
                              o.reason, o.changed_by))
     for change, name in session.execute(
         select(StageChange, Opportunity.name).join(Opportunity).where(Opportunity.customer_id == customer_id)
         .order_by(StageChange.id.desc()).limit(per_source)
     ):
-        what = change.status if change.status != "open" else f"stage {change.to_stage}"
-        entries.append(Entry(change.changed_at, "opportunity", f"Opportunity {name}: {what}", change.note,
+        what = status_label(change.status) if change.status != "open" else stage_label(change.to_stage)
+        entries.append(Entry(change.changed_at, "opportunity", _("Opportunity %(name)s: %(what)s", name=name,
+                                                                 what=what), note_label(change.note),
                              change.changed_by, change.opportunity_id))
     for r in rows(select(CustomerEvent).where(CustomerEvent.customer_id == customer_id)
                   .order_by(CustomerEvent.id.desc())):
-        entries.append(Entry(r.at, "record", RECORD_EVENTS[r.kind], r.summary, r.by))
+        entries.append(Entry(r.at, "record", str(RECORD_EVENTS[r.kind]), r.summary, r.by))
     entries += _process_history(session, customer_id, per_source)
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
@@ -107,7 +124,10 @@ def _process_history(session: Session, customer_id: int, limit: int) -> list[Ent
     entries = []
     for event, process, task, version_id, process_key in found:
         process = text(version_id, process_key, process)
-        step = f": {text(version_id, event.task_name, task or event.task_name)}" if event.task_name else ""
-        entries.append(Entry(event.at, "process", f"{process} #{event.instance_id} {PROCESS_EVENTS[event.kind]}{step}",
+        what = _("%(process)s #%(id)s %(event)s", process=process, id=event.instance_id,
+                 event=PROCESS_EVENTS[event.kind])
+        if event.task_name:
+            what = _("%(what)s: %(step)s", what=what, step=text(version_id, event.task_name, task or event.task_name))
+        entries.append(Entry(event.at, "process", what,
                              event.message, event.actor, event.instance_id))
     return entries

@@ -1,16 +1,26 @@
 """Every text of a page goes through the catalog: rendered in a pseudo-language, no English is left over
 except the data listed per page (the language names of the switcher and the user's own name are data on every
-page). Add your pages to ``PAGES`` as you mark an area."""
+page). Add your pages to ``PAGES`` as you mark an area (``{name}`` in a URL is an id of the records
+:func:`records` creates)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from crm.accounts.users import User
+from crm.customers import records as customer_records
+from crm.sales.activities import plan_activity
+from crm.sales.opportunities import create_opportunity
+from demo.users import DEMO_USERS
 from tests.i18n.pseudo import pseudo_translations, unmarked_text
 
 LANGUAGE_NAMES = ("中文", "English")
+PEOPLE = (*LANGUAGE_NAMES, *(name for name, _roles in DEMO_USERS.values()), *DEMO_USERS)
+"""The demo users' display and user names, and the language switcher's names (data on many pages)."""
 PAGES = [
     # (user or None, URL, data shown on the page)
     (None, "/login", ()),
@@ -25,17 +35,52 @@ PAGES = [
     ("mktdir", "/campaigns/", ()),
     ("sales", "/reports/?period=year&year=2025", ("Sales", "JSON", "1 Jan 2025 – 31 Dec 2025")),
     ("sales", "/kpi/?period=year&year=2025", ("Sales", "JSON", "1 Jan 2025 – 31 Dec 2025")),
+    ("sales", "/customers/", PEOPLE),
+    ("sales", "/customers/{customer}", PEOPLE),
+    ("sales", "/customers/new", PEOPLE),
+    ("sales", "/customers/{customer}/edit", PEOPLE),
+    ("sales", "/customers/{customer}/contacts/new", PEOPLE),
+    ("sales", "/customers/{customer}/contacts/{contact}/edit", PEOPLE),
+    ("admin", "/customers/{customer}/merge?duplicate_id={duplicate}", PEOPLE),
+    ("admin", "/customers/reassign", PEOPLE),
+    ("sales", "/lists/customers", (*PEOPLE, "CSV", "Excel")),
+    ("sales", "/lists/contacts", (*PEOPLE, "CSV", "Excel")),
+    ("sales", "/lists/opportunities", (*PEOPLE, "CSV", "Excel")),
+    ("sales", "/search/?q=北京", PEOPLE),
+    ("sales", "/search/?q=nothing-like-this", (*PEOPLE, "nothing-like-this")),
 ]
 
 
+@pytest.fixture
+def records(platform) -> dict[str, int]:
+    """Chinese customers, a contact, an opportunity and a planned call of Sam Sales (names are data, in Chinese so
+    that they never read as English)."""
+    with platform.sessions.begin() as session:
+        sam = session.scalar(select(User).where(User.username == "sales"))
+        values = {"company": "北京世纪重工有限公司", "industry": "机械", "region": "华北", "grade": "key",
+                  "relationship_type": "relationship", "registry_number": "", "size": "", "source": "",
+                  "phone": "", "email": "", "website": "", "address": "北京市海淀区"}
+        customer = customer_records.create_customer(session, values, sam, "sales")
+        duplicate = customer_records.create_customer(session, {**values, "company": "北京世纪重工公司"}, sam, "sales")
+        contact = customer_records.add_contact(session, customer, {"name": "王伟", "title": "采购经理", "phone": "",
+                                                                   "mobile": "", "email": "", "is_main": True},
+                                               "sales")
+        opportunity = create_opportunity(session, customer, "二号线改造", Decimal("120000"), "sales", owner=sam,
+                                         stage=3, expected_close=dt.date(2027, 3, 31))
+        plan_activity(session, customer, sam, "call", "回访", dt.date.today())
+        session.flush()
+        return {"customer": customer.id, "duplicate": duplicate.id, "contact": contact.id,
+                "opportunity": opportunity.id, "sales": sam.id}
+
+
 @pytest.mark.parametrize("username,url,data", PAGES, ids=[f"{u}:{url}" for u, url, _ in PAGES])
-def test_no_unmarked_text(app, platform, login, client, username, url, data):
+def test_no_unmarked_text(app, platform, login, client, records, username, url, data):
     user = login(username) if username else None
     with platform.sessions() as session:
         name = session.scalar(select(User.display_name).where(User.username == username)) if username else None
     data = (*LANGUAGE_NAMES, *([name] if name else []), *data)
     with pseudo_translations():
-        answer = user.get(url) if user else client.get(url)
+        answer = user.get(url.format(**records)) if user else client.get(url.format(**records))
     assert answer.status_code == 200
     assert unmarked_text(answer.get_data(as_text=True), data) == []
 
@@ -44,3 +89,16 @@ def test_the_check_finds_unmarked_text():
     page = "<html><body><p>⟦Marked⟧ Sam Sales</p><button title='Close me'>⟦x⟧</button><td>2026-12-04</td></body></html>"
     assert unmarked_text(page, ["Sam Sales"]) == ["Close me"]
     assert unmarked_text(page, []) == ["⟦Marked⟧ Sam Sales", "Close me"]
+
+
+def test_a_chinese_user_sees_the_customer_pages_in_chinese(login, records):
+    sales = login("sales")
+    sales.post("/language", data={"language": "zh_CN", "next": "/"})
+    listing = sales.get("/customers/").get_data(as_text=True)
+    assert "客户" in listing and "重点客户" in listing and "新建客户" in listing
+    hub = sales.get(f"/customers/{records['customer']}").get_data(as_text=True)
+    assert "联系人" in hub and "时间线" in hub and "创建客户" in hub and "商机 二号线改造：第 3 阶段" in hub
+    table = sales.get("/lists/opportunities").get_data(as_text=True)
+    assert "3 · 拜访与初步调研" in table and "排序" not in table
+    assert "没有找到" in sales.get("/search/?q=nothing-like-this").get_data(as_text=True)
+    assert "未找到" in sales.get("/customers/999999").get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from i18n import _
 from services.customers import queries
 from services.customers.merge import merge_customers, repoint_running_instances
 from web import db
@@ -31,7 +32,8 @@ def merge(customer_id: int):
             flash(str(exc), "danger")
             return redirect(url_for("customer_merge.merge", customer_id=customer_id))
         db.commit()
-        flash(f"{duplicate.company} merged into {survivor.company}: {sum(moved.values())} records moved.", "success")
+        flash(_("%(duplicate)s merged into %(survivor)s: %(n)s records moved.", duplicate=duplicate.company,
+                survivor=survivor.company, n=sum(moved.values())), "success")
         return redirect(url_for("customers.show", customer_id=customer_id))
     return render_template("customers/merge.html", survivor=survivor, duplicate=duplicate,
                            counts=queries.record_counts(session, duplicate.id) if duplicate else {})

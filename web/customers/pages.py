@@ -7,13 +7,14 @@ from flask_login import current_user, login_required
 
 from crm.accounts.access import users_with_role, visible_owner_ids
 from crm.customers import records
-from crm.customers.models import GRADES
+from crm.customers.models import GRADE_LABELS, GRADES, RELATIONSHIP_LABELS, STATUS_LABELS
 from crm.customers.ownership import hand_over, reassign_customers
 from crm.customers.queries import CustomerFilter, search_customers, visible_customer
 from crm.customers.wallet import wallet_shares
 from crm.fields import RecordInvalid
 from crm.sales.activities import ACTIVITY_KINDS
-from i18n import zones
+from crm.sales.labels import status_label
+from i18n import _, ngettext, zones
 from services.accounts.directory import user_by_id
 from services.customers import queries
 from services.customers.hub import customer_hub, startable_for_customer
@@ -27,6 +28,30 @@ from web.idempotency import idempotent
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 REASSIGNERS = ("administrator", "sales_director", "customer_director")
+
+
+@bp.app_template_filter("grade_label")
+def grade_label(grade: str) -> str:
+    """A customer grade in the reader's language."""
+    return str(GRADE_LABELS.get(grade, grade))
+
+
+@bp.app_template_filter("relationship_label")
+def relationship_label(relationship_type: str) -> str:
+    """A relationship type in the reader's language."""
+    return str(RELATIONSHIP_LABELS.get(relationship_type, relationship_type))
+
+
+@bp.app_template_filter("customer_status_label")
+def customer_status_label(status: str) -> str:
+    """A customer status in the reader's language."""
+    return str(STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_filter("sales_status_label")
+def sales_status_label(status: str) -> str:
+    """An opportunity, visit, tender or activity status in the reader's language."""
+    return status_label(status)
 
 
 def scope() -> set[int] | None:
@@ -77,7 +102,7 @@ def log_activity(customer_id: int):
     except RecordInvalid as exc:
         return _hub_page(customer, 422, request.form, exc.errors)
     db.commit()
-    flash("Activity logged.", "success")
+    flash(_("Activity logged."), "success")
     return redirect(url_for("customers.show", customer_id=customer_id, _anchor="timeline"))
 
 
@@ -92,7 +117,8 @@ def reassign_one(customer_id: int):
         abort(400)
     hand_over(session, customer, successor, current_user.username, request.form.get("reason", ""))
     db.commit()
-    flash(f"{customer.company} is now looked after by {successor.display_name}.", "success")
+    flash(_("%(customer)s is now looked after by %(owner)s.", customer=customer.company, owner=successor.display_name),
+          "success")
     return redirect(url_for("customers.show", customer_id=customer_id))
 
 
@@ -106,13 +132,15 @@ def reassign():
         successor = user_by_id(session, request.form.get("successor_id", type=int))
         if departing is None or successor is None or departing.id == successor.id \
                 or not successor.has_role("salesperson"):
-            flash("Choose two different salespeople.", "danger")
+            flash(_("Choose two different salespeople."), "danger")
         else:
             count = reassign_customers(session, departing, successor, current_user.username,
                                        request.form.get("reason", ""))
             db.commit()
-            flash(f"{count} customers of {departing.display_name} now belong to {successor.display_name}; "
-                  "their history is unchanged.", "success")
+            flash(ngettext("%(num)d customer of %(departing)s now belongs to %(successor)s; its history is unchanged.",
+                           "%(num)d customers of %(departing)s now belong to %(successor)s; their history is "
+                           "unchanged.", count, departing=departing.display_name,
+                           successor=successor.display_name), "success")
             return redirect(url_for("customers.reassign"))
     counts = queries.customer_counts_by_owner(session)
     owners = queries.owners_by_name(session, [k for k in counts if k])

@@ -10,6 +10,7 @@ from crm.accounts.access import users_with_role, visible_owner_ids
 from crm.customers import records
 from crm.customers.models import GRADES, RELATIONSHIP_TYPES, Customer
 from crm.fields import RecordInvalid
+from i18n import _
 from services.accounts.directory import user_by_id
 from services.customers import duplicates, queries
 from web import db
@@ -69,7 +70,7 @@ def create():
         return _form_page("customers/edit.html", 409, form=form, errors={}, customer=None, duplicates=found)
     customer = records.create_customer(db.session(), values, _new_owner(), current_user.username)
     db.commit()
-    flash(f"{customer.company} created.", "success")
+    flash(_("%(customer)s created.", customer=customer.company), "success")
     return redirect(url_for("customers.show", customer_id=customer.id))
 
 
@@ -96,7 +97,7 @@ def edit(customer_id: int):
         db.session().rollback()
         return _form_page("customers/edit.html", 409, form=form, errors={}, customer=customer, stale=str(exc))
     db.commit()
-    flash("Saved." if changed else "Nothing changed.", "success" if changed else "info")
+    flash(_("Saved.") if changed else _("Nothing changed."), "success" if changed else "info")
     return redirect(url_for("customers.show", customer_id=customer_id))
 
 
@@ -119,7 +120,8 @@ def set_active(customer_id: int):
         flash(str(exc), "danger")
         return redirect(url_for("customers.show", customer_id=customer_id))
     db.commit()
-    flash(f"{customer.company} is {'active again' if active else 'deactivated: kept with its history'}.", "success")
+    flash(_("%(customer)s is active again.", customer=customer.company) if active else
+          _("%(customer)s is deactivated: kept with its history.", customer=customer.company), "success")
     return redirect(url_for("customers.show", customer_id=customer_id))
 
 
@@ -141,7 +143,7 @@ def add_contact(customer_id: int):
         return _contact_page(customer, None, request.form, exc.errors, 422)
     contact = records.add_contact(db.session(), customer, values, current_user.username)
     db.commit()
-    flash(f"Contact {contact.name} added.", "success")
+    flash(_("Contact %(name)s added.", name=contact.name), "success")
     if request.form.get("another"):
         return redirect(url_for("customer_records.add_contact", customer_id=customer_id))
     return redirect(url_for("customers.show", customer_id=customer_id, _anchor="contacts"))
@@ -166,7 +168,7 @@ def edit_contact(customer_id: int, contact_id: int):
         db.session().rollback()
         return _contact_page(customer, contact, request.form, {}, 409, stale=str(exc))
     db.commit()
-    flash(f"Contact {contact.name} saved.", "success")
+    flash(_("Contact %(name)s saved.", name=contact.name), "success")
     return redirect(url_for("customers.show", customer_id=customer_id, _anchor="contacts"))
 
 
@@ -178,5 +180,6 @@ def contact_active(customer_id: int, contact_id: int):
     active = request.form.get("active") == "1"
     records.set_contact_active(db.session(), contact, active, current_user.username)
     db.commit()
-    flash(f"Contact {contact.name} {'reactivated' if active else 'deactivated'}.", "success")
+    flash(_("Contact %(name)s reactivated.", name=contact.name) if active else
+          _("Contact %(name)s deactivated.", name=contact.name), "success")
     return redirect(url_for("customers.show", customer_id=customer_id, _anchor="contacts"))
