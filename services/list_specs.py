@@ -125,7 +125,7 @@ def _instances(scope):
 SPECS = {spec.name: spec for spec in (
     ListSpec("customers", _l("Customers"), EVERYONE, _customers, (
         Column("id", "#", Customer.id, "number"),
-        Column("company", _l("Company"), Customer.company, filter="contains"),
+        Column("company", _l("Company"), Customer.company, filter="contains", sort=Customer.name_pinyin),
         Column("industry", _l("Industry"), Customer.industry, filter="contains"),
         Column("region", _l("Region"), Customer.region, filter="contains"),
         Column("grade", _l("Grade"), Customer.grade, "label", dict(GRADE_LABELS), "choice"),
@@ -135,7 +135,7 @@ SPECS = {spec.name: spec for spec in (
     ), "company", ("customers.show", "customer_id", "id"), default_desc=False),
     ListSpec("contacts", _l("Contacts"), EVERYONE, _contacts, (
         Column("id", "#", Contact.id, "number"),
-        Column("name", _l("Name"), Contact.name, filter="contains"),
+        Column("name", _l("Name"), Contact.name, filter="contains", sort=Contact.name_pinyin),
         Column("title", _l("Title"), Contact.title, filter="contains"),
         Column("company", _l("Customer"), Customer.company, filter="contains"),
         Column("phone", _l("Phone"), Contact.phone, filter="contains"),

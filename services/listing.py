@@ -38,6 +38,8 @@ class Column:
     labels: Mapping[str, str] = field(default_factory=dict)
     filter: str = ""
     """``contains`` (text box), ``choice`` (one of ``labels``) or empty (not filterable)."""
+    sort: ColumnElement | None = None
+    """What the column sorts by, when not ``expr`` (Chinese names sort by their pinyin)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ def filtered(spec: ListSpec, query: ListQuery, scope: set[int] | None) -> Select
             statement = statement.where(column.expr.ilike(_escaped(value), escape="\\"))
         else:
             statement = statement.where(column.expr == value)
-    order = spec.column(query.sort).expr
+    column = spec.column(query.sort)
+    order = column.expr if column.sort is None else column.sort
     first = order.desc() if query.desc else order.asc()
     return statement.order_by(first.nulls_last() if query.desc else first.nulls_first(),
                               spec.columns[0].expr.desc())

@@ -6,7 +6,8 @@ the GIN trigram indexes of migration 0012 (``pg_trgm``), on SQLite by a scan. Ea
 branch of a ``UNION`` so every branch can use its index (an ``OR`` over columns and a sub-select cannot), and
 each branch stops after :data:`PER_KIND` rows. Trigrams need three characters: a one- or two-character query
 searches names and titles only, on PostgreSQL through the ``crm_grams`` GIN indexes (every one- and
-two-character piece of a name), so ``船舶`` is an index lookup too.
+two-character piece of a name), so ``船舶`` is an index lookup too. Customer and contact names are also found by
+their pinyin or its initials (``bjsj`` and ``beijing`` find 北京世纪…; columns of migration 0021, trigram-indexed).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from crm.customers.models import Contact, Customer
+from crm.customers.names import pinyin_query
 from crm.orders.contracts import Contract
 from crm.orders.quotes import Quote
 from crm.sales.opportunities import Opportunity
@@ -88,26 +90,40 @@ def _customer_branch(id_col, column, query: _Query, scope: set[int] | None) -> S
     return branch if scope is None else branch.where(Customer.owner_id.in_(scope))
 
 
-def _customers(session: Session, query: _Query, scope: set[int] | None) -> list[Hit]:
+def _pinyin(query_text: str) -> _Query | None:
+    """The query as pinyin (two letters at least), or None when it is not pinyin."""
+    text = pinyin_query(query_text)
+    return _Query(text, grams=False) if len(text) >= 2 else None
+
+
+def _customers(session: Session, query: _Query, pinyin: _Query | None, scope: set[int] | None) -> list[Hit]:
     columns = [(Customer.id, Customer.company), (Contact.customer_id, Contact.name)]
     if not query.short:
         columns += [(Customer.id, Customer.registry_number), (Customer.id, Customer.phone),
                     (Customer.id, Customer.email), (Contact.customer_id, Contact.phone),
                     (Contact.customer_id, Contact.mobile), (Contact.customer_id, Contact.email)]
-    ids = _first_ids([_customer_branch(i, c, query, scope) for i, c in columns]).subquery()
+    branches = [_customer_branch(i, c, query, scope) for i, c in columns]
+    if pinyin is not None:
+        branches += [_customer_branch(Customer.id, c, pinyin, scope)
+                     for c in (Customer.name_initials, Customer.name_pinyin)]
+    ids = _first_ids(branches).subquery()
     rows = session.execute(select(Customer.id, Customer.company, Customer.region, Customer.phone)
-                           .where(Customer.id.in_(select(ids.c.id))).order_by(Customer.company, Customer.id)
+                           .where(Customer.id.in_(select(ids.c.id)))
+                           .order_by(Customer.name_pinyin, Customer.company, Customer.id)
                            .limit(PER_KIND))
     return [Hit("customers", r.id, r.company, " · ".join(v for v in (r.region, r.phone) if v)) for r in rows]
 
 
-def _contacts(session: Session, query: _Query, scope: set[int] | None) -> list[Hit]:
+def _contacts(session: Session, query: _Query, pinyin: _Query | None, scope: set[int] | None) -> list[Hit]:
     columns = [Contact.name] + ([] if query.short else [Contact.phone, Contact.mobile, Contact.email])
-    ids = _first_ids([_contact_branch(c, query, scope) for c in columns]).subquery()
+    branches = [_contact_branch(c, query, scope) for c in columns]
+    if pinyin is not None:
+        branches += [_contact_branch(c, pinyin, scope) for c in (Contact.name_initials, Contact.name_pinyin)]
+    ids = _first_ids(branches).subquery()
     rows = session.execute(
         select(Contact.id, Contact.name, Contact.title, Customer.id.label("customer_id"), Customer.company)
         .join(Customer, Customer.id == Contact.customer_id).where(Contact.id.in_(select(ids.c.id)))
-        .order_by(Contact.name, Contact.id).limit(PER_KIND))
+        .order_by(Contact.name_pinyin, Contact.name, Contact.id).limit(PER_KIND))
     return [Hit("contacts", r.customer_id, r.name, " · ".join(v for v in (r.title, r.company) if v)) for r in rows]
 
 
@@ -161,9 +177,10 @@ def search(session: Session, query_text: str, scope: set[int] | None, roles: fro
         return {}
     short = len(query_text) < 3
     query = _Query(query_text, grams=short and session.get_bind().dialect.name == "postgresql")
+    pinyin = _pinyin(query_text)
     found: dict[str, list[Hit]] = {
-        "customers": _customers(session, query, scope),
-        "contacts": _contacts(session, query, scope),
+        "customers": _customers(session, query, pinyin, scope),
+        "contacts": _contacts(session, query, pinyin, scope),
         "opportunities": _owned(session, "opportunities", Opportunity, [Opportunity.name], query, scope),
     }
     if roles & QUOTE_ROLES:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
-from crm.customers.names import name_key
+from crm.customers.names import INITIALS_LENGTH, PINYIN_LENGTH, name_key, pinyin_keys
 from i18n import _l
 
 GRADES = ("key", "ordinary", "prospect")
@@ -33,6 +33,10 @@ class Customer(CrmBase):
     company: Mapped[str] = mapped_column(String(200), index=True)
     name_key: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
     """The company name normalised for duplicate checks (see :func:`crm.customers.names.name_key`)."""
+    name_pinyin: Mapped[str] = mapped_column(String(PINYIN_LENGTH), default="", server_default="", index=True)
+    """The company name in pinyin (search and sorting; see :func:`crm.customers.names.pinyin_keys`)."""
+    name_initials: Mapped[str] = mapped_column(String(INITIALS_LENGTH), default="", server_default="")
+    """The initials of the company name's pinyin (``bjsj`` finds 北京世纪…)."""
     registry_number: Mapped[str] = mapped_column(String(50), default="", server_default="", index=True)
     """Unified social credit code (统一社会信用代码) or another registry's number."""
     industry: Mapped[str] = mapped_column(String(100), default="", index=True)
@@ -57,13 +61,14 @@ class Customer(CrmBase):
 
     owner: Mapped[User | None] = relationship()
     contacts: Mapped[list[Contact]] = relationship(
-        back_populates="customer", order_by=lambda: (Contact.is_main.desc(), Contact.name))
+        back_populates="customer", order_by=lambda: (Contact.is_main.desc(), Contact.name_pinyin, Contact.name))
 
     __mapper_args__ = {"version_id_col": version}
 
     @validates("company")
     def _keep_name_key(self, _key: str, company: str) -> str:
         self.name_key = name_key(company)
+        self.name_pinyin, self.name_initials = pinyin_keys(company)
         return company
 
     @property
@@ -79,6 +84,9 @@ class Contact(CrmBase):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_pinyin: Mapped[str] = mapped_column(String(PINYIN_LENGTH), default="", server_default="", index=True)
+    """The name in pinyin (search and sorting)."""
+    name_initials: Mapped[str] = mapped_column(String(INITIALS_LENGTH), default="", server_default="")
     title: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
     mobile: Mapped[str] = mapped_column(String(50), default="")
@@ -94,3 +102,8 @@ class Contact(CrmBase):
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("name")
+    def _keep_pinyin(self, _key: str, name: str) -> str:
+        self.name_pinyin, self.name_initials = pinyin_keys(name)
+        return name

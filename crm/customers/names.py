@@ -1,9 +1,12 @@
-"""Company names as the duplicate check compares them: 上海船舶重工有限公司 and "上海 船舶重工 公司" are one name."""
+"""Company names as the duplicate check compares them: 上海船舶重工有限公司 and "上海 船舶重工 公司" are one name;
+and names in pinyin, for searching by pinyin (``bjsj`` finds 北京世纪…) and sorting Chinese names as people expect."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from pypinyin import lazy_pinyin
 
 _CJK_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司", "集团")
 """Chinese legal-form endings, longest first."""
@@ -27,3 +30,24 @@ def name_key(company: str) -> str:
                 text, stripped = text[: -len(suffix)], True
                 break
     return text[:200]
+
+
+PINYIN_LENGTH = 400
+INITIALS_LENGTH = 200
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name, lower-case letters and digits only, for search and sorting:
+    北京世纪重工 -> ``("beijingshijizhonggong", "bjsjzg")``. Latin-script words keep their letters and give their
+    first letter as an initial (``Ocean Shipping`` -> ``("oceanshipping", "os")``)."""
+    syllables: list[str] = []
+    for piece in lazy_pinyin(unicodedata.normalize("NFKC", name or "").casefold()):
+        syllables += _NOT_WORD.sub(" ", piece).split()
+    return "".join(syllables)[:PINYIN_LENGTH], "".join(s[0] for s in syllables)[:INITIALS_LENGTH]
+
+
+def pinyin_query(text: str) -> str:
+    """The search text as pinyin is stored (``"Bei Jing"`` -> ``"beijing"``), or "" when it is not pinyin (it holds
+    Chinese characters or other non-Latin letters)."""
+    compact = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text or "").casefold())
+    return compact if compact.isascii() and compact.isalnum() else ""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.accounts.users import User
 from crm.customers.models import Contact, Customer
+from crm.customers.names import pinyin_query
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,19 @@ def search_customers(session: Session, scope: set[int] | None, flt: CustomerFilt
     if flt.q:
         like = f"%{flt.q}%"
         contact_match = select(Contact.customer_id).where(or_(Contact.name.ilike(like), Contact.email.ilike(like)))
-        query = query.where(or_(Customer.company.ilike(like), Customer.email.ilike(like),
-                                Customer.phone.ilike(like), Customer.id.in_(contact_match)))
+        matches = [Customer.company.ilike(like), Customer.email.ilike(like), Customer.phone.ilike(like),
+                   Customer.id.in_(contact_match)]
+        if pinyin := pinyin_query(flt.q):
+            matches += [Customer.name_initials.contains(pinyin, autoescape=True),
+                        Customer.name_pinyin.contains(pinyin, autoescape=True)]
+        query = query.where(or_(*matches))
     for column, value in ((Customer.grade, flt.grade), (Customer.industry, flt.industry),
                           (Customer.region, flt.region), (Customer.owner_id, flt.owner_id)):
         if value not in ("", None):
             query = query.where(column == value)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     items = list(session.scalars(
-        query.options(selectinload(Customer.owner)).order_by(Customer.company, Customer.id)
+        query.options(selectinload(Customer.owner)).order_by(Customer.name_pinyin, Customer.company, Customer.id)
         .offset((max(page, 1) - 1) * per_page).limit(per_page)
     ))
     return CustomerPage(items, total, page, per_page, filter_options(session, scope))
