@@ -70,7 +70,8 @@ def _activities(session: Session, owner_id: int, since: dt.datetime, until: dt.d
     counts = Counter(activity.kind for activity in done)
     return {
         "done": len(done),
-        "by_kind": [{"kind": kind, "label": label, "count": counts[kind]} for kind, label in ACTIVITY_KINDS.items()],
+        "by_kind": [{"kind": kind, "label": str(label), "count": counts[kind]}
+                    for kind, label in ACTIVITY_KINDS.items()],
         "items": [{"day": a.done_at.replace(tzinfo=dt.UTC).astimezone(zone).date().isoformat(),
                    "kind": a.kind, "customer": a.customer.company,
                    "subject": a.subject, "outcome": a.outcome} for a in done[:MAX_ITEMS]],
