@@ -1,7 +1,7 @@
 """Customers and contacts: the name in pinyin and its initials (search by pinyin, sorting by pinyin)
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-07 04:30:00
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from crm.customers.names import pinyin_keys
 
-revision = '0021'
-down_revision = '0020'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
