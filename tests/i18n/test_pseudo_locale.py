@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from babel import Locale
 from sqlalchemy import select
 
 from crm.accounts.users import User
@@ -19,8 +20,10 @@ from demo.users import DEMO_USERS
 from tests.i18n.pseudo import pseudo_translations, unmarked_text
 
 LANGUAGE_NAMES = ("中文", "English")
-PEOPLE = (*LANGUAGE_NAMES, *(name for name, _roles in DEMO_USERS.values()), *DEMO_USERS)
-"""The demo users' display and user names, and the language switcher's names (data on many pages)."""
+MONTHS = tuple(Locale("en").months["format"]["abbreviated"].values())
+"""Dates read ``7 Dec 2026`` in English (Babel's format, data like the digits)."""
+PEOPLE = (*LANGUAGE_NAMES, *(name for name, _roles in DEMO_USERS.values()), *DEMO_USERS, *MONTHS)
+"""The demo users' display and user names, the language switcher's names and month names (data on many pages)."""
 PAGES = [
     # (user or None, URL, data shown on the page)
     (None, "/login", ()),
