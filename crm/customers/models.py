@@ -15,7 +15,7 @@ from i18n import _l
 GRADES = ("key", "ordinary", "prospect")
 RELATIONSHIP_TYPES = ("relationship", "occasional")
 CUSTOMER_STATUSES = ("active", "dormant", "lost")
-GRADE_LABELS = {"key": _l("Key"), "ordinary": _l("Ordinary"), "prospect": _l("Prospect")}
+GRADE_LABELS = {"key": _l("Key customer"), "ordinary": _l("Ordinary customer"), "prospect": _l("Prospect")}
 RELATIONSHIP_LABELS = {"relationship": _l("Long-term relationship"), "occasional": _l("Occasional")}
 STATUS_LABELS = {"active": _l("Active"), "dormant": _l("Dormant"), "lost": _l("Lost")}
 """How grades, relationship types and statuses are shown (the stored values are the keys)."""
