@@ -7,7 +7,7 @@ branch of a ``UNION`` so every branch can use its index (an ``OR`` over columns 
 each branch stops after :data:`PER_KIND` rows. Trigrams need three characters: a one- or two-character query
 searches names and titles only, on PostgreSQL through the ``crm_grams`` GIN indexes (every one- and
 two-character piece of a name), so ``船舶`` is an index lookup too. Customer and contact names are also found by
-their pinyin or its initials (``bjsj`` and ``beijing`` find 北京世纪…; columns of migration 0026, trigram-indexed).
+their pinyin or its initials (``bjsj`` and ``beijing`` find 北京世纪…; columns of migration 0027, trigram-indexed).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Customers and contacts: the name in pinyin and its initials (search by pinyin, sorting by pinyin)
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07 04:30:00
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from crm.customers.names import pinyin_keys
 
-revision = '0026'
-down_revision = '0025'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
