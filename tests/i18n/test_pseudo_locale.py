@@ -105,4 +105,4 @@ def test_a_chinese_user_sees_the_customer_pages_in_chinese(login, records):
     table = sales.get("/lists/opportunities").get_data(as_text=True)
     assert "3 · 拜访与初步调研" in table and "排序" not in table
     assert "没有找到" in sales.get("/search/?q=nothing-like-this").get_data(as_text=True)
-    assert "未找到" in sales.get("/customers/999999").get_data(as_text=True)
+    assert "页面不存在" in sales.get("/customers/999999").get_data(as_text=True)
