@@ -28,6 +28,7 @@
  */
 (function () {
   'use strict';
+  var _ = window.crmGettext;
 
   var MARKER_CLASSES = { current: 'crm-current', completed: 'crm-completed', error: 'crm-error' };
   var VIEWER_KEY = '__crmViewer';
@@ -75,7 +76,7 @@
     clearStatus(container);
     var box = el('div', 'crm-diagram-loading text-body-secondary');
     box.appendChild(el('span', 'spinner-border spinner-border-sm me-2'));
-    box.appendChild(el('span', null, 'Loading diagram…'));
+    box.appendChild(el('span', null, _('Loading diagram…')));
     box.firstChild.setAttribute('aria-hidden', 'true');
     container.appendChild(box);
   }
@@ -88,7 +89,7 @@
     var icon = el('i', 'bi bi-exclamation-triangle-fill flex-shrink-0');
     icon.setAttribute('aria-hidden', 'true');
     var body = el('div');
-    body.appendChild(el('strong', null, 'The process diagram could not be shown.'));
+    body.appendChild(el('strong', null, _('The process diagram could not be shown.')));
     body.appendChild(el('div', 'small', message));
     alert.appendChild(icon);
     alert.appendChild(body);
@@ -97,13 +98,13 @@
   }
 
   function describeError(err) {
-    if (!err) return 'Unknown error.';
+    if (!err) return _('Unknown error.');
     var msg = err.message || String(err);
     if (/no diagram to display/i.test(msg)) {
-      return 'The BPMN file contains no diagram layout (BPMNDiagram / DI information).';
+      return _('The BPMN file contains no diagram layout (BPMNDiagram / DI information).');
     }
     if (/unparsable content|failed to parse/i.test(msg)) {
-      return 'The BPMN file is not valid XML: ' + msg;
+      return _('The BPMN file is not valid XML: %(problem)s', {problem: msg});
     }
     return msg;
   }
@@ -122,12 +123,12 @@
     if (old) old.remove();
     var group = el('div', 'crm-diagram-tools btn-group btn-group-sm shadow-sm');
     group.setAttribute('role', 'group');
-    group.setAttribute('aria-label', 'Diagram zoom');
+    group.setAttribute('aria-label', _('Diagram zoom'));
     var canvas = viewer.get('canvas');
     [
-      ['zoom-in', 'Zoom in', function () { canvas.zoom(canvas.zoom() * 1.2); }],
-      ['zoom-out', 'Zoom out', function () { canvas.zoom(canvas.zoom() / 1.2); }],
-      ['arrows-fullscreen', 'Fit to view', function () { fitViewport(viewer); }]
+      ['zoom-in', _('Zoom in'), function () { canvas.zoom(canvas.zoom() * 1.2); }],
+      ['zoom-out', _('Zoom out'), function () { canvas.zoom(canvas.zoom() / 1.2); }],
+      ['arrows-fullscreen', _('Fit to view'), function () { fitViewport(viewer); }]
     ].forEach(function (def) {
       var btn = el('button', 'btn btn-light border');
       btn.type = 'button';
@@ -281,18 +282,19 @@
     container.classList.add('crm-diagram');
     showLoading(container);
     if (!xmlUrl) {
-      showError(container, 'No diagram URL was given.');
+      showError(container, _('No diagram URL was given.'));
       return Promise.resolve(null);
     }
     return fetch(xmlUrl, { credentials: 'same-origin', headers: { Accept: 'application/xml, text/xml, */*' } })
       .then(function (resp) {
         if (!resp.ok) {
-          throw new Error('The server answered ' + resp.status + (resp.statusText ? ' ' + resp.statusText : '') +
-            ' for ' + xmlUrl + '.');
+          throw new Error(_('The server answered %(status)s for %(url)s.',
+            {status: resp.status + (resp.statusText ? ' ' + resp.statusText : ''), url: xmlUrl}));
         }
         return resp.text();
       }, function (err) {
-        throw new Error('Network error while loading ' + xmlUrl + ' (' + (err && err.message || err) + ').');
+        throw new Error(_('Network error while loading %(url)s (%(problem)s).',
+          {url: xmlUrl, problem: (err && err.message) || err}));
       })
       .then(function (xml) { return showXml(container, xml, markers); })
       .catch(function (err) {
@@ -315,7 +317,7 @@
           markers = JSON.parse(node.dataset.markers) || {};
         } catch (e) {
           node.classList.add('crm-diagram');
-          showError(node, 'The diagram markers (data-markers) are not valid JSON.');
+          showError(node, _('The diagram markers (data-markers) are not valid JSON.'));
           return Promise.resolve(null);
         }
       }

@@ -11,6 +11,7 @@
  */
 (function () {
   'use strict';
+  var _ = window.crmGettext;
 
   var DELAY_MS = 200;
   var counter = 0;
@@ -23,7 +24,7 @@
     search.className = input.className;
     search.id = input.id;
     search.autocomplete = 'off';
-    search.placeholder = 'Type to search…';
+    search.placeholder = _('Type to search…');
     search.readOnly = input.readOnly;
     search.setAttribute('role', 'combobox');
     search.setAttribute('aria-autocomplete', 'list');
@@ -88,7 +89,7 @@
       if (!found.length) {
         var empty = document.createElement('li');
         empty.className = 'list-group-item small text-body-secondary';
-        empty.textContent = 'No match.';
+        empty.textContent = _('No match.');
         list.appendChild(empty);
       }
       found.forEach(function (item, i) {

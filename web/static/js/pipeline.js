@@ -5,6 +5,7 @@
  */
 (function () {
   'use strict';
+  var _ = window.crmGettext;
   var board = document.getElementById('pipeline');
   if (!board) return;
   // Reads like the server's crm.formatting.money: the deployment's currency, two decimals, separators.
@@ -49,7 +50,7 @@
       })
       .catch(function (err) {
         from.querySelector('.crm-stage-drop').prepend(card);
-        window.alert('The opportunity was not moved: ' + err.message);
+        window.alert(_('The opportunity was not moved: %(reason)s', {reason: err.message}));
       });
   });
 

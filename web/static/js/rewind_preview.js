@@ -9,7 +9,7 @@
   const preview = () => fetch(select.dataset.previewUrl + '?task_id=' + encodeURIComponent(select.value))
     .then(r => r.json()).then(j => {
       out.textContent = j.service_tasks_run_again.length
-        ? 'These service tasks will run again: ' + j.service_tasks_run_again.join(', ') : 'No service task runs again.';
+        ? _('These service tasks will run again: %(tasks)s', {tasks: j.service_tasks_run_again.join(', ')}) : _('No service task runs again.');
     });
   select.addEventListener('change', preview);
   preview();
