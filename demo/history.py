@@ -19,7 +19,7 @@ from crm.sales.expenses import create_claim, review_claim
 from crm.sales.opportunities import Opportunity
 from crm.service import service_desk
 from crm.service.engineers import book, engineers
-from i18n import _, _l
+from i18n import _, _l, zones
 
 SEED = 20261201
 FAILURES = (("repair", "ENG-2000", _l("Main engine overheats")), ("repair", "NAV-PKG", _l("Radar display freezes")),
@@ -36,7 +36,7 @@ def load(platform, session: Session, users: dict[str, User]) -> str:
     if session.scalar(select(Contract.id).where(or_(*(Contract.title.startswith(p) for p in prefixes))).limit(1)):
         return "history demo data already loaded"
     rng = random.Random(SEED)
-    today = dt.date.today()
+    today = zones.site_today()
     contracts = _contracts(session)
     customers = list(session.scalars(select(Customer).where(Customer.owner_id.is_not(None)).order_by(Customer.id)))
     orders = _service(session, rng, customers, today)
@@ -59,7 +59,7 @@ def _contracts(session: Session) -> int:
 def _weekday_at(today: dt.date, days_ago: int, hour: int) -> dt.datetime:
     day = today - dt.timedelta(days=days_ago)
     day -= dt.timedelta(days=max(day.weekday() - 4, 0))  # a weekend day moves back to Friday
-    return dt.datetime.combine(day, dt.time(hour))
+    return zones.to_utc(dt.datetime.combine(day, dt.time(hour)), zones.site_zone())  # the yard's hour, stored UTC
 
 
 def _service(session: Session, rng: random.Random, customers: list[Customer], today: dt.date) -> int:

@@ -20,7 +20,7 @@ from demo.users import DEMO_PASSWORD
 from demo.vocabulary import vocabulary
 from engine.models import HumanTask
 from engine.runtime import Actor
-from i18n import _, _l, current_locale
+from i18n import _, _l, current_locale, zones
 
 PRODUCTS = (
     ("HULL-40", _l("40 m patrol vessel hull"), "product", "2850000.00", ""),
@@ -40,7 +40,7 @@ def load(platform, session: Session, users: dict[str, User]) -> str:
     """Add the orders and service demo records and processes (skipped if they are there already)."""
     if session.scalar(select(Product.id).where(Product.code == "HULL-40")) is not None:
         return "orders demo data already loaded"
-    today = dt.date.today()
+    today = zones.site_today()
     actors = {name: Actor(user.username, user.role_keys) for name, user in users.items()}
     customers = _customers(session, users["sales"])
     catalogue = {code: add_product(session, code, str(name), Decimal(price), kind=kind, skill=skill)
@@ -162,14 +162,15 @@ def _engineers(session, users, today) -> int:
     bookings = ((eve, 0, 8, 3, _("Sea trial support")), (ed, 0, 7, 4, _("Dock inspection")),
                 (ed, 1, 9, 5, _("Training course")), (eve, 3, 13, 4, _("Warranty visit")))
     for engineer, day, hour, hours, note in bookings:
-        start = dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(hour))
+        start = zones.to_utc(dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(hour)), zones.site_zone())
         book(session, engineer.id, start, start + dt.timedelta(hours=hours), note=note, created_by="agent")
     return 2
 
 
 def _service(run: _Runner, customers, today) -> int:
     """Service requests: new, resolved by phone, awaiting confirmation, dispatched, and settled."""
-    monday = dt.datetime.combine(today + dt.timedelta(days=7 - today.weekday()), dt.time(13, 0))
+    monday = zones.to_utc(dt.datetime.combine(today + dt.timedelta(days=7 - today.weekday()), dt.time(13, 0)),
+                          zones.site_zone())  # the yard's 13:00, stored UTC
 
     def request(grade: str, channel: str, kind: str, text: str) -> int:
         return run.start("service_request", "agent", {"customer_id": customers[grade].id, "channel": channel,

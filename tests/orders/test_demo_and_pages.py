@@ -15,6 +15,7 @@ from crm.service.service_desk import ServiceRequest
 from demo import orders as demo_orders
 from demo.users import create_demo_users
 from engine.models import HumanTask
+from i18n import zones
 
 
 @pytest.fixture
@@ -100,3 +101,23 @@ def test_manual_booking_conflict_is_refused_on_the_schedule(login, demo, platfor
     response = agent.post("/engineers/bookings", {"engineer_id": engineer_id, "starts_at": starts_at.isoformat(),
                                                   "hours": "1", "week": starts_at.date().isoformat()})
     assert "is already booked" in agent.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.fixture
+def china_site(platform):
+    """The demo's own setting: the site's zone is Asia/Shanghai (``make run``), not the tests' UTC."""
+    zones.configure("Asia/Shanghai")
+    yield
+    zones.configure(platform.settings.timezone)
+
+
+def test_demo_loads_in_china_time_with_bookings_in_working_hours(platform, order_processes, settle_jobs,
+                                                                  china_site):
+    with platform.sessions() as session:
+        assert demo_orders.load(platform, session, create_demo_users(session)).startswith("orders: 8 catalogue")
+        session.commit()
+        platform.relay.after_commit(session)
+    settle_jobs()
+    with platform.sessions() as session:
+        local = [zones.to_local(b.starts_at, zones.site_zone()) for b in session.scalars(select(Booking))]
+    assert len(local) == 6 and all(7 <= moment.hour < 17 for moment in local), local
