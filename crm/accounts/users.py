@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
+from i18n import _l
 
 ROLES: dict[str, str] = {
     "salesperson": "Salesperson",
@@ -22,7 +23,27 @@ ROLES: dict[str, str] = {
     "administrator": "Administrator",
     "integration": "Integration (creates service requests only)",
 }
-"""Role keys (lane names, normalized) and their labels."""
+"""Role keys (lane names, normalized) and their labels (stored in the role table; the modeler reads them)."""
+
+ROLE_LABELS: dict[str, object] = {
+    "salesperson": _l("Salesperson"),
+    "information_officer": _l("Information officer"),
+    "customer_director": _l("Customer director"),
+    "sales_director": _l("Sales director"),
+    "marketing_director": _l("Marketing director"),
+    "finance": _l("Finance"),
+    "service_agent": _l("Service agent"),
+    "engineer": _l("Engineer"),
+    "process_owner": _l("Process owner"),
+    "administrator": _l("Administrator"),
+    "integration": _l("Integration (creates service requests only)"),
+}
+"""The roles' labels as people read them, in their language."""
+
+
+def role_labels() -> dict[str, str]:
+    """Every role key with its label in the current language."""
+    return {key: str(ROLE_LABELS.get(key, label)) for key, label in ROLES.items()}
 
 user_roles = Table(
     "user_role",

@@ -89,6 +89,19 @@ def test_no_unmarked_text(app, platform, login, client, records, username, url, 
     assert unmarked_text(answer.get_data(as_text=True), data) == []
 
 
+def test_the_users_page_has_no_unmarked_text(platform, login):
+    """The administrators' users page: every user's name, address and team are data."""
+    with platform.sessions() as session:
+        users = session.scalars(select(User)).all()
+        data = [value for u in users for value in (u.username, u.display_name, u.email, u.phone)]
+        data += [u.team.name for u in users if u.team is not None]
+    admin = login("admin")
+    with pseudo_translations():
+        answer = admin.get("/admin/users/")
+    assert answer.status_code == 200
+    assert unmarked_text(answer.get_data(as_text=True), (*LANGUAGE_NAMES, *data)) == []
+
+
 def test_the_check_finds_unmarked_text():
     page = "<html><body><p>⟦Marked⟧ Sam Sales</p><button title='Close me'>⟦x⟧</button><td>2026-12-04</td></body></html>"
     assert unmarked_text(page, ["Sam Sales"]) == ["Close me"]

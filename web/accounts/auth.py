@@ -15,6 +15,7 @@ from crm.accounts.sessions import end_all_sessions
 from crm.accounts.signin import LoginThrottled, Throttle, authenticate
 from crm.accounts.users import User
 from engine.runtime import Actor
+from i18n import _
 from services.accounts import directory
 from web import db
 from web.errors import error_body
@@ -184,7 +185,7 @@ def login():
             flash(str(exc), "danger")
             return render_template("accounts/login.html", form=form), 429
         if user is None:
-            flash("Wrong username or password.", "danger")
+            flash(_("Wrong username or password."), "danger")
             return render_template("accounts/login.html", form=form), 401
         sign_in(user)
         return redirect(safe_next(request.args.get("next"), url_for("worklist.index")))
@@ -198,7 +199,7 @@ def logout():
     end_all_sessions(current_user.user)
     db.commit()
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 

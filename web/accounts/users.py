@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from crm.accounts.access import create_user, set_password, username_problems
 from crm.accounts.passwords import password_problems
 from crm.accounts.sessions import change_active, change_roles
-from crm.accounts.users import ROLES
+from crm.accounts.users import ROLES, role_labels
+from i18n import _
 from services.accounts import directory
 from web import db
 from web.accounts.auth import require_role, sign_in
@@ -26,7 +27,7 @@ def only_admins():
 def index():
     users = directory.users_by_username(db.session())
     teams = directory.teams_by_name(db.session())
-    return render_template("accounts/users.html", users=users, roles=ROLES, teams=teams)
+    return render_template("accounts/users.html", users=users, roles=role_labels(), teams=teams)
 
 
 @bp.post("/")
@@ -34,14 +35,14 @@ def create():
     form = request.form
     username = form.get("username", "").strip()
     if not username or not form.get("password"):
-        flash("Username and password are required.", "danger")
+        flash(_("Username and password are required."), "danger")
         return redirect(url_for("admin_users.index"))
     problems = username_problems(username) + password_problems(username, form["password"])
     if problems:
         flash(" ".join(problems), "danger")
         return redirect(url_for("admin_users.index"))
     if directory.user_named(db.session(), username):
-        flash(f"User {username} already exists.", "danger")
+        flash(_("User %(user)s already exists.", user=username), "danger")
         return redirect(url_for("admin_users.index"))
     manager = directory.user_by_id(db.session(), form.get("manager_id", type=int))
     team = directory.team_by_id(db.session(), form.get("team_id", type=int))
@@ -49,7 +50,7 @@ def create():
                 [r for r in form.getlist("roles") if r in ROLES], email=form.get("email", "").strip(),
                 phone=form.get("phone", "").strip(), manager=manager, team=team)
     db.commit()
-    flash(f"User {username} created.", "success")
+    flash(_("User %(user)s created.", user=username), "success")
     return redirect(url_for("admin_users.index"))
 
 
@@ -58,12 +59,13 @@ def update(user_id: int):
     session = db.session()
     user = directory.user_by_id(session, user_id)
     if user is None:
-        flash("No such user.", "danger")
+        flash(_("No such user."), "danger")
         return redirect(url_for("admin_users.index"))
     form = request.form
     problems = password_problems(user.username, form["password"]) if form.get("password") else []
     if problems:
-        flash(f"Password of {user.username} not changed: {' '.join(problems)}", "danger")
+        flash(_("Password of %(user)s not changed: %(problems)s", user=user.username, problems=" ".join(problems)),
+              "danger")
         return redirect(url_for("admin_users.index"))
     keys = [r for r in form.getlist("roles") if r in ROLES]
     change_roles(user, directory.roles_with_keys(session, keys))
@@ -79,7 +81,7 @@ def update(user_id: int):
     if user.id == current_user.id and user.active:
         sign_in(user)  # an admin editing themselves keeps this session (the others end)
     db.commit()
-    flash(f"User {user.username} updated.", "success")
+    flash(_("User %(user)s updated.", user=user.username), "success")
     return redirect(url_for("admin_users.index"))
 
 
@@ -87,11 +89,11 @@ def update(user_id: int):
 def create_team():
     name = request.form.get("name", "").strip()
     if not name or directory.team_name_taken(db.session(), name):
-        flash("Give the team a name that is not taken.", "danger")
+        flash(_("Give the team a name that is not taken."), "danger")
     else:
         directory.add_team(db.session(), name)
         db.commit()
-        flash(f"Team {name} created.", "success")
+        flash(_("Team %(team)s created.", team=name), "success")
     return redirect(url_for("admin_users.index") + "#teams")
 
 
@@ -101,9 +103,9 @@ def rename_team(team_id: int):
     team = directory.team_by_id(session, team_id)
     name = request.form.get("name", "").strip()
     if team is None or not name or directory.team_name_taken(session, name, other_than=team_id):
-        flash("Give the team a name that is not taken.", "danger")
+        flash(_("Give the team a name that is not taken."), "danger")
     else:
         team.name = name[:100]
         db.commit()
-        flash(f"Team renamed to {name}.", "success")
+        flash(_("Team renamed to %(team)s.", team=name), "success")
     return redirect(url_for("admin_users.index") + "#teams")
