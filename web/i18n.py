@@ -17,6 +17,7 @@ import i18n
 from i18n import zones
 from i18n.catalogs import frontend_messages, stale_compiled, translation_directories
 from web import db
+from web.accounts.auth import may_be_signed_in
 from web.redirects import safe_next
 
 babel = Babel()
@@ -24,6 +25,9 @@ SESSION_KEY = "language"
 
 
 def _user():
+    """The signed-in user, without loading one for an anonymous visitor (see ``may_be_signed_in``)."""
+    if not may_be_signed_in():
+        return None
     return current_user.user if current_user and current_user.is_authenticated else None
 
 

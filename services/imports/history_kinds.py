@@ -138,7 +138,7 @@ def check_activity(session: Session, lookups: Lookups, row: Mapping[str, str]) -
     kind = str(row.get("kind") or "").strip().lower()
     values["kind"] = ACTIVITY_WORDS.get(kind, kind)
     if values["kind"] not in ACTIVITY_KINDS:
-        errors.add("kind", _("choose one of %(kinds)s", kinds=", ".join(ACTIVITY_KINDS.values())))
+        errors.add("kind", _("choose one of %(kinds)s", kinds=", ".join(map(str, ACTIVITY_KINDS.values()))))
     values["subject"] = field_checks.text(row, "subject", errors, max_length=300, required=True)
     values["outcome"] = field_checks.text(row, "outcome", errors, max_length=2000)
     day = field_checks.date(row, "date", errors, required=True)

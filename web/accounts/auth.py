@@ -154,6 +154,13 @@ def bearer_authenticated() -> bool:
     return bool(g.get("bearer_authenticated"))
 
 
+def may_be_signed_in() -> bool:
+    """Whether the request carries a session sign-in or a bearer token; checks that skip anonymous visitors ask
+    this before ``current_user`` (loading it for an anonymous session makes Flask-Login's strong session
+    protection clear the remember cookie, e.g. on the sign-in answer itself)."""
+    return "_user_id" in session or request.authorization is not None
+
+
 def sign_in(user: User) -> None:
     """Start (or renew, after a change that ended their sessions) the browser session of ``user``."""
     session.permanent = True

@@ -18,7 +18,7 @@ from services.processes import tasks
 from services.records import kinds, listing
 from services.service.queries import service_request_of_instance
 from web import db
-from web.accounts.auth import actor
+from web.accounts.auth import actor, may_be_signed_in
 from web.api.records import schemas, writes
 from web.api.records.resources import BY_NAME, RESOURCES, Resource
 from web.api.routes import api_login_required, bp
@@ -284,7 +284,7 @@ def _intake_actor() -> Actor:
 def forbid_integration_users_elsewhere() -> None:
     """An integration user (website booking form) may only create service requests: every other call — API or
     page — is 403 (registered for the whole app, :func:`web.init_web`)."""
-    if current_user.is_authenticated and current_user.has_role("integration") \
+    if may_be_signed_in() and current_user.is_authenticated and current_user.has_role("integration") \
             and not (current_user.role_keys - {"integration"}) \
             and request.endpoint not in INTEGRATION_ENDPOINTS:
         abort(403)
