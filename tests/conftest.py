@@ -113,7 +113,8 @@ def stop_workers(processes: list[subprocess.Popen]) -> None:
 def start_worker(database_url: str, queue_name: str) -> subprocess.Popen:
     """Start ``flask engine worker`` as a separate process against the test servers."""
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": os.environ["TEST_REDIS_URL"],
-           "CRM_QUEUE": queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": TEST_SECRET_KEY}
+           "CRM_QUEUE": queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": TEST_SECRET_KEY,
+           "CRM_LOCALE": "en", "CRM_TIMEZONE": "UTC"}  # as make_settings: jobs write what the tests expect
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
