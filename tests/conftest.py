@@ -156,6 +156,21 @@ def user_timezone(platform):
     return use
 
 
+USER_PROFILE = ("display_name", "phone", "notify_email", "notify_sms", "password_hash", "language", "timezone")
+
+
+@pytest.fixture
+def restore_users(platform):
+    """The demo users live for the whole run: put back what a test changes on their accounts."""
+    with platform.sessions() as session:
+        saved = {u.username: {k: getattr(u, k) for k in USER_PROFILE} for u in session.scalars(select(User))}
+    yield
+    with platform.sessions.begin() as session:
+        for user in session.scalars(select(User)):
+            for name, value in saved.get(user.username, {}).items():
+                setattr(user, name, value)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

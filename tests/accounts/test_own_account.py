@@ -12,19 +12,7 @@ from crm.notifications.messages import OutboxMessage
 from services.notifications.notifier import Notifier
 from tests.support.web import WebUser
 
-KEPT = ("display_name", "phone", "notify_email", "notify_sms", "password_hash")
-
-
-@pytest.fixture(autouse=True)
-def restore_users(platform):
-    """The demo users live for the whole run: put back what these tests change."""
-    with platform.sessions() as session:
-        saved = {u.username: {k: getattr(u, k) for k in KEPT} for u in session.scalars(select(User))}
-    yield
-    with platform.sessions.begin() as session:
-        for user in session.scalars(select(User)):
-            for name, value in saved.get(user.username, {}).items():
-                setattr(user, name, value)
+pytestmark = pytest.mark.usefixtures("restore_users")
 
 
 def _user(platform, username: str) -> User:

@@ -225,32 +225,28 @@ register()
 @api_login_required
 def opportunity_stage(opp_id: int):
     """Move an open opportunity to a stage (with probability override, amount, close date, analysis)."""
-    resource = BY_NAME["opportunities"]
-    _may(resource.write_roles)
-    opp = _record(resource, opp_id)
-    version = _if_match(opp)
-    try:
-        writes.move_opportunity(db.session(), opp, _body(schemas.StageChangeIn), version, current_user)
-    except writes.Stale as exc:
-        _stale(exc)
-    db.commit()
-    return _json(resource, opp)
+    return _versioned_change("opportunities", opp_id, writes.move_opportunity, schemas.StageChangeIn)
 
 
 @bp.post("/quotes/<int:quote_id>/lines")
 @api_login_required
 def quote_line(quote_id: int):
     """Add a line to a draft quote; the answer is the quote with its lines and new ETag."""
-    resource = BY_NAME["quotes"]
+    return _versioned_change("quotes", quote_id, writes.add_quote_line, schemas.QuoteLineIn, status=201)
+
+
+def _versioned_change(name: str, record_id: int, change, schema, status: int = 200):
+    """Apply ``change`` to a record of resource ``name`` under its If-Match version; the answer is the record."""
+    resource = BY_NAME[name]
     _may(resource.write_roles)
-    quote = _record(resource, quote_id)
-    version = _if_match(quote)
+    record = _record(resource, record_id)
+    version = _if_match(record)
     try:
-        writes.add_quote_line(db.session(), quote, _body(schemas.QuoteLineIn), version, current_user)
+        change(db.session(), record, _body(schema), version, current_user)
     except writes.Stale as exc:
         _stale(exc)
     db.commit()
-    return _json(resource, quote, 201)
+    return _json(resource, record, status)
 
 
 @bp.post("/service-requests")
