@@ -76,9 +76,7 @@ class Editor {
 
   fit() {
     if (this.kind !== 'bpmn') return;
-    const canvas = this.modeler.get('canvas');
-    canvas.resized();
-    canvas.zoom('fit-viewport', 'auto');
+    window.crmFitDiagram(this.modeler);  // web/static/js/diagram_fit.js
   }
 
   async xml() {

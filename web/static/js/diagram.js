@@ -1,8 +1,8 @@
 /*
  * BPMN diagram viewer with state markers and heat overlays.
  *
- * Needs the global `BpmnJS` from vendor/bpmn-js/bpmn-navigated-viewer.production.min.js (load it before
- * this file; _macros.html bpmn_viewer_js() emits both tags). The bpmn-js stylesheets are linked automatically
+ * Needs the global `BpmnJS` from vendor/bpmn-js/bpmn-navigated-viewer.production.min.js and `crmFitDiagram`
+ * from diagram_fit.js (load both before this file; _macros.html bpmn_viewer_js() emits the three tags). The bpmn-js stylesheets are linked automatically
  * (relative to this script) when the page does not already link them (bpmn_viewer_css()).
  *
  * API
@@ -16,6 +16,7 @@
  *     completed: ["Start_1", ...],  // CSS class crm-completed
  *     error:     ["Task_9", ...],   // CSS class crm-error
  *     heat:      {"Task_1": 12, "Task_2": 3.5}  // numeric badge per element, coloured by value / max
+ *     focus:     ["Task_1", ...]    // a diagram too big for its box opens centred on these (default: current)
  *   }
  *   All keys are optional; unknown element ids are ignored (logged to the console).
  *   On failure a readable message is shown inside the container and the promise resolves to null.
@@ -32,6 +33,7 @@
 
   var MARKER_CLASSES = { current: 'crm-current', completed: 'crm-completed', error: 'crm-error' };
   var VIEWER_KEY = '__crmViewer';
+  var FOCUS_KEY = '__crmFocus';  // the elements a too-big diagram opens centred on (the current tasks)
 
   // The bpmn-js stylesheets, relative to this script (static/js/diagram.js -> static/vendor/...).
   // Injected once unless the page already links them (e.g. via the bpmn_viewer_css() macro).
@@ -110,9 +112,8 @@
   }
 
   function fitViewport(viewer) {
-    var canvas = viewer.get('canvas');
     try {
-      canvas.zoom('fit-viewport', 'auto');
+      window.crmFitDiagram(viewer, viewer[FOCUS_KEY]);
     } catch (e) {
       /* container not visible yet; the ResizeObserver retries */
     }
@@ -263,6 +264,7 @@
         if (result && result.warnings && result.warnings.length && window.console) {
           console.warn('CrmDiagram: import warnings', result.warnings);
         }
+        viewer[FOCUS_KEY] = (markers && (markers.focus || markers.current || markers.error)) || [];
         fitViewport(viewer);
         applyMarkers(viewer, markers);
         addTools(container, viewer);

@@ -18,7 +18,8 @@
   document.querySelectorAll('.js-diff-diagram').forEach(function (node) {
     node.style.height = node.dataset.height || '50vh';
     var markers = JSON.parse(node.dataset.markers || '{}');
-    window.CrmDiagram.show(node, node.dataset.xmlUrl, {}).then(function (viewer) {
+    var changed = Object.keys(markers).reduce(function (ids, key) { return ids.concat(markers[key]); }, []);
+    window.CrmDiagram.show(node, node.dataset.xmlUrl, { focus: changed }).then(function (viewer) {
       if (viewer) colour(viewer, markers);
     });
   });
