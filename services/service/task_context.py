@@ -19,7 +19,8 @@ def service_order(session: Session, data: Mapping[str, Any]) -> dict:
     if request is None:
         return missing("service_order", "service request")
     customer = request.customer
-    contact = customer.contacts[0] if customer.contacts else None
+    contact = next((c for c in customer.contacts if c.is_main and c.active),
+                   next((c for c in customer.contacts if c.active), None))
     facts: list[tuple[str, Any]] = [
         ("Customer", customer.company), ("Site address", customer.address),
         ("Contact", f"{contact.name} · {contact.mobile or contact.phone}" if contact else customer.phone),
