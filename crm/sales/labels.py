@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from crm import formatting
-from crm.accounts.users import User
-from i18n import _, _l, force_locale, zones
+from i18n import _, _l
 
 STATUS_LABELS = {
     "open": _l("open"), "won": _l("won"), "lost": _l("lost"),
@@ -17,20 +12,13 @@ STATUS_LABELS = {
     "submitted": _l("submitted"), "withdrawn": _l("withdrawn"), "planned": _l("planned"), "done": _l("done"),
 }
 """Statuses of opportunities, visits, receptions, tenders and activities."""
-NOTE_LABELS = {"created": _l("created"), "edited": _l("edited"), "no bid": _l("no bid")}
+NOTE_LABELS = {"created": _l("created"), "edited": _l("edited")}
 """The notes the code itself writes on an opportunity's stage history (people write the others)."""
-BOND_LABELS = {"none": _l("none"), "paid": _l("paid"), "recovered": _l("recovered")}
-"""Where a tender's bid bond is."""
 
 
 def status_label(status: str) -> str:
     """A status in the reader's language (an unknown one as stored)."""
     return str(STATUS_LABELS.get(status, status))
-
-
-def bond_label(status: str) -> str:
-    """A bid bond's status in the reader's language."""
-    return str(BOND_LABELS.get(status, status))
 
 
 def note_label(note: str) -> str:
@@ -41,14 +29,3 @@ def note_label(note: str) -> str:
 def stage_label(number: int) -> str:
     """\"stage 3\" in the reader's language."""
     return _("stage %(number)s", number=number)
-
-
-@contextmanager
-def written_for(user: User | None) -> Iterator[None]:
-    """Texts written inside the block (a reminder or follow-up on someone's plan) are in ``user``'s language and
-    time zone: their own, else the site's."""
-    if user is None:
-        yield
-        return
-    with zones.force_zone(user.timezone), force_locale(user.language or formatting.defaults().locale):
-        yield

@@ -13,6 +13,7 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
 from crm.accounts.signin import LoginThrottled
+from engine.deployment import latest_versions
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import ProcessInstance
 from engine.runtime import current_data
@@ -78,7 +79,7 @@ def token():
 def processes():
     platform = db.platform()
     result = []
-    for version in tasks.startable_versions(db.session(), platform.engine, platform.forms, actor()):
+    for version in sorted(latest_versions(db.session()).values(), key=lambda v: v.name):
         form = tasks.start_form(platform.engine, platform.forms, version)
         result.append({"key": version.process_key, "name": version.name, "version": version.version,
                        "start_form": form.to_api() if form else None})
