@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from i18n import _
+
 _PLAIN = re.compile(r"-?\d{1,20}(\.\d{1,20})?")
 """Digits with an optional point: no exponent (``1e5``), no ``NaN`` or ``Infinity``."""
 MONEY_MAX = Decimal("999999999999.99")
@@ -28,12 +30,13 @@ class FieldErrors(dict[str, str]):
 
 def text(form: Mapping[str, str], name: str, errors: FieldErrors, *, max_length: int, required: bool = False,
          label: str = "") -> str:
-    """Stripped text of at most ``max_length`` characters (required: not empty)."""
+    """Stripped text of at most ``max_length`` characters (required: not empty). ``label`` names the field in
+    the message of a missing value (translated by the caller)."""
     value = (form.get(name) or "").strip()
     if required and not value:
-        errors.add(name, f"Enter the {label or name.replace('_', ' ')}.")
+        errors.add(name, _("Enter the %(label)s.", label=label) if label else _("Fill in this field."))
     elif len(value) > max_length:
-        errors.add(name, f"At most {max_length} characters (you typed {len(value)}).")
+        errors.add(name, _("At most %(max)s characters (you typed %(typed)s).", max=max_length, typed=len(value)))
     return value
 
 
@@ -42,18 +45,18 @@ def money(form: Mapping[str, str], name: str, errors: FieldErrors, *, required: 
     raw = (form.get(name) or "").replace(",", "").strip()
     if not raw:
         if required:
-            errors.add(name, "Enter an amount.")
+            errors.add(name, _("Enter an amount."))
         return None
     if not _PLAIN.fullmatch(raw):
-        errors.add(name, f"{raw[:30]!r} is not a number: write digits, e.g. 1,234.50.")
+        errors.add(name, _("%(value)s is not a number: write digits, e.g. 1,234.50.", value=repr(raw[:30])))
         return None
     value = Decimal(raw)
     if value < 0:
-        errors.add(name, "The amount cannot be negative.")
+        errors.add(name, _("The amount cannot be negative."))
     elif value > MONEY_MAX:
-        errors.add(name, "At most 999,999,999,999.99.")
+        errors.add(name, _("At most %(max)s.", max="999,999,999,999.99"))
     elif value != value.quantize(Decimal("0.01")):
-        errors.add(name, "At most two decimals.")
+        errors.add(name, _("At most two decimals."))
     else:
         return value.quantize(Decimal("0.01"))
     return None
@@ -63,18 +66,18 @@ def quantity(form: Mapping[str, str], name: str, errors: FieldErrors) -> Decimal
     """A positive quantity with at most three decimals that fits ``Numeric(12, 3)``."""
     raw = (form.get(name) or "").replace(",", "").strip()
     if not raw:
-        errors.add(name, "Enter a quantity.")
+        errors.add(name, _("Enter a quantity."))
         return None
     if not _PLAIN.fullmatch(raw):
-        errors.add(name, f"{raw[:30]!r} is not a number: write digits, e.g. 2.5.")
+        errors.add(name, _("%(value)s is not a number: write digits, e.g. 2.5.", value=repr(raw[:30])))
         return None
     value = Decimal(raw)
     if value <= 0:
-        errors.add(name, "The quantity must be more than 0.")
+        errors.add(name, _("The quantity must be more than 0."))
     elif value > QUANTITY_MAX:
-        errors.add(name, "At most 999,999,999.999.")
+        errors.add(name, _("At most %(max)s.", max="999,999,999.999"))
     elif value != value.quantize(Decimal("0.001")):
-        errors.add(name, "At most three decimals.")
+        errors.add(name, _("At most three decimals."))
     else:
         return value
     return None
@@ -86,17 +89,17 @@ def percent(form: Mapping[str, str], name: str, errors: FieldErrors, *, required
     raw = (form.get(name) or "").strip().rstrip("%").strip()
     if not raw:
         if required:
-            errors.add(name, "Enter a percentage.")
+            errors.add(name, _("Enter a percentage."))
         return None
     if not _PLAIN.fullmatch(raw):
-        errors.add(name, f"{raw[:30]!r} is not a number.")
+        errors.add(name, _("%(value)s is not a number.", value=repr(raw[:30])))
         return None
     value = Decimal(raw)
     step = Decimal(1).scaleb(-decimals)
     if not Decimal(0) <= value <= Decimal(100):
-        errors.add(name, "A percentage from 0 to 100.")
+        errors.add(name, _("A percentage from 0 to 100."))
     elif value != value.quantize(step):
-        errors.add(name, "A whole number." if decimals == 0 else f"At most {decimals} decimals.")
+        errors.add(name, _("A whole number.") if decimals == 0 else _("At most %(places)s decimals.", places=decimals))
     else:
         return value
     return None
@@ -107,15 +110,15 @@ def date(form: Mapping[str, str], name: str, errors: FieldErrors, *, required: b
     raw = (form.get(name) or "").strip()
     if not raw:
         if required:
-            errors.add(name, "Enter a date.")
+            errors.add(name, _("Enter a date."))
         return None
     try:
         value = dt.date.fromisoformat(raw)
     except ValueError:
-        errors.add(name, "Enter a date as YYYY-MM-DD.")
+        errors.add(name, _("Enter a date as YYYY-MM-DD."))
         return None
     if not 1900 <= value.year <= 2200:
-        errors.add(name, "Enter a date between 1900 and 2200.")
+        errors.add(name, _("Enter a date between %(first)s and %(last)s.", first=1900, last=2200))
         return None
     return value
 
@@ -125,7 +128,7 @@ def choice(form: Mapping[str, str], name: str, errors: FieldErrors, allowed: Map
     """One of ``allowed`` (its keys), else a message."""
     value = (form.get(name) or "").strip()
     if (value and value not in allowed) or (required and not value):
-        errors.add(name, "Choose one of the options.")
+        errors.add(name, _("Choose one of the options."))
         return ""
     return value
 
@@ -137,6 +140,6 @@ def whole(form: Mapping[str, str], name: str, errors: FieldErrors, *, minimum: i
     if not raw:
         return None
     if not raw.isdigit() or not minimum <= int(raw) <= maximum:
-        errors.add(name, f"A whole number from {minimum} to {maximum}.")
+        errors.add(name, _("A whole number from %(min)s to %(max)s.", min=minimum, max=maximum))
         return None
     return int(raw)

@@ -1,7 +1,7 @@
 """Forms of user tasks and start events: read from BPMN, validated, rendered and described as JSON."""
 
 from .bpmn_reader import read_form, read_forms
-from .declarations import Rule, TaskDeclarations, parse_rule, read_declarations
+from .declarations import Rule, TaskDeclarations, parse_rule, read_declarations, system_started_processes
 from .definition import (
     FIELD_TYPES,
     REFERENCE_KINDS,
@@ -35,5 +35,6 @@ __all__ = [
     "read_form",
     "read_forms",
     "render_fields",
+    "system_started_processes",
     "validate",
 ]

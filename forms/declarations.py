@@ -25,6 +25,10 @@ from i18n import _
 from .bpmn_reader import BPMN_NS, NS
 from .errors import FormDefinitionError
 
+STARTED_BY = "started_by"
+STARTED_BY_SYSTEM = "system"
+"""``<camunda:property name="started_by" value="system"/>`` on a process: only the platform's scheduler starts
+it (periodic sales reports, data-quality batches); it is not offered to people and a start by hand is refused."""
 RULE_HELPERS = frozenset({"today", "now", "date", "datetime", "timedelta", "Decimal"})
 """``today`` and ``now`` are values (a date, a datetime), the others the sandbox's helpers."""
 MAX_RULE_CHARS = 500
@@ -69,6 +73,12 @@ def read_declarations(root: etree._Element) -> dict[str, TaskDeclarations]:
                 raise FormDefinitionError(f"userTask '{task.get('id', '')}': {exc}") from None
             found[task.get("id", "")] = TaskDeclarations(contexts[0] if contexts else None, rules)
     return found
+
+
+def system_started_processes(root: etree._Element) -> set[str]:
+    """Ids of the processes in a parsed BPMN document that declare ``started_by = system``."""
+    return {process.get("id", "") for process in root.iter(f"{{{BPMN_NS}}}process")
+            if STARTED_BY_SYSTEM in _property_values(process, STARTED_BY)}
 
 
 def _property_values(element: etree._Element, name: str) -> list[str]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from crm.customers import profiles, service_plans
 from crm.customers.performance import customer_performance
 from engine.services import HandlerContext, HandlerRegistry
+from i18n import _
 
 
 def register(registry: HandlerRegistry) -> None:
@@ -51,6 +52,6 @@ def register(registry: HandlerRegistry) -> None:
         """⑧ How carrying out the plan went."""
         plan = ctx.session.get(service_plans.ServicePlan, plan_id)
         if plan is None:
-            raise LookupError(f"no service plan {plan_id}")
+            raise LookupError(_("There is no service plan %(id)s.", id=plan_id))
         service_plans.record_outcome(ctx.session, plan, outcome or "", bool(problems))
         return plan.status

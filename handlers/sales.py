@@ -13,6 +13,7 @@ from crm.accounts.users import User
 from crm.customers import profiles
 from crm.sales import expenses, records, tenders, visits
 from engine.services import HandlerContext, HandlerRegistry
+from i18n import _
 
 
 def _user(ctx: HandlerContext, user_id: int | None = None) -> User | None:
@@ -155,7 +156,7 @@ def _register_expenses(registry: HandlerRegistry) -> None:
     def claim(ctx: HandlerContext, claim_id: int) -> expenses.ExpenseClaim:
         found = ctx.session.get(expenses.ExpenseClaim, claim_id)
         if found is None:
-            raise LookupError(f"no expense claim {claim_id}")
+            raise LookupError(_("There is no expense claim %(id)s.", id=claim_id))
         return found
 
     @registry.register("crm.create_expense_claim")

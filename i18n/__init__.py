@@ -2,7 +2,7 @@
 
 Mark a string where it is written::
 
-    from i18n import _, _l, ngettext
+    from i18n import _, _l, _lp, ngettext
 
     raise RecordInvalid({"name": _("Enter a name of at most %(n)s characters.", n=200)})
     LABEL = _l("Customer")            # lazy: translated when shown, for module-level constants
@@ -96,6 +96,15 @@ def _l(message: str, **values: Any) -> LazyProxy:
 
 
 lazy_gettext = _l
+
+
+def _lp(context: str, message: str) -> LazyProxy:
+    """Like :func:`pgettext` but translated each time it is shown: a constant's word whose sense the context
+    pins down (``_lp("sales status", "open")``), so that no other area's ``open`` is taken for it."""
+    return LazyProxy(pgettext, context, message, enable_cache=False)
+
+
+lazy_pgettext = _lp
 
 
 def current_locale() -> str | None:

@@ -42,7 +42,7 @@ CATALOGS = Path(__file__).resolve().parent / "catalogs"
 SOURCE_LANGUAGE = "en"
 PYTHON_PACKAGES = ("engine", "crm", "services", "forms", "handlers", "web", "i18n", "demo")
 SCRIPT_DIRS = ("web/frontend", "web/static/js")
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "_lp": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 JINJA_OPTIONS = {"trimmed": "true", "silent": "false"}
 STABLE_DATE = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
 """Header dates are fixed so that updating a catalog changes it only when its messages change."""

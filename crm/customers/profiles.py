@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from crm.customers.models import GRADES, RELATIONSHIP_TYPES, Customer
+from i18n import _
 
 PROFILE_FIELDS = ("industry", "size", "region", "source", "phone", "email", "address")
 
@@ -13,7 +14,7 @@ def get_customer(session: Session, customer_id: int) -> Customer:
     """The customer, or LookupError (a process pointing at a missing customer is a data error)."""
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise LookupError(f"no customer {customer_id}")
+        raise LookupError(_("There is no customer %(id)s.", id=customer_id))
     return customer
 
 
@@ -32,9 +33,9 @@ def tidy_profile(session: Session, customer: Customer, values: dict[str, str]) -
 def set_grade(session: Session, customer: Customer, grade: str, relationship_type: str) -> None:
     """Store the grade decided by the grading rules (the rules themselves live in DMN)."""
     if grade not in GRADES:
-        raise ValueError(f"unknown grade {grade!r}")
+        raise ValueError(_("Unknown customer grade %(grade)s.", grade=repr(grade)))
     if relationship_type not in RELATIONSHIP_TYPES:
-        raise ValueError(f"unknown relationship type {relationship_type!r}")
+        raise ValueError(_("Unknown relationship type %(type)s.", type=repr(relationship_type)))
     customer.grade, customer.relationship_type = grade, relationship_type
     session.flush()
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
-from i18n import _l
+from i18n import _, _l
 
 ACTIVITY_KINDS = {"call": _l("Call"), "visit": _l("Visit"), "meeting": _l("Meeting"), "email": _l("E-mail")}
 
@@ -65,7 +65,7 @@ def plan_activity(
 ) -> Activity:
     """A planned activity (on ``day``'s plan when given)."""
     if kind not in ACTIVITY_KINDS:
-        raise ValueError(f"unknown activity kind {kind!r}")
+        raise ValueError(_("Unknown activity kind %(kind)s.", kind=repr(kind)))
     activity = Activity(customer=customer, owner=owner, kind=kind, subject=subject, planned_for=day,
                         contact_id=contact_id, opportunity_id=opportunity_id, instance_id=instance_id)
     session.add(activity)

@@ -11,11 +11,15 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
+from crm.sales.labels import status_label
+from i18n import _, _l
 
 MONEY = Numeric(14, 2)
-EXPENSE_CATEGORIES: dict[str, str] = {
-    "travel": "Travel", "accommodation": "Accommodation", "meals": "Meals", "gifts": "Gifts", "other": "Other",
+EXPENSE_CATEGORIES = {
+    "travel": _l("Travel"), "accommodation": _l("Accommodation"), "meals": _l("Meals"), "gifts": _l("Gifts"),
+    "other": _l("Other"),
 }
+"""Expense categories: stored key -> label in the reader's language."""
 
 
 class ExpenseClaim(CrmBase):
@@ -69,10 +73,10 @@ def create_claim(
     """A submitted claim with one line per category that has a cost."""
     unknown = set(costs) - set(EXPENSE_CATEGORIES)
     if unknown:
-        raise ValueError(f"unknown expense categories: {', '.join(sorted(unknown))}")
+        raise ValueError(_("Unknown expense categories: %(categories)s", categories=", ".join(sorted(unknown))))
     claim = ExpenseClaim(claimant=claimant, customer_id=customer_id, subject=subject, subject_id=subject_id,
                          advance=advance, instance_id=instance_id)
-    claim.lines = [ExpenseLine(category=c, description=EXPENSE_CATEGORIES[c], amount=a)
+    claim.lines = [ExpenseLine(category=c, description=str(EXPENSE_CATEGORIES[c]), amount=a)
                    for c, a in costs.items() if a]
     session.add(claim)
     session.flush()
@@ -82,7 +86,7 @@ def create_claim(
 def review_claim(session: Session, claim: ExpenseClaim, approved: bool, amount: Decimal | None) -> ExpenseClaim:
     """The reviewer's decision; an approved claim may be cut to ``amount``."""
     if claim.status != "submitted":
-        raise ValueError(f"the claim is already {claim.status}")
+        raise ValueError(_("The claim is already %(status)s.", status=status_label(claim.status)))
     claim.status = "approved" if approved else "rejected"
     if approved:
         claim.approved_amount = claim.total if amount is None else min(amount, claim.total)
@@ -93,7 +97,8 @@ def review_claim(session: Session, claim: ExpenseClaim, approved: bool, amount: 
 def settle_claim(session: Session, claim: ExpenseClaim, paid_on: dt.date, reference: str) -> ExpenseClaim:
     """Finance paid (or collected) the balance: the claim is closed."""
     if claim.status != "approved":
-        raise ValueError(f"only an approved claim can be settled (this one is {claim.status})")
+        raise ValueError(_("Only an approved claim can be settled (this one is %(status)s).",
+                           status=status_label(claim.status)))
     claim.status, claim.paid_on, claim.payment_reference = "paid", paid_on, reference
     session.flush()
     return claim

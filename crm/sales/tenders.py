@@ -8,12 +8,14 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from crm import formatting
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
 from crm.sales.activities import Activity, plan_activity
+from crm.sales.labels import written_for
 from crm.sales.opportunities import Opportunity, close_opportunity, create_opportunity
-from i18n import zones
+from i18n import _, zones
 
 MONEY = Numeric(14, 2)
 TENDER_STATUSES = ("registered", "no_bid", "preparing", "submitted", "won", "lost", "withdrawn")
@@ -58,7 +60,9 @@ def register_tender(
     tender = session.scalar(select(Tender).where(Tender.instance_id == instance_id))
     if tender is not None:
         return tender
-    opportunity = create_opportunity(session, customer, f"Tender: {project}", estimated_value, by, owner=owner,
+    with written_for(owner):
+        name = _("Tender: %(project)s", project=project)
+    opportunity = create_opportunity(session, customer, name, estimated_value, by, owner=owner,
                                      stage=TENDER_STAGE, expected_close=deadline.date() if deadline else None,
                                      instance_id=instance_id)
     tender = Tender(instance_id=instance_id, customer=customer, owner=owner, project=project, deadline=deadline,
@@ -77,10 +81,13 @@ def decide_bid(session: Session, tender: Tender, bid: bool, by: str) -> None:
 
 
 def remind_bid(session: Session, tender: Tender) -> Activity:
-    """The deadline is near and the bid is not in: a reminder on the owner's plan for today."""
+    """The deadline is near and the bid is not in: a reminder on the owner's plan for today (written in the
+    owner's language, the deadline in their time zone)."""
     tender.reminders_sent += 1
-    return plan_activity(session, tender.customer, tender.owner, "email",
-                         f"Submit the bid for {tender.project} before {tender.deadline:%Y-%m-%d %H:%M}",
+    with written_for(tender.owner):
+        subject = _("Submit the bid for %(project)s before %(deadline)s", project=tender.project,
+                    deadline=formatting.datetime(tender.deadline))
+    return plan_activity(session, tender.customer, tender.owner, "email", subject[:300],
                          zones.site_today(), opportunity_id=tender.opportunity_id, instance_id=tender.instance_id)
 
 
@@ -110,6 +117,6 @@ def submit_bid(session: Session, tender: Tender, price: Decimal, at: dt.datetime
 def recover_bond(session: Session, tender: Tender) -> None:
     """Finance got the bid bond back."""
     if tender.bond_status != "paid":
-        raise ValueError("no bid bond was paid for this tender")
+        raise ValueError(_("No bid bond was paid for this tender."))
     tender.bond_status = "recovered"
     session.flush()

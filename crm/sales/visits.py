@@ -12,7 +12,8 @@ from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
 from crm.sales.activities import Activity, complete_activity, plan_activity
-from i18n import zones
+from crm.sales.labels import written_for
+from i18n import _, zones
 
 MONEY = Numeric(14, 2)
 VISIT_STATUSES = ("planning", "applied", "approved", "rejected", "cancelled", "visited", "reported", "closed")
@@ -92,8 +93,10 @@ def record_visit_outcome(
     """What the visit found (needs, objections, gifts given); logged as a done visit activity."""
     visit.visited_on, visit.needs, visit.objections = visited_on, needs, objections
     visit.gifts, visit.gift_value, visit.status = gifts, gift_value, "visited"
-    activity = plan_activity(session, visit.customer, visit.visitor, "visit", visit.purpose or "Customer visit",
-                             visited_on, contact_id=visit.contact_id, instance_id=visit.instance_id)
+    with written_for(visit.visitor):
+        subject = visit.purpose or _("Customer visit")
+    activity = plan_activity(session, visit.customer, visit.visitor, "visit", subject, visited_on,
+                             contact_id=visit.contact_id, instance_id=visit.instance_id)
     complete_activity(session, activity, "\n".join(p for p in (needs, objections) if p),
                       at=dt.datetime.combine(visited_on, dt.time(12)))
     return activity
@@ -105,7 +108,9 @@ def plan_next_visit(session: Session, visit: Visit, day: dt.date | None, plan: s
     session.flush()
     if day is None:
         return None
-    return plan_activity(session, visit.customer, visit.visitor, "visit", plan or "Next visit", day,
+    with written_for(visit.visitor):
+        subject = plan or _("Next visit")
+    return plan_activity(session, visit.customer, visit.visitor, "visit", subject, day,
                          contact_id=visit.contact_id, instance_id=visit.instance_id)
 
 
@@ -129,7 +134,9 @@ def record_reception_held(session: Session, reception: Reception, notes: str) ->
     """The reception took place: logged as a done meeting on the host's record."""
     reception.status = "held"
     day = reception.arrival_date or zones.site_today()
-    activity = plan_activity(session, reception.customer, reception.host, "meeting",
-                             reception.purpose or "Customer reception", day, instance_id=reception.instance_id)
+    with written_for(reception.host):
+        subject = reception.purpose or _("Customer reception")
+    activity = plan_activity(session, reception.customer, reception.host, "meeting", subject, day,
+                             instance_id=reception.instance_id)
     complete_activity(session, activity, notes, at=dt.datetime.combine(day, dt.time(12)))
     return activity

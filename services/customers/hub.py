@@ -16,11 +16,11 @@ from crm.orders.projects import Project
 from crm.orders.quotes import Quote
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import ServiceRequest
-from engine.deployment import latest_versions
 from engine.models import HumanTask, ProcessInstance, ProcessVersion
 from engine.runtime import Actor, ProcessEngine
 from services.processes import labels
 from services.processes.form_catalog import FormCatalog
+from services.processes.tasks import startable_versions
 
 LIMIT = 100
 """Rows per section (the lists of each kind page on)."""
@@ -82,11 +82,8 @@ def startable_for_customer(session: Session, engine: ProcessEngine, catalog: For
                            ) -> list[StartLink]:
     """The newest processes ``actor`` may start whose start form asks for a customer."""
     links = []
-    for version in sorted(latest_versions(session).values(), key=lambda v: v.name):
-        loaded = engine.load_version(version)
-        if loaded.start_role is not None and loaded.start_role not in actor.roles and not actor.is_admin:
-            continue
-        form = catalog.start_form(version, loaded.spec)
+    for version in startable_versions(session, engine, catalog, actor):
+        form = catalog.start_form(version, engine.load_version(version).spec)
         customer_fields = [f.id for f in form.fields if f.reference == "customer"] if form else []
         if customer_fields:
             links.append(StartLink(version, customer_fields[0]))

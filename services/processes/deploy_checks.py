@@ -19,6 +19,7 @@ from engine.parser import NS, ParsedBundle, lane_role, role_key
 from engine.sandbox import SandboxedEnvironment, ScriptLimits, check_source
 from engine.services import HandlerRegistry
 from forms import FormDefinitionError, parse_rule, read_declarations, read_form
+from forms.declarations import STARTED_BY, STARTED_BY_SYSTEM
 from i18n import _
 from services.processes import translations
 from services.processes.task_context import VIEWS
@@ -55,6 +56,15 @@ def _check_translations(filename: str, root: etree._Element) -> list[dict]:
             for entry in translations.entries(root) if (text := translations.problem(entry)) is not None]
 
 
+def _check_started_by(filename: str, process: etree._Element) -> list[dict]:
+    """``started_by``, when a process declares it, is ``system`` (the only starter besides people)."""
+    return [_problem(filename, process, _("“%(property)s” is %(value)r; the only value is %(system)r",
+                                          property=STARTED_BY, value=value, system=STARTED_BY_SYSTEM))
+            for prop in process.iterfind("bpmn:extensionElements/camunda:properties/camunda:property", NS)
+            if (prop.get("name") or prop.get("id")) == STARTED_BY
+            and (value := (prop.get("value") or "").strip()) != STARTED_BY_SYSTEM]
+
+
 def _unknown_role(lane: etree._Element) -> str:
     name = lane.get("name") or lane.get("id")
     if lane_role(lane) != role_key(name or ""):
@@ -70,6 +80,7 @@ def _check_process(
         (ref.text or "").strip(): lane
         for lane in process.iterfind(".//bpmn:lane", NS) for ref in lane.iterfind("bpmn:flowNodeRef", NS)
     }
+    problems += _check_started_by(filename, process)
     for task in process.iterfind(".//bpmn:userTask", NS):
         lane = lanes.get(task.get("id"))
         if lane is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.models import ProcessVersion
-from forms import FormDefinition, TaskDeclarations, read_declarations, read_forms
+from forms import FormDefinition, TaskDeclarations, read_declarations, read_forms, system_started_processes
 from services.processes import labels
 from services.processes.version_sources import parsed_files
 
@@ -17,6 +17,7 @@ class FormCatalog:
     def __init__(self):
         self._by_version: dict[str, dict[str, FormDefinition]] = {}
         self._declarations: dict[str, dict[str, TaskDeclarations]] = {}
+        self._system_started: dict[str, bool] = {}
 
     def for_version(self, version: ProcessVersion) -> dict[str, FormDefinition]:
         """Every form in the version's own file and in the files it depends on."""
@@ -53,3 +54,12 @@ class FormCatalog:
             self._declarations[version.content_hash] = found
         declared = found.get(task_name) or TaskDeclarations()
         return replace(declared, rules=labels.rules(version, task_name, declared.rules))
+
+    def started_by_system(self, version: ProcessVersion) -> bool:
+        """Whether the version's process declares that only the platform starts it (``started_by = system``)."""
+        found = self._system_started.get(version.content_hash)
+        if found is None:
+            found = any(version.process_key in system_started_processes(root) for root in parsed_files(version)
+                        if root.tag.endswith("definitions") and "BPMN" in root.tag)
+            self._system_started[version.content_hash] = found
+        return found

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from crm import formatting
 from crm.files import StoredFile
 from crm.processes.worklist import TaskComment, comments_on
-from engine.errors import NotFound, TaskDataInvalid
+from engine.deployment import latest_versions
+from engine.errors import Forbidden, NotFound, TaskDataInvalid
 from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
 from engine.runtime import Actor, ProcessEngine, current_data
 from forms import FieldDefinition, FormDefinition, FormValidationError, Rule, initial_values, validate
@@ -204,12 +205,31 @@ def start_form(engine: ProcessEngine, catalog: FormCatalog, version: ProcessVers
     return catalog.start_form(version, engine.load_version(version).spec)
 
 
+def startable_versions(session: Session, engine: ProcessEngine, catalog: FormCatalog, actor: Actor
+                       ) -> list[ProcessVersion]:
+    """The newest versions ``actor`` may start by hand, by name: their start event's lane is one of the actor's
+    roles (or the diagram has no lanes, or the actor is an administrator) and people may start them at all."""
+    result = []
+    for version in sorted(latest_versions(session).values(), key=lambda v: v.name):
+        role = engine.load_version(version).start_role
+        if (role is None or role in actor.roles or actor.is_admin) and not catalog.started_by_system(version):
+            result.append(version)
+    return result
+
+
+def refuse_system_started(catalog: FormCatalog, version: ProcessVersion) -> None:
+    """Raise :class:`Forbidden` when only the platform starts ``version``'s process (``started_by = system``)."""
+    if catalog.started_by_system(version):
+        raise Forbidden(_("%(process)s is started by the system, not by hand", process=version.name))
+
+
 def start_process(
     session: Session, engine: ProcessEngine, catalog: FormCatalog, process_key: str, raw: Mapping[str, Any],
     actor: Actor,
 ) -> ProcessInstance:
     """Validate the start form (if any) and start the newest version of a process."""
     version = engine.latest_version(session, process_key)
+    refuse_system_started(catalog, version)
     form = start_form(engine, catalog, version)
     data = validated(session, form, raw, {}, actor) if form else dict(raw)
     instance = engine.start(session, process_key, data, actor)

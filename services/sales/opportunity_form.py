@@ -13,10 +13,12 @@ from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.orders.catalog import Product
 from crm.sales.opportunities import STAGE_BY_NUMBER, Opportunity, create_opportunity, edit_opportunity
+from i18n import _, _l
 
-SOURCES = {"referral": "Referral", "exhibition": "Exhibition", "website": "Website", "tender": "Tender notice",
-           "existing_customer": "Existing customer", "cold_call": "Cold call", "other": "Other"}
-"""Where an opportunity came from: stored key -> label shown."""
+SOURCES = {"referral": _l("Referral"), "exhibition": _l("Exhibition"), "website": _l("Website"),
+           "tender": _l("Tender notice"), "existing_customer": _l("Existing customer"), "cold_call": _l("Cold call"),
+           "other": _l("Other")}
+"""Where an opportunity came from: stored key -> label shown (in the reader's language)."""
 
 
 @dataclass
@@ -54,12 +56,12 @@ def read(session: Session, form: Mapping[str, str], product_ids: list[str], scop
         customer_id = check.whole(form, "customer_id", errors)
         customer = session.get(Customer, customer_id) if customer_id else None
         if customer is None or (scope is not None and customer.owner_id not in scope):
-            errors.add("customer_id", "Choose one of your customers.")
+            errors.add("customer_id", _("Choose one of your customers."))
         values["customer"] = customer
-    values["name"] = check.text(form, "name", errors, max_length=200, required=True, label="title")
+    values["name"] = check.text(form, "name", errors, max_length=200, required=True, label=_("title"))
     stage = check.whole(form, "stage", errors, minimum=1, maximum=len(STAGE_BY_NUMBER))
     if stage is None:
-        errors.add("stage", "Choose a stage.")
+        errors.add("stage", _("Choose a stage."))
     values["stage"] = stage
     values["amount"] = check.money(form, "amount", errors)
     probability = check.percent(form, "probability", errors)
@@ -68,11 +70,11 @@ def read(session: Session, form: Mapping[str, str], product_ids: list[str], scop
     values["source"] = check.choice(form, "source", errors, SOURCES, required=False)
     values["version"] = check.whole(form, "version", errors)
     if not new and values["version"] is None:
-        errors.add("version", "The form is incomplete: reload the page.")
+        errors.add("version", _("The form is incomplete: reload the page."))
     wanted = {int(p) for p in product_ids if str(p).isdigit()}
     values["products"] = list(session.scalars(select(Product).where(Product.id.in_(wanted)))) if wanted else []
     if len(values["products"]) != len(wanted) or len(wanted) != len(product_ids):
-        errors.add("product_ids", "Choose products from the catalogue.")
+        errors.add("product_ids", _("Choose products from the catalogue."))
     return result
 
 

@@ -12,21 +12,16 @@ import pytest
 from babel import Locale
 from sqlalchemy import select
 
-import i18n
 from crm.accounts.users import User
 from crm.customers import records as customer_records
-from crm.sales.activities import plan_activity
-from crm.sales.opportunities import create_opportunity
-from crm.service import engineers, service_desk, settlements
-from crm.service.service_desk import ServiceOrderItem
+from crm.sales.activities import comment_plan, complete_activity, plan_activity, save_plan_notes
+from crm.sales.opportunities import close_opportunity, create_opportunity, edit_opportunity
 from demo.users import DEMO_USERS
 from tests.i18n.pseudo import pseudo_translations, unmarked_text
 
 LANGUAGE_NAMES = ("中文", "English")
 MONTHS = tuple(Locale("en").months["format"]["abbreviated"].values())
 """Dates read ``7 Dec 2026`` in English (Babel's format, data like the digits)."""
-WEEKDAYS = tuple(Locale("en").days["format"]["wide"].values())
-"""Dates with their weekday read ``Monday 7 Dec 2026`` (Babel's names, data too)."""
 PEOPLE = (*LANGUAGE_NAMES, *(name for name, _roles in DEMO_USERS.values()), *DEMO_USERS, *MONTHS)
 """The demo users' display and user names, the language switcher's names and month names (data on many pages)."""
 PAGES = [
@@ -57,10 +52,17 @@ PAGES = [
     ("sales", "/lists/opportunities", (*PEOPLE, "CSV", "Excel")),
     ("sales", "/search/?q=北京", PEOPLE),
     ("sales", "/search/?q=nothing-like-this", (*PEOPLE, "nothing-like-this")),
-    ("agent", "/service/", PEOPLE),
-    ("agent", "/service/requests/{service_request}", PEOPLE),
-    ("admin", "/service/requests/{service_request}", PEOPLE),
-    ("agent", "/engineers/", (*PEOPLE, *WEEKDAYS)),
+    ("sales", "/opportunities/", PEOPLE),
+    ("sales", "/opportunities/{opportunity}", PEOPLE),
+    ("sales", "/opportunities/{won}", PEOPLE),
+    ("sales", "/opportunities/{lost}", PEOPLE),
+    ("sales", "/opportunities/new", PEOPLE),
+    ("sales", "/opportunities/new?customer_id={customer}", PEOPLE),
+    ("sales", "/opportunities/{opportunity}/edit", PEOPLE),
+    ("sales", "/plans/", PEOPLE),
+    ("sales", "/plans/?day=2026-12-01", PEOPLE),
+    ("salesdir", "/plans/team", PEOPLE),
+    ("sales", "/plans/team", PEOPLE),
 ]
 
 
@@ -81,42 +83,29 @@ def records(platform) -> dict[str, int]:
         opportunity = create_opportunity(session, customer, "二号线改造", Decimal("120000"), "sales", owner=sam,
                                          stage=3, expected_close=dt.date(2027, 3, 31))
         plan_activity(session, customer, sam, "call", "回访", dt.date.today())
-        service_request = _settled_service_request(session, customer)
+        edit_opportunity(session, opportunity, "sales", version=opportunity.version, name="二号线改造", stage=3,
+                         amount=Decimal("130000"), probability=45, expected_close=dt.date(2027, 3, 31),
+                         source="exhibition", products=[])
+        won = create_opportunity(session, customer, "三号线", Decimal("80000"), "sales", owner=sam, stage=8)
+        close_opportunity(session, won, True, "sales")
+        lost = create_opportunity(session, customer, "四号线", Decimal("50000"), "sales", owner=sam, stage=2)
+        close_opportunity(session, lost, False, "sales", reason="价格太高")
+        done = plan_activity(session, customer, sam, "visit", "拜访", dt.date(2026, 12, 1))
+        complete_activity(session, done, "有意向", next_action="寄样品", next_action_date=dt.date(2026, 12, 8))
+        save_plan_notes(session, sam, dt.date(2026, 12, 1), "重点跟进")
+        director = session.scalar(select(User).where(User.username == "salesdir"))
+        comment_plan(session, sam, dt.date.today(), director, "很好")
         session.flush()
         return {"customer": customer.id, "duplicate": duplicate.id, "contact": contact.id,
-                "opportunity": opportunity.id, "sales": sam.id, "service_request": service_request.id}
-
-
-def _settled_service_request(session, customer) -> service_desk.ServiceRequest:
-    """A classified repair request with a booked, finished, followed-up (complaint) and settled service order."""
-    eve = session.scalar(select(User).where(User.username == "engineer"))
-    engineer = engineers.add_engineer(session, eve, ["hydraulics", "hull"])
-    request = service_desk.register_request(session, customer.id, "phone", "repair", "液压舵机漏油", created_by="agent")
-    service_desk.classify(request, "repair", "high", "service_order")
-    monday = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
-    starts_at = dt.datetime.combine(monday, dt.time(10, 0))
-    order = service_desk.create_order(session, request, [], free_service=False, required_skill="hydraulics",
-                                      planned_hours=Decimal(3), scheduled_start=starts_at)
-    order.items.append(ServiceOrderItem(description="油封更换", quantity=Decimal(1), unit_price=Decimal("350")))
-    service_desk.record_confirmation(order, True)
-    session.flush()
-    engineers.book(session, engineer.id, starts_at, starts_at + dt.timedelta(hours=3), order_id=order.id,
-                   note="船厂码头", created_by="agent")
-    service_desk.mark_scheduled(order, starts_at)
-    service_desk.record_work(order, Decimal("3.5"), Decimal("120"), "密封件", "更换油封，试车正常")
-    follow_up = service_desk.record_follow_up(session, order, 4, 5, True, "到场较晚", "agent")
-    service_desk.resolve_follow_up_complaint(follow_up, "致歉并给予折扣", Decimal(5))
-    with i18n.force_locale("zh_CN"):  # the receivable's title is written in the site's language (data)
-        settlements.settle(session, order, "standard", Decimal(10), settled_by="finance", today=dt.date.today())
-    return request
+                "opportunity": opportunity.id, "won": won.id, "lost": lost.id, "sales": sam.id}
 
 
 @pytest.mark.parametrize("username,url,data", PAGES, ids=[f"{u}:{url}" for u, url, _ in PAGES])
 def test_no_unmarked_text(app, platform, login, client, records, username, url, data):
     user = login(username) if username else None
-    with platform.sessions() as session:  # people's names are data (other tests add users, e.g. engineers)
-        names = session.scalars(select(User.display_name)).all()
-    data = (*LANGUAGE_NAMES, *names, *data)
+    with platform.sessions() as session:
+        name = session.scalar(select(User.display_name).where(User.username == username)) if username else None
+    data = (*LANGUAGE_NAMES, *([name] if name else []), *data)
     with pseudo_translations():
         answer = user.get(url.format(**records)) if user else client.get(url.format(**records))
     assert answer.status_code == 200
@@ -155,12 +144,35 @@ def test_a_chinese_user_sees_the_customer_pages_in_chinese(login, records):
     assert "页面不存在" in sales.get("/customers/999999").get_data(as_text=True)
 
 
-def test_a_chinese_agent_sees_the_service_pages_in_chinese(login, records):
-    agent = login("agent")
-    agent.post("/language", data={"language": "zh_CN", "next": "/"})
-    listing = agent.get("/service/").get_data(as_text=True)
-    assert "服务请求" in listing and "电话" in listing and "维修" in listing and "已结算" in listing
-    page = agent.get(f"/service/requests/{records['service_request']}").get_data(as_text=True)
-    assert "紧急程度：高" in page and "液压" in page and "服务态度 4/5" in page and "补偿折扣 5%" in page
-    assert "标准费率：人工" in page and "in_service" not in page and "hydraulics" not in page
-    assert "星期一" in agent.get("/engineers/").get_data(as_text=True)
+def test_a_chinese_user_sees_the_sales_pages_in_chinese(login, records):
+    """Pipeline, opportunity pages and form, daily and team plans in Chinese, with Chinese dates and ¥ amounts;
+    stored keys (statuses, sources, history notes) shown as their labels, refusals in Chinese."""
+    sales = login("sales")
+    sales.post("/language", data={"language": "zh_CN", "next": "/"})
+    board = sales.get("/opportunities/").get_data(as_text=True)
+    assert "商机漏斗" in board and "新建商机" in board and "¥130,000.00" in board and "2027年3月31日" in board
+    opportunity = sales.get(f"/opportunities/{records['opportunity']}").get_data(as_text=True)
+    assert "阶段历史" in opportunity and "预计成交日期" in opportunity and "展会" in opportunity
+    assert "已创建" in opportunity and "已编辑" in opportunity and "data-status>进行中<" in opportunity
+    assert "exhibition" not in opportunity and "edited" not in opportunity and ">open<" not in opportunity
+    won = sales.get(f"/opportunities/{records['won']}").get_data(as_text=True)
+    assert "已赢单" in won and "创建报价" in won and "下一步：报价。" in won
+    lost = sales.get(f"/opportunities/{records['lost']}").get_data(as_text=True)
+    assert "丢单原因" in lost and "价格太高" in lost and ">lost<" not in lost
+    form = sales.get("/opportunities/new").get_data(as_text=True)
+    assert "新建商机" in form and "— 请选择 —" in form and "转介绍" in form
+    refused = sales.post("/opportunities/new", data={"customer_id": records["customer"], "name": "",
+                                                     "stage": "1", "amount": "-1"}).get_data(as_text=True)
+    assert "请填写名称。" in refused and "金额不能为负数。" in refused
+    page = f"/opportunities/{records['opportunity']}"
+    sales.post(f"{page}/close", data={"result": "lost", "reason": ""})
+    assert "请说明丢单原因" in sales.get(page).get_data(as_text=True)
+    moved = sales.api("POST", f"{page}/stage", json={"stage": 12})
+    assert moved.status_code == 400 and moved.get_json()["error"] == "没有第 12 阶段"
+    day = sales.get("/plans/?day=2026-12-01").get_data(as_text=True)
+    assert "我的日程：2026年12月1日星期二" in day and "下一步：寄样品 2026年12月8日" in day and "重点跟进" in day
+    assert "已完成" in day and "加入计划" in day
+    team = login("salesdir")
+    team.post("/language", data={"language": "zh_CN", "next": "/"})
+    plans = team.get("/plans/team").get_data(as_text=True)
+    assert "团队计划" in plans and "很好" in plans and "计划中" in plans and "保存点评" in plans

@@ -129,7 +129,7 @@ OPENAPI: dict = {
         "/api/auth/token": {"post": {**_op("Exchange username/password for a bearer token (429 when throttled)",
                                           body="#/components/schemas/Credentials", errors=(401, 429)),
                                      "security": []}},
-        "/api/processes": {"get": _op("Deployed processes with their start form definitions", errors=(401,),
+        "/api/processes": {"get": _op("Processes the caller may start, with start form definitions", errors=(401,),
                                       returns={"type": "array", "items": {"$ref": "#/components/schemas/Process"}})},
         "/api/processes/{key}/instances": {"parameters": _path_param("key"), "post": _idempotent(_op(
             "Start an instance; the body is the start data", body="#/components/schemas/Data", ok=201,

@@ -13,7 +13,6 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
 from crm.accounts.signin import LoginThrottled
-from engine.deployment import latest_versions
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import ProcessInstance
 from engine.runtime import current_data
@@ -79,7 +78,7 @@ def token():
 def processes():
     platform = db.platform()
     result = []
-    for version in sorted(latest_versions(db.session()).values(), key=lambda v: v.name):
+    for version in tasks.startable_versions(db.session(), platform.engine, platform.forms, actor()):
         form = tasks.start_form(platform.engine, platform.forms, version)
         result.append({"key": version.process_key, "name": version.name, "version": version.version,
                        "start_form": form.to_api() if form else None})

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import login_required
 
 from crm import audit
-from engine.deployment import latest_versions
 from engine.errors import DeploymentError, TaskDataInvalid
 from forms import build_wtform, render_fields
 from i18n import _
@@ -24,16 +23,11 @@ OWNERS = ("process_owner", "administrator")
 
 
 def _startable():
-    """Newest versions the current user may start (by the start event's lane)."""
-    engine = db.platform().engine
-    me = actor()
-    result = []
-    for version in sorted(latest_versions(db.session()).values(), key=lambda v: v.name):
-        role = engine.load_version(version).start_role
-        if role is None or role in me.roles or me.is_admin:
-            result.append(version)
-    labels.show_versions(result)
-    return result
+    """Newest versions the current user may start, labelled in the request's language."""
+    platform = db.platform()
+    versions = tasks.startable_versions(db.session(), platform.engine, platform.forms, actor())
+    labels.show_versions(versions)
+    return versions
 
 
 @bp.get("/start")
@@ -48,6 +42,7 @@ def start_menu():
 def start(key: str):
     platform = db.platform()
     version = platform.engine.latest_version(db.session(), key)
+    tasks.refuse_system_started(platform.forms, version)
     form_def = tasks.start_form(platform.engine, platform.forms, version)
     form_class = build_wtform(form_def, _prefilled(form_def)) if form_def else None
     wtform = form_class() if form_class else None

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from crm import field_checks
 from crm.orders.catalog import products
+from crm.sales.labels import note_label, status_label
 from crm.sales.opportunities import (
     STAGES,
     Opportunity,
@@ -18,6 +19,7 @@ from crm.sales.opportunities import (
     pipeline,
     visible,
 )
+from i18n import _, _l
 from services.sales import opportunity_form
 from services.sales.queries import opportunity_by_id, quotes_of_opportunity, tender_of
 from web import db
@@ -28,6 +30,15 @@ from web.input import visible_customers
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 EDITORS = ("salesperson", "customer_director", "sales_director", "administrator")
 """May create, edit and close opportunities (others with the pipeline only look)."""
+UPDATE_FIELDS = {"probability": _l("Win probability"), "amount": _l("Amount"), "expected_close": _l("Expected close"),
+                 "stage": _l("Stage"), "status_analysis": _l("Status analysis")}
+"""The opportunity page's update form: field -> label, to name the field of a refused value."""
+
+
+@bp.app_template_filter("stage_note_label")
+def stage_note_label(note: str) -> str:
+    """A stage-history note in the reader's language (the code's own notes; people's as written)."""
+    return note_label(note)
 
 
 def _visible_opportunity(opp_id: int) -> Opportunity:
@@ -79,7 +90,7 @@ def new():
         return _form_page(checked, None, 422)
     opp = opportunity_form.create(session, checked, current_user.user)
     db.commit()
-    flash(f"Opportunity {opp.name} created.", "success")
+    flash(_("Opportunity %(name)s created.", name=opp.name), "success")
     return redirect(url_for("opportunities.show", opp_id=opp.id))
 
 
@@ -104,7 +115,7 @@ def edit(opp_id: int):
         session.rollback()
         return _form_page(checked, _visible_opportunity(opp_id), 409 if "version" in checked.errors else 422)
     db.commit()
-    flash("Opportunity saved.", "success")
+    flash(_("Opportunity saved."), "success")
     return redirect(url_for("opportunities.show", opp_id=opp.id))
 
 
@@ -116,9 +127,12 @@ def move(opp_id: int):
     opp = _visible_opportunity(opp_id)
     body = request.get_json(silent=True) or {}
     try:
-        move_to_stage(db.session(), opp, int(body.get("stage", 0)), current_user.username,
-                      analysis=str(body.get("analysis", "")))
-    except (TypeError, ValueError) as exc:
+        stage = int(body.get("stage", 0))
+    except (TypeError, ValueError):
+        return jsonify({"error": _("Choose a stage."), "status": 400}), 400
+    try:
+        move_to_stage(db.session(), opp, stage, current_user.username, analysis=str(body.get("analysis", "")))
+    except ValueError as exc:
         db.session().rollback()
         return jsonify({"error": str(exc), "status": 400}), 400
     db.commit()
@@ -140,17 +154,18 @@ def update(opp_id: int):
     analysis = field_checks.text(form, "status_analysis", errors, max_length=2000)
     try:
         if errors:
-            raise ValueError("; ".join(f"{name.replace('_', ' ')}: {message}" for name, message in errors.items()))
+            raise ValueError("; ".join(f"{UPDATE_FIELDS.get(name, name)}: {message}"
+                                       for name, message in errors.items()))
         check_version(opp, form.get("version", type=int))
         move_to_stage(db.session(), opp, stage, current_user.username,
                       probability=int(probability) if probability is not None else None, amount=amount,
                       expected_close=close, analysis=analysis)
     except ValueError as exc:
         db.session().rollback()
-        flash(f"Not saved: {str(exc)[:300]}", "danger")
+        flash(_("Not saved: %(reason)s", reason=str(exc)[:300]), "danger")
     else:
         db.commit()
-        flash("Opportunity updated.", "success")
+        flash(_("Opportunity updated."), "success")
     return redirect(url_for("opportunities.show", opp_id=opp_id))
 
 
@@ -163,8 +178,8 @@ def close(opp_id: int):
     won = request.form.get("result") == "won"
     reason = request.form.get("reason", request.form.get("lost_reason", "")).strip()
     if (not won and not reason) or len(reason) > 200:
-        flash("Say why the opportunity was lost (at most 200 characters)." if len(reason) <= 200
-              else "The reason takes at most 200 characters.", "danger")
+        flash(_("Say why the opportunity was lost (at most 200 characters).") if len(reason) <= 200
+              else _("The reason takes at most 200 characters."), "danger")
         return redirect(url_for("opportunities.show", opp_id=opp_id))
     try:
         check_version(opp, request.form.get("version", type=int))
@@ -174,5 +189,6 @@ def close(opp_id: int):
         flash(str(exc), "danger")
     else:
         db.commit()
-        flash(f"Opportunity marked {opp.status}." + (" Create its quote below." if won else ""), "success")
+        flash(_("Opportunity marked won. Create its quote below.") if won
+              else _("Opportunity marked %(status)s.", status=status_label(opp.status)), "success")
     return redirect(url_for("opportunities.show", opp_id=opp_id))

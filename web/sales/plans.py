@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from crm import formatting
 from crm.accounts.access import subordinate_ids, subordinates
 from crm.customers.queries import visible_customer
 from crm.sales.activities import (
@@ -17,7 +18,7 @@ from crm.sales.activities import (
     plan_activity,
     save_plan_notes,
 )
-from i18n import zones
+from i18n import _, zones
 from services.accounts.directory import user_by_id
 from services.customers.queries import customers_owned_by
 from services.sales.queries import activity_of
@@ -62,11 +63,11 @@ def add():
     subject = request.form.get("subject", "").strip()
     kind = request.form.get("kind", "")
     if customer is None or not subject or kind not in ACTIVITY_KINDS:
-        flash("Choose a customer, a kind and a subject.", "danger")
+        flash(_("Choose a customer, a kind and a subject."), "danger")
         return _back(day)
     plan_activity(db.session(), customer, current_user.user, kind, subject, day)
     db.commit()
-    flash("Added to the plan.", "success")
+    flash(_("Added to the plan."), "success")
     return _back(day)
 
 
@@ -81,7 +82,8 @@ def done(activity_id: int):
     follow_up = complete_activity(db.session(), activity, form.get("outcome", "").strip(),
                                   next_action=form.get("next_action", "").strip(), next_action_date=next_date)
     db.commit()
-    flash("Recorded." + (f" Follow-up planned for {next_date}." if follow_up else ""), "success")
+    flash(_("Recorded. Follow-up planned for %(day)s.", day=formatting.date(next_date)) if follow_up
+          else _("Recorded."), "success")
     return _back(activity.planned_for or zones.site_today())
 
 
@@ -91,7 +93,7 @@ def notes():
     day = _day(request.form.get("day"))
     save_plan_notes(db.session(), current_user.user, day, request.form.get("notes", ""))
     db.commit()
-    flash("Notes saved.", "success")
+    flash(_("Notes saved."), "success")
     return _back(day)
 
 
@@ -113,5 +115,5 @@ def comment(user_id: int):
         abort(404)
     comment_plan(db.session(), person, day, current_user.user, request.form.get("comment", "").strip())
     db.commit()
-    flash(f"Comment on {person.display_name}'s day saved.", "success")
+    flash(_("Comment on the day of %(name)s saved.", name=person.display_name), "success")
     return _back(day, "plans.team")
