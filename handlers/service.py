@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from crm.accounts.users import User
 from crm.service import engineers, service_desk, settlements
+from crm.service.labels import label
 from engine.services import HandlerContext, HandlerRegistry
-from i18n import zones
+from i18n import _, zones
 
 
 def _request(ctx: HandlerContext, request_id) -> service_desk.ServiceRequest:
@@ -75,7 +76,8 @@ def register(registry: HandlerRegistry) -> None:
         """Free engineers with the order's skill, least loaded first; the first one is proposed."""
         order = _order(ctx, order_id)
         found = engineers.suggest(ctx.session, order.required_skill, *_slot(starts_at, hours))
-        lines = [s.label for s in found] or [f"nobody with the skill {order.required_skill!r} is free then"]
+        lines = [s.label for s in found] or [
+            _("Nobody with the skill %(skill)s is free then.", skill=label("skill", order.required_skill))]
         return {"engineer": found[0].engineer.user_id if found else None, "suggestions": "\n".join(lines)}
 
     @registry.register("service.book_engineer")
@@ -85,7 +87,7 @@ def register(registry: HandlerRegistry) -> None:
         profile = engineers.engineer_for_user(ctx.session, int(engineer))
         if profile is None:
             user = ctx.session.get(User, int(engineer))
-            return f"{user.display_name if user else engineer} has no engineer profile"
+            return _("%(name)s has no engineer profile.", name=user.display_name if user else engineer)
         try:
             engineers.book(ctx.session, profile.id, *_slot(starts_at, hours), order_id=order.id,
                            note=f"{order.number}: {order.request.description[:80]}", created_by=ctx.actor)

@@ -14,10 +14,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
+from crm import formatting
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.orders.errors import OrderError
-from i18n import zones
+from crm.service.labels import label
+from i18n import _, zones
 
 
 class BookingRefused(OrderError):
@@ -78,7 +80,9 @@ class Suggestion:
 
     @property
     def label(self) -> str:
-        return f"{self.engineer.name} ({', '.join(self.engineer.skill_names)}; {self.week_hours:g} h booked that week)"
+        skills = _(", ").join(label("skill", skill) for skill in self.engineer.skill_names)
+        return _("%(name)s (%(skills)s; %(hours)s booked that week)", name=self.engineer.name, skills=skills,
+                 hours=formatting.hours(self.week_hours))
 
 
 def add_engineer(
@@ -87,7 +91,7 @@ def add_engineer(
 ) -> Engineer:
     """An engineer profile for a user: skills and working hours (``work_days`` are ISO weekdays, 1 = Monday)."""
     if work_end <= work_start or not work_days or not set(work_days) <= set("1234567"):
-        raise OrderError("working hours must end after they start, on ISO weekdays 1-7")
+        raise OrderError(_("Working hours must end after they start, on weekdays 1-7 (1 = Monday)."))
     engineer = Engineer(user=user, name=user.display_name, work_start=work_start, work_end=work_end,
                         work_days=work_days, skills=[EngineerSkill(skill=s) for s in sorted(set(skills))])
     session.add(engineer)
@@ -104,11 +108,13 @@ def outside_hours(engineer: Engineer, starts_at: dt.datetime, ends_at: dt.dateti
     days are the yard's: in the site's zone."""
     starts_at, ends_at = (zones.to_local(moment, zones.site_zone()) for moment in (starts_at, ends_at))
     if starts_at.date() != ends_at.date():
-        return "a booking must start and end on the same day"
+        return _("A booking must start and end on the same day.")
     if str(starts_at.isoweekday()) not in engineer.work_days:
-        return f"{engineer.name} does not work on {starts_at:%A}s"
+        return _("%(name)s does not work on %(day)s.", name=engineer.name,
+                 day=formatting.date(starts_at.date(), weekday=True))
     if starts_at.time() < engineer.work_start or ends_at.time() > engineer.work_end:
-        return f"{engineer.name} works {engineer.work_start:%H:%M}–{engineer.work_end:%H:%M}"
+        return _("%(name)s works %(start)s–%(end)s.", name=engineer.name, start=formatting.clock(engineer.work_start),
+                 end=formatting.clock(engineer.work_end))
     return None
 
 
@@ -123,17 +129,17 @@ def book(
 ) -> Booking:
     """Book the engineer, or raise :class:`BookingRefused` saying why (checked under the engineer's row lock)."""
     if ends_at <= starts_at:
-        raise BookingRefused("a booking must end after it starts")
+        raise BookingRefused(_("A booking must end after it starts."))
     engineer = session.get(Engineer, engineer_id, with_for_update=True, populate_existing=True)
     if engineer is None or not engineer.active:
-        raise BookingRefused(f"no active engineer {engineer_id}")
+        raise BookingRefused(_("There is no active engineer %(id)s.", id=engineer_id))
     problem = outside_hours(engineer, starts_at, ends_at)
     if problem:
         raise BookingRefused(problem)
     clash = session.scalar(_overlapping(engineer_id, starts_at, ends_at).order_by(Booking.starts_at).limit(1))
     if clash is not None:
-        raise BookingRefused(f"{engineer.name} is already booked {clash.starts_at:%Y-%m-%d %H:%M}–"
-                             f"{clash.ends_at:%H:%M}")
+        raise BookingRefused(_("%(name)s is already booked %(start)s–%(end)s.", name=engineer.name,
+                               start=formatting.datetime(clash.starts_at), end=formatting.clock(clash.ends_at)))
     booking = Booking(engineer=engineer, order_id=order_id, starts_at=starts_at, ends_at=ends_at, note=note,
                       created_by=created_by)
     try:
@@ -141,7 +147,7 @@ def book(
             session.add(booking)
             session.flush()
     except IntegrityError as exc:  # the PostgreSQL exclusion constraint: someone got there first
-        raise BookingRefused(f"{engineer.name} was just booked for an overlapping time") from exc
+        raise BookingRefused(_("%(name)s was just booked for an overlapping time.", name=engineer.name)) from exc
     return booking
 
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from crm.money import ZERO
 from crm.orders.errors import OrderError
+from i18n import _, _l
 
 
 @dataclass(frozen=True)
 class ServicePolicy:
     """Shares are percentages of the labour, materials and service-item charges the customer pays."""
 
-    label: str
+    label: str  # translated when shown (a lazy string)
     labour_rate: Decimal
     labour_share: Decimal
     materials_share: Decimal
@@ -24,10 +25,10 @@ LABOUR_RATE = Decimal("280.00")
 """Per engineer hour."""
 
 POLICIES: dict[str, ServicePolicy] = {
-    "standard": ServicePolicy("Standard rates", LABOUR_RATE, Decimal(100), Decimal(100), Decimal(100)),
-    "service_contract": ServicePolicy("Service contract (labour included, items half price)", LABOUR_RATE,
+    "standard": ServicePolicy(_l("Standard rates"), LABOUR_RATE, Decimal(100), Decimal(100), Decimal(100)),
+    "service_contract": ServicePolicy(_l("Service contract (labour included, items half price)"), LABOUR_RATE,
                                       Decimal(0), Decimal(100), Decimal(50)),
-    "warranty": ServicePolicy("Under warranty (free of charge)", LABOUR_RATE, ZERO, ZERO, ZERO),
+    "warranty": ServicePolicy(_l("Under warranty (free of charge)"), LABOUR_RATE, ZERO, ZERO, ZERO),
 }
 FREE = "warranty"
 """The policy a free service is settled under."""
@@ -38,7 +39,7 @@ GRADE_DISCOUNTS: dict[str, Decimal] = {"key": Decimal(10), "ordinary": Decimal(5
 
 def policy(key: str) -> ServicePolicy:
     if key not in POLICIES:
-        raise OrderError(f"unknown service policy {key!r}; use one of {', '.join(POLICIES)}")
+        raise OrderError(_("Unknown service policy %(key)s; use one of %(keys)s.", key=key, keys=", ".join(POLICIES)))
     return POLICIES[key]
 
 

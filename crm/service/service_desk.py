@@ -17,6 +17,7 @@ from crm.orders.catalog import Product, by_codes
 from crm.orders.errors import OrderError
 from crm.service.engineers import Booking
 from crm.service.policy import estimate
+from i18n import _
 
 CHANNELS = ("phone", "web", "complaint", "booking")
 REQUEST_TYPES = ("repair", "maintenance", "installation", "consultation", "complaint")
@@ -124,8 +125,10 @@ class FollowUp(CrmBase):
 
 
 def _check(value: str, allowed: tuple[str, ...], what: str) -> str:
+    """``value`` if it is one of ``allowed``; ``what`` names the field (translated)."""
     if value not in allowed:
-        raise ServiceError(f"unknown {what} {value!r}; use one of {', '.join(allowed)}")
+        raise ServiceError(_("Unknown %(what)s %(value)s; use one of %(allowed)s.", what=what, value=repr(value),
+                             allowed=", ".join(allowed)))
     return value
 
 
@@ -135,13 +138,13 @@ def register_request(
 ) -> ServiceRequest:
     """A new service request, whatever channel it came through; an unknown product code is kept in the text."""
     if session.get(Customer, customer_id) is None:
-        raise ServiceError(f"no customer {customer_id}")
+        raise ServiceError(_("There is no customer %(id)s.", id=customer_id))
     product = session.scalar(select(Product).where(Product.code == product_code)) if product_code else None
     if product_code and product is None:
-        description = f"{description}\n(product code {product_code} is not in the catalogue)"
+        description = description + "\n" + _("(product code %(code)s is not in the catalogue)", code=product_code)
     request = ServiceRequest(
-        customer_id=customer_id, channel=_check(channel, CHANNELS, "channel"),
-        request_type=_check(request_type, REQUEST_TYPES, "request type"), description=description,
+        customer_id=customer_id, channel=_check(channel, CHANNELS, _("channel")),
+        request_type=_check(request_type, REQUEST_TYPES, _("request type")), description=description,
         product=product, created_by=created_by, instance_id=instance_id,
     )
     assign_number(session, request, "SR")
@@ -154,22 +157,22 @@ def register_request(
 def get_request(session: Session, request_id: int) -> ServiceRequest:
     request = session.get(ServiceRequest, request_id)
     if request is None:
-        raise ServiceError(f"no service request {request_id}")
+        raise ServiceError(_("There is no service request %(id)s.", id=request_id))
     return request
 
 
 def get_order(session: Session, order_id: int) -> ServiceOrder:
     order = session.get(ServiceOrder, order_id)
     if order is None:
-        raise ServiceError(f"no service order {order_id}")
+        raise ServiceError(_("There is no service order %(id)s.", id=order_id))
     return order
 
 
 def classify(request: ServiceRequest, request_type: str, urgency: str, handling: str) -> None:
     """Type, urgency grade and how the request will be handled."""
-    request.request_type = _check(request_type, REQUEST_TYPES, "request type")
-    request.urgency = _check(urgency, URGENCIES, "urgency")
-    request.handling, request.status = _check(handling, HANDLING, "handling"), "classified"
+    request.request_type = _check(request_type, REQUEST_TYPES, _("request type"))
+    request.urgency = _check(urgency, URGENCIES, _("urgency"))
+    request.handling, request.status = _check(handling, HANDLING, _("handling")), "classified"
 
 
 def record_complaint(request: ServiceRequest, cause: str, action: str) -> None:
@@ -178,7 +181,7 @@ def record_complaint(request: ServiceRequest, cause: str, action: str) -> None:
 
 def close(request: ServiceRequest, status: str, resolution: str = "") -> None:
     """Close a request as ``resolved``, ``closed`` or ``cancelled``."""
-    request.status = _check(status, ("resolved", "closed", "cancelled"), "closing status")
+    request.status = _check(status, ("resolved", "closed", "cancelled"), _("closing status"))
     if resolution:
         request.resolution = resolution
     request.closed_at = utcnow()
@@ -190,9 +193,10 @@ def create_order(
 ) -> ServiceOrder:
     """A service order with catalogue items and a fee quote (zero for a free service)."""
     if request.order is not None:
-        raise ServiceError(f"request {request.number} already has order {request.order.number}")
+        raise ServiceError(_("Request %(request)s already has order %(order)s.", request=request.number,
+                             order=request.order.number))
     if Decimal(planned_hours) <= 0:
-        raise ServiceError("planned hours must be positive")
+        raise ServiceError(_("Planned hours must be positive."))
     order = ServiceOrder(
         request=request, customer_id=request.customer_id, free_service=free_service, required_skill=required_skill,
         planned_hours=Decimal(planned_hours), scheduled_start=scheduled_start, instance_id=instance_id,
@@ -221,7 +225,7 @@ def record_work(
 ) -> None:
     """What the engineer did: hours, materials used and the report."""
     if Decimal(labour_hours) < 0 or Decimal(materials_cost) < 0:
-        raise ServiceError("hours and materials cannot be negative")
+        raise ServiceError(_("Hours and materials cannot be negative."))
     order.labour_hours, order.materials_cost = Decimal(labour_hours), to_cents(materials_cost)
     order.materials_note, order.work_report = materials_note, work_report
     order.status, order.completed_at = "done", utcnow()
@@ -231,7 +235,7 @@ def record_follow_up(
     session: Session, order: ServiceOrder, attitude: int, quality: int, complaint: bool, comment: str, by: str
 ) -> FollowUp:
     if not (1 <= attitude <= 5 and 1 <= quality <= 5):
-        raise ServiceError("satisfaction is graded from 1 to 5")
+        raise ServiceError(_("Satisfaction is graded from 1 to 5."))
     follow_up = FollowUp(order=order, attitude=attitude, quality=quality, complaint=complaint, comment=comment,
                          created_by=by)
     session.add(follow_up)
@@ -242,7 +246,7 @@ def record_follow_up(
 def resolve_follow_up_complaint(follow_up: FollowUp, action: str, goodwill_percent: Decimal) -> None:
     """How a complaint from the follow-up was handled; goodwill adds to the customer's discount."""
     if not Decimal(0) <= Decimal(goodwill_percent) <= Decimal(100):
-        raise ServiceError("goodwill is a percentage from 0 to 100")
+        raise ServiceError(_("Goodwill is a percentage from 0 to 100."))
     follow_up.complaint_action, follow_up.goodwill_percent = action, Decimal(goodwill_percent)
 
 

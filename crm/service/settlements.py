@@ -15,8 +15,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from crm.base import CrmBase, utcnow
 from crm.money import HUNDRED, ZERO, Money, Percent, Quantity, less_percent, share, to_cents
 from crm.orders.payments import LineSpec, PaymentPlan, create_plan
+from crm.service.labels import label
 from crm.service.policy import FREE, GRADE_DISCOUNTS, policy
 from crm.service.service_desk import ServiceError, ServiceOrder
+from i18n import _
 
 PAYMENT_DAYS = 30
 """Service fees are due this many days after settlement."""
@@ -69,7 +71,7 @@ def customer_discount(grade: str, goodwill_percent: Decimal = ZERO) -> Decimal:
 def figures(order: ServiceOrder, policy_key: str, discount_percent: Decimal) -> Figures:
     """The charges of a finished order under a policy (a free service is settled as warranty)."""
     if order.labour_hours is None:
-        raise ServiceError(f"order {order.number} has no recorded work yet")
+        raise ServiceError(_("Order %(number)s has no recorded work yet.", number=order.number))
     rules = policy(FREE if order.free_service else policy_key)
     return Figures(
         labour=share(order.labour_hours * rules.labour_rate, rules.labour_share),
@@ -85,9 +87,10 @@ def settle(
 ) -> tuple[Settlement, PaymentPlan | None]:
     """Settle the order and post a non-zero amount as a receivable due in :data:`PAYMENT_DAYS` days."""
     if order.status != "done":
-        raise ServiceError(f"order {order.number} is {order.status}; only finished work can be settled")
+        raise ServiceError(_("Order %(number)s is %(status)s; only finished work can be settled.", number=order.number,
+                             status=label("order_status", order.status)))
     if not ZERO <= Decimal(discount_percent) <= HUNDRED:
-        raise ServiceError("the discount is a percentage from 0 to 100")
+        raise ServiceError(_("The discount is a percentage from 0 to 100."))
     found = figures(order, policy_key, discount_percent)
     settlement = Settlement(
         order=order, customer_id=order.customer_id, policy=FREE if order.free_service else policy_key,
@@ -101,9 +104,10 @@ def settle(
     order.status = "settled"
     plan = None
     if settlement.amount > 0:
+        title = _("Service fee %(number)s", number=order.number)
         plan = create_plan(
-            session, order.customer, [LineSpec(f"Service fee {order.number}", today + dt.timedelta(days=PAYMENT_DAYS),
-                                               amount=settlement.amount)],
-            settlement_id=settlement.id, title=f"Service fee {order.number}", created_by=settled_by,
+            session, order.customer,
+            [LineSpec(title, today + dt.timedelta(days=PAYMENT_DAYS), amount=settlement.amount)],
+            settlement_id=settlement.id, title=title, created_by=settled_by,
         )
     return settlement, plan

@@ -12,16 +12,21 @@ import pytest
 from babel import Locale
 from sqlalchemy import select
 
+import i18n
 from crm.accounts.users import User
 from crm.customers import records as customer_records
 from crm.sales.activities import comment_plan, complete_activity, plan_activity, save_plan_notes
 from crm.sales.opportunities import close_opportunity, create_opportunity, edit_opportunity
+from crm.service import engineers, service_desk, settlements
+from crm.service.service_desk import ServiceOrderItem
 from demo.users import DEMO_USERS
 from tests.i18n.pseudo import pseudo_translations, unmarked_text
 
 LANGUAGE_NAMES = ("中文", "English")
 MONTHS = tuple(Locale("en").months["format"]["abbreviated"].values())
 """Dates read ``7 Dec 2026`` in English (Babel's format, data like the digits)."""
+WEEKDAYS = tuple(Locale("en").days["format"]["wide"].values())
+"""Dates with their weekday read ``Monday 7 Dec 2026`` (Babel's names, data too)."""
 PEOPLE = (*LANGUAGE_NAMES, *(name for name, _roles in DEMO_USERS.values()), *DEMO_USERS, *MONTHS)
 """The demo users' display and user names, the language switcher's names and month names (data on many pages)."""
 PAGES = [
@@ -63,6 +68,10 @@ PAGES = [
     ("sales", "/plans/?day=2026-12-01", PEOPLE),
     ("salesdir", "/plans/team", PEOPLE),
     ("sales", "/plans/team", PEOPLE),
+    ("agent", "/service/", PEOPLE),
+    ("agent", "/service/requests/{service_request}", PEOPLE),
+    ("admin", "/service/requests/{service_request}", PEOPLE),
+    ("agent", "/engineers/", (*PEOPLE, *WEEKDAYS)),
 ]
 
 
@@ -95,17 +104,43 @@ def records(platform) -> dict[str, int]:
         save_plan_notes(session, sam, dt.date(2026, 12, 1), "重点跟进")
         director = session.scalar(select(User).where(User.username == "salesdir"))
         comment_plan(session, sam, dt.date.today(), director, "很好")
+        service_request = _settled_service_request(session, customer)
         session.flush()
         return {"customer": customer.id, "duplicate": duplicate.id, "contact": contact.id,
-                "opportunity": opportunity.id, "won": won.id, "lost": lost.id, "sales": sam.id}
+                "opportunity": opportunity.id, "won": won.id, "lost": lost.id, "sales": sam.id,
+                "service_request": service_request.id}
+
+
+def _settled_service_request(session, customer) -> service_desk.ServiceRequest:
+    """A classified repair request with a booked, finished, followed-up (complaint) and settled service order."""
+    eve = session.scalar(select(User).where(User.username == "engineer"))
+    engineer = engineers.add_engineer(session, eve, ["hydraulics", "hull"])
+    request = service_desk.register_request(session, customer.id, "phone", "repair", "液压舵机漏油", created_by="agent")
+    service_desk.classify(request, "repair", "high", "service_order")
+    monday = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
+    starts_at = dt.datetime.combine(monday, dt.time(10, 0))
+    order = service_desk.create_order(session, request, [], free_service=False, required_skill="hydraulics",
+                                      planned_hours=Decimal(3), scheduled_start=starts_at)
+    order.items.append(ServiceOrderItem(description="油封更换", quantity=Decimal(1), unit_price=Decimal("350")))
+    service_desk.record_confirmation(order, True)
+    session.flush()
+    engineers.book(session, engineer.id, starts_at, starts_at + dt.timedelta(hours=3), order_id=order.id,
+                   note="船厂码头", created_by="agent")
+    service_desk.mark_scheduled(order, starts_at)
+    service_desk.record_work(order, Decimal("3.5"), Decimal("120"), "密封件", "更换油封，试车正常")
+    follow_up = service_desk.record_follow_up(session, order, 4, 5, True, "到场较晚", "agent")
+    service_desk.resolve_follow_up_complaint(follow_up, "致歉并给予折扣", Decimal(5))
+    with i18n.force_locale("zh_CN"):  # the receivable's title is written in the site's language (data)
+        settlements.settle(session, order, "standard", Decimal(10), settled_by="finance", today=dt.date.today())
+    return request
 
 
 @pytest.mark.parametrize("username,url,data", PAGES, ids=[f"{u}:{url}" for u, url, _ in PAGES])
 def test_no_unmarked_text(app, platform, login, client, records, username, url, data):
     user = login(username) if username else None
-    with platform.sessions() as session:
-        name = session.scalar(select(User.display_name).where(User.username == username)) if username else None
-    data = (*LANGUAGE_NAMES, *([name] if name else []), *data)
+    with platform.sessions() as session:  # people's names are data (other tests add users, e.g. engineers)
+        names = session.scalars(select(User.display_name)).all()
+    data = (*LANGUAGE_NAMES, *names, *data)
     with pseudo_translations():
         answer = user.get(url.format(**records)) if user else client.get(url.format(**records))
     assert answer.status_code == 200
@@ -176,3 +211,14 @@ def test_a_chinese_user_sees_the_sales_pages_in_chinese(login, records):
     team.post("/language", data={"language": "zh_CN", "next": "/"})
     plans = team.get("/plans/team").get_data(as_text=True)
     assert "团队计划" in plans and "很好" in plans and "计划中" in plans and "保存点评" in plans
+
+
+def test_a_chinese_agent_sees_the_service_pages_in_chinese(login, records):
+    agent = login("agent")
+    agent.post("/language", data={"language": "zh_CN", "next": "/"})
+    listing = agent.get("/service/").get_data(as_text=True)
+    assert "服务请求" in listing and "电话" in listing and "维修" in listing and "已结算" in listing
+    page = agent.get(f"/service/requests/{records['service_request']}").get_data(as_text=True)
+    assert "紧急程度：高" in page and "液压" in page and "服务态度 4/5" in page and "补偿折扣 5%" in page
+    assert "标准费率：人工" in page and "in_service" not in page and "hydraulics" not in page
+    assert "星期一" in agent.get("/engineers/").get_data(as_text=True)

@@ -63,8 +63,8 @@ def test_suggestions_follow_skill_hours_and_load(platform, shop):
     (dt.timedelta(hours=-1), 2, "Eve Engineer is already booked"),
     (dt.timedelta(hours=2), 1, None),  # back to back is fine
     (dt.timedelta(hours=6), 2, "Eve Engineer works 08:00–17:00"),
-    (dt.timedelta(days=6), 1, "Eve Engineer does not work on Sundays"),
-    (dt.timedelta(hours=12), 4, "a booking must start and end on the same day"),
+    (dt.timedelta(days=6), 1, "Eve Engineer does not work on Sunday"),
+    (dt.timedelta(hours=12), 4, "A booking must start and end on the same day"),
 ])
 def test_overlaps_and_hours_outside_work_are_refused(platform, shop, offset, hours, message):
     eve = engineer_id(platform, shop["engineer_user"])

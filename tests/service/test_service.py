@@ -78,7 +78,7 @@ def test_dispatched_service_with_a_refused_booking_settles_to_the_cent(desk, sho
     assert suggestions.startswith("Eve Engineer (") and "Ed Engineer" not in suggestions
     desk.do(instance_id, "sr_dispatch", engineer=shop["engineer2_user"])
     refused = agent.get(f"/api/tasks/{desk.task(instance_id, 'sr_dispatch').id}").get_json()["initial"]
-    assert refused["booking_refused"] == f"Ed Engineer is already booked {monday:%Y-%m-%d} 11:00–13:00"
+    assert refused["booking_refused"] == f"Ed Engineer is already booked {monday.day} {monday:%b %Y} 11:00–13:00."
     desk.do(instance_id, "sr_dispatch")  # the proposal: Eve
 
     assert desk.task(instance_id, "sr_carry_out").assignee == "engineer"  # the booked engineer, not the whole lane
@@ -167,13 +167,14 @@ def test_booking_outside_working_hours_is_refused(desk, shop):
     desk.do(instance_id, "sr_classify", urgency="normal", handling="service_order")
     prepare(desk, instance_id, items=["SVC-INSPECT"], skill="hull", hours="1", at=saturday.replace(hour=9), free=True)
     detail = desk.user("agent").get(f"/api/tasks/{desk.task(instance_id, 'sr_dispatch').id}").get_json()["initial"]
-    assert detail["engineer"] is None and "nobody with the skill 'hull' is free then" in detail["suggestions"]
+    assert detail["engineer"] is None and "Nobody with the skill Hull is free then." in detail["suggestions"]
     answer = desk.do(instance_id, "sr_dispatch", engineer=shop["engineer_user"])
     assert answer["outcome"]["kind"] == "refused"  # not a green "completed" (issue 13)
-    assert "The booking was refused: Eve Engineer does not work on Saturdays" in answer["outcome"]["text"]
+    refusal = f"Eve Engineer does not work on Saturday {saturday.day} {saturday:%b %Y}."
+    assert f"The booking was refused: {refusal}" in answer["outcome"]["text"]
     assert "is back in" in answer["outcome"]["text"]
     refused = desk.user("agent").get(f"/api/tasks/{desk.task(instance_id, 'sr_dispatch').id}").get_json()["initial"]
-    assert refused["booking_refused"] == "Eve Engineer does not work on Saturdays"
+    assert refused["booking_refused"] == refusal
     desk.do(instance_id, "sr_dispatch", engineer=shop["engineer_user"],
             scheduled_start=next_monday().isoformat(timespec="minutes"))
     assert desk.ready_names(instance_id) == ["sr_carry_out"]

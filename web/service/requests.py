@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
+from crm.service import labels as service_labels
 from crm.service import service_desk
+from services.processes import labels
 from services.processes.queries import tasks_of_instance
 from services.service import queries
 from web import db
@@ -38,5 +40,12 @@ def show(request_id: int):
     order = found.order
     settlement = queries.settlement_of_order(session, order.id) if order else None
     tasks = tasks_of_instance(session, found.instance_id, ready_only=True) if found.instance_id else []
+    labels.show(session, tasks)
     return render_template("service/service_request.html", request_=found, order=order, settlement=settlement,
                            tasks=tasks)
+
+
+@bp.app_template_filter("service_label")
+def service_label(key: str | None, kind: str) -> str:
+    """A stored service key (channel, urgency, status …) as its label: ``{{ r.urgency|service_label('urgency') }}``."""
+    return service_labels.label(kind, key)
