@@ -79,7 +79,7 @@ def test_a_refused_booking_is_shown_as_a_refusal(live_server, browser_page, desk
     page.click("[role=option]:has-text('Eve Engineer')")
     page.click("button:has-text('Complete')")
     refusal = page.locator(".alert", has_text="The booking was refused")
-    expect(refusal).to_contain_text("Eve Engineer does not work on Saturdays")
+    expect(refusal).to_contain_text("Eve Engineer does not work on Saturday")
     expect(refusal).to_contain_text("is back in")
     expect(refusal).to_have_class(re.compile(r"\balert-warning\b"))
     expect(page.locator(".alert-success")).to_have_count(0)
