@@ -150,9 +150,13 @@ class ProcessEngine:
         return self._loaded.get(instance.version_id) or self.load_version(instance.version)
 
     # -- instances --------------------------------------------------------------------------
-    def start(self, session: Session, process_key: str, data: Mapping[str, Any], actor: Actor) -> ProcessInstance:
-        """Create an instance of the newest version and run it up to its first wait."""
-        version = self.latest_version(session, process_key)
+    def start(self, session: Session, process_key: str, data: Mapping[str, Any], actor: Actor,
+              *, version: ProcessVersion | None = None) -> ProcessInstance:
+        """Create an instance of the newest version and run it up to its first wait.
+
+        ``version``: the newest version as the caller read it in this transaction (saves reading it again).
+        """
+        version = version or self.latest_version(session, process_key)
         loaded = self.load_version(version)
         if loaded.start_role and loaded.start_role not in actor.roles and not actor.is_admin:
             raise Forbidden(_("starting %(process)r needs the role %(role)r", process=version.name,
@@ -223,14 +227,16 @@ class ProcessEngine:
             raise Forbidden(_("this task is assigned to %(user)s", user=row.assignee))
 
     def complete(
-        self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor, *, override: bool = False
+        self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor, *, override: bool = False,
+        locked: tuple[HumanTask, ProcessInstance] | None = None,
     ) -> ProcessInstance:
         """Apply ``data`` to a READY user task, complete it and run the engine on.
 
-        ``override`` (admin console) skips the role check. Raises :class:`Conflict` when the task is
-        no longer READY or another writer saved the instance first.
+        ``override`` (admin console) skips the role check. ``locked``: what :meth:`lock_task` returned for this
+        task earlier in the same transaction (the lock is held; it is not read again). Raises :class:`Conflict`
+        when the task is no longer READY or another writer saved the instance first.
         """
-        row, instance = self.lock_task(session, task_id)
+        row, instance = locked or self.lock_task(session, task_id)
         if not override:
             self.check_can_work_on(row, actor)
         self._require_ready(row)

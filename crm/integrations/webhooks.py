@@ -80,6 +80,7 @@ def create_webhook(session: Session, url: str, events: list[str], by: str, descr
                    description=description[:200], created_by=by)
     session.add(hook)
     session.flush()
+    session.info.pop(_ACTIVE_HOOKS, None)
     return hook
 
 
@@ -87,8 +88,7 @@ def emit(session: Session, event: str, data: dict[str, Any]) -> list[WebhookDeli
     """Record ``event`` for every active hook that subscribed to it; sent after the commit by an outbox job."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    hooks = [hook for hook in session.scalars(select(Webhook).where(Webhook.active.is_(True)))
-             if event in hook.event_keys]
+    hooks = [hook for hook in _active_hooks(session) if hook.active and hook in session and event in hook.event_keys]
     made = []
     for hook in hooks:
         delivery = WebhookDelivery(webhook=hook, event=event, body="", status="held" if hook.paused_at else "pending")
@@ -101,6 +101,22 @@ def emit(session: Session, event: str, data: dict[str, Any]) -> list[WebhookDeli
             enqueue(session, None, DELIVER_KIND, {"delivery_id": delivery.id})
         made.append(delivery)
     return made
+
+
+def _active_hooks(session: Session) -> list[Webhook]:
+    """The active hooks, read once per transaction: one engine step emits up to three events (a task completed,
+    the next one created, the process completed). A hook created in the transaction is read again; one removed,
+    paused or edited is the same loaded object, so ``emit`` sees its change."""
+    transaction = session.get_transaction()
+    read = session.info.get(_ACTIVE_HOOKS)
+    if read is None or read[0] is not transaction:
+        read = session.info[_ACTIVE_HOOKS] = (transaction, list(
+            session.scalars(select(Webhook).where(Webhook.active.is_(True)))))
+    return read[1]
+
+
+_ACTIVE_HOOKS = "webhooks_active"
+"""``session.info`` key: (the transaction, the active hooks it read)."""
 
 
 def record_attempt(session: Session, delivery: WebhookDelivery, ok: bool, status: int | None, error: str,

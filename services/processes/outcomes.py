@@ -43,11 +43,11 @@ class Outcome:
 
 
 def after_completion(session: Session, engine: ProcessEngine, instance: ProcessInstance, done: HumanTask,
-                     actor: Actor) -> Outcome:
-    """The outcome of completing ``done`` (call after the commit, when background work has had its turn)."""
-    session.refresh(instance)
-    ready = list(session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == "ready").order_by(HumanTask.created_at)))
+                     actor: Actor, ready: list[HumanTask] | None = None) -> Outcome:
+    """The outcome of completing ``done``, read from what the completion wrote (``instance`` carries its new
+    status); ``ready``: the instance's READY task rows, oldest first, when the caller has read them already."""
+    if ready is None:
+        ready = ready_tasks(session, instance.id)
     labels.show(session, [instance, done, *ready])
     again = next((row for row in ready if row.task_name == done.task_name), None)
     if again is not None:
@@ -74,6 +74,12 @@ def after_completion(session: Session, engine: ProcessEngine, instance: ProcessI
         return Outcome("info", text)
     return Outcome("info", _("“%(task)s” completed. The next steps run in the background; "
                              "new tasks will appear in the worklist.", task=done.title))
+
+
+def ready_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    """The instance's task rows waiting for someone now, oldest first."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance_id, HumanTask.status == "ready").order_by(HumanTask.created_at)))
 
 
 def _where(row: HumanTask, actor: Actor) -> str:

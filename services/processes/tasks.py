@@ -180,15 +180,25 @@ def validated(
 def complete_task(
     session: Session, engine: ProcessEngine, catalog: FormCatalog, task_id: str, raw: Mapping[str, Any], actor: Actor
 ) -> ProcessInstance:
-    """Validate ``raw`` against the task's form and its cross-field rules, then complete the task."""
-    row = load_task(session, engine, task_id, actor)
+    """Validate ``raw`` against the task's form and its cross-field rules, then complete the task.
+
+    The task and its instance are read once, with the instance's row lock (held until the commit): the form is
+    checked against the state the completion will run on.
+    """
+    try:
+        locked = engine.lock_task(session, task_id)
+    except NotFound:
+        locked = None
+    row = locked[0] if locked else None
+    if row is None or not visible_to(session, row, actor):
+        raise NotFound(_("no such task, or it is not in your lanes"))
     engine.check_can_work_on(row, actor)
     form = catalog.task_form(row.instance.version, row.task_name)
     declared = catalog.declarations(row.instance.version, row.task_name)
     context = _task_data(engine, row) if form or declared.rules else {}
     values = validated(session, form, raw, context, actor)
     task_rules.check_rules(session, declared.rules, form, context, values, raw, actor, row.instance_id, row.title)
-    instance = engine.complete(session, task_id, values, actor)
+    instance = engine.complete(session, task_id, values, actor, locked=locked)
     uploads.attach_to_instance(session, form, values, instance.id)
     return instance
 
@@ -232,7 +242,7 @@ def start_process(
     refuse_system_started(catalog, version)
     form = start_form(engine, catalog, version)
     data = validated(session, form, raw, {}, actor) if form else dict(raw)
-    instance = engine.start(session, process_key, data, actor)
+    instance = engine.start(session, process_key, data, actor, version=version)
     uploads.attach_to_instance(session, form, data, instance.id)
     return instance
 

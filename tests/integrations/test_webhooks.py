@@ -12,6 +12,8 @@ from sqlalchemy import select
 from crm.customers.models import Customer
 from crm.integrations.webhooks import Webhook, WebhookDelivery
 from engine.models import OutboxJob
+from engine.runtime import Actor
+from tests.engine.helpers import complete, deploy, ready_tasks, start
 from tests.support.jobs import settle
 
 
@@ -155,3 +157,21 @@ def test_a_target_that_later_resolves_to_loopback_is_not_called(app, hook_app, a
     assert receiver.got == []
     with strict.sessions() as session:
         assert "target refused" in session.get(WebhookDelivery, delivery.id).last_error
+
+
+def test_every_event_of_a_step_is_recorded_once_per_hook_and_a_new_hook_hears_the_next_step(hook_app, admin, receiver):
+    """The active hooks are read once per transaction (a step emits up to three events): each event still reaches
+    each subscribed hook, and a hook registered between two steps hears the second."""
+    platform = hook_app.extensions["crm"]
+    deploy(platform, "approval.bpmn")
+    _register(admin, receiver.url, ("task.completed", "task.created", "process.completed"))
+    bench = Actor("sales", frozenset({"salesperson", "customer_director"}))
+    instance_id = start(platform, "approval", bench)
+    complete(platform, ready_tasks(platform, instance_id)[0].id, bench, {"amount": 100, "reason": "pump"})
+    _register(admin, receiver.url + "/second", ("process.completed",))
+    complete(platform, ready_tasks(platform, instance_id)[0].id, bench, {"approved": True})
+
+    sent = [(d.webhook_id, d.event) for d in _deliveries(platform)]
+    first, second = sorted({hook_id for hook_id, _ in sent})
+    assert sent == [(first, "task.created"), (first, "task.created"), (first, "task.completed"),
+                    (first, "task.completed"), (first, "process.completed"), (second, "process.completed")]

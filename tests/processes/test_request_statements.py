@@ -74,3 +74,31 @@ def test_a_new_subordinate_is_in_scope_on_the_next_request(platform, client, tas
     finally:
         with platform.sessions.begin() as session:
             session.scalar(select(User).where(User.username == "sales")).manager_id = saved
+
+
+def _reads(seen: list[str], table: str) -> list[str]:
+    return [s for s in seen if s.startswith("SELECT") and f" FROM {table} " in f"{s} "]
+
+
+def test_an_api_completion_reads_the_task_once_with_its_lock_and_the_hooks_once(platform, client, task_id):
+    """The task and its instance are read once (locked), not again for the form, the engine and the answer; the
+    webhooks once for the step's two events; the answer's open tasks once for the outcome and the detail."""
+    sales = _token(client, "sales")
+    with statements(platform) as seen:
+        done = client.post(f"/api/tasks/{task_id}/complete", json={"amount": "250.10", "reason": "x"}, headers=sales)
+    assert done.status_code == 200, done.json
+    assert done.json["current_tasks"][0]["name"] and done.json["outcome"]["kind"] == "success"
+    task_reads = _reads(seen, "human_task")  # the task with its instance (locked), the open tasks after the step
+    assert len(task_reads) == 2 and "process_instance.state" in task_reads[0], "\n".join(seen)
+    if platform.settings.database_url.startswith("postgresql"):
+        assert task_reads[0].endswith("FOR UPDATE OF process_instance"), task_reads[0]
+    assert not _reads(seen, "process_instance"), "\n".join(seen)
+    assert len(_reads(seen, "webhook")) == 1, "\n".join(seen)
+
+
+def test_an_api_start_reads_the_process_version_once(platform, client, task_id):
+    sales = _token(client, "sales")
+    with statements(platform) as seen:
+        started = client.post("/api/processes/approval/instances", json={}, headers=sales)
+    assert started.status_code == 201, started.json
+    assert len(_reads(seen, "process_version")) == 1, "\n".join(seen)

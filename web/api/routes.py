@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from crm.accounts.signin import LoginThrottled
 from engine.errors import NotFound, TaskDataInvalid
-from engine.models import ProcessInstance
+from engine.models import HumanTask, ProcessInstance
 from engine.runtime import current_data
 from services.processes import labels, lookups, outcomes, queries, task_actions, tasks, uploads, worklist
 from web import db
@@ -104,9 +104,11 @@ def instance(instance_id: int):
     return jsonify(_instance_detail(found))
 
 
-def _instance_detail(instance: ProcessInstance) -> dict:
+def _instance_detail(instance: ProcessInstance, open_tasks: list[HumanTask] | None = None) -> dict:
+    """The instance, its open tasks (``open_tasks`` when the caller has read them), data and history."""
     session = db.session()
-    open_tasks = queries.tasks_of_instance(session, instance.id, ready_only=True)
+    if open_tasks is None:
+        open_tasks = queries.tasks_of_instance(session, instance.id, ready_only=True)
     workflow = db.platform().engine.restore(instance)
     labels.show(session, [instance, *open_tasks])
     return {
@@ -171,11 +173,13 @@ def unclaim(task_id: str):
 def complete(task_id: str):
     platform = db.platform()
     me = actor()
-    done = tasks.load_task(db.session(), platform.engine, task_id, me)
-    instance = tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, _body(), me)
+    session = db.session()
+    instance = tasks.complete_task(session, platform.engine, platform.forms, task_id, _body(), me)
     db.commit()
-    outcome = outcomes.after_completion(db.session(), platform.engine, instance, done, me)
-    return jsonify({**_instance_detail(instance), "outcome": outcome.to_api()})
+    done = platform.engine.get_task(session, task_id)  # the row the completion wrote (no query)
+    ready = outcomes.ready_tasks(session, instance.id)
+    outcome = outcomes.after_completion(session, platform.engine, instance, done, me, ready)
+    return jsonify({**_instance_detail(instance, ready), "outcome": outcome.to_api()})
 
 
 @bp.post("/tasks/<task_id>/assign")
