@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import sessionmaker
 
 from engine.models import EngineBase
@@ -25,7 +27,33 @@ def make_engine(url: str, **kwargs) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **{"pool_size": 10, "max_overflow": 20, **kwargs})
+    event.listen(engine, "connect", _note_idle)
+    event.listen(engine, "checkin", _note_idle)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 10.0
+"""A pooled PostgreSQL connection that sat unused longer than this is pinged before it is handed out, and replaced
+if the server dropped it (a restart, an idle timeout). One back in the pool within this time is not: under load
+every transaction would otherwise pay a ``SELECT 1`` round trip (SQLAlchemy's ``pool_pre_ping``). If the server
+goes away in between, the requests holding its connections fail once and the pool is rebuilt."""
+
+
+def _note_idle(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    """Pool checkout: ping a connection idle for long; a dead one makes the pool connect afresh."""
+    if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:
+        raise DisconnectionError(f"pooled connection is gone: {exc}") from exc
 
 
 READ_ONLY = {"crm_read_only": True}
