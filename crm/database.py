@@ -13,6 +13,7 @@ from engine.models import EngineBase
 
 from .base import CrmBase
 from .bounds import install_guard
+from .change_tracking import install_change_tracking
 
 ALL_METADATA = (EngineBase.metadata, CrmBase.metadata)
 
@@ -75,7 +76,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def make_sessions(engine: Engine) -> sessionmaker:
     """Session factory; objects stay usable after commit (views render them); values that do not fit their
-    column are refused at flush (:mod:`crm.bounds`)."""
+    column are refused at flush (:mod:`crm.bounds`); changes bump versions and change times
+    (:mod:`crm.change_tracking`)."""
     sessions = sessionmaker(engine, expire_on_commit=False)
+    install_change_tracking(sessions)
     install_guard(sessions)
     return sessions

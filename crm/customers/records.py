@@ -212,6 +212,37 @@ def log_activity(session: Session, customer: Customer, user: User, form: Mapping
     return activity
 
 
+def activity_changes(activity: Activity, form: Mapping[str, str]) -> dict:
+    """The checked new values of an activity (subject, outcome, contact, next action and its date, and the day
+    of a planned one); :class:`fields.RecordInvalid` names each refused field."""
+    errors: dict[str, str] = {}
+    try:
+        values = fields.collect(form, ACTIVITY_FIELDS)
+    except fields.RecordInvalid as exc:
+        values, errors = {}, dict(exc.errors)
+    values["contact_id"] = _own_contact(activity.customer, form.get("contact_id"), errors)
+    for name in ("next_action_date", "planned_for"):
+        values[name] = _day(form.get(name), name, errors)
+    if values["planned_for"] != activity.planned_for and activity.status != "planned":
+        errors["planned_for"] = _("only a planned activity has a day on the plan")
+    if values["next_action_date"] and not values.get("next_action") and "next_action" not in errors:
+        errors["next_action"] = _("say what is to be done on that date")
+    if errors:
+        raise fields.RecordInvalid(errors)
+    return values
+
+
+def _day(raw, name: str, errors: dict[str, str]) -> dt.date | None:
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors[name] = _("enter a date as YYYY-MM-DD")
+        return None
+
+
 def _own_contact(customer: Customer, raw, errors: dict[str, str]) -> int | None:
     text = str(raw or "").strip()
     if not text:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from crm.base import CrmBase
+from crm.base import CrmBase, utcnow
+from crm.change_tracking import ChangeTracked
 from crm.money import Money
 from crm.orders.errors import OrderError
 
 PRODUCT_KINDS = ("product", "service_item")
 
 
-class Product(CrmBase):
+class Product(ChangeTracked, CrmBase):
     """A sellable product, or a service item (with the engineer skill it needs) priced per unit."""
 
     __tablename__ = "product"
@@ -30,6 +32,9 @@ class Product(CrmBase):
     skill: Mapped[str] = mapped_column(String(50), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """The ETag of the API: raised by every change (:mod:`crm.change_tracking`)."""
+    updated_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow, index=True)
 
 
 def add_product(
@@ -44,6 +49,14 @@ def add_product(
     session.add(product)
     session.flush()
     return product
+
+
+def edit_product(product: Product, values: dict) -> None:
+    """Change a catalogue entry's checked ``values`` (code, name, kind, unit, unit_price, skill, description)."""
+    if values.get("kind", product.kind) not in PRODUCT_KINDS:
+        raise OrderError(f"unknown product kind {values['kind']!r}")
+    for name, value in values.items():
+        setattr(product, name, value)
 
 
 def products(session: Session, kind: str | None = None) -> list[Product]:

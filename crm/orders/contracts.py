@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relat
 from crm import formatting
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
+from crm.change_tracking import ChangeTracked
 from crm.customers.models import Customer
 from crm.integrations.webhooks import emit
 from crm.money import ZERO, Money, Percent, to_cents
@@ -18,8 +19,9 @@ from crm.numbering import assign_number
 from crm.orders.errors import OrderError
 from crm.orders.line_items import PricedLine, unit_cost
 from crm.orders.quotes import Quote, quote_totals
+from i18n import _
 
-CONTRACT_STATUSES = ("draft", "in_approval", "active", "terminated", "expired")
+CONTRACT_STATUSES = ("draft", "in_approval", "active", "terminated", "expired", "cancelled")
 
 
 class ContractError(OrderError):
@@ -38,7 +40,7 @@ class ContractTemplate(CrmBase):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Contract(CrmBase):
+class Contract(ChangeTracked, CrmBase):
     __tablename__ = "contract"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +70,8 @@ class Contract(CrmBase):
     terminated_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """The ETag of the API: raised by every change (:mod:`crm.change_tracking`)."""
 
     customer: Mapped[Customer] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -161,6 +165,39 @@ def reject(contract: Contract, reason: str) -> None:
     """Rejected in approval: back to draft (to be revised and submitted again), with the reason."""
     _require(contract, "in_approval")
     contract.status, contract.rejected_reason = "draft", reason or "rejected"
+
+
+def edit_draft(contract: Contract, values: dict) -> None:
+    """Change a draft's terms (title, payment terms, dates; the amount of one not made from a quote)."""
+    _require_draft(contract)
+    if "amount" in values and contract.quote_id is not None and values["amount"] != contract.amount:
+        raise ContractError(_("The amount of a contract made from a quote is its quote's total: change the quote."))
+    if "amount" in values and values["amount"] <= 0:
+        raise ContractError(_("The contract amount must be positive."))
+    start, end = values.get("start_date", contract.start_date), values.get("end_date", contract.end_date)
+    if start and end and end < start:
+        raise ContractError(_("The end date comes before the start date."))
+    for name, value in values.items():
+        setattr(contract, name, value)
+
+
+def cancel(contract: Contract) -> None:
+    """A draft that will not be signed: kept (with its number) as cancelled."""
+    _require_draft(contract)
+    contract.status = "cancelled"
+
+
+class InApproval(ContractError):
+    """The contract is in an approval process: only the process changes it now."""
+
+
+def _require_draft(contract: Contract) -> None:
+    if contract.status == "in_approval":
+        raise InApproval(_("Contract %(number)s is in approval (process #%(id)s): it cannot be changed until the "
+                           "approval ends.", number=contract.number, id=contract.approval_instance_id))
+    if contract.status != "draft":
+        raise ContractError(_("Contract %(number)s is %(status)s: only a draft can be changed.",
+                              number=contract.number, status=contract.status))
 
 
 def terminate(contract: Contract, on: dt.date) -> None:

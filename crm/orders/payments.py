@@ -10,18 +10,20 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
+from crm.change_tracking import ChangeTracked
 from crm.customers.models import Customer
 from crm.integrations.webhooks import emit
 from crm.money import ZERO, Money, Percent, share, to_cents
 from crm.orders.contracts import Contract
 from crm.orders.errors import OrderError
+from i18n import _
 
 
 class PaymentError(OrderError):
     """A plan or payment is not acceptable."""
 
 
-class PaymentPlan(CrmBase):
+class PaymentPlan(ChangeTracked, CrmBase):
     """What a customer owes and when: for a contract, or for a settled service order."""
 
     __tablename__ = "payment_plan"
@@ -33,6 +35,9 @@ class PaymentPlan(CrmBase):
     title: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow, index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """The ETag of the API: raised by every change (:mod:`crm.change_tracking`)."""
 
     customer: Mapped[Customer] = relationship()
     contract: Mapped[Contract | None] = relationship()
@@ -45,10 +50,11 @@ class PaymentPlan(CrmBase):
         return sum((line.amount for line in self.lines), ZERO)
 
 
-class PaymentPlanLine(CrmBase):
+class PaymentPlanLine(ChangeTracked, CrmBase):
     """One instalment: a receivable until it is settled (status open -> partially_paid -> settled)."""
 
     __tablename__ = "payment_plan_line"
+    change_parent = "plan"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plan.id", ondelete="CASCADE"), index=True)
@@ -76,10 +82,11 @@ class PaymentPlanLine(CrmBase):
         return max((today - self.due_date).days, 0) if self.status != "settled" else 0
 
 
-class Payment(CrmBase):
+class Payment(ChangeTracked, CrmBase):
     """Money received against a plan line."""
 
     __tablename__ = "payment"
+    change_parent = "line"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_line_id: Mapped[int] = mapped_column(ForeignKey("payment_plan_line.id"), index=True)
@@ -156,9 +163,11 @@ def record_payment(
     line = lock_line(session, line_id)
     amount = Decimal(amount)
     if amount != to_cents(amount) or amount <= 0:
-        raise PaymentError("the payment must be a positive amount in whole cents")
+        raise PaymentError(_("The payment must be a positive amount in whole cents."))
+    if line.status == "settled":
+        raise PaymentError(_("“%(line)s” is settled: nothing is open on it.", line=line.label))
     if amount > line.open_amount:
-        raise PaymentError(f"only {line.open_amount} is open on “{line.label}”")
+        raise PaymentError(_("only %(open)s is open on “%(line)s”", open=line.open_amount, line=line.label))
     payment = Payment(line=line, customer_id=line.plan.customer_id, amount=amount, received_on=received_on,
                       reference=reference, recorded_by=recorded_by, instance_id=instance_id)
     session.add(payment)
@@ -171,6 +180,14 @@ def record_payment(
         "plan_line_id": line.id, "contract_id": line.plan.contract_id, "amount": str(amount),
         "received_on": str(received_on), "reference": reference, "line_status": line.status})
     return payment
+
+
+def payment_by_reference(session: Session, line_id: int, reference: str) -> Payment | None:
+    """The payment already recorded on the line under this (external, e.g. bank or ERP) reference, if any."""
+    if not reference:
+        return None
+    return session.scalar(select(Payment).where(Payment.plan_line_id == line_id, Payment.reference == reference)
+                          .order_by(Payment.id).limit(1))
 
 
 def plans_for_contract(session: Session, contract_id: int) -> list[PaymentPlan]:

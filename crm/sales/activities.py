@@ -10,13 +10,14 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
+from crm.change_tracking import ChangeTracked
 from crm.customers.models import Customer
 from i18n import _, _l
 
 ACTIVITY_KINDS = {"call": _l("Call"), "visit": _l("Visit"), "meeting": _l("Meeting"), "email": _l("E-mail")}
 
 
-class Activity(CrmBase):
+class Activity(ChangeTracked, CrmBase):
     """A planned or completed contact; ``planned_for`` puts it on its owner's daily plan."""
 
     __tablename__ = "activity"
@@ -36,6 +37,9 @@ class Activity(CrmBase):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     instance_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow, index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """The ETag of the API: raised by every change (:mod:`crm.change_tracking`)."""
 
     customer: Mapped[Customer] = relationship()
     owner: Mapped[User | None] = relationship()

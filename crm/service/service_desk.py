@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
+from crm.change_tracking import ChangeTracked
 from crm.customers.models import Customer
 from crm.integrations.webhooks import emit
 from crm.money import ZERO, Money, Percent, Quantity, to_cents
@@ -31,7 +32,7 @@ class ServiceError(OrderError):
     """A service request or order cannot be changed this way."""
 
 
-class ServiceRequest(CrmBase):
+class ServiceRequest(ChangeTracked, CrmBase):
     __tablename__ = "service_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,17 +52,19 @@ class ServiceRequest(CrmBase):
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow, index=True)
 
     customer: Mapped[Customer] = relationship()
     product: Mapped[Product | None] = relationship()
     order: Mapped[ServiceOrder | None] = relationship(back_populates="request")
 
 
-class ServiceOrder(CrmBase):
+class ServiceOrder(ChangeTracked, CrmBase):
     """Items, engineer bookings, time and fee; status awaiting_confirmation (or confirmed, when free) ->
     scheduled -> done -> settled, or cancelled when the customer declines."""
 
     __tablename__ = "service_order"
+    change_parent = "request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(30), unique=True)
@@ -82,10 +85,14 @@ class ServiceOrder(CrmBase):
     completed_at: Mapped[dt.datetime | None]
     instance_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow, index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """The ETag of the API: raised by every change (:mod:`crm.change_tracking`)."""
 
     request: Mapped[ServiceRequest] = relationship(back_populates="order")
     customer: Mapped[Customer] = relationship()
-    items: Mapped[list[ServiceOrderItem]] = relationship(cascade="all, delete-orphan", order_by="ServiceOrderItem.id")
+    items: Mapped[list[ServiceOrderItem]] = relationship(back_populates="order", cascade="all, delete-orphan",
+                                                         order_by="ServiceOrderItem.id")
     bookings: Mapped[list[Booking]] = relationship(order_by="Booking.starts_at")
     follow_up: Mapped[FollowUp | None] = relationship(back_populates="order")
 
@@ -94,8 +101,9 @@ class ServiceOrder(CrmBase):
         return sum((item.quantity * item.unit_price for item in self.items), Decimal(0))
 
 
-class ServiceOrderItem(CrmBase):
+class ServiceOrderItem(ChangeTracked, CrmBase):
     __tablename__ = "service_order_item"
+    change_parent = "order"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("service_order.id", ondelete="CASCADE"), index=True)
@@ -103,6 +111,8 @@ class ServiceOrderItem(CrmBase):
     description: Mapped[str] = mapped_column(String(300))
     quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(1))
     unit_price: Mapped[Decimal] = mapped_column(Money)
+
+    order: Mapped[ServiceOrder] = relationship(back_populates="items")
 
 
 class FollowUp(CrmBase):

@@ -28,12 +28,12 @@ class RecordKind:
     """How one kind of record is found, scoped, filtered and sorted."""
 
     model: type
+    changed: Any
+    """When a row last changed (``updated_since`` and the ``updated`` sort)."""
     owner: Any = None
     """The owner column the data scope applies to (None: the kind has no owner rule, e.g. products)."""
     via_customer: bool = False
     """The owner is the record's customer's owner (contacts, activities, payment plans)."""
-    changed: Any = None
-    """When a row last changed (``updated_since`` and the ``updated`` sort); None: the kind has no change time."""
     sorts: dict[str, Any] = field(default_factory=dict)
     filters: dict[str, tuple[Any, Callable[[str], Any]]] = field(default_factory=dict)
     """Query argument -> (column, parser of the argument's text)."""
@@ -90,12 +90,13 @@ KINDS: dict[str, RecordKind] = {
         filters={"customer_id": (Opportunity.customer_id, _id), "status": (Opportunity.status, _text),
                  "stage": (Opportunity.stage, _id), "owner_id": (Opportunity.owner_id, _id)}),
     "activities": RecordKind(
-        Activity, via_customer=True, changed=func.coalesce(Activity.done_at, Activity.created_at),
-        sorts={"id": Activity.id, "updated": func.coalesce(Activity.done_at, Activity.created_at)},
+        Activity, via_customer=True, changed=Activity.updated_at,
+        sorts={"id": Activity.id, "updated": Activity.updated_at},
         filters={"customer_id": (Activity.customer_id, _id), "status": (Activity.status, _text),
                  "kind": (Activity.kind, _text), "opportunity_id": (Activity.opportunity_id, _id)}),
     "products": RecordKind(
-        Product, sorts={"id": Product.id, "code": Product.code, "name": Product.name},
+        Product, changed=Product.updated_at,
+        sorts={"id": Product.id, "code": Product.code, "name": Product.name, "updated": Product.updated_at},
         filters={"kind": (Product.kind, _text), "active": (Product.active, _flag)}),
     "quotes": RecordKind(
         Quote, owner=Quote.owner_id, changed=func.coalesce(Quote.updated_at, Quote.created_at),
@@ -107,20 +108,20 @@ KINDS: dict[str, RecordKind] = {
         sorts={"id": Contract.id, "updated": Contract.updated_at},
         filters={"customer_id": (Contract.customer_id, _id), "status": (Contract.status, _text)}),
     "payment-plans": RecordKind(
-        PaymentPlan, via_customer=True, changed=PaymentPlan.created_at,
-        sorts={"id": PaymentPlan.id, "updated": PaymentPlan.created_at},
+        PaymentPlan, via_customer=True, changed=PaymentPlan.updated_at,
+        sorts={"id": PaymentPlan.id, "updated": PaymentPlan.updated_at},
         filters={"customer_id": (PaymentPlan.customer_id, _id), "contract_id": (PaymentPlan.contract_id, _id)}),
     "payments": RecordKind(
         Payment, via_customer=True, changed=Payment.created_at,
         sorts={"id": Payment.id, "received_on": Payment.received_on, "updated": Payment.created_at},
         filters={"customer_id": (Payment.customer_id, _id), "plan_line_id": (Payment.plan_line_id, _id)}),
     "service-requests": RecordKind(
-        ServiceRequest, changed=func.coalesce(ServiceRequest.closed_at, ServiceRequest.created_at),
-        sorts={"id": ServiceRequest.id, "updated": func.coalesce(ServiceRequest.closed_at, ServiceRequest.created_at)},
+        ServiceRequest, changed=ServiceRequest.updated_at,
+        sorts={"id": ServiceRequest.id, "updated": ServiceRequest.updated_at},
         filters={"customer_id": (ServiceRequest.customer_id, _id), "status": (ServiceRequest.status, _text)}),
     "service-orders": RecordKind(
-        ServiceOrder, changed=func.coalesce(ServiceOrder.completed_at, ServiceOrder.created_at),
-        sorts={"id": ServiceOrder.id, "updated": func.coalesce(ServiceOrder.completed_at, ServiceOrder.created_at)},
+        ServiceOrder, changed=ServiceOrder.updated_at,
+        sorts={"id": ServiceOrder.id, "updated": ServiceOrder.updated_at},
         filters={"customer_id": (ServiceOrder.customer_id, _id), "status": (ServiceOrder.status, _text)}),
 }
 """Record kinds by their URL name."""

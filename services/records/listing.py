@@ -22,7 +22,7 @@ DEFAULT_LIMIT = 50
 
 class BadListing(ValueError):
     """A list argument that cannot be used: ``problem`` names it (``sort``, ``limit``, ``updated_since``,
-    ``no_change_time``, ``filter``, ``cursor``, ``cursor_sort``), ``values`` fill the message the caller shows."""
+    ``filter``, ``cursor``, ``cursor_sort``), ``values`` fill the message the caller shows."""
 
     def __init__(self, problem: str, **values):
         super().__init__(problem)
@@ -60,8 +60,6 @@ def read_listing(name: str, args: Mapping[str, str]) -> Listing:
         raise BadListing("limit", most=MAX_LIMIT)
     since = None
     if args.get("updated_since"):
-        if kind.changed is None:
-            raise BadListing("no_change_time")
         since = _datetime(args["updated_since"])
     filters = []
     for argument, (_, parse) in kind.filters.items():

@@ -56,12 +56,13 @@ def _list_parameters(resource: Resource) -> list[dict]:
          "description": "next_cursor of the page before (same sort); rows added meanwhile are neither skipped nor "
                         "repeated"},
     ]
-    if kind.changed is not None:
-        parameters.append({"name": "updated_since", "in": "query", "required": False,
-                           "schema": {"type": "string", "format": "date-time"},
-                           "description": "Only records changed at or after this time (with an offset such as "
-                                          "`Z`; without one it is in your own time zone): for a sync, send the "
-                                          "time your last sync started"})
+    parameters.append({"name": "updated_since", "in": "query", "required": False,
+                       "schema": {"type": "string", "format": "date-time"},
+                       "description": "Only records changed at or after this time (with an offset such as `Z`; "
+                                      "without one it is in your own time zone): for a sync, send the time your "
+                                      "last sync started. A change of a part is a change of the whole: a payment "
+                                      "or plan line changes its payment plan, an order or its items the service "
+                                      "request"})
     for name in kind.filters:
         parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"},
                            "description": f"Only records whose {name.replace('_', ' ')} is this"})
@@ -87,10 +88,13 @@ def record_openapi() -> tuple[dict, dict]:
             "summary": f"One {resource.title} (404 outside your data scope)",
             "responses": _answer("The record", out, (403, 404), etag=resource.versioned)}}
         if resource.create_in is not None:
+            responses = _answer("Created", out, (403, 409, 422), etag=resource.versioned, status="201")
+            if resource.name == "payments":
+                responses["200"] = {"description": "Recorded before under the same reference",
+                                    "content": {"application/json": {"schema": out}}}
             base["post"] = {"summary": f"Create a {resource.title} (the page's checks apply; 422 names each field)",
                             "requestBody": _body(_schema(resource.create_in, components, "validation")),
-                            "responses": _answer("Created", out, (403, 409, 422), etag=resource.versioned,
-                                                 status="201")}
+                            "responses": responses}
         if resource.update is not None:
             one["patch"] = {"summary": f"Change a {resource.title}: the fields sent replace the current ones",
                             "parameters": [IF_MATCH],

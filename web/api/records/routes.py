@@ -28,7 +28,6 @@ from web.idempotency import idempotent
 LISTING_PROBLEMS = {
     "sort": _l("Sort by one of %(sorts)s (prefix - for descending)."),
     "limit": _l("limit is a whole number from 1 to %(most)s."),
-    "no_change_time": _l("This kind of record has no change time: updated_since is not available."),
     "filter": _l("%(argument)s: not a value this filter takes."),
     "cursor": _l("The cursor is not one this API gave out."),
     "cursor_sort": _l("The cursor belongs to another sort order: start again without it."),
@@ -117,6 +116,8 @@ def _body(model: type[BaseModel]) -> dict:
 def _text(value):
     if isinstance(value, list):
         return [_text(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _text(item) for name, item in value.items()}
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -163,7 +164,10 @@ def read_view(resource: Resource):
 def create_view(resource: Resource):
     def view():
         _may(resource.write_roles)
-        record = resource.create(db.session(), _body(resource.create_in), current_user, _scope())
+        try:
+            record = resource.create(db.session(), _body(resource.create_in), current_user, _scope())
+        except writes.Existing as exc:
+            return _json(resource, exc.record)
         db.commit()
         response = _json(resource, record, 201)
         response.headers["Location"] = url_for(f"api.{_endpoint(resource)}_read", **{resource.arg: record.id})

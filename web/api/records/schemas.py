@@ -158,7 +158,9 @@ class ActivityOut(Out):
     next_action: str
     next_action_date: dt.date | None
     owner_id: int | None
+    version: int
     created_at: Instant
+    updated_at: Instant | None
 
 
 class ActivityIn(BaseModel):
@@ -171,6 +173,15 @@ class ActivityIn(BaseModel):
     next_action_date: str | None = Field(None, description="YYYY-MM-DD; a planned follow-up on the caller's day plan")
 
 
+class ActivityUpdate(BaseModel):
+    subject: str | None = Field(None, description="At most 300 characters")
+    outcome: str | None = Field(None, description="At most 2000 characters")
+    contact_id: Id | None = Field(None, description="One of the customer's contacts")
+    next_action: str | None = None
+    next_action_date: str | None = Field(None, description="YYYY-MM-DD")
+    planned_for: str | None = Field(None, description="YYYY-MM-DD: the day on the plan (planned activities only)")
+
+
 class ProductOut(Out):
     id: int
     code: str
@@ -181,6 +192,18 @@ class ProductOut(Out):
     skill: str
     description: str
     active: bool
+    version: int
+    updated_at: Instant | None
+
+
+class ProductIn(BaseModel):
+    code: str | None = Field(None, description="Unique catalogue code, at most 50 characters; required on create")
+    name: str | None = Field(None, description="At most 200 characters; required on create")
+    kind: str | None = Field(None, description="product (default) or service_item")
+    unit: str | None = Field(None, description="At most 20 characters (default pc)")
+    unit_price: Number | None = Field(None, description="Non-negative, at most two decimals; required on create")
+    skill: str | None = Field(None, description="The engineer skill a service item needs")
+    description: str | None = Field(None, description="At most 2000 characters")
 
 
 class QuoteLineOut(Out):
@@ -251,8 +274,21 @@ class ContractOut(Out):
     company_signed_on: dt.date | None
     customer_signed_on: dt.date | None
     terminated_on: dt.date | None
+    version: int
     created_at: Instant
     updated_at: Instant
+
+
+class ContractIn(BaseModel):
+    quote_id: Id | None = Field(None, description="On create: an accepted quote of yours (its customer, lines and "
+                                                   "total are taken over)")
+    template_id: Id | None = Field(None, description="On create: the contract template (required without a quote)")
+    customer_id: Id | None = Field(None, description="On create without a quote: one of your customers")
+    title: str | None = Field(None, description="At most 200 characters; required without a quote")
+    amount: Number | None = Field(None, description="Total; required without a quote, fixed by the quote otherwise")
+    payment_terms: str | None = Field(None, description="At most 2000 characters")
+    start_date: str | None = Field(None, description="YYYY-MM-DD")
+    end_date: str | None = Field(None, description="YYYY-MM-DD, not before the start date")
 
 
 class PlanLineOut(Out):
@@ -273,8 +309,34 @@ class PaymentPlanOut(Out):
     contract_id: int | None
     title: str
     created_by: str
+    version: int
     created_at: Instant
+    updated_at: Instant | None
     lines: list[PlanLineOut]
+
+
+class PlanLineIn(BaseModel):
+    label: str = Field(description="At most 200 characters")
+    due_date: str = Field(description="YYYY-MM-DD")
+    percent: Number | None = Field(None, description="Share of the contract amount (0-100, two decimals)")
+    amount: Number | None = Field(None, description="A fixed amount instead of a percent")
+
+
+class PaymentPlanIn(BaseModel):
+    contract_id: Id = Field(description="One of your contracts")
+    title: str | None = Field(None, description="Default: Payments for <contract number>")
+    lines: list[PlanLineIn] = Field(description="1-24 instalments; percent lines of one plan add up to at most 100")
+
+
+class PlanLineChange(BaseModel):
+    id: Id = Field(description="A line of this plan")
+    label: str | None = None
+    due_date: str | None = Field(None, description="YYYY-MM-DD; not for a settled line or one being collected")
+
+
+class PaymentPlanUpdate(BaseModel):
+    title: str | None = None
+    lines: list[PlanLineChange] | None = None
 
 
 class PaymentOut(Out):
@@ -286,6 +348,15 @@ class PaymentOut(Out):
     reference: str
     recorded_by: str
     created_at: Instant
+
+
+class PaymentIn(BaseModel):
+    plan_line_id: Id = Field(description="The plan line (instalment) paid")
+    amount: Number = Field(description="More than 0, at most the line's open amount, two decimals")
+    received_on: str = Field(description="YYYY-MM-DD")
+    reference: str | None = Field(None, description="Bank or ERP reference, at most 100 characters: posting the same "
+                                                    "reference for the same line again answers the payment recorded "
+                                                    "the first time (200) instead of counting it twice")
 
 
 class ServiceRequestOut(Out):
@@ -303,6 +374,7 @@ class ServiceRequestOut(Out):
     instance_id: int | None
     created_by: str
     created_at: Instant
+    updated_at: Instant | None
     closed_at: Instant | None
 
 
@@ -338,7 +410,21 @@ class ServiceOrderOut(Out):
     labour_hours: Money | None
     materials_cost: Money
     completed_at: Instant | None
+    version: int
     created_at: Instant
+    updated_at: Instant | None
+
+
+class ServiceOrderUpdate(BaseModel):
+    """Fields a waiting step of the order's process enters are refused with 409 naming the step."""
+
+    required_skill: str | None = Field(None, description="At most 50 characters")
+    planned_hours: Number | None = Field(None, description="More than 0, three decimals")
+    fee_quote: Number | None = Field(None, description="Non-negative, two decimals")
+    labour_hours: Number | None = Field(None, description="More than 0, three decimals")
+    materials_cost: Number | None = Field(None, description="Non-negative, two decimals")
+    materials_note: str | None = Field(None, description="At most 4000 characters")
+    work_report: str | None = Field(None, description="At most 4000 characters")
 
 
 class Deactivate(BaseModel):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from crm import field_checks
+from crm.change_tracking import StaleVersion, lock_version
 from crm.customers import records
 from crm.customers.models import Contact, Customer
 from crm.fields import RecordInvalid
@@ -30,6 +31,24 @@ from web.customers.records import OWNER_CHOOSERS
 
 class Stale(Exception):
     """The record changed since the version the caller sent (412)."""
+
+
+class Existing(Exception):
+    """The create asked for was made before (e.g. a payment with the same external reference): the answer is that
+    record, 200."""
+
+    def __init__(self, record):
+        super().__init__(record)
+        self.record = record
+
+
+def locked(session, record, version: int) -> None:
+    """Lock the record's row for the change about to be made; :class:`Stale` unless it is still at ``version``."""
+    try:
+        lock_version(session, record, version)
+    except StaleVersion as exc:
+        raise Stale(_("The record changed since you read it (it is at version %(version)s): read it again and "
+                      "make your change again.", version=exc.version)) from None
 
 
 def invalid(errors: Mapping[str, str]) -> TaskDataInvalid:
@@ -176,6 +195,22 @@ def move_opportunity(session, opp: Opportunity, form: Mapping[str, str], version
                       else None, amount=amount, expected_close=close, analysis=analysis)
     except ValueError as exc:
         raise Conflict(str(exc)) from None
+
+
+def activity_fields(activity) -> dict[str, object]:
+    return {name: getattr(activity, name) for name in ("subject", "outcome", "contact_id", "next_action",
+                                                         "next_action_date", "planned_for")}
+
+
+def update_activity(session, activity, form: Mapping[str, str], version: int, _me, _scope) -> None:
+    """An activity's subject, outcome, contact, next action (with its date) and, while planned, its day."""
+    try:
+        values = records.activity_changes(activity, form)
+    except RecordInvalid as exc:
+        raise invalid(exc.errors) from None
+    locked(session, activity, version)
+    for name, value in values.items():
+        setattr(activity, name, value)
 
 
 def log_activity(session, form: Mapping[str, str], me, scope):
