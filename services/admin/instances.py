@@ -121,6 +121,10 @@ class InstanceDetail:
     history: list[InstanceEvent]
     jobs: list[OutboxJob]
     open_tasks: list[HumanTask] = field(default_factory=list)
+    task_titles: dict[str, str] = field(default_factory=dict)
+    """Human task id -> its title in the request's language (for the history)."""
+    error_step: str | None = None
+    """The failed element's name in the request's language."""
 
 
 def instance_detail(session: Session, engine: ProcessEngine, instance: ProcessInstance) -> InstanceDetail:
@@ -149,10 +153,14 @@ def instance_detail(session: Session, engine: ProcessEngine, instance: ProcessIn
                                 .order_by(OutboxJob.id.desc()).limit(20)))
     open_tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                               HumanTask.status == "ready")))
+    titles = labels.titles(instance.version, session.execute(
+        select(HumanTask.id, HumanTask.task_name, HumanTask.title).where(HumanTask.instance_id == instance.id)))
+    error_step = next((t["name"] for t in tasks if t["bpmn_id"] == instance.error_task), instance.error_task)
     labels.show(session, [instance, *open_tasks])
     markers = {"completed": sorted(completed - current - failed), "current": sorted(current),
                "error": sorted(failed | ({instance.error_task} if instance.error_task else set()))}
-    return InstanceDetail(instance, dict(current_data(workflow)), tasks, markers, history, jobs, open_tasks)
+    return InstanceDetail(instance, dict(current_data(workflow)), tasks, markers, history, jobs, open_tasks,
+                          titles, error_step)
 
 
 @dataclass

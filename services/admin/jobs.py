@@ -10,6 +10,7 @@ from engine import history
 from engine.errors import InvalidState
 from engine.models import OutboxJob, utcnow
 from engine.runtime import Actor
+from i18n import _
 
 
 def failed_jobs(session: Session, limit: int = 200) -> list[OutboxJob]:
@@ -36,7 +37,7 @@ def queue_status(session: Session, platform) -> dict:
 def requeue_failed(session: Session, platform, actor: Actor, reason: str) -> int:
     """Give failed outbox jobs a fresh start and requeue rq's failed registry; returns how many."""
     if not (reason or "").strip():
-        raise InvalidState("say why: requeueing needs a reason for the audit log")
+        raise InvalidState(_("say why: requeueing needs a reason for the audit log"))
     count = 0
     for job in session.scalars(select(OutboxJob).where(OutboxJob.status == "failed")):
         job.status, job.attempts, job.available_at = "pending", 0, utcnow()

@@ -24,7 +24,7 @@ from crm.accounts.users import User
 from crm.notifications.messages import OutboxMessage, add_notification
 from engine.models import OutboxJob, utcnow
 from engine.outbox import enqueue
-from i18n import zones
+from i18n import _, zones
 from services.notifications.channels import Transport
 
 CHANNELS = ("in_app", "email", "sms")
@@ -74,7 +74,8 @@ class Notifier:
         address = user.email if channel == "email" else user.phone
         message = OutboxMessage(channel=channel, user_id=user.id, address=address, subject=subject[:300], body=body)
         if not address:
-            message.status, message.error = "undeliverable", f"{user.username} has no {channel} address"
+            missing = _("%(user)s has no e-mail address") if channel == "email" else _("%(user)s has no mobile number")
+            message.status, message.error = "undeliverable", missing % {"user": user.username}
         session.add(message)
         session.flush()
         if address:

@@ -36,7 +36,7 @@ def test_find_explain_and_retry_a_failed_handler(platform, actors, admin, tmp_pa
     listing = admin.get("/admin/instances?status=error").get_data(as_text=True)
     assert f"#{instance_id}" in listing and "outside system unavailable" in listing
     page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
-    assert "Failed at call_outside" in page and "ConnectionError" in page and "Traceback" in page
+    assert "Failed at Call outside system:" in page and "ConnectionError" in page and "Traceback" in page
 
     refused = admin.post(f"/admin/instances/{instance_id}/retry", {"reason": ""}, follow_redirects=True)
     assert "needs a reason" in refused.get_data(as_text=True)
@@ -122,7 +122,7 @@ def test_bulk_actions_report_refusals(platform, actors, admin):
     ids = [start(platform, "approval", actors["sales"]) for _ in range(3)]
     response = admin.post("/admin/instances/bulk", {"ids": [str(i) for i in ids], "action": "suspend",
                                                    "reason": "audit"}, follow_redirects=True)
-    assert "suspend: 3 done" in response.get_data(as_text=True)
+    assert "suspend: 3 instances done." in response.get_data(as_text=True)
     again = admin.post("/admin/instances/bulk", {"ids": [str(ids[0])], "action": "retry", "reason": "x"},
                        follow_redirects=True)
     assert "1 refused" in again.get_data(as_text=True)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 import i18n
 from crm.accounts.users import User
 from crm.customers import records as customer_records
+from crm.notifications.messages import OutboxMessage, add_notification
 from crm.sales.activities import comment_plan, complete_activity, plan_activity, save_plan_notes
 from crm.sales.opportunities import close_opportunity, create_opportunity, edit_opportunity
 from crm.service import engineers, service_desk, settlements
@@ -72,6 +73,10 @@ PAGES = [
     ("agent", "/service/requests/{service_request}", PEOPLE),
     ("admin", "/service/requests/{service_request}", PEOPLE),
     ("agent", "/engineers/", (*PEOPLE, *WEEKDAYS)),
+    ("sales", "/notifications/", PEOPLE),
+    ("sales", "/notifications/outbox?mine=1", PEOPLE),
+    ("admin", "/notifications/", PEOPLE),
+    ("admin", "/notifications/outbox", PEOPLE),
 ]
 
 
@@ -105,6 +110,11 @@ def records(platform) -> dict[str, int]:
         director = session.scalar(select(User).where(User.username == "salesdir"))
         comment_plan(session, sam, dt.date.today(), director, "很好")
         service_request = _settled_service_request(session, customer)
+        add_notification(session, sam, "新任务：拜访计划", "北京世纪重工有限公司", link="/worklist/")
+        session.add_all([OutboxMessage(channel=channel, user_id=sam.id, address=address, subject="付款提醒",
+                                       body="请安排预付款", status=status)
+                         for channel, address, status in (("email", "sales@example.com", "sent"),
+                                                          ("sms", "", "undeliverable"), ("sms", "+86 138", "kept"))])
         session.flush()
         return {"customer": customer.id, "duplicate": duplicate.id, "contact": contact.id,
                 "opportunity": opportunity.id, "won": won.id, "lost": lost.id, "sales": sam.id,

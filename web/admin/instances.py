@@ -12,15 +12,32 @@ from engine import admin_actions, migration
 from engine.deployment import latest_versions
 from engine.errors import EngineError, InvalidState
 from engine.models import ProcessInstance
+from i18n import _, _l, ngettext
 from services.admin import instances as queries
 from services.admin.jobs import failed_jobs, queue_status, requeue_failed
+from services.admin.labels import label as admin_label
+from services.admin.labels import status_filter_label
 from services.admin.webhooks import paused_hooks
+from services.processes import labels
+from services.processes.codes import event_label, status_label
 from services.processes.queries import instance_by_id
 from web import db
 from web.accounts.auth import actor, require_role
 from web.redirects import safe_next
 
 bp = Blueprint("admin_instances", __name__, url_prefix="/admin")
+ACTIONS = {
+    "retry": _l("retry"), "rewind": _l("rewind"), "edit-data": _l("edit data"), "complete-task": _l("complete a task"),
+    "skip-task": _l("skip a task"), "suspend": _l("suspend"), "resume": _l("resume"), "terminate": _l("terminate"),
+    "fire-timer": _l("fire the timer"), "send-message": _l("send a message"), "requeue": _l("queue a job"),
+    "migrate": _l("migrate to the newest version"),
+}
+"""The repair actions as the console's messages name them."""
+BULK_ACTIONS = {
+    "retry": _l("Retry selected"), "suspend": _l("Suspend selected"), "resume": _l("Resume selected"),
+    "terminate": _l("Terminate selected"), "fire-timer": _l("Fire timers of selected"),
+    "requeue": _l("Queue a job for selected"), "migrate": _l("Migrate selected to the newest version"),
+}
 
 
 @bp.before_request
@@ -29,15 +46,22 @@ def only_admins():
     require_role("administrator")
 
 
+@bp.context_processor
+def codes() -> dict:
+    """The console's pages show engine codes by their labels."""
+    return {"status_label": status_label, "event_label": event_label, "admin_label": admin_label,
+            "status_filter_label": status_filter_label}
+
+
 @bp.get("/instances")
 def index():
     flt = queries.InstanceFilter.from_args(request.args)
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total, counts = queries.find_instances(db.session(), flt, page)
-    processes = sorted((v.process_key, v.name) for v in latest_versions(db.session()).values())
+    processes = sorted((v.process_key, labels.process_name(v)) for v in latest_versions(db.session()).values())
     return render_template("admin/instances.html", rows=rows, total=total, counts=counts, flt=flt,
                            customer_names=queries.customer_names(db.session(), rows),
-                           processes=processes, page=page, pages=max(1, -(-total // 50)),
+                           processes=processes, bulk_actions=BULK_ACTIONS, page=page, pages=max(1, -(-total // 50)),
                            page_url=lambda n: url_for("admin_instances.index", page=n, **flt.as_args()))
 
 
@@ -65,9 +89,10 @@ def _json_field(name: str) -> dict:
     try:
         value = json.loads(request.form.get(name) or "{}")
     except json.JSONDecodeError as exc:
-        raise InvalidState(f"{name} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        raise InvalidState(_("%(field)s is not valid JSON: %(error)s (line %(line)s)", field=name, error=exc.msg,
+                             line=exc.lineno)) from None
     if not isinstance(value, dict):
-        raise InvalidState(f"{name} must be a JSON object")
+        raise InvalidState(_("%(field)s must be a JSON object", field=name))
     return value
 
 
@@ -101,17 +126,17 @@ def perform(action: str, instance_id: int, form) -> str:
         abort(404)
     audit.record(session, who.username, f"instance.{action}", f"instance:{instance_id}",
                  {k: v for k, v in form.items() if k not in ("csrf_token", "reason", "ids", "next")}, reason)
-    return f"#{instance_id}: {action.replace('-', ' ')} done"
+    return _("#%(id)s: %(action)s done.", id=instance_id, action=ACTIONS[action])
 
 
 def migrate_to_newest(session, engine, instance_id: int, who, reason: str) -> None:
     """Move an instance to the newest version of its process (refused when unsafe)."""
     if not reason.strip():
-        raise InvalidState("say why: every repair action needs a reason for the audit log")
+        raise InvalidState(_("say why: every repair action needs a reason for the audit log"))
     instance = _instance(instance_id)
     target = engine.latest_version(session, instance.process_key)
     if target.id == instance.version_id:
-        raise InvalidState(f"the instance already runs the newest version (v{target.version})")
+        raise InvalidState(_("the instance already runs the newest version (v%(version)s)", version=target.version))
     migration.migrate(engine, session, instance_id, target, who)
 
 
@@ -141,8 +166,12 @@ def bulk():
         except EngineError as exc:
             db.session().rollback()
             failed.append(f"#{instance_id}: {exc}")
-    flash(f"{action}: {done} done" + (f"; {len(failed)} refused: " + "; ".join(failed) if failed else ""),
-          "warning" if failed else "success")
+    message = ngettext("%(action)s: %(num)d instance done.", "%(action)s: %(num)d instances done.", done,
+                       action=ACTIONS[action])
+    if failed:
+        message += " " + ngettext("%(num)d refused: %(reasons)s", "%(num)d refused: %(reasons)s", len(failed),
+                                  reasons=_("; ").join(failed))
+    flash(message, "warning" if failed else "success")
     return redirect(safe_next(request.form.get("next"), url_for("admin_instances.index")))
 
 
@@ -150,6 +179,10 @@ def bulk():
 def health():
     summary = queries.health(db.session())
     versions = latest_versions(db.session())
+    labels.show_versions(versions.values())
+    for step in summary["steps"]:
+        if step.process_key in versions:
+            step.title = labels.text(versions[step.process_key], step.task_name, step.title)
     heat: dict[str, dict[str, int]] = {}
     for step in summary["steps"]:
         heat.setdefault(step.process_key, {})[step.task_name] = step.waiting
@@ -162,7 +195,7 @@ def health():
 def requeue_jobs():
     count = requeue_failed(db.session(), db.platform(), actor(), request.form.get("reason", ""))
     db.commit()
-    flash(f"{count} failed job(s) queued again.", "success")
+    flash(ngettext("%(num)d failed job queued again.", "%(num)d failed jobs queued again.", count), "success")
     return redirect(url_for("admin_instances.health"))
 
 

@@ -6,10 +6,15 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from crm.notifications import messages as notifications
+from i18n import _, _l
 from web import db
 from web.redirects import safe_next
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+STATUS_LABELS = {"sent": _l("sent"), "kept": _l("kept"), "pending": _l("pending"), "failed": _l("failed"),
+                 "undeliverable": _l("undeliverable")}
+"""An outbox message's status as the page names it."""
+CHANNEL_LABELS = {"email": _l("E-mail"), "sms": _l("Text message")}
 
 
 @bp.get("/")
@@ -43,6 +48,18 @@ def outbox():
     everyone = current_user.has_role("administrator") and request.args.get("mine") is None
     messages = notifications.outbox(db.session(), None if everyone else current_user.id)
     transports = db.platform().alerts.notifier.transports
-    missing = [label for channel, label in (("email", "SMTP server"), ("sms", "SMS gateway"))
-               if channel not in transports]
-    return render_template("notifications/outbox.html", messages=messages, everyone=everyone, missing=missing)
+    return render_template("notifications/outbox.html", messages=messages, everyone=everyone,
+                           kept_because=_kept_because(set(transports)), statuses=STATUS_LABELS,
+                           channels=CHANNEL_LABELS)
+
+
+def _kept_because(transports: set[str]) -> str:
+    """Why messages are kept instead of sent ("" when every channel has a transport)."""
+    if not {"email", "sms"} & transports:
+        return _("Neither an SMTP server nor an SMS gateway is configured: e-mails and text messages are kept here "
+                 "(status “kept”) instead of being sent.")
+    if "email" not in transports:
+        return _("No SMTP server is configured: e-mails are kept here (status “kept”) instead of being sent.")
+    if "sms" not in transports:
+        return _("No SMS gateway is configured: text messages are kept here (status “kept”) instead of being sent.")
+    return ""
