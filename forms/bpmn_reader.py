@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from i18n import _, zones
+from i18n import _, _l, zones
 
 from .coercion import InvalidValue, coerce
 from .definition import FIELD_TYPES, REFERENCE_KINDS, FieldDefinition, FormDefinition
@@ -25,6 +25,11 @@ _BOUNDED_TYPES = ("integer", "decimal", "date", "datetime")
 _TEXT_TYPES = ("string", "text")
 _CHOICE_TYPES = ("enum", "multi_enum")
 _FLAGS = {"": True, "true": True, "false": False}
+_CONSTRAINT_LABELS = {
+    "required": _l("Required"), "readonly": _l("Read-only"), "min": _l("Minimum"), "max": _l("Maximum"),
+    "minlength": _l("Minimum length"), "maxlength": _l("Maximum length"), "pattern": _l("Pattern"),
+}
+"""Constraints in the modeler's words (its Form group labels them so)."""
 _VARIABLE = re.compile(r"\$\{\s*([A-Za-z_]\w*)\s*\}")
 
 
@@ -60,10 +65,9 @@ def read_form(element: etree._Element) -> FormDefinition | None:
             with zones.force_zone(None):
                 field = _read_field(node)
             if any(other.id == field.id for other in fields):
-                raise _Problem(_("the field id is used twice"))
+                raise _Problem(_("two fields have this name in the data"))
         except _Problem as exc:
-            where = _("%(element)s '%(id)s', field '%(field)s'", element=etree.QName(element).localname,
-                      id=element.get("id", ""), field=field_id)
+            where = _("Form field '%(field)s' of '%(id)s'", id=element.get("id", ""), field=field_id)
             raise FormDefinitionError(
                 f"{where}: {exc}", element_id=element.get("id"), field_id=field_id, line=node.sourceline
             ) from None
@@ -74,7 +78,7 @@ def read_form(element: etree._Element) -> FormDefinition | None:
 def _read_field(node: etree._Element) -> FieldDefinition:
     field_id = node.get("id", "")
     if not field_id.isidentifier():
-        raise _Problem(_("the field id must be a name (letters, digits and _, not starting with a digit)"))
+        raise _Problem(_("its name in the data must be letters, digits and _, not starting with a digit"))
     declared = node.get("type", "")
     field_type = _TYPE_ALIASES.get(declared, declared)
     if field_type not in FIELD_TYPES:
@@ -95,16 +99,16 @@ def _options(node: etree._Element, field_type: str) -> tuple[tuple[str, str], ..
     values = node.findall("camunda:value", NS)
     if field_type not in _CHOICE_TYPES:
         if values:
-            raise _Problem(_("options (camunda:value) only apply to enum and multi_enum fields"))
+            raise _Problem(_("options only apply to choice fields (enum, multi_enum)"))
         return ()
     options = tuple((value.get("id", ""), value.get("name") or value.get("id", "")) for value in values)
     ids = [value for value, _ in options]
     if not ids:
-        raise _Problem(_("a %(type)s field needs at least one camunda:value", type=field_type))
+        raise _Problem(_("a choice field (%(type)s) needs at least one option", type=field_type))
     if "" in ids:
-        raise _Problem(_("every camunda:value needs an id"))
+        raise _Problem(_("every option needs a key"))
     if len(set(ids)) != len(ids):
-        raise _Problem(_("two camunda:value elements have the same id"))
+        raise _Problem(_("two options have the same key"))
     return options
 
 
@@ -115,10 +119,10 @@ def _properties(node: etree._Element, field_type: str) -> dict[str, Any]:
     }
     kind = properties.get("reference")
     if field_type == "reference" and kind not in REFERENCE_KINDS:
-        raise _Problem(_("a reference field needs the property reference = %(kinds)s",
-                               kinds=" | ".join(REFERENCE_KINDS)))
+        raise _Problem(_("a record field (reference) needs its record kind: %(kinds)s",
+                               kinds=", ".join(REFERENCE_KINDS)))
     if field_type != "reference" and kind is not None:
-        raise _Problem(_("the reference property only applies to reference fields"))
+        raise _Problem(_("a record kind only applies to record fields (reference)"))
     return {"reference": kind, "help": properties.get("help", "")}
 
 
@@ -133,17 +137,18 @@ def _constraints(node: etree._Element, field: FieldDefinition) -> dict[str, Any]
         try:
             found[name] = parse(field, config)
         except _Problem as exc:
-            raise _Problem(f"constraint '{name}': {exc}") from None
+            raise _Problem(f"{_CONSTRAINT_LABELS[name]}: {exc}") from None
     for low, high in (("min", "max"), ("minlength", "maxlength")):
         if found.get(low) is not None and found.get(high) is not None and found[low] > found[high]:
-            raise _Problem(_("constraint '%(low)s' is greater than '%(high)s'", low=low, high=high))
+            raise _Problem(_("%(low)s is greater than %(high)s", low=_CONSTRAINT_LABELS[low],
+                             high=_CONSTRAINT_LABELS[high]))
     return found
 
 
 def _flag(field: FieldDefinition, config: str | None) -> bool:
     word = (config or "").strip().lower()
     if word not in _FLAGS:
-        raise _Problem(_("config must be true or false, not '%(config)s'", config=config))
+        raise _Problem(_("must be true or false, not '%(config)s'", config=config))
     return _FLAGS[word]
 
 
@@ -153,14 +158,14 @@ def _bound(field: FieldDefinition, config: str | None) -> Any:
     try:
         return coerce(field, (config or "").strip())
     except InvalidValue as exc:
-        raise _Problem(_("config '%(config)s' is not valid: %(problem)s", config=config or "", problem=exc)) from None
+        raise _Problem(_("'%(config)s' is not valid: %(problem)s", config=config or "", problem=exc)) from None
 
 
 def _length(field: FieldDefinition, config: str | None) -> int:
     if field.type not in _TEXT_TYPES:
         raise _Problem(_("only applies to %(types)s fields", types=", ".join(_TEXT_TYPES)))
     if not (config or "").strip().isdecimal():
-        raise _Problem(_("config must be a whole number, not '%(config)s'", config=config or ""))
+        raise _Problem(_("must be a whole number, not '%(config)s'", config=config or ""))
     return int(config)
 
 
@@ -168,11 +173,11 @@ def _pattern(field: FieldDefinition, config: str | None) -> str:
     if field.type not in _TEXT_TYPES:
         raise _Problem(_("only applies to %(types)s fields", types=", ".join(_TEXT_TYPES)))
     if not config:
-        raise _Problem(_("config must be a regular expression"))
+        raise _Problem(_("must be a regular expression"))
     try:
         re.compile(config)
     except re.error as exc:
-        raise _Problem(_("config is not a valid regular expression: %(problem)s", problem=exc)) from None
+        raise _Problem(_("is not a valid regular expression: %(problem)s", problem=exc)) from None
     return config
 
 
@@ -202,6 +207,6 @@ def _with_default(field: FieldDefinition, text: str) -> FieldDefinition:
     try:
         value = clean_value(field, raw)
     except InvalidValue as exc:
-        raise _Problem(_("default '%(text)s' is not valid: %(problem)s", text=text, problem=exc)) from None
+        raise _Problem(_("default value '%(text)s' is not valid: %(problem)s", text=text, problem=exc)) from None
     return replace(field, default=tuple(value) if field.type == "multi_enum" else value)
 

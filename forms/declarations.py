@@ -94,7 +94,8 @@ def parse_rule(text: str) -> Rule:
         raise ValueError(_("a rule is longer than %(n)s characters", n=MAX_RULE_CHARS))
     parts = [part.strip() for part in text.split("|")]
     if len(parts) not in (2, 3) or not all(parts):
-        raise ValueError(_("rule %(rule)r is not 'expression | message [| override: role]'", rule=text))
+        raise ValueError(_("rule %(rule)r needs a condition that must hold and a message, written "
+                           "'condition | message [| override: role]'", rule=text))
     override = None
     if len(parts) == 3:
         key, _colon, role = parts[2].partition(":")
@@ -104,7 +105,7 @@ def parse_rule(text: str) -> Rule:
     try:
         tree = ast.parse(parts[0], mode="eval")
     except SyntaxError as exc:
-        raise ValueError(_("rule expression %(expression)r is not valid: %(problem)s", expression=parts[0],
+        raise ValueError(_("the condition %(expression)r is not valid: %(problem)s", expression=parts[0],
                            problem=exc.msg)) from None
     names = dict.fromkeys(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
     fields = tuple(n for n in names if n not in RULE_HELPERS and not hasattr(builtins, n))

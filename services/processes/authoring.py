@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 import i18n
 from crm import audit
-from crm.accounts.users import ROLES
+from crm.accounts.users import role_labels
 from crm.processes import drafts
 from engine import migration
 from engine.deployment import DeployResult, latest_versions, validate_files
@@ -27,6 +27,7 @@ from engine.runtime import Actor, ProcessEngine
 from engine.services import HandlerRegistry
 from engine.xml_safety import parse_xml
 from i18n import _
+from services.processes import modeler_terms
 from services.processes.deploy_checks import missing_context
 from services.processes.interop_checks import findings
 from services.processes.version_sources import version_files
@@ -249,8 +250,9 @@ def instance_counts(session: Session) -> dict[int, dict[str, int]]:
 
 
 def modeler_catalog(registry: HandlerRegistry, site_language: str = "") -> dict:
-    """What the modeler's properties panel offers: roles for lanes, operations with their parameters, and the
-    languages a label can be translated into (every shipped language but the site's, which labels are in)."""
+    """What the modeler's properties panel offers: roles for lanes, operations with their parameters, the
+    languages a label can be translated into (every shipped language but the site's, which labels are in), and
+    the form's field types and record kinds (:func:`modeler_terms.form_terms`)."""
     operations = []
     for name in registry.names():
         operation = registry.get(name)
@@ -258,9 +260,11 @@ def modeler_catalog(registry: HandlerRegistry, site_language: str = "") -> dict:
                   if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
         operations.append({"name": name, "description": operation.description, "params": params,
                            "background": operation.background})
-    return {"roles": [{"key": key, "label": label} for key, label in ROLES.items()], "operations": operations,
+    return {"roles": [{"key": key, "label": label} for key, label in role_labels().items()],
+            "operations": operations,
             "languages": [{"code": code, "name": name} for code, name in i18n.LANGUAGES.items()
-                          if code != site_language]}
+                          if code != site_language],
+            **modeler_terms.form_terms()}
 
 
 def _explained(engine: ProcessEngine, files: dict[str, str], problems: list[dict]) -> list[dict]:

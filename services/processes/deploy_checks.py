@@ -68,8 +68,9 @@ def _check_started_by(filename: str, process: etree._Element) -> list[dict]:
 def _unknown_role(lane: etree._Element) -> str:
     name = lane.get("name") or lane.get("id")
     if lane_role(lane) != role_key(name or ""):
-        return _("lane %(lane)r names the unknown role %(role)r", lane=name, role=lane_role(lane))
-    return _("lane %(lane)r is not a known role", lane=name)
+        return _("lane %(lane)r names the unknown role %(role)r: choose the lane's Approver role from the list",
+                 lane=name, role=lane_role(lane))
+    return _("lane %(lane)r is not a known role: choose the lane's Approver role from the list", lane=name)
 
 
 def _check_process(
@@ -84,7 +85,8 @@ def _check_process(
     for task in process.iterfind(".//bpmn:userTask", NS):
         lane = lanes.get(task.get("id"))
         if lane is None:
-            problems.append(_problem(filename, task, _("user task is not in a lane (lanes are roles)")))
+            problems.append(_problem(filename, task, _("the task is not in a lane: draw it inside the lane of the "
+                                                       "role that does it (lanes are approver roles)")))
         elif lane_role(lane) not in ROLES:
             problems.append(_problem(filename, task, _unknown_role(lane)))
         problems += _check_form(filename, task)
@@ -96,7 +98,8 @@ def _check_process(
         task = operator.getparent().getparent()
         name = operator.get("id")
         if registry.get(name) is None:
-            problems.append(_problem(filename, task, _("service operation %(name)r is not registered", name=name)))
+            problems.append(_problem(filename, task, _("service operation %(name)r does not exist: choose one under "
+                                                       "Service operation", name=name)))
         for param in operator.iterfind(".//spiffworkflow:parameter", XNS):
             problems += _check_code(filename, task, param.get("value") or "None", "eval")
     problems += _check_gateways(filename, process)
@@ -113,11 +116,11 @@ def _check_process(
 
 def _check_form(filename: str, task: etree._Element) -> list[dict]:
     if task.find("bpmn:extensionElements/camunda:formData", NS) is None:
-        return [_problem(filename, task, _("user task has no form (camunda:formData)"))]
+        return [_problem(filename, task, _("the task has no form: add the fields the user fills in under Form"))]
     try:
         read_form(task)
     except FormDefinitionError as exc:
-        return [_problem(filename, task, _("form: %(problem)s", problem=exc))]
+        return [_problem(filename, task, _("Form: %(problem)s", problem=exc))]
     return []
 
 
@@ -127,18 +130,22 @@ def _check_declarations(filename: str, task: etree._Element) -> list[dict]:
     for prop in task.findall("bpmn:extensionElements/camunda:properties/camunda:property", NS):
         name, value = prop.get("name") or prop.get("id"), (prop.get("value") or "").strip()
         if name == "context" and value not in VIEWS:
-            problems.append(_problem(filename, task, _("context %(kind)r is not one of %(kinds)s", kind=value,
-                                                                kinds=", ".join(sorted(VIEWS)))))
+            problems.append(_problem(filename, task, _("Record shown beside the form: %(kind)r is not a record kind "
+                                                       "(%(kinds)s)", kind=value, kinds=", ".join(sorted(VIEWS)))))
         elif name == "rule":
             try:
                 rule = parse_rule(value)
             except ValueError as exc:
-                problems.append(_problem(filename, task, str(exc)))
+                problems.append(_problem(filename, task, _("Rules: %(problem)s", problem=exc)))
                 continue
-            problems += _check_code(filename, task, rule.expression, "eval")
+            try:
+                check_source(rule.expression, "eval")
+            except ScriptSecurityError as exc:
+                problems.append(_problem(filename, task, _("Rules: the condition %(expression)r is refused: "
+                                                           "%(problem)s", expression=rule.expression, problem=exc)))
             if rule.override_role and rule.override_role not in ROLES:
-                problems.append(_problem(filename, task, _("rule override role %(role)r is not a role",
-                                                                    role=rule.override_role)))
+                problems.append(_problem(filename, task, _("Rules: the role that may override, %(role)r, is not "
+                                                           "a role", role=rule.override_role)))
     return problems
 
 
@@ -148,8 +155,8 @@ def missing_context(filename: str, root: etree._Element) -> list[dict]:
         declared = read_declarations(root)
     except FormDefinitionError:
         return []  # a malformed rule is a deploy error already
-    return [{**_problem(filename, task, _("user task '%(task)s' declares no context (camunda:property "
-                                          "context): its page shows no record beside the form",
+    return [{**_problem(filename, task, _("task '%(task)s' declares no context: its page shows no record beside "
+                                          "the form; choose one under Record shown beside the form",
                                           task=task.get("name") or task.get("id"))),
              "severity": "warning"}
             for task in root.iter(f"{{{NS['bpmn']}}}userTask") if not declared.get(task.get("id", "")).context]
@@ -172,7 +179,8 @@ def _check_gateways(filename: str, process: etree._Element) -> list[dict]:
             continue
         if any(f.find("bpmn:conditionExpression", NS) is None for f in outgoing):
             problems.append(_problem(
-                filename, gateway, _("exclusive gateway needs a default flow or a condition on every outgoing flow")
+                filename, gateway, _("this decision (exclusive gateway) needs a default path or a condition on every "
+                                     "path out of it: tick 'Taken when no other condition holds' on one path")
             ))
     return problems
 

@@ -43,6 +43,16 @@ def select_element(page: Page, element_id: str, kind: str) -> None:
     expect(page.locator(".bio-properties-panel-header-type")).to_have_text(kind, ignore_case=True)
 
 
+def add_field(page: Page, index: int, name: str, label: str, field_type: str) -> str:
+    """Add a field to the selected task's form in the Form group; returns its entries' id prefix."""
+    page.click("[data-group-id='group-crm-form-fields'] .bio-properties-panel-add-entry")
+    field = f"#bio-properties-panel-crm-field-{index}"
+    page.fill(f"{field}-id", name)
+    page.fill(f"{field}-label", label)
+    page.select_option(f"{field}-type", field_type)
+    return field
+
+
 def add_sales_director_step(page: Page) -> str:
     """Drop a task on the review -> gateway flow inside the Sales director lane, make it a user task with a form,
     assigned to the sales director by name."""
@@ -61,16 +71,9 @@ def add_sales_director_step(page: Page) -> str:
     page.click(".djs-popup [data-id='replace-with-user-task']")
     select_element(page, new_id, "USER TASK")
 
-    page.click("[data-group-id='group-crm-form'] .bio-properties-panel-group-header")
-    page.check("#bio-properties-panel-crm-form-toggle")
-    page.click("[data-group-id='group-CamundaPlatform__FormData'] .bio-properties-panel-add-entry")
-    field = f"#bio-properties-panel-{new_id}-formField-0-formField"
-    page.fill(f"{field}ID", "salesdir_ok")
-    page.fill(f"{field}Label", "Sales director approves?")
-    page.select_option(f"{field}Type", "boolean")
-
-    page.click("[data-group-id='group-CamundaPlatform__UserAssignment'] .bio-properties-panel-group-header")
-    page.fill("#bio-properties-panel-assignee", "salesdir")
+    add_field(page, 0, "salesdir_ok", "Sales director approves?", "boolean")
+    page.click("[data-group-id='group-crm-assignment'] .bio-properties-panel-group-header")
+    page.fill("#bio-properties-panel-crm-assignee", "salesdir")
     return new_id
 
 
@@ -135,6 +138,8 @@ def test_problems_are_marked_on_the_diagram_and_block_deployment(platform, live_
     expect(page.locator(".djs-overlay-crm-problem .crm-problem-badge[data-element-id='review']")).to_have_text("3")
     page.click(".crm-problem-error[data-element='review'] button")
     expect(page.locator(".bio-properties-panel-header-label")).to_have_text("Customer director review")
+    expect(page.locator("[data-group-id='group-crm-problems']")).to_contain_text(
+        "choose the lane's Approver role from the list")
 
     page.click("#crm-deploy")
     expect(page.locator("#crm-status")).to_contain_text("Deployment refused")

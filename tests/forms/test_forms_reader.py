@@ -165,54 +165,54 @@ def test_read_forms_maps_user_tasks_and_start_events_with_form_data():
 @pytest.mark.parametrize(("fields", "problem"), [
     ('<camunda:formField id="x" type="money"/>', "unknown type 'money'"),
     ('<camunda:formField id="x"/>', "unknown type ''"),
-    ('<camunda:formField type="string"/>', "the field id must be a name"),
-    ('<camunda:formField id="2x" type="string"/>', "the field id must be a name"),
+    ('<camunda:formField type="string"/>', "its name in the data must be letters"),
+    ('<camunda:formField id="2x" type="string"/>', "its name in the data must be letters"),
     ('<camunda:formField id="x" type="string"/><camunda:formField id="x" type="integer"/>',
-     "the field id is used twice"),
-    ('<camunda:formField id="x" type="enum"/>', "needs at least one camunda:value"),
+     "two fields have this name in the data"),
+    ('<camunda:formField id="x" type="enum"/>', "a choice field (enum) needs at least one option"),
     ('<camunda:formField id="x" type="enum"><camunda:value name="A"/></camunda:formField>',
-     "every camunda:value needs an id"),
+     "every option needs a key"),
     ('<camunda:formField id="x" type="enum"><camunda:value id="a"/><camunda:value id="a"/></camunda:formField>',
-     "same id"),
+     "two options have the same key"),
     ('<camunda:formField id="x" type="string"><camunda:value id="a"/></camunda:formField>',
-     "only apply to enum"),
-    ('<camunda:formField id="x" type="reference"/>', "needs the property reference"),
+     "options only apply to choice fields"),
+    ('<camunda:formField id="x" type="reference"/>', "needs its record kind"),
     ('<camunda:formField id="x" type="reference"><camunda:properties>'
      '<camunda:property id="reference" value="invoice"/></camunda:properties></camunda:formField>',
-     "needs the property reference"),
+     "needs its record kind"),
     ('<camunda:formField id="x" type="string"><camunda:properties>'
      '<camunda:property id="reference" value="user"/></camunda:properties></camunda:formField>',
-     "only applies to reference fields"),
+     "a record kind only applies to record fields"),
     (constrained("string", '<camunda:constraint name="unique"/>'), "unknown constraint 'unique'"),
     (constrained("string", '<camunda:constraint name="required" config="maybe"/>'),
-     "constraint 'required': config must be true or false"),
+     "Required: must be true or false"),
     (constrained("integer", '<camunda:constraint name="min" config="ten"/>'),
-     "constraint 'min': config 'ten' is not valid: Not a valid whole number."),
-    (constrained("integer", '<camunda:constraint name="max"/>'), "constraint 'max': config '' is not valid"),
+     "Minimum: 'ten' is not valid: Not a valid whole number."),
+    (constrained("integer", '<camunda:constraint name="max"/>'), "Maximum: '' is not valid"),
     (constrained("date", '<camunda:constraint name="max" config="31.12.2024"/>'),
      "Not a valid date (YYYY-MM-DD)."),
-    (constrained("string", '<camunda:constraint name="min" config="1"/>'), "constraint 'min': only applies to"),
+    (constrained("string", '<camunda:constraint name="min" config="1"/>'), "Minimum: only applies to"),
     (constrained("integer", '<camunda:constraint name="maxlength" config="3"/>'),
-     "constraint 'maxlength': only applies to string, text fields"),
+     "Maximum length: only applies to string, text fields"),
     (constrained("string", '<camunda:constraint name="minlength" config="-1"/>'),
-     "config must be a whole number, not '-1'"),
+     "Minimum length: must be a whole number, not '-1'"),
     (constrained("enum", '<camunda:constraint name="pattern" config="a"/>', '<camunda:value id="a"/>'),
-     "constraint 'pattern': only applies to"),
+     "Pattern: only applies to"),
     (constrained("string", '<camunda:constraint name="pattern" config="[a-"/>'),
-     "not a valid regular expression"),
-    (constrained("string", '<camunda:constraint name="pattern"/>'), "config must be a regular expression"),
+     "Pattern: is not a valid regular expression"),
+    (constrained("string", '<camunda:constraint name="pattern"/>'), "Pattern: must be a regular expression"),
     (constrained("integer", '<camunda:constraint name="min" config="5"/><camunda:constraint name="max" config="4"/>'),
-     "'min' is greater than 'max'"),
+     "Minimum is greater than Maximum"),
     (constrained("text", '<camunda:constraint name="minlength" config="5"/>'
                  '<camunda:constraint name="maxlength" config="4"/>'),
-     "'minlength' is greater than 'maxlength'"),
+     "Minimum length is greater than Maximum length"),
     ('<camunda:formField id="x" type="integer" defaultValue="abc"/>',
-     "default 'abc' is not valid: Not a valid whole number."),
+     "default value 'abc' is not valid: Not a valid whole number."),
     ('<camunda:formField id="x" type="enum" defaultValue="z"><camunda:value id="a"/></camunda:formField>',
-     "default 'z' is not valid: Not a valid choice."),
+     "default value 'z' is not valid: Not a valid choice."),
     (constrained("integer", '<camunda:constraint name="max" config="5"/>').replace('type="integer"',
                                                                                   'type="integer" defaultValue="9"'),
-     "default '9' is not valid: Must be at most 5."),
+     "default value '9' is not valid: Must be at most 5."),
     ('<camunda:formField id="x" type="integer" defaultValue="${a + b}"/>', "only a plain variable name"),
     ('<camunda:formField id="x" type="file" defaultValue="doc.pdf"/>', "a file field cannot have a default"),
 ])
@@ -220,7 +220,7 @@ def test_definition_errors_name_the_element_and_the_field(fields, problem):
     with pytest.raises(FormDefinitionError) as caught:
         read_form(task(fields))
     message = str(caught.value)
-    assert message.startswith("userTask 'review', field '")
+    assert message.startswith("Form field '") and "' of 'review': " in message
     assert problem in message
     assert caught.value.element_id == "review"
     assert caught.value.line == 1
@@ -233,7 +233,7 @@ def test_definition_error_carries_the_field_id_and_line():
     with pytest.raises(FormDefinitionError) as caught:
         read_forms(etree.fromstring(xml.encode()))
     assert str(caught.value) == (
-        "startEvent 'start', field 'bad': unknown type 'float'; use one of string, text, integer, "
+        "Form field 'bad' of 'start': unknown type 'float'; use one of string, text, integer, "
         "decimal, date, datetime, boolean, enum, multi_enum, reference, file"
     )
     assert (caught.value.element_id, caught.value.field_id, caught.value.line) == ("start", "bad", 5)

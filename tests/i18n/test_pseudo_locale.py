@@ -22,6 +22,7 @@ from crm.service import engineers, service_desk, settlements
 from crm.service.service_desk import ServiceOrderItem
 from demo.users import DEMO_USERS
 from tests.i18n.pseudo import pseudo_translations, unmarked_text
+from tests.processes.helpers import FILE, KEY, chain, deploy
 
 LANGUAGE_NAMES = ("中文", "English")
 MONTHS = tuple(Locale("en").months["format"]["abbreviated"].values())
@@ -232,3 +233,15 @@ def test_a_chinese_agent_sees_the_service_pages_in_chinese(login, records):
     assert "紧急程度：高" in page and "液压" in page and "服务态度 4/5" in page and "补偿折扣 5%" in page
     assert "标准费率：人工" in page and "in_service" not in page and "hydraulics" not in page
     assert "星期一" in agent.get("/engineers/").get_data(as_text=True)
+
+
+def test_the_modeler_page_has_no_unmarked_text(platform, login):
+    """The process owner's modeler (its scripts' words are checked in tests/browser/test_modeler_rules.py):
+    the process's name, key and file name are data."""
+    deploy(platform, chain())
+    owner = login("owner")
+    with pseudo_translations():
+        answer = owner.get(f"/processes/{KEY}/edit")
+    assert answer.status_code == 200
+    assert unmarked_text(answer.get_data(as_text=True), (*LANGUAGE_NAMES, DEMO_USERS["owner"][0], "Discount approval",
+                                                          KEY, FILE)) == []

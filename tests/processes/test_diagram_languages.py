@@ -156,8 +156,9 @@ def test_an_english_diagram_without_translations_keeps_its_labels_for_a_chinese_
 
 
 @pytest.mark.parametrize("extension, message", [
-    ('<camunda:property name="role" value="janitor" />', "lane '销售员' names the unknown role 'janitor'"),
-    ("", "lane '销售员' is not a known role"),
+    ('<camunda:property name="role" value="janitor" />', "lane '销售员' names the unknown role 'janitor': choose the "
+                                                         "lane's Approver role from the list"),
+    ("", "lane '销售员' is not a known role: choose the lane's Approver role from the list"),
 ])
 def test_a_lane_whose_role_is_unknown_is_refused(platform, extension, message):
     with pytest.raises(DeploymentError) as refused:

@@ -68,7 +68,7 @@ def test_camunda_modeler_file_deploys_with_warnings_and_runs(platform, actors, l
     assert {(w["element"], w["message"].split(" ")[0]) for w in result.warnings} == {
         ("visit_expense", "camunda:historyTimeToLive"), ("visit_expense", "camunda:versionTag"),
         ("Activity_0claim", "camunda:candidateGroups"), ("Activity_0claim", "camunda:asyncBefore"),
-        ("Activity_0claim", "user"), ("Activity_1check", "user")}  # user tasks without a context (issue 13)
+        ("Activity_0claim", "task"), ("Activity_1check", "task")}  # user tasks without a context (issue 13)
     owner = login("owner")
     response = owner.post("/processes/library/upload",
                           {"files": (io.BytesIO((CORPUS / "camunda7_supported.bpmn").read_bytes()),

@@ -76,8 +76,9 @@ def test_validation_names_the_elements(owner):
     report = owner.api("POST", f"/processes/{KEY}/validate", {"files": {FILE: broken}}).json
     assert not report["ok"]
     errors = {(e["element"], e["message"]) for e in report["errors"]}
-    assert ("salesdir_approval", "user task is not in a lane (lanes are roles)") in errors
-    assert ("review", "lane 'Janitor' is not a known role") in errors
+    assert ("salesdir_approval", "the task is not in a lane: draw it inside the lane of the role that does it "
+                                 "(lanes are approver roles)") in errors
+    assert ("review", "lane 'Janitor' is not a known role: choose the lane's Approver role from the list") in errors
     assert {(w["element"], w["severity"]) for w in report["warnings"]
             if "declares no context" not in w["message"]} == {("review", "warning")}
     clean = owner.api("POST", f"/processes/{KEY}/validate", {"files": {FILE: with_salesdir_step(chain())}}).json

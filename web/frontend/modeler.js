@@ -12,6 +12,8 @@ import {
 } from 'bpmn-js-properties-panel';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
+import { _ } from './i18n.js';
+import { LibraryTranslateModule } from './library_terms.js';
 import PlatformPropertiesProvider from './platform_properties.js';
 import spiffModdle from './spiffworkflow.json';
 
@@ -43,7 +45,7 @@ class Editor {
         propertiesPanel: { parent: properties },
         additionalModules: [
           BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
-          PlatformPropertiesModule
+          PlatformPropertiesModule, LibraryTranslateModule
         ],
         moddleExtensions: { camunda: camundaModdle, spiffworkflow: spiffModdle },
         crmCatalog: catalog
@@ -96,10 +98,13 @@ class Editor {
       canvas.removeMarker(element, 'crm-problem-warning');
     });
     const byElement = new Map();
-    problems.filter((p) => p.element && registry.get(p.element)).forEach((p) => {
-      if (!byElement.has(p.element)) byElement.set(p.element, []);
-      byElement.get(p.element).push(p);
+    problems.forEach((p) => {
+      const id = this.shapeId(p.element);
+      if (!id) return;
+      if (!byElement.has(id)) byElement.set(id, []);
+      byElement.get(id).push(p);
     });
+    this.modeler.get('eventBus').fire('crm.problems', { problems: byElement });  // the panel lists them too
     byElement.forEach((list, id) => {
       const severity = list.some((p) => p.severity === 'error') ? 'error' : 'warning';
       canvas.addMarker(id, `crm-problem-${severity}`);
@@ -110,9 +115,19 @@ class Editor {
     });
   }
 
+  /** The drawn element a problem's element id stands for: itself, or the pool of a process. */
+  shapeId(elementId) {
+    if (!elementId) return null;
+    const registry = this.modeler.get('elementRegistry');
+    if (registry.get(elementId)) return elementId;
+    const pool = registry.find((e) => e.type === 'bpmn:Participant'
+      && e.businessObject.processRef && e.businessObject.processRef.id === elementId);
+    return pool ? pool.id : null;
+  }
+
   select(elementId) {
     if (this.kind !== 'bpmn') return false;
-    const element = this.modeler.get('elementRegistry').get(elementId);
+    const element = this.modeler.get('elementRegistry').get(this.shapeId(elementId));
     if (!element) return false;
     this.modeler.get('selection').select(element);
     this.modeler.get('canvas').scrollToElement(element);
@@ -154,15 +169,16 @@ class ModelerPage {
       try {
         const unreadable = await editor.open();
         if (unreadable.length) {
-          notes.push(`${editor.name}: the modeler cannot read part of this file (${unreadable[0]}); ` +
-            'it is kept exactly as it is and edits to it are not saved. Change it in a file and upload it.');
+          notes.push(_('%(file)s: the modeler cannot read part of this file (%(problem)s); it is kept exactly as '
+            + 'it is and edits to it are not saved. Change it in a file and upload it.',
+          { file: editor.name, problem: unreadable[0] }));
         }
       } catch (err) {
         const message = String(err.message || err);
-        notes.push(`${editor.name}: ` + (/no diagram to display/i.test(message)
-          ? 'the file has no diagram layout (BPMN DI), so it cannot be drawn here. It is kept exactly as it is; '
-            + 'change it in a file and upload it.'
-          : message));
+        notes.push(/no diagram to display/i.test(message)
+          ? _('%(file)s: the file has no diagram layout (BPMN DI), so it cannot be drawn here. It is kept exactly '
+            + 'as it is; change it in a file and upload it.', { file: editor.name })
+          : `${editor.name}: ${message}`);
         editor.unreadable = [message];
       }
     }
@@ -181,7 +197,7 @@ class ModelerPage {
         this.save();
       }
     });
-    this.say('Ready. Save keeps a draft; Deploy makes a new version.');
+    this.say(_('Ready. Save keeps a draft; Deploy makes a new version.'));
     this.root.classList.add('crm-modeler-ready');
   }
 
@@ -198,7 +214,7 @@ class ModelerPage {
 
   changed() {
     this.dirty = true;
-    this.say('Unsaved changes.', 'secondary');
+    this.say(_('Unsaved changes.'), 'secondary');
   }
 
   say(message, tone) {
@@ -223,50 +239,54 @@ class ModelerPage {
     try {
       payload = await response.json();
     } catch (e) {
-      payload = { ok: false, errors: [{ severity: 'error', message: `The server answered ${response.status}.` }] };
+      payload = { ok: false, errors: [{ severity: 'error',
+        message: _('The server answered %(status)s.', { status: response.status }) }] };
     }
     return { status: response.status, payload };
   }
 
   async save() {
-    this.say('Saving the draft…');
+    this.say(_('Saving the draft…'));
     const { status, payload } = await this.post(this.data.urls.save,
       { files: await this.files(), baseVersion: this.baseVersion, revision: this.revision });
     if (status !== 200) {
       this.report(payload);
-      this.say('The draft was not saved.', 'danger');
+      this.say(_('The draft was not saved.'), 'danger');
       return false;
     }
     this.revision = payload.revision;
     this.dirty = false;
-    this.say(`Draft saved by ${payload.savedBy}.`, 'success');
+    this.say(_('Draft saved by %(user)s.', { user: payload.savedBy }), 'success');
     return true;
   }
 
   async validate() {
-    this.say('Validating…');
+    this.say(_('Validating…'));
     const { payload } = await this.post(this.data.urls.validate, { files: await this.files() });
     this.report(payload);
     const errors = (payload.errors || []).length;
-    this.say(errors ? `${errors} problem(s) must be fixed before deploying.`
-      : 'No errors: this draft can be deployed.', errors ? 'danger' : 'success');
+    this.say(errors ? _('%(n)s problem(s) must be fixed before deploying.', { n: errors })
+      : _('No errors: this draft can be deployed.'), errors ? 'danger' : 'success');
     return !errors;
   }
 
   async deploy(force) {
     if (!(await this.save())) return;
-    this.say('Deploying…');
+    this.say(_('Deploying…'));
     const comment = this.root.querySelector('#crm-comment').value;
     const { status, payload } = await this.post(this.data.urls.deploy,
       { files: await this.files(), comment, baseVersion: this.baseVersion, force: force === true });
     if (status === 409 && payload.conflict) {
-      this.say('Not deployed: ' + payload.errors[0].message, 'danger');
-      if (window.confirm(payload.errors[0].message + '\n\nDeploy this draft anyway?')) this.deploy(true);
+      this.say(_('Not deployed: %(reason)s', { reason: payload.errors[0].message }), 'danger');
+      if (window.confirm(_('%(reason)s Deploy this draft anyway?', { reason: payload.errors[0].message }))) {
+        this.deploy(true);
+      }
       return;
     }
     this.report(payload);
     if (status !== 200) {
-      this.say(`Deployment refused: ${(payload.errors || []).length} problem(s). Nothing was changed.`, 'danger');
+      this.say(_('Deployment refused: %(n)s problem(s). Nothing was changed.', { n: (payload.errors || []).length }),
+        'danger');
       return;
     }
     const created = payload.versions.filter((v) => v.created);
@@ -275,8 +295,8 @@ class ModelerPage {
     this.revision = null; // the deployed draft is gone
     this.dirty = false;
     this.say(created.length
-      ? 'Deployed: ' + created.map((v) => `${v.name} v${v.version}`).join(', ') + '.'
-      : 'Nothing changed: the deployed version is identical.', 'success');
+      ? _('Deployed: %(versions)s.', { versions: created.map((v) => `${v.name} v${v.version}`).join(', ') })
+      : _('Nothing changed: the deployed version is identical.'), 'success');
   }
 
   report(payload) {
@@ -289,8 +309,8 @@ class ModelerPage {
       const item = list.appendChild(el('li', `list-group-item crm-problem crm-problem-${problem.severity}`));
       item.dataset.element = problem.element || '';
       const badge = problem.severity === 'error' ? 'text-bg-danger' : 'text-bg-warning';
-      item.appendChild(el('span', `badge ${badge} me-2`, problem.severity));
-      const where = [problem.file, problem.line ? `line ${problem.line}` : ''].filter(Boolean).join(', ');
+      item.appendChild(el('span', `badge ${badge} me-2`, problem.severity === 'error' ? _('Error') : _('Warning')));
+      const where = [problem.file, problem.line ? _('line %(n)s', { n: problem.line }) : ''].filter(Boolean).join(', ');
       if (where) item.appendChild(el('span', 'text-body-secondary small me-2', where));
       if (problem.element) {
         const link = item.appendChild(el('button', 'btn btn-link btn-sm p-0 me-2 align-baseline', problem.element));

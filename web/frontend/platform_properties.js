@@ -1,24 +1,30 @@
 /*
  * Properties panel for what this platform executes.
  *
- * Keeps the standard groups that apply (general, documentation, timer, multi-instance, messages, errors)
- * and Camunda's form fields, assignee, due date and priority; drops Camunda groups the platform does not run
- * (listeners, input/output, Java delegates, async flags, ...). Adds platform groups: the lane's role,
- * gateway conditions and default flows, Python scripts, service operations with parameters
- * (spiffworkflow:serviceTaskOperator), called processes and decisions, and the translations of the element's
- * labels (``i18n:<language>`` properties, see docs/CONVENTIONS.md "Labels in two languages").
+ * Keeps the standard groups that apply (general, documentation, timer, multi-instance, messages, errors);
+ * drops Camunda groups the platform does not run (listeners, input/output, Java delegates, async flags,
+ * Camunda's own form and assignment groups, ...). Adds platform groups in the business's words: the lane's
+ * approver role, the task's form, rules, record and assignment (form_properties.js), gateway conditions and
+ * default flows, Python scripts, service operations with parameters (spiffworkflow:serviceTaskOperator),
+ * called processes and decisions, and the translations of the element's labels (``i18n:<language>``
+ * properties, see docs/CONVENTIONS.md "Labels in two languages"). Camunda/BPMN terms show only as tooltips.
  */
 import {
   CheckboxEntry, Group, ListGroup, SelectEntry, TextAreaEntry, TextFieldEntry,
   isCheckboxEntryEdited, isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited
 } from '@bpmn-io/properties-panel';
+import { jsx } from '@bpmn-io/properties-panel/preact/jsx-runtime';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is, isAny } from 'bpmn-js/lib/util/ModelUtil';
 
-const KEEP_GROUPS = new Set([
-  'general', 'documentation', 'timer', 'multiInstance', 'message', 'error', 'link',
-  'CamundaPlatform__FormData', 'CamundaPlatform__UserAssignment'
-]);
+import { assignmentGroup, contextGroup, formGroup, rulesGroup } from './form_properties.js';
+import { _, term } from './i18n.js';
+import {
+  addExtension, camundaProperties, command, create, extension, propertyKey, propertyValue, setProperty,
+  update
+} from './moddle_edit.js';
+
+const KEEP_GROUPS = new Set(['general', 'documentation', 'timer', 'multiInstance', 'message', 'error', 'link']);
 const DROP_ENTRIES = new Set([
   'versionTag', 'candidateGroups', 'candidateUsers', 'followUpDate', 'collection', 'elementVariable',
   'multiInstanceAsynchronousBefore', 'multiInstanceAsynchronousAfter', 'multiInstanceExclusive',
@@ -27,10 +33,18 @@ const DROP_ENTRIES = new Set([
 const PARAMETER_TYPES = ['any', 'str', 'int', 'float', 'bool', 'dict', 'list'];
 
 export default class PlatformPropertiesProvider {
-  constructor(propertiesPanel, injector, config) {
+  constructor(propertiesPanel, injector, config, eventBus) {
     propertiesPanel.registerProvider(100, this);
     this._injector = injector;
-    this._catalog = config.crmCatalog || { roles: [], operations: [], languages: [] };
+    this._problems = new Map();
+    eventBus.on('crm.problems', ({ problems }) => {
+      this._problems = problems;
+      eventBus.fire('propertiesPanel.providersChanged');
+    });
+    this._catalog = {
+      roles: [], operations: [], languages: [], fieldTypes: [], referenceKinds: [], contexts: [],
+      ...config.crmCatalog
+    };
   }
 
   getGroups(element) {
@@ -38,44 +52,53 @@ export default class PlatformPropertiesProvider {
       groups = groups.filter((group) => KEEP_GROUPS.has(group.id));
       groups.forEach((group) => {
         if (group.entries) group.entries = group.entries.filter((entry) => !DROP_ENTRIES.has(entry.id));
-        if (group.id === 'CamundaPlatform__UserAssignment') group.label = 'Assignee, due date and priority';
         if (group.id === 'timer') {
           group.entries = group.entries.map((entry) => entry.id === 'timerEventDefinitionValue'
             ? { ...entry, component: PythonTimerValue } : entry);
         }
       });
       groups = groups.filter((group) => !group.entries || group.entries.length);
+      const problems = this._problems.get(element.id) || [];
       const extra = [
-        this._group(element, 'crm-role', 'Lane role', is(element, 'bpmn:Lane') && [
-          { id: 'crm-lane-role', component: LaneRole, roles: this._catalog.roles, isEdited: isSelectEntryEdited }
-        ]),
-        this._group(element, 'crm-translations', 'Translations', translationEntries(element, this._catalog.languages)),
-        this._group(element, 'crm-form', 'Form', hasForm(element) && [
-          { id: 'crm-form-toggle', component: FormToggle, isEdited: isCheckboxEntryEdited }
-        ]),
-        this._group(element, 'crm-condition', 'Condition', isConditional(element) && [
+        this._group(element, 'crm-role', term(_('Approver role'), 'lane: camunda:property role'),
+          is(element, 'bpmn:Lane') && [
+            { id: 'crm-lane-role', component: LaneRole, roles: this._catalog.roles, isEdited: isSelectEntryEdited }
+          ]),
+        formGroup(element, this._injector, this._catalog),
+        rulesGroup(element, this._injector, this._catalog),
+        contextGroup(element, this._injector, this._catalog),
+        assignmentGroup(element),
+        this._group(element, 'crm-translations', term(_('Translations'), 'camunda:property i18n:<language>'),
+          translationEntries(element, this._catalog.languages)),
+        this._group(element, 'crm-condition', term(_('Condition'), 'bpmn:conditionExpression'), isConditional(element) && [
           { id: 'crm-condition-expression', component: Condition, isEdited: isTextFieldEntryEdited },
           { id: 'crm-default-flow', component: DefaultFlow, isEdited: isCheckboxEntryEdited }
         ]),
-        this._group(element, 'crm-script', 'Script (Python)', is(element, 'bpmn:ScriptTask') && [
+        this._group(element, 'crm-script', term(_('Script (Python)'), 'bpmn:script'), is(element, 'bpmn:ScriptTask') && [
           { id: 'crm-script', component: Script, isEdited: isTextAreaEntryEdited }
         ]),
-        this._group(element, 'crm-service', 'Service operation', is(element, 'bpmn:ServiceTask') && [
+        this._group(element, 'crm-service', term(_('Service operation'), 'spiffworkflow:serviceTaskOperator'), is(element, 'bpmn:ServiceTask') && [
           { id: 'crm-operation', component: Operation, operations: this._catalog.operations,
             isEdited: isSelectEntryEdited },
           getOperator(element) && { id: 'crm-result-variable', component: ResultVariable,
             isEdited: isTextFieldEntryEdited }
         ].filter(Boolean)),
         is(element, 'bpmn:ServiceTask') && getOperator(element) ? this._parameters(element) : null,
-        this._group(element, 'crm-called', 'Called process', is(element, 'bpmn:CallActivity') && [
+        this._group(element, 'crm-called', term(_('Called process'), 'bpmn:callActivity calledElement'), is(element, 'bpmn:CallActivity') && [
           { id: 'crm-called-element', component: CalledElement, isEdited: isTextFieldEntryEdited }
         ]),
-        this._group(element, 'crm-decision', 'Decision (DMN)', is(element, 'bpmn:BusinessRuleTask') && [
+        this._group(element, 'crm-decision', term(_('Decision table'), 'spiffworkflow:calledDecisionId (DMN)'), is(element, 'bpmn:BusinessRuleTask') && [
           { id: 'crm-decision-id', component: DecisionId, isEdited: isTextFieldEntryEdited }
         ])
       ];
       const position = groups.findIndex((group) => group.id === 'documentation');
       groups.splice(position < 0 ? 1 : position, 0, ...extra.filter(Boolean));
+      if (problems.length) {
+        groups.unshift({
+          id: 'crm-problems', label: _('Problems'), component: Group, shouldOpen: true,
+          entries: problems.map((problem, index) => ({ id: `crm-problem-${index}`, component: Problem, problem }))
+        });
+      }
       return groups;
     };
   }
@@ -92,7 +115,7 @@ export default class PlatformPropertiesProvider {
     const parameters = list ? list.get('parameters') : [];
     return {
       id: 'crm-parameters',
-      label: 'Parameters',
+      label: term(_('Parameters'), 'spiffworkflow:parameters'),
       component: ListGroup,
       items: parameters.map((parameter, index) => {
         const id = `${element.id}-parameter-${index}`;
@@ -100,10 +123,10 @@ export default class PlatformPropertiesProvider {
           id,
           label: parameter.get('id') || '',
           entries: [
-            { id: `${id}-name`, component: ParameterField, parameter, field: 'id', label: 'Name',
+            { id: `${id}-name`, component: ParameterField, parameter, field: 'id', label: _('Name'),
               isEdited: isTextFieldEntryEdited },
             { id: `${id}-value`, component: ParameterField, parameter, field: 'value',
-              label: 'Value (Python expression over task data)', isEdited: isTextFieldEntryEdited },
+              label: _('Value (Python expression over task data)'), isEdited: isTextFieldEntryEdited },
             { id: `${id}-type`, component: ParameterType, parameter, isEdited: isSelectEntryEdited }
           ],
           autoFocusEntry: `${id}-name`,
@@ -130,50 +153,12 @@ export default class PlatformPropertiesProvider {
   }
 }
 
-PlatformPropertiesProvider.$inject = ['propertiesPanel', 'injector', 'config'];
+PlatformPropertiesProvider.$inject = ['propertiesPanel', 'injector', 'config', 'eventBus'];
 
 // -- helpers -----------------------------------------------------------------------------------
 
-function create(bpmnFactory, type, properties, parent) {
-  const element = bpmnFactory.create(type, properties);
-  element.$parent = parent;
-  return element;
-}
-
-function command(element, moddleElement, properties) {
-  return { cmd: 'element.updateModdleProperties', context: { element, moddleElement, properties } };
-}
-
-function update(commandStack, element, moddleElement, properties) {
-  commandStack.execute('element.updateModdleProperties', { element, moddleElement, properties });
-}
-
-function extension(element, type) {
-  const extensionElements = getBusinessObject(element).get('extensionElements');
-  return extensionElements && extensionElements.get('values').find((value) => is(value, type));
-}
-
 function getOperator(element) {
   return extension(element, 'spiffworkflow:ServiceTaskOperator');
-}
-
-/** Commands adding ``value`` to the element's extension elements (created when missing). */
-function addExtension(element, value, bpmnFactory) {
-  const businessObject = getBusinessObject(element);
-  const commands = [];
-  let extensionElements = businessObject.get('extensionElements');
-  if (!extensionElements) {
-    extensionElements = create(bpmnFactory, 'bpmn:ExtensionElements', { values: [] }, businessObject);
-    commands.push(command(element, businessObject, { extensionElements }));
-  }
-  value.$parent = extensionElements;
-  commands.push(command(element, extensionElements, { values: [...extensionElements.get('values'), value] }));
-  return commands;
-}
-
-function hasForm(element) {
-  return is(element, 'bpmn:UserTask') || (is(element, 'bpmn:StartEvent') && is(element.parent, 'bpmn:Process'))
-    || (is(element, 'bpmn:StartEvent') && is(element.parent, 'bpmn:Participant'));
 }
 
 function isConditional(element) {
@@ -194,12 +179,12 @@ function LaneRole(props) {
   const current = propertyValue(businessObject, 'role') || roleKey(name);
   const options = roles.map((role) => ({ value: role.key, label: role.label }));
   if (current && !roles.some((role) => role.key === current)) {
-    options.unshift({ value: current, label: `${current} (not a known role)` });
+    options.unshift({ value: current, label: _('%(role)s (not a known role)', { role: current }) });
   }
   return SelectEntry({
-    element, id, label: 'Role working in this lane',
-    description: 'Lanes are roles: tasks in this lane appear in the worklist of users holding this role. '
-      + 'The lane\'s name is free text (any language).',
+    element, id, label: term(_('Role working in this lane'), 'camunda:property role'),
+    description: _('Tasks in this lane appear in the worklist of the users holding this role; they approve '
+      + 'or do them. The lane\'s name is free text.'),
     getValue: () => current,
     setValue: (value) => {
       setProperty(commandStack, bpmnFactory, element, businessObject, 'name', 'role', value);
@@ -217,52 +202,6 @@ function roleKey(name) {
 
 // -- translations (i18n:<language> properties) -------------------------------------------------
 
-function camundaProperties(holder) {
-  if (is(holder, 'camunda:FormField')) return holder.get('properties');
-  const extensionElements = holder.get('extensionElements');
-  return extensionElements && extensionElements.get('values').find((value) => is(value, 'camunda:Properties'));
-}
-
-function propertyValue(holder, key) {
-  const properties = camundaProperties(holder);
-  const found = properties && properties.get('values').find((p) => (p.get('name') || p.get('id')) === key);
-  return found ? found.get('value') || '' : '';
-}
-
-/** Set (or with an empty value remove) the ``camunda:property`` ``key`` of an element or a form field;
- * ``attribute`` is ``name`` for elements and ``id`` for form fields (like their ``help`` property). */
-function setProperty(commandStack, bpmnFactory, element, holder, attribute, key, value) {
-  const commands = [];
-  let properties = camundaProperties(holder);
-  if (!properties) {
-    if (!value) return;
-    properties = create(bpmnFactory, 'camunda:Properties', { values: [] });
-    if (is(holder, 'camunda:FormField')) {
-      properties.$parent = holder;
-      commands.push(command(element, holder, { properties }));
-    } else {
-      let extensionElements = holder.get('extensionElements');
-      if (!extensionElements) {
-        extensionElements = create(bpmnFactory, 'bpmn:ExtensionElements', { values: [] }, holder);
-        commands.push(command(element, holder, { extensionElements }));
-      }
-      properties.$parent = extensionElements;
-      commands.push(command(element, extensionElements, { values: [...extensionElements.get('values'), properties] }));
-    }
-  }
-  const values = properties.get('values');
-  const existing = values.find((p) => (p.get('name') || p.get('id')) === key);
-  if (existing && value) {
-    commands.push(command(element, existing, { value }));
-  } else if (existing) {
-    commands.push(command(element, properties, { values: values.filter((p) => p !== existing) }));
-  } else if (value) {
-    const created = create(bpmnFactory, 'camunda:Property', { [attribute]: key, value }, properties);
-    commands.push(command(element, properties, { values: [...values, created] }));
-  }
-  if (commands.length) commandStack.execute('properties-panel.multi-command-executor', commands);
-}
-
 function hasLabel(element) {
   return isAny(element, ['bpmn:FlowElement', 'bpmn:Lane', 'bpmn:Participant', 'bpmn:Process'])
     && !is(element, 'bpmn:DataObject');
@@ -277,32 +216,36 @@ function translationEntries(element, languages) {
   const own = (text) => (text ? ` — “${text}”` : '');
   const documentation = (businessObject.get('documentation') || [])[0];
   const properties = camundaProperties(businessObject);
-  const rules = properties ? properties.get('values').filter((p) => (p.get('name') || p.get('id')) === 'rule') : [];
+  const rules = properties ? properties.get('values').filter((p) => propertyKey(p) === 'rule') : [];
   const formData = extension(element, 'camunda:FormData');
   languages.forEach(({ code, name }) => {
     const entry = (suffix, holder, attribute, propertyName, label) => entries.push({
       id: `crm-i18n-${code}-${suffix}`, component: Translation, holder, attribute, propertyName, label,
       isEdited: isTextFieldEntryEdited
     });
-    entry('name', businessObject, 'name', `i18n:${code}`, `Name (${name})${own(businessObject.get('name'))}`);
+    entry('name', businessObject, 'name', `i18n:${code}`,
+      _('Name (%(language)s)', { language: name }) + own(businessObject.get('name')));
     if (documentation && documentation.get('text')) {
-      entry('documentation', businessObject, 'name', `i18n:${code}:documentation`, `Documentation (${name})`);
+      entry('documentation', businessObject, 'name', `i18n:${code}:documentation`,
+        _('Documentation (%(language)s)', { language: name }));
     }
     rules.forEach((rule, index) => {
       const message = (rule.get('value') || '').split('|')[1] || '';
       entry(`rule-${index + 1}`, businessObject, 'name', `i18n:${code}:rule:${index + 1}`,
-        `Rule message ${index + 1} (${name})${own(message.trim())}`);
+        _('Rule message %(n)s (%(language)s)', { n: index + 1, language: name }) + own(message.trim()));
     });
     (formData ? formData.get('fields') : []).forEach((field) => {
       const fieldId = field.get('id');
       entry(`${fieldId}-label`, field, 'id', `i18n:${code}:label`,
-        `Field ${fieldId}: label (${name})${own(field.get('label'))}`);
+        _('Field %(field)s: label (%(language)s)', { field: fieldId, language: name }) + own(field.get('label')));
       if (propertyValue(field, 'help')) {
-        entry(`${fieldId}-help`, field, 'id', `i18n:${code}:help`, `Field ${fieldId}: help (${name})`);
+        entry(`${fieldId}-help`, field, 'id', `i18n:${code}:help`,
+          _('Field %(field)s: help (%(language)s)', { field: fieldId, language: name }));
       }
       (field.get('values') || []).forEach((option) => {
         entry(`${fieldId}-option-${option.get('id')}`, field, 'id', `i18n:${code}:option:${option.get('id')}`,
-          `Field ${fieldId}: option ${option.get('id')} (${name})${own(option.get('name'))}`);
+          _('Field %(field)s: option %(option)s (%(language)s)', { field: fieldId, option: option.get('id'), language: name })
+          + own(option.get('name')));
       });
     });
   });
@@ -322,26 +265,15 @@ function Translation(props) {
   });
 }
 
-function FormToggle(props) {
-  const { element, id } = props;
-  const commandStack = useService('commandStack');
-  const bpmnFactory = useService('bpmnFactory');
-  const formData = extension(element, 'camunda:FormData');
-  return CheckboxEntry({
-    element, id, label: 'Shows a form (fields below)',
-    description: 'User tasks need a form; a start event may have one. Field types: string, text, integer, '
-      + 'decimal, date, datetime, boolean, enum, multi_enum, reference, file.',
-    getValue: () => Boolean(formData),
-    setValue: (value) => {
-      if (value && !formData) {
-        const created = create(bpmnFactory, 'camunda:FormData', { fields: [] });
-        commandStack.execute('properties-panel.multi-command-executor', addExtension(element, created, bpmnFactory));
-      } else if (!value && formData) {
-        const extensionElements = getBusinessObject(element).get('extensionElements');
-        update(commandStack, element, extensionElements,
-          { values: extensionElements.get('values').filter((v) => v !== formData) });
-      }
-    }
+/** One validation problem of the selected element, as the Validate or Deploy answer gave it. */
+function Problem(props) {
+  const { id, problem } = props;
+  return jsx('div', {
+    class: `crm-panel-problem crm-panel-problem-${problem.severity}`, 'data-entry-id': id,
+    children: [
+      jsx('span', { class: 'crm-panel-problem-kind', children: problem.severity === 'error' ? _('Error') : _('Warning') }),
+      ' ', problem.message
+    ]
   });
 }
 
@@ -352,8 +284,8 @@ function Condition(props) {
   const debounce = useService('debounceInput');
   const expression = getBusinessObject(element).get('conditionExpression');
   return TextFieldEntry({
-    element, id, label: 'Condition (Python expression)', debounce,
-    description: 'Over the process data, e.g. amount > 10000 or approved == True',
+    element, id, label: term(_('Taken when'), 'conditionExpression (Python)'), debounce,
+    description: _('A condition over the process data, e.g. amount > 10000 or approved == True'),
     getValue: () => (expression && expression.get('body')) || '',
     setValue: (value) => modeling.updateProperties(element, {
       conditionExpression: value ? bpmnFactory.create('bpmn:FormalExpression', { body: value }) : undefined
@@ -368,7 +300,7 @@ function DefaultFlow(props) {
   const flow = getBusinessObject(element);
   const source = elementRegistry.get(flow.sourceRef.id);
   return CheckboxEntry({
-    element, id, label: 'Default flow (taken when no condition holds)',
+    element, id, label: term(_('Taken when no other condition holds'), 'default flow'),
     getValue: () => getBusinessObject(source).get('default') === flow,
     setValue: (value) => modeling.updateProperties(source, { default: value ? flow : undefined })
   });
@@ -379,8 +311,8 @@ function Script(props) {
   const modeling = useService('modeling');
   const debounce = useService('debounceInput');
   return TextAreaEntry({
-    element, id, label: 'Script', debounce, rows: 8, monospace: true,
-    description: 'Python run in a sandbox: no imports; assigned names become process data.',
+    element, id, label: _('Script'), debounce, rows: 8, monospace: true,
+    description: _('Python run in a sandbox: no imports; assigned names become process data.'),
     getValue: () => getBusinessObject(element).get('script') || '',
     setValue: (value) => modeling.updateProperties(element, { scriptFormat: 'python', script: value })
   });
@@ -393,10 +325,10 @@ function Operation(props) {
   const operator = getOperator(element);
   const current = operator ? operator.get('id') : '';
   const options = operations.map((op) => ({
-    value: op.name, label: op.name + (op.background ? ' (background)' : '')
+    value: op.name, label: op.background ? _('%(name)s (background)', { name: op.name }) : op.name
   }));
   if (current && !operations.some((op) => op.name === current)) {
-    options.unshift({ value: current, label: `${current} (not registered)` });
+    options.unshift({ value: current, label: _('%(name)s (not registered)', { name: current }) });
   }
   const setValue = (value) => {
     if (operator) {
@@ -414,8 +346,8 @@ function Operation(props) {
   };
   const operation = operations.find((op) => op.name === current);
   return SelectEntry({
-    element, id, label: 'Operation', setValue,
-    description: operation ? operation.description : 'A handler registered in handlers/',
+    element, id, label: _('Operation'), setValue,
+    description: operation ? operation.description : _('What the platform does at this step.'),
     getValue: () => current,
     getOptions: () => [{ value: '', label: '' }, ...options]
   });
@@ -427,8 +359,8 @@ function ResultVariable(props) {
   const debounce = useService('debounceInput');
   const operator = getOperator(element);
   return TextFieldEntry({
-    element, id, label: 'Result variable', debounce,
-    description: 'The operation\'s result is stored in the process data under this name.',
+    element, id, label: term(_('Result stored as'), 'resultVariable'), debounce,
+    description: _('The operation\'s result is stored in the process data under this name.'),
     getValue: () => operator.get('resultVariable') || '',
     setValue: (value) => update(commandStack, element, operator, { resultVariable: value || undefined })
   });
@@ -449,7 +381,7 @@ function ParameterType(props) {
   const { element, id, parameter } = props;
   const commandStack = useService('commandStack');
   return SelectEntry({
-    element, id, label: 'Type',
+    element, id, label: _('Type'),
     getValue: () => parameter.get('type') || 'any',
     setValue: (value) => update(commandStack, element, parameter, { type: value }),
     getOptions: () => PARAMETER_TYPES.map((type) => ({ value: type, label: type }))
@@ -461,8 +393,8 @@ function CalledElement(props) {
   const modeling = useService('modeling');
   const debounce = useService('debounceInput');
   return TextFieldEntry({
-    element, id, label: 'Process key', debounce,
-    description: 'The key of a deployed process; its version is fixed when this process is deployed.',
+    element, id, label: term(_('Process key'), 'calledElement'), debounce,
+    description: _('The key of a deployed process; its version is fixed when this process is deployed.'),
     getValue: () => getBusinessObject(element).get('calledElement') || '',
     setValue: (value) => modeling.updateProperties(element, { calledElement: value })
   });
@@ -475,8 +407,8 @@ function DecisionId(props) {
   const debounce = useService('debounceInput');
   const decision = extension(element, 'spiffworkflow:CalledDecisionId');
   return TextFieldEntry({
-    element, id, label: 'Decision id', debounce,
-    description: 'The id of a decision table in a DMN file deployed with or before this process.',
+    element, id, label: term(_('Decision table id'), 'spiffworkflow:calledDecisionId'), debounce,
+    description: _('The id of a decision table in a DMN file deployed with or before this process.'),
     getValue: () => (decision && decision.get('value')) || '',
     setValue: (value) => {
       if (decision) {
@@ -495,8 +427,9 @@ function PythonTimerValue(props) {
   const debounce = useService('debounceInput');
   const expression = timerEventDefinition.get(timerEventDefinitionType);
   return TextFieldEntry({
-    element, id, label: 'Value (Python expression)', debounce,
-    description: 'Quote fixed values: "P2D", "PT4H", "R3/PT1H", "2030-01-31T09:00:00Z"; or use process data.',
+    element, id, label: term(_('When'), 'timer expression (Python)'), debounce,
+    description: _('Quote fixed values: "P2D" = in 2 days, "PT4H" = in 4 hours, "R3/PT1H" = 3 times hourly, '
+      + '"2030-01-31T09:00:00Z" = at that moment; or use process data.'),
     getValue: () => (expression && expression.get('body')) || '',
     setValue: (value) => update(commandStack, element, expression, { body: value })
   });
