@@ -48,5 +48,8 @@ def test_drag_a_card_to_advance_the_opportunity(platform, live_server, browser_p
     card.drag_to(page.locator(".crm-stage[data-stage='5'] .crm-stage-drop"))
     expect(card.locator("[data-probability]")).to_have_text("50")
     expect(page.locator(".crm-stage[data-stage='5'] [data-count]")).to_have_text("1")
+    # the script writes amounts as the server does (crm.formatting.money: ¥, not Intl's English CN¥)
+    expect(card.locator("[data-weighted]")).to_have_text("¥1,500,000.00")
+    expect(page.locator("[data-pipeline-weighted]")).to_have_text("¥1,500,000.00")
     with platform.sessions() as session:
         assert session.get(Opportunity, opp_id).stage == 5

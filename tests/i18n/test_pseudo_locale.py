@@ -207,6 +207,8 @@ def test_a_chinese_user_sees_the_sales_pages_in_chinese(login, records):
     assert "丢单原因" in lost and "价格太高" in lost and ">lost<" not in lost
     form = sales.get("/opportunities/new").get_data(as_text=True)
     assert "新建商机" in form and "— 请选择 —" in form and "转介绍" in form
+    edit = sales.get(f"/opportunities/{records['opportunity']}/edit").get_data(as_text=True)
+    assert "编辑商机" in edit and "预计成交日期" in edit and 'value="exhibition" selected>展会<' in edit
     refused = sales.post("/opportunities/new", data={"customer_id": records["customer"], "name": "",
                                                      "stage": "1", "amount": "-1"}).get_data(as_text=True)
     assert "请填写名称。" in refused and "金额不能为负数。" in refused

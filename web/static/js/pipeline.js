@@ -8,9 +8,12 @@
   var _ = window.crmGettext;
   var board = document.getElementById('pipeline');
   if (!board) return;
-  // Reads like the server's crm.formatting.money: the deployment's currency, two decimals, separators.
+  // Reads like the server's crm.formatting.money: the deployment's currency, two decimals, separators; renminbi
+  // as ¥ in every language (Intl's English symbol would be CN¥), other currencies with the language's symbol.
+  var currency = board.dataset.currency || 'CNY';
   var money = new Intl.NumberFormat(board.dataset.locale || 'en', {
-    style: 'currency', currency: board.dataset.currency || 'CNY', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    style: 'currency', currency: currency, currencyDisplay: currency === 'CNY' ? 'narrowSymbol' : 'symbol',
+    minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var dragged = null;
 
   board.addEventListener('dragstart', function (event) {
