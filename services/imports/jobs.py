@@ -14,7 +14,7 @@ from crm.accounts.users import User
 from crm.imports.models import ImportBatch
 from engine.models import OutboxJob
 from engine.outbox import enqueue
-from i18n import force_locale
+from i18n import _, force_locale
 
 from . import running, staging
 from .kinds import KINDS
@@ -25,7 +25,7 @@ CHECK_DELAY = dt.timedelta(seconds=1)
 
 def queue_check(session: Session, batch: ImportBatch, path: Path) -> None:
     """Queue the dry run of ``batch`` (its file at ``path``)."""
-    batch.status = "checking"
+    batch.status, batch.problem = "checking", ""
     # due a moment after the commit, so the scheduler's tick runs it and not the request that asked for it (the
     # embedded default would otherwise check a large file inside that request)
     enqueue(session, None, CHECK_KIND, {"batch_id": batch.id, "path": str(path)}, delay=CHECK_DELAY)
@@ -36,16 +36,28 @@ def queue_run(session: Session, batch: ImportBatch, username: str) -> None:
     enqueue(session, None, RUN_KIND, {"batch_id": batch.id, "username": username})
 
 
-def check_job(session: Session, _job: OutboxJob, payload: dict) -> None:
-    """Job kind ``import_check``: the dry run; a file that cannot be read marks the batch failed."""
+def check_job(session: Session, job: OutboxJob, payload: dict) -> None:
+    """Job kind ``import_check``: the dry run; a file that cannot be read marks the batch failed, and so does any
+    other error once the job's last attempt meets it (earlier attempts are retried), so a batch never stays
+    "checking" and the user may start the check again."""
     batch = session.get(ImportBatch, payload["batch_id"], with_for_update=True)
     if batch is None or batch.status != "checking":
         return
+    language = _language(session, batch.created_by)
     try:
-        with session.begin_nested(), force_locale(_language(session, batch.created_by)):
+        with session.begin_nested(), force_locale(language):
             staging.stage(session, batch, KINDS[batch.kind], Path(payload["path"]))
     except ValueError as exc:  # UnreadableFile and friends: the user's file, not a fault to retry
         batch.status, batch.problem = "failed", str(exc)[:2000]
+        return
+    except Exception as exc:
+        if job.attempts < job.max_attempts:
+            raise
+        error = f"{exc.__class__.__name__}: {exc}"[:1500]
+        with force_locale(language):
+            batch.status, batch.problem = "failed", _(
+                "The check stopped on an error (%(error)s). Start it again; if it stops again, tell an "
+                "administrator.", error=error)
         return
     batch.status = "checked"
 

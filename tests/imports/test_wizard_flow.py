@@ -193,3 +193,26 @@ def test_the_choice_for_every_group_also_decides_groups_beyond_the_list(app, pla
     with platform.sessions() as session:
         assert sorted((c.company, c.industry) for c in session.scalars(select(Customer))) == [
             ("Alpha Ltd", "A2"), ("Beta Ltd", "B2")]
+
+
+def test_a_check_that_keeps_failing_ends_failed_with_its_error_and_can_be_started_again(app, platform, login,
+                                                                                         settle_jobs, tmp_uploads):
+    from services.imports.wizard import file_path
+
+    info = login("info")
+    content = _csv([["客户名称", "联系电话"], ["杭州精密机械有限公司", "0571-8888 1234"]])
+    batch_id = upload(info, content, "customers.csv")
+    path = file_path(tmp_uploads, batch_of(platform, batch_id))
+    path.unlink()  # the stored file is gone (a disk fault): reading it raises on every attempt
+    data = {"column_0": "company", "column_1": "phone", "action": "check"}
+    assert info.post(f"/imports/{batch_id}/mapping", data=data).status_code == 302
+    for _ in range(3):  # the job's attempts, retried with backoff
+        settle_jobs(fast_forward=True)
+    batch = batch_of(platform, batch_id)
+    assert batch.status == "failed" and "FileNotFoundError" in batch.problem
+    page = info.get(f"/imports/{batch_id}").get_data(as_text=True)
+    assert "The check stopped on an error" in page and "FileNotFoundError" in page
+
+    path.write_bytes(content)
+    batch = dry_run(info, platform, settle_jobs, batch_id, {0: "company", 1: "phone"})
+    assert (batch.status, batch.total_rows, batch.problem) == ("checked", 1, "")
