@@ -290,7 +290,8 @@ def run_search(url: str | None) -> dict:
     print(table(f"Global search on PostgreSQL: {figures['data']['customers']:,} customers and contacts, queries "
                 f"{', '.join(search_bench.QUERIES)} ({search_bench.ROUNDS} rounds; data generated in "
                 f"{figures['data']['generate_s']} s)", ["what", "median ms", "p95 ms", "max ms", "n"], rows))
-    print(table("Customer statement (EXPLAIN ANALYZE)", ["query", "result"], list(figures["plans"].items())))
+    print(table("Search statements of a director (EXPLAIN ANALYZE)", ["query", "result"],
+                list(figures["plans"].items())))
     return figures
 
 
