@@ -32,6 +32,12 @@ def name_key(company: str) -> str:
     return text[:200]
 
 
+def person_key(name: str) -> str:
+    """A person's name as the duplicate check compares them: ``王 建国`` and ``王建国``, ``Li  Wei`` and ``li wei``
+    are one name (width variants, case, spaces and punctuation ignored)."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", name or "").casefold())
+
+
 PINYIN_LENGTH = 400
 INITIALS_LENGTH = 200
 

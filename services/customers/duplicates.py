@@ -1,5 +1,7 @@
 """Which existing customers a new or edited one may duplicate: same registry number, same normalised name,
-same phone or e-mail (the customer's or one of its contacts')."""
+same phone or e-mail (the customer's or one of its contacts'); and which contacts a new or edited contact may
+duplicate: the same normalised name at the same customer, the same phone or e-mail at any customer the user sees.
+Both answer :class:`Duplicate` rows, shown by one warning (``customers/_duplicates.html``) that the user confirms."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.customers.models import Contact, Customer
-from crm.customers.names import name_key
+from crm.customers.names import name_key, person_key
 from i18n import _l
 
 LIMIT = 10
@@ -21,8 +23,18 @@ REASON_LABELS = {"same registry number": _l("same registry number"), "same name"
 
 @dataclass
 class Duplicate:
+    """An existing customer, or an existing contact (``contact``, of ``customer``), and why it may be the same."""
+
     customer: Customer
     reasons: list[str] = field(default_factory=list)
+    contact: Contact | None = None
+
+    @property
+    def label(self) -> str:
+        """``#id name`` of the record (a contact's with its customer)."""
+        if self.contact is not None:
+            return f"#{self.contact.id} {self.contact.name} · {self.customer.company}"
+        return f"#{self.customer.id} {self.customer.company}"
 
     @property
     def reason_labels(self) -> list[str]:
@@ -68,6 +80,50 @@ def _matches(customer: Customer, reason: str, registry: str, key: str, phone: st
     if reason == "same phone":
         return phone in {customer.phone, *(c.phone for c in customer.contacts), *(c.mobile for c in customer.contacts)}
     return email in {customer.email.lower(), *(c.email.lower() for c in customer.contacts)}
+
+
+CUSTOMER_REASONS = {"registry_number": "same registry number", "company": "same name", "phone": "same phone",
+                    "email": "same e-mail"}
+CONTACT_REASONS = {"name": "same name", "phone": "same phone", "mobile": "same phone", "email": "same e-mail"}
+"""Field -> the duplicate reason it can give (on edit, only changed fields warn)."""
+
+
+def changed_only(found: list[Duplicate], record: Customer | Contact, values: Mapping[str, object],
+                 reasons: Mapping[str, str]) -> list[Duplicate]:
+    """Of ``found`` for an edit of ``record``, those a field the user changed gives a reason for."""
+    changed = {reason for name, reason in reasons.items() if values.get(name) != getattr(record, name)}
+    return [duplicate for duplicate in found if set(duplicate.reasons) & changed]
+
+
+def possible_contact_duplicates(session: Session, customer_id: int, values: Mapping[str, str],
+                                scope: set[int] | None, exclude_id: int | None = None) -> list[Duplicate]:
+    """Contacts sharing the normalised name at the same customer, or a phone/mobile number or e-mail with
+    ``values`` at any customer owned by ``scope`` (None: every customer); not ``exclude_id`` (the one edited)."""
+    key, email = person_key(values.get("name", "")), values.get("email", "").lower()
+    phones = {number for number in (values.get("phone", ""), values.get("mobile", "")) if number}
+    checks = [Contact.customer_id == customer_id] if key else []
+    if phones:
+        checks += [Contact.phone.in_(phones), Contact.mobile.in_(phones)]
+    if email:
+        checks.append(func.lower(Contact.email) == email)
+    if not checks:
+        return []
+    query = (select(Contact).join(Customer, Customer.id == Contact.customer_id)
+             .where(or_(*checks), Customer.merged_into_id.is_(None))
+             .options(selectinload(Contact.customer)).order_by(Contact.name_pinyin, Contact.id))
+    if exclude_id is not None:
+        query = query.where(Contact.id != exclude_id)
+    if scope is not None:
+        query = query.where(or_(Contact.customer_id == customer_id, Customer.owner_id.in_(scope)))
+    found = []
+    for contact in session.scalars(query):
+        reasons = [reason for reason, matched in (
+            ("same name", contact.customer_id == customer_id and key and person_key(contact.name) == key),
+            ("same phone", bool(phones & {contact.phone, contact.mobile})),
+            ("same e-mail", bool(email) and contact.email.lower() == email)) if matched]
+        if reasons:
+            found.append(Duplicate(contact.customer, reasons, contact))
+    return found[:LIMIT]
 
 
 REASONS = ("registry", "name", "phone", "email")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from crm.accounts.access import users_with_role, visible_owner_ids
 from crm.customers import records
-from crm.customers.models import GRADES, RELATIONSHIP_TYPES, Customer
+from crm.customers.models import GRADES, RELATIONSHIP_TYPES, Contact, Customer
 from crm.fields import RecordInvalid
 from i18n import _
 from services.accounts.directory import user_by_id
@@ -86,7 +86,7 @@ def edit(customer_id: int):
     try:
         values = records.customer_values(form)
         found = duplicates.possible_duplicates(db.session(), values, exclude_id=customer.id)
-        found = [d for d in found if set(d.reasons) & _changed_reasons(customer, values)]
+        found = duplicates.changed_only(found, customer, values, duplicates.CUSTOMER_REASONS)
         if found and not form.get("confirm_duplicate"):
             return _form_page("customers/edit.html", 409, form=form, errors={}, customer=customer, duplicates=found)
         changed = records.update_customer(db.session(), customer, values, form.get("version", type=int),
@@ -101,11 +101,13 @@ def edit(customer_id: int):
     return redirect(url_for("customers.show", customer_id=customer_id))
 
 
-def _changed_reasons(customer: Customer, values: dict) -> set[str]:
-    """Duplicate reasons worth a warning on edit: only for what the user changed."""
-    reasons = {"registry_number": "same registry number", "company": "same name", "phone": "same phone",
-               "email": "same e-mail"}
-    return {reason for name, reason in reasons.items() if values.get(name) != getattr(customer, name)}
+def _contact_duplicates(customer: Customer, values: dict, contact: Contact | None = None) -> list:
+    """Contacts the new or edited one may duplicate (on edit, only by what the user changed)."""
+    session = db.session()
+    found = duplicates.possible_contact_duplicates(session, customer.id, values,
+                                                   visible_owner_ids(session, current_user.user),
+                                                   exclude_id=contact.id if contact else None)
+    return found if contact is None else duplicates.changed_only(found, contact, values, duplicates.CONTACT_REASONS)
 
 
 @bp.post("/<int:customer_id>/active")
@@ -125,9 +127,10 @@ def set_active(customer_id: int):
     return redirect(url_for("customers.show", customer_id=customer_id))
 
 
-def _contact_page(customer: Customer, contact, form, errors, status=200, stale=""):
+def _contact_page(customer: Customer, contact, form, errors, status=200, stale="", found=()):
     return render_template("customers/contact.html", customer=customer, contact=contact, form=form, errors=errors,
-                           fields=records.CONTACT_FIELDS, stale=stale), status
+                           fields=records.CONTACT_FIELDS, stale=stale, duplicates=found,
+                           scope=visible_owner_ids(db.session(), current_user.user)), status
 
 
 @bp.route("/<int:customer_id>/contacts/new", methods=["GET", "POST"])
@@ -141,6 +144,9 @@ def add_contact(customer_id: int):
         values = records.contact_values(request.form)
     except RecordInvalid as exc:
         return _contact_page(customer, None, request.form, exc.errors, 422)
+    found = _contact_duplicates(customer, values)
+    if found and not request.form.get("confirm_duplicate"):
+        return _contact_page(customer, None, request.form, {}, 409, found=found)
     contact = records.add_contact(db.session(), customer, values, current_user.username)
     db.commit()
     flash(_("Contact %(name)s added.", name=contact.name), "success")
@@ -160,6 +166,9 @@ def edit_contact(customer_id: int, contact_id: int):
                                                  "version": contact.version}, {})
     try:
         values = records.contact_values(request.form)
+        found = _contact_duplicates(customer, values, contact)
+        if found and not request.form.get("confirm_duplicate"):
+            return _contact_page(customer, contact, request.form, {}, 409, found=found)
         records.update_contact(db.session(), contact, values, request.form.get("version", type=int),
                                current_user.username)
     except RecordInvalid as exc:

@@ -102,6 +102,9 @@ class ContactIn(BaseModel):
     mobile: str | None = None
     email: str | None = None
     is_main: bool | None = None
+    confirm_duplicate: bool = Field(False, description="Create or save although likely duplicate contacts exist "
+                                                       "(same name at the customer, same phone or e-mail; else 409 "
+                                                       "lists them)")
 
 
 class OpportunityOut(Out):

@@ -65,7 +65,7 @@ def _checked_customer(form: Mapping[str, str]) -> dict[str, str]:
 
 def _no_duplicates(found: list, form: Mapping[str, str]) -> None:
     if found and str(form.get("confirm_duplicate", "")) not in ("1", "true", "True"):
-        listed = "; ".join(f"#{d.customer.id} {d.customer.company} ({', '.join(d.reasons)})" for d in found)
+        listed = "; ".join(f"{d.label} ({', '.join(d.reasons)})" for d in found)
         raise Conflict(_("Likely duplicates: %(listed)s. Send confirm_duplicate: true to save anyway.", listed=listed))
 
 
@@ -88,10 +88,7 @@ def create_customer(session, form: Mapping[str, str], me, _scope) -> Customer:
 def update_customer(session, customer: Customer, form: Mapping[str, str], version: int, me, _scope) -> None:
     values = _checked_customer(form)
     found = duplicates.possible_duplicates(session, values, exclude_id=customer.id)
-    changed = {"registry_number": "same registry number", "company": "same name", "phone": "same phone",
-               "email": "same e-mail"}
-    reasons = {reason for name, reason in changed.items() if values.get(name) != getattr(customer, name)}
-    _no_duplicates([d for d in found if set(d.reasons) & reasons], form)
+    _no_duplicates(duplicates.changed_only(found, customer, values, duplicates.CUSTOMER_REASONS), form)
     try:
         records.update_customer(session, customer, values, version, me.username)
     except records.StaleRecord as exc:
@@ -130,12 +127,16 @@ def create_customer_contact(session, form: Mapping[str, str], me, scope) -> Cont
     """A new contact of one of the caller's customers."""
     customer = _own_customer(session, form, scope)
     values = _checked_contact(form)
+    _no_duplicates(duplicates.possible_contact_duplicates(session, customer.id, values, scope), form)
     return records.add_contact(session, customer, values, me.username)
 
 
-def update_contact(session, contact: Contact, form: Mapping[str, str], version: int, me, _scope) -> None:
+def update_contact(session, contact: Contact, form: Mapping[str, str], version: int, me, scope) -> None:
+    values = _checked_contact(form)
+    found = duplicates.possible_contact_duplicates(session, contact.customer_id, values, scope, exclude_id=contact.id)
+    _no_duplicates(duplicates.changed_only(found, contact, values, duplicates.CONTACT_REASONS), form)
     try:
-        records.update_contact(session, contact, _checked_contact(form), version, me.username)
+        records.update_contact(session, contact, values, version, me.username)
     except records.StaleRecord as exc:
         raise Stale(str(exc)) from None
 
