@@ -62,14 +62,18 @@ def _tail(process: subprocess.Popen) -> str:
     return Path(process.log_path).read_text(errors="replace")[-2000:]
 
 
-def wait_ready(base_url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Poll ``/readyz`` until it answers 200; fail with the server's stderr if it died or never got ready."""
+def wait_ready(base_url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    """Poll ``/readyz`` until it answers 200; fail with the server's stderr if it died or never got ready.
+
+    Generous: on a busy machine a fresh worker's first ``/readyz`` (the migration check loads Alembic) takes
+    seconds, and several workers boot at once.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {_tail(process)}")
         try:
-            with urllib.request.urlopen(f"{base_url}/readyz", timeout=2) as answer:
+            with urllib.request.urlopen(f"{base_url}/readyz", timeout=15) as answer:
                 if answer.status == 200:
                     return
         except OSError:

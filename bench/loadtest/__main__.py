@@ -20,6 +20,8 @@ import threading
 import uuid
 from pathlib import Path
 
+import psutil
+
 from bench import servers
 from bench.common import RESULTS_DIR, prepare_postgres, settings, table
 from bench.machine import machine_info
@@ -78,13 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     scheduler = servers.flask_command(env, "engine", "scheduler")
     try:
         servers.wait_ready(base, web)
+        cpu_before = _tree_cpu_seconds(web.pid)
         samples, load = run_locust(base, args.users, args.duration, ramp)
+        web_cpu = _tree_cpu_seconds(web.pid) - cpu_before
     finally:
         servers.stop(web, worker, scheduler)
         _empty_queue(redis, queue)
     run["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     run["machine"]["load_during"] = load
     run.update(summarize(samples, ramp))
+    run["web_cpu"] = web_cpu_figures(web_cpu, len(samples))
     print_run(run)
     if args.output:
         args.output.write_text(json.dumps(run, indent=2, default=str) + "\n")
@@ -133,6 +138,28 @@ def run_locust(base: str, users: int, duration: int, ramp: int) -> tuple[list, d
     return samples, load
 
 
+def _tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (gunicorn's master and workers) so far."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def web_cpu_figures(cpu_seconds: float, requests: int) -> dict:
+    """The web tier's CPU per request over the whole run and the requests per second one core serves at that cost:
+    figures that other work on the machine changes far less than the latencies (it delays requests; it hardly
+    changes the CPU each one needs)."""
+    ms = 1000 * cpu_seconds / requests if requests else None
+    return {"cpu_s": round(cpu_seconds, 1), "requests": requests, "cpu_ms_per_request": round(ms, 2) if ms else None,
+            "requests_per_s_per_core": round(1000 / ms, 1) if ms else None}
+
+
 def _sample_load(load: dict, stop: threading.Event, every: float = 5.0) -> None:
     """Load average and CPU busy share every ``every`` seconds (from /proc/stat)."""
     previous = _cpu_times()
@@ -173,6 +200,9 @@ def print_run(run: dict) -> None:
     load = run["machine"]["load_during"]
     print(f"sign-in (whole run): {sign_in['requests']} p50 {sign_in['p50_ms']} ms, p95 {sign_in['p95_ms']} ms, "
           f"p99 {sign_in['p99_ms']} ms, errors {sign_in['errors']}")
+    web = run["web_cpu"]
+    print(f"web (gunicorn, all workers) CPU: {web['cpu_ms_per_request']} ms per request = "
+          f"{web['requests_per_s_per_core']} requests/s per core")
     print(f"machine: {run['machine']['cpu_count']} CPUs, load average before "
           f"{run['machine']['load_average_before']}, max during {load['load_1m_max']}, CPU busy "
           f"{load['cpu_busy_percent_mean']} % (everything on the machine, other work included)")

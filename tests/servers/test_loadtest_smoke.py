@@ -36,3 +36,5 @@ def test_a_short_load_run_answers_every_request(tmp_path):
     assert run["overall"]["requests"] > 0
     assert run["overall"]["errors"] == 0
     assert "GET /worklist/ queue" in run["endpoints"]
+    assert run["web_cpu"]["requests"] >= run["overall"]["requests"]
+    assert run["web_cpu"]["cpu_ms_per_request"] > 0  # gunicorn's workers were found and measured
