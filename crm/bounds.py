@@ -21,6 +21,9 @@ from sqlalchemy import BigInteger, Integer, Numeric, SmallInteger, String, event
 from sqlalchemy.orm import Mapper, Session, sessionmaker
 from sqlalchemy.schema import Column
 
+from i18n import _
+
+from . import formatting
 from .money import HUNDRED, Percent
 
 INTEGER_RANGES = ((BigInteger, 2**63 - 1), (SmallInteger, 2**15 - 1), (Integer, 2**31 - 1))
@@ -80,20 +83,21 @@ def problem(column: Column, value: Any) -> str | None:
 def text_problem(value: str, length: int | None) -> str | None:
     """Why text cannot be stored in a column of ``length`` characters (None: unbounded), or None."""
     if "\x00" in value:
-        return "Must not contain NUL characters."
+        return _("Must not contain NUL characters.")
     if length is not None and len(value) > length:
-        return f"Must be at most {length:,} characters (this is {len(value):,})."
+        return _("Must be at most %(max)s characters (this is %(length)s).", max=formatting.number(length),
+                 length=formatting.number(len(value)))
     return None
 
 
 def number_problem(value: Decimal | int, low: Decimal | int, high: Decimal | int) -> str | None:
     """Why ``value`` is not a finite number between ``low`` and ``high``, or None."""
     if isinstance(value, Decimal) and not value.is_finite():
-        return "Must be a number."
+        return _("Must be a number.")
     if value < low:
-        return "Must not be negative." if low == 0 else f"Must be at least {low:,}."
+        return _("Must not be negative.") if low == 0 else _("Must be at least %(low)s.", low=formatting.number(low))
     if value > high:
-        return f"Must be at most {high:,}."
+        return _("Must be at most %(high)s.", high=formatting.number(high))
     return None
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
+import i18n
+from crm import formatting
+from crm.accounts.users import ROLE_LABELS
 from crm.base import utcnow
 from crm.orders import contracts, payments, reminders
 from engine.services import HandlerContext, HandlerRegistry
@@ -23,6 +27,13 @@ REMINDER_TIME = dt.time(9, 0)
 
 def _contract(ctx: HandlerContext, contract_id) -> contracts.Contract:
     return contracts.lock(ctx.session, int(contract_id))
+
+
+def _kept_copy(ctx: HandlerContext, text: Callable[[], str]) -> str:
+    """The copy of a text kept on the record: in the site's language (the notifier knows it)."""
+    notifier = ctx.services.get("notifier")
+    with i18n.force_locale(getattr(notifier, "site_language", "")):
+        return text()
 
 
 def _owner(contract: contracts.Contract | None) -> list[str]:
@@ -55,14 +66,13 @@ def register(registry: HandlerRegistry) -> None:
     def sms_approver(ctx: HandlerContext, contract_id, role: str, kind: str):
         """Text the approvers holding ``role``; the reminder is kept on the contract either way."""
         contract = _contract(ctx, contract_id)
-        values = {"number": contract.number, "company": contract.customer.company, "amount": f"{contract.amount:,.2f}"}
-
         def text() -> str:
-            return str(_APPROVAL_TEXTS[kind]) % values
+            return str(_APPROVAL_TEXTS[kind]) % {"number": contract.number, "company": contract.customer.company,
+                                                 "amount": formatting.money(contract.amount, contract.currency)}
 
         names, sent = text_message(ctx, [f"role:{role}"], lambda: _("Contract %(number)s", number=contract.number),
                                    text, f"/contracts/{contract.id}")
-        reminders.record(ctx.session, kind, text(), names, sent=sent, contract_id=contract.id,
+        reminders.record(ctx.session, kind, _kept_copy(ctx, text), names, sent=sent, contract_id=contract.id,
                          instance_id=ctx.instance_id)
         return {"recipients": names, "sent": sent}
 
@@ -73,11 +83,11 @@ def register(registry: HandlerRegistry) -> None:
         contract.escalated_at = utcnow()
         def text() -> str:
             return _("Contract %(number)s waited too long for approval and was escalated to the %(role)s.",
-                     number=contract.number, role=to_role.replace("_", " "))
+                     number=contract.number, role=str(ROLE_LABELS.get(to_role, to_role)))
 
         names, sent = text_message(ctx, [f"role:{from_role}"],
                                    lambda: _("Contract %(number)s escalated", number=contract.number), text)
-        reminders.record(ctx.session, "escalation", text(), names, sent=sent, contract_id=contract.id,
+        reminders.record(ctx.session, "escalation", _kept_copy(ctx, text), names, sent=sent, contract_id=contract.id,
                          instance_id=ctx.instance_id)
         return {"escalated_to": to_role}
 
@@ -130,14 +140,13 @@ def register(registry: HandlerRegistry) -> None:
             line.escalated_at = utcnow()
             to = [*owner, "role:customer_director"]
             message = _l("“%(line)s” is overdue since %(date)s: %(amount)s still open.")
-        values = {"line": line.label, "amount": f"{line.open_amount:,.2f}", "date": line.due_date}
-
         def text() -> str:
-            return str(message) % values
+            return str(message) % {"line": line.label, "date": formatting.date(line.due_date),
+                                   "amount": formatting.money(line.open_amount, line.plan.currency)}
 
         names, sent = text_message(ctx, to, lambda: _("Payment %(customer)s", customer=line.plan.customer.company),
                                    text, f"/payments/plans/{line.plan_id}")
-        reminders.record(ctx.session, kind, text(), names, sent=sent, plan_line_id=line.id,
+        reminders.record(ctx.session, kind, _kept_copy(ctx, text), names, sent=sent, plan_line_id=line.id,
                          instance_id=ctx.instance_id)
         return {"recipients": names, "sent": sent}
 

@@ -15,7 +15,7 @@ from crm import bounds
 from crm.accounts.access import visible_owner_ids
 from crm.customers.models import Customer
 from crm.orders.errors import OrderError
-from i18n import zones
+from i18n import _, _l, zones
 from services.customers.queries import customers_in_scope
 from web import db
 
@@ -36,15 +36,15 @@ def decimal_field(name: str, column: Any, default: Decimal | None = None, *, hig
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise OrderError(f"{_label(name)}: {raw[:40]!r} is not a number") from None
+        raise OrderError(_("%(field)s: %(text)s is not a number", field=_label(name), text=repr(raw[:40]))) from None
     target = _column(column)
     low, top = bounds.number_range(target)
     text = bounds.number_problem(value, low, top if high is None else min(top, high))
     if text:
-        raise OrderError(f"{_label(name)}: {text}")
+        raise OrderError(_("%(field)s: %(problem)s", field=_label(name), problem=text))
     places = bounds.decimal_places(target) or 0
     if value.normalize().as_tuple().exponent < -places:
-        raise OrderError(f"{_label(name)}: at most {places} decimal places")
+        raise OrderError(_("%(field)s: at most %(n)s decimal places", field=_label(name), n=places))
     return value
 
 
@@ -55,7 +55,7 @@ def date_field(name: str, required: bool = True) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise OrderError(f"{name.replace('_', ' ')}: enter a date as YYYY-MM-DD") from None
+        raise OrderError(_("%(field)s: enter a date as YYYY-MM-DD", field=_label(name))) from None
 
 
 def datetime_field(name: str) -> dt.datetime:
@@ -63,14 +63,14 @@ def datetime_field(name: str) -> dt.datetime:
     try:
         return zones.to_utc(dt.datetime.fromisoformat(request.form.get(name, "").strip()))
     except ValueError:
-        raise OrderError(f"{name.replace('_', ' ')}: enter a date and time") from None
+        raise OrderError(_("%(field)s: enter a date and time", field=_label(name))) from None
 
 
 def time_field(name: str) -> dt.time:
     try:
         return dt.time.fromisoformat(request.form.get(name, "").strip())
     except ValueError:
-        raise OrderError(f"{name.replace('_', ' ')}: enter a time as HH:MM") from None
+        raise OrderError(_("%(field)s: enter a time as HH:MM", field=_label(name))) from None
 
 
 def int_field(name: str, column: Any = None, *, low: int | None = None) -> int | None:
@@ -80,17 +80,37 @@ def int_field(name: str, column: Any = None, *, low: int | None = None) -> int |
     if not raw:
         return None
     if not raw.lstrip("+-").isdecimal() or len(raw) > 30:
-        raise OrderError(f"{_label(name)}: {raw[:40]!r} is not a whole number")
+        raise OrderError(_("%(field)s: %(text)s is not a whole number", field=_label(name), text=repr(raw[:40])))
     value = int(raw)
     floor, top = bounds.number_range(_column(column)) if column is not None else (1, bounds.LARGEST_ID)
     text = bounds.number_problem(value, max(floor, low) if low is not None else floor, top)
     if text:
-        raise OrderError(f"{_label(name)}: {text}")
+        raise OrderError(_("%(field)s: %(problem)s", field=_label(name), problem=text))
     return value
 
 
+FIELD_LABELS = {
+    "amount": _l("Amount"), "unit_price": _l("Unit price"), "unit_cost": _l("Unit cost"),
+    "standard_cost": _l("Standard cost"), "quantity": _l("Quantity"), "discount_percent": _l("Discount percent"),
+    "progress_percent": _l("Progress"), "received_on": _l("Received on"), "terminated_on": _l("Terminated on"),
+    "start_date": _l("Start date"), "end_date": _l("End date"), "due_date": _l("Due date"),
+    "planned_delivery": _l("Planned delivery"), "done_on": _l("Done on"), "percent": _l("Percent"),
+    "customer_id": _l("Customer"), "contact_id": _l("Contact"), "contract_id": _l("Contract"),
+    "opportunity_id": _l("Opportunity"), "product_id": _l("Product"), "template_id": _l("Template"),
+    "responsible_id": _l("Responsible"), "user_id": _l("User"), "engineer_id": _l("Engineer"), "cost": _l("Cost"),
+    "hours": _l("Hours"), "year": _l("Year"), "starts_on": _l("First day"), "ends_on": _l("Last day"),
+    "starts_at": _l("Start"), "work_start": _l("Working hours start"), "work_end": _l("Working hours end"),
+}
+"""How the order and service forms' fields are named in refusals (others: their name, readable)."""
+
+
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    """A field's name in a refusal: its label, the row of a repeated field (``percent_2``) named too."""
+    base, _sep, row = name.rpartition("_")
+    if row.isdigit() and base:
+        return _("%(field)s (row %(row)s)", field=_label(base), row=row)
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else name.replace("_", " ").capitalize()
 
 
 def _column(attribute: Any) -> Any:

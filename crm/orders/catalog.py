@@ -12,6 +12,7 @@ from crm.base import CrmBase, utcnow
 from crm.change_tracking import ChangeTracked
 from crm.money import Money
 from crm.orders.errors import OrderError
+from i18n import _
 
 PRODUCT_KINDS = ("product", "service_item")
 
@@ -43,7 +44,7 @@ def add_product(
 ) -> Product:
     """Add a product or service item to the catalogue."""
     if kind not in PRODUCT_KINDS:
-        raise OrderError(f"unknown product kind {kind!r}")
+        raise OrderError(_("Unknown product kind %(kind)s.", kind=kind))
     product = Product(code=code, name=name, kind=kind, unit=unit, unit_price=Decimal(unit_price), skill=skill,
                       description=description)
     session.add(product)
@@ -72,5 +73,5 @@ def by_codes(session: Session, codes: list[str]) -> list[Product]:
     found = {p.code: p for p in session.scalars(select(Product).where(Product.code.in_(codes)))}
     missing = [code for code in codes if code not in found]
     if missing:
-        raise OrderError(f"no catalogue entry with code {', '.join(missing)}")
+        raise OrderError(_("No catalogue entry with code %(codes)s.", codes=", ".join(missing)))
     return [found[code] for code in codes]

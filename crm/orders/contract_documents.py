@@ -18,7 +18,7 @@ from crm import formatting, pdf_fonts
 from crm.orders.contract_safety import clean_html, clean_template, url_fetcher
 from crm.orders.contracts import Contract, ContractError, ContractTemplate
 from crm.orders.payments import plans_for_contract
-from i18n import current_locale, zones
+from i18n import _, current_locale, zones
 
 DEFAULT_TEMPLATE = """\
 <h1>Sales contract {{ contract.number }}</h1>
@@ -86,7 +86,7 @@ def render_body(body: str, values: dict) -> str:
     try:
         return _environment.from_string(body).render(values)
     except TemplateError as exc:
-        raise ContractError(f"the contract template cannot be filled: {exc}") from None
+        raise ContractError(_("The contract template cannot be filled: %(problem)s", problem=exc)) from None
 
 
 def render_html(session: Session, contract: Contract) -> str:
@@ -127,7 +127,7 @@ def check_template(body: str) -> None:
 def save_template(session: Session, name: str, body: str, template: ContractTemplate | None = None) -> ContractTemplate:
     """Create or change a template: sanitised to the layout allow-list, and it must render with sample values."""
     if not name.strip():
-        raise ContractError("a template needs a name")
+        raise ContractError(_("A template needs a name."))
     body = clean_template(body)
     check_template(body)
     template = template or ContractTemplate()

@@ -17,6 +17,7 @@ from crm.integrations.webhooks import emit
 from crm.money import ZERO, Money, Percent, to_cents
 from crm.numbering import assign_number
 from crm.orders.errors import OrderError
+from crm.orders.labels import status_label
 from crm.orders.line_items import PricedLine, unit_cost
 from crm.orders.quotes import Quote, quote_totals
 from i18n import _
@@ -100,9 +101,10 @@ def from_quote(
 ) -> Contract:
     """A draft contract carrying the accepted quote's customer, lines, discount, tax and total."""
     if quote.status != "accepted":
-        raise ContractError(f"quote {quote.number} is {quote.status}: only an accepted quote becomes a contract")
+        raise ContractError(_("Quote %(number)s is %(status)s: only an accepted quote becomes a contract.",
+                              number=quote.number, status=status_label(quote.status)))
     if session.scalar(select(Contract.id).where(Contract.quote_id == quote.id)) is not None:
-        raise ContractError(f"quote {quote.number} already has a contract")
+        raise ContractError(_("Quote %(number)s already has a contract.", number=quote.number))
     figures = quote_totals(quote)
     contract = Contract(
         customer=quote.customer, quote=quote, template=template, owner=quote.owner, title=quote.title,
@@ -125,7 +127,7 @@ def from_template(
 ) -> Contract:
     """A draft contract without a quote: the template gives the wording, the amount is entered."""
     if Decimal(amount) <= 0:
-        raise ContractError("the contract amount must be positive")
+        raise ContractError(_("The contract amount must be positive."))
     contract = Contract(customer=customer, template=template, owner=owner, title=title, amount=to_cents(amount),
                         payment_terms=payment_terms, start_date=start_date, end_date=end_date)
     assign_number(session, contract, "C")
@@ -136,14 +138,15 @@ def lock(session: Session, contract_id: int) -> Contract:
     """The contract, row-locked for the rest of the transaction (PostgreSQL)."""
     contract = session.get(Contract, contract_id, with_for_update=True, populate_existing=True)
     if contract is None:
-        raise ContractError(f"no contract {contract_id}")
+        raise ContractError(_("There is no contract %(id)s.", id=contract_id))
     return contract
 
 
 def submit(contract: Contract, instance_id: int) -> None:
     """A draft goes into approval, linked to the approval process instance."""
     if contract.status != "draft":
-        raise ContractError(f"contract {contract.number} is {contract.status}; only a draft can be submitted")
+        raise ContractError(_("Contract %(number)s is %(status)s: only a draft can be submitted.",
+                              number=contract.number, status=status_label(contract.status)))
     contract.status, contract.approval_instance_id = "in_approval", instance_id
     contract.rejected_reason, contract.escalated_at, contract.approval_route = "", None, ""
 
@@ -197,7 +200,7 @@ def _require_draft(contract: Contract) -> None:
                            "approval ends.", number=contract.number, id=contract.approval_instance_id))
     if contract.status != "draft":
         raise ContractError(_("Contract %(number)s is %(status)s: only a draft can be changed.",
-                              number=contract.number, status=contract.status))
+                              number=contract.number, status=status_label(contract.status)))
 
 
 def terminate(contract: Contract, on: dt.date) -> None:
@@ -215,4 +218,5 @@ def expire_ended(session: Session, today: dt.date) -> int:
 
 def _require(contract: Contract, status: str) -> None:
     if contract.status != status:
-        raise ContractError(f"contract {contract.number} is {contract.status}, not {status}")
+        raise ContractError(_("Contract %(number)s is %(status)s, not %(expected)s.", number=contract.number,
+                              status=status_label(contract.status), expected=status_label(status)))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from crm import formatting
 from crm.base import CrmBase, utcnow
 from crm.change_tracking import ChangeTracked
 from crm.customers.models import Customer
@@ -48,6 +49,11 @@ class PaymentPlan(ChangeTracked, CrmBase):
     @property
     def total(self) -> Decimal:
         return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def currency(self) -> str:
+        """The currency of the plan's amounts: its contract's, else the site's."""
+        return self.contract.currency if self.contract is not None else formatting.site_currency()
 
 
 class PaymentPlanLine(ChangeTracked, CrmBase):
@@ -117,31 +123,34 @@ def create_plan(
 ) -> PaymentPlan:
     """A plan with its lines; percent lines of a contract are rounded so that 100 % is its exact amount."""
     if not specs:
-        raise PaymentError("a payment plan needs at least one line")
+        raise PaymentError(_("A payment plan needs at least one line."))
     plan = PaymentPlan(customer=customer, contract=contract, settlement_id=settlement_id, created_by=created_by,
-                       title=title or (f"Payments for {contract.number}" if contract else "Payments"))
+                       title=title or (_("Payments for %(number)s", number=contract.number) if contract
+                                                 else _("Payments")))
     cumulative_percent, rounded_so_far = Decimal(0), ZERO
     for position, spec in enumerate(specs, start=1):
         if (spec.percent is None) == (spec.amount is None):
-            raise PaymentError(f"line {position}: give either a percent or an amount")
+            raise PaymentError(_("Line %(n)s: give either a percent or an amount.", n=position))
         if spec.percent is not None:
             if contract is None:
-                raise PaymentError("percent lines need a contract amount to take a share of")
+                raise PaymentError(_("Percent lines need a contract amount to take a share of."))
             cumulative_percent += Decimal(spec.percent)
             rounded_total = to_cents(share(contract.amount, cumulative_percent))
             amount, rounded_so_far = rounded_total - rounded_so_far, rounded_total
         else:
             amount = to_cents(spec.amount)
         if amount <= 0:
-            raise PaymentError(f"line {position}: the amount must be positive")
+            raise PaymentError(_("Line %(n)s: the amount must be positive.", n=position))
         plan.lines.append(PaymentPlanLine(position=position, label=spec.label, due_date=spec.due_date,
                                           percent=spec.percent, amount=amount))
     if cumulative_percent > 100:
-        raise PaymentError("the percentages add up to more than 100 %")
+        raise PaymentError(_("The percentages add up to more than 100."))
     if contract is not None:
         planned = sum((p.total for p in plans_for_contract(session, contract.id)), ZERO) + plan.total
         if planned > contract.amount:
-            raise PaymentError(f"the plans ({planned}) would exceed the contract amount ({contract.amount})")
+            raise PaymentError(_("The plans (%(planned)s) would exceed the contract amount (%(amount)s).",
+                                 planned=formatting.money(planned, contract.currency),
+                                 amount=formatting.money(contract.amount, contract.currency)))
     session.add(plan)
     session.flush()
     return plan
@@ -151,7 +160,7 @@ def lock_line(session: Session, line_id: int) -> PaymentPlanLine:
     """A plan line, row-locked for the rest of the transaction (PostgreSQL)."""
     line = session.get(PaymentPlanLine, line_id, with_for_update=True, populate_existing=True)
     if line is None:
-        raise PaymentError(f"no payment plan line {line_id}")
+        raise PaymentError(_("There is no payment plan line %(id)s.", id=line_id))
     return line
 
 
@@ -167,7 +176,8 @@ def record_payment(
     if line.status == "settled":
         raise PaymentError(_("“%(line)s” is settled: nothing is open on it.", line=line.label))
     if amount > line.open_amount:
-        raise PaymentError(_("only %(open)s is open on “%(line)s”", open=line.open_amount, line=line.label))
+        raise PaymentError(_("Only %(amount)s is open on “%(line)s”.",
+                             amount=formatting.money(line.open_amount, line.plan.currency), line=line.label))
     payment = Payment(line=line, customer_id=line.plan.customer_id, amount=amount, received_on=received_on,
                       reference=reference, recorded_by=recorded_by, instance_id=instance_id)
     session.add(payment)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from crm import formatting
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.models import Customer
@@ -17,6 +18,7 @@ from crm.numbering import assign_number
 from crm.orders.contracts import Contract
 from crm.orders.errors import OrderError
 from crm.orders.payments import collected
+from i18n import _
 
 STAGES = ("bid", "signed", "design", "production", "delivery", "warranty", "closed")
 
@@ -82,7 +84,7 @@ def create_project(
 ) -> Project:
     """A project at the bid stage, or at ``signed`` when it comes with an active contract."""
     if contract is not None and session.scalar(select(Project.id).where(Project.contract_id == contract.id)):
-        raise ProjectError(f"contract {contract.number} already has a project")
+        raise ProjectError(_("Contract %(number)s already has a project.", number=contract.number))
     stage = "signed" if contract is not None and contract.status == "active" else "bid"
     project = Project(name=name, customer=customer, responsible=responsible, contract=contract, stage=stage,
                       planned_delivery=planned_delivery)
@@ -93,9 +95,9 @@ def create_project(
 def update_progress(project: Project, stage: str, progress_percent: int, today: dt.date) -> None:
     """Move the stage and production progress on; reaching ``delivery`` at 100 % records the delivery date."""
     if stage not in STAGES:
-        raise ProjectError(f"unknown stage {stage!r}")
+        raise ProjectError(_("Choose one of the stages."))
     if not 0 <= progress_percent <= 100:
-        raise ProjectError("progress is a percentage from 0 to 100")
+        raise ProjectError(_("Progress is a percentage from 0 to 100."))
     project.stage, project.progress_percent = stage, progress_percent
     if stage in ("delivery", "warranty", "closed") and progress_percent == 100 and project.delivered_on is None:
         project.delivered_on = today
@@ -110,7 +112,8 @@ def add_milestone(session: Session, project: Project, name: str, due_date: dt.da
 
 def complete_milestone(milestone: Milestone, on: dt.date) -> None:
     if milestone.done_on is not None:
-        raise ProjectError(f"milestone “{milestone.name}” was already done on {milestone.done_on}")
+        raise ProjectError(_("Milestone “%(name)s” was already done on %(date)s.", name=milestone.name,
+                             date=formatting.date(milestone.done_on)))
     milestone.done_on = on
 
 

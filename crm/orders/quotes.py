@@ -18,7 +18,9 @@ from crm.money import ZERO, Percent, less_percent, share, to_cents
 from crm.numbering import assign_number
 from crm.orders.catalog import Product
 from crm.orders.errors import OrderError
+from crm.orders.labels import status_label
 from crm.orders.line_items import PricedLine
+from i18n import _, _l
 
 QUOTE_STATUSES = ("draft", "sent", "accepted", "rejected", "superseded")
 """``superseded``: a sent quote replaced by its next revision (:func:`revise`)."""
@@ -130,15 +132,15 @@ def add_line(
 ) -> QuoteLine:
     """Add a line to a draft quote; price and description default to the product's."""
     if quote.status != "draft":
-        raise QuoteError(f"quote {quote.number} is {quote.status}: only drafts can be changed")
+        _draft(quote)
     if product is None and (unit_price is None or not description):
-        raise QuoteError("a line without a product needs a description and a unit price")
+        raise QuoteError(_("A line without a product needs a description and a unit price."))
     if Decimal(quantity) <= 0:
-        raise QuoteError("the quantity must be positive")
+        raise QuoteError(_("The quantity must be positive."))
     price = Decimal(unit_price if unit_price is not None else product.unit_price)
     if price < 0:
-        raise QuoteError("the unit price cannot be negative")
-    _check_percent(discount_percent, "line discount")
+        raise QuoteError(_("The unit price cannot be negative."))
+    _check_percent(discount_percent, "line_discount")
     line = QuoteLine(
         position=len(quote.lines) + 1, product=product, description=description or product.name,
         quantity=Decimal(quantity), unit_price=price, discount_percent=Decimal(discount_percent),
@@ -154,7 +156,7 @@ def remove_line(session: Session, quote: Quote, line_id: int, by: str = "") -> N
     _draft(quote)
     line = next((line for line in quote.lines if line.id == line_id), None)
     if line is None:
-        raise QuoteError("no such line on this quote")
+        raise QuoteError(_("No such line on this quote."))
     quote.lines.remove(line)
     for position, other in enumerate(quote.lines, start=1):
         other.position = position
@@ -168,7 +170,7 @@ def move_line(session: Session, quote: Quote, line_id: int, step: int, by: str =
     lines = list(quote.lines)
     index = next((i for i, line in enumerate(lines) if line.id == line_id), None)
     if index is None or step not in (-1, 1):
-        raise QuoteError("no such line on this quote")
+        raise QuoteError(_("No such line on this quote."))
     other = index + step
     if 0 <= other < len(lines):
         lines[index].position, lines[other].position = lines[other].position, lines[index].position
@@ -186,10 +188,10 @@ def edit_line(
     check_version(quote, version)
     line = next((line for line in quote.lines if line.id == line_id), None)
     if line is None:
-        raise QuoteError("no such line on this quote")
+        raise QuoteError(_("No such line on this quote."))
     if Decimal(quantity) <= 0 or Decimal(unit_price) < 0 or not description:
-        raise QuoteError("a line needs a description, a positive quantity and a unit price of 0 or more")
-    _check_percent(discount_percent, "line discount")
+        raise QuoteError(_("A line needs a description, a positive quantity and a unit price of 0 or more."))
+    _check_percent(discount_percent, "line_discount")
     line.product, line.description = product, description
     line.quantity, line.unit_price, line.discount_percent = quantity, unit_price, discount_percent
     _touched(quote, by)
@@ -203,7 +205,7 @@ def edit_terms(quote: Quote, by: str, *, version: int | None, title: str, valid_
     _draft(quote)
     check_version(quote, version)
     if not title:
-        raise QuoteError("a quote needs a title")
+        raise QuoteError(_("A quote needs a title."))
     _check_percent(discount_percent, "discount")
     _check_percent(tax_percent, "tax")
     quote.title, quote.valid_until, quote.notes = title, valid_until, notes
@@ -214,9 +216,11 @@ def edit_terms(quote: Quote, by: str, *, version: int | None, title: str, valid_
 def check_version(quote: Quote, version: int | None) -> None:
     """Raise :class:`StaleQuote` when the form's ``version`` is not the quote's current one."""
     if version is not None and version != quote.version:
-        when = formatting.datetime(quote.updated_at) if quote.updated_at else "an earlier time"
-        raise StaleQuote(f"This quote was changed by {quote.updated_by or 'someone'} at {when}: "
-                         "reload the page and make your change again.")
+        if quote.updated_at is None:
+            raise StaleQuote(_("This quote was changed meanwhile: reload the page and make your change again."))
+        raise StaleQuote(_("This quote was changed by %(name)s at %(moment)s: reload the page and make your change "
+                           "again.", name=quote.updated_by or _("someone"),
+                           moment=formatting.datetime(quote.updated_at)))
 
 
 def _touched(quote: Quote, by: str) -> None:
@@ -228,7 +232,8 @@ def revise(session: Session, quote: Quote, by: str) -> Quote:
     """A sent quote's next revision: a draft copy with its lines, numbered ``<first number>-R<revision>``; the
     sent one becomes ``superseded`` (it can no longer be accepted) and the customer's timeline says so."""
     if quote.status != "sent":
-        raise QuoteError(f"quote {quote.number} is {quote.status}: only a sent quote is revised")
+        raise QuoteError(_("Quote %(number)s is %(status)s: only a sent quote is revised.", number=quote.number,
+                           status=status_label(quote.status)))
     revision = Quote(customer_id=quote.customer_id, owner_id=quote.owner_id, opportunity_id=quote.opportunity_id,
                      title=quote.title, valid_until=quote.valid_until, notes=quote.notes,
                      discount_percent=quote.discount_percent, tax_percent=quote.tax_percent,
@@ -243,29 +248,40 @@ def revise(session: Session, quote: Quote, by: str) -> Quote:
     revision.number = f"{first}-R{revision.revision}"
     quote.status = "superseded"
     record_event(session, quote.customer_id, "quote_revised", by,
-                 f"Quote {quote.number} superseded by revision {revision.number}")
+                 _("Quote %(number)s superseded by revision %(revision)s", number=quote.number,
+                   revision=revision.number))
     session.flush()
     return revision
 
 
 def _draft(quote: Quote) -> None:
     if quote.status != "draft":
-        raise QuoteError(f"quote {quote.number} is {quote.status}: only drafts can be changed")
+        raise QuoteError(_("Quote %(number)s is %(status)s: only drafts can be changed.", number=quote.number,
+                           status=status_label(quote.status)))
 
 
 def set_status(quote: Quote, status: str, today: dt.date) -> None:
     """Move a quote on (draft -> sent -> accepted/rejected); an expired quote cannot be accepted."""
     if status not in _NEXT.get(quote.status, ()):
-        raise QuoteError(f"quote {quote.number} is {quote.status} and cannot become {status}")
+        raise QuoteError(_("Quote %(number)s is %(status)s and cannot become %(next)s.", number=quote.number,
+                           status=status_label(quote.status), next=status_label(status)))
     if status in ("sent", "accepted") and not quote.lines:
-        raise QuoteError("a quote needs at least one line")
+        raise QuoteError(_("A quote needs at least one line."))
     if status == "accepted" and quote.valid_until < today:
-        raise QuoteError(f"quote {quote.number} expired on {quote.valid_until}")
+        raise QuoteError(_("Quote %(number)s expired on %(date)s.", number=quote.number,
+                           date=formatting.date(quote.valid_until)))
     quote.status = status
     if status in ("accepted", "rejected"):
         quote.decided_at = utcnow()
 
 
+_PERCENT_REFUSALS = {
+    "discount": _l("The discount must be a percentage from 0 to 100."),
+    "line_discount": _l("The line discount must be a percentage from 0 to 100."),
+    "tax": _l("The tax must be a percentage from 0 to 100."),
+}
+
+
 def _check_percent(value: Decimal, what: str) -> None:
     if not Decimal(0) <= Decimal(value) <= Decimal(100):
-        raise QuoteError(f"the {what} must be between 0 and 100 %")
+        raise QuoteError(str(_PERCENT_REFUSALS[what]))

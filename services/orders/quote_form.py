@@ -62,14 +62,14 @@ def read(session: Session, form: Mapping[str, str], scope: set[int] | None) -> Q
     customer_id = check.whole(form, "customer_id", errors)
     customer = session.get(Customer, customer_id) if customer_id else None
     if customer is None or not _visible(customer.owner_id, scope):
-        errors.add("customer_id", "Choose one of your customers.")
+        errors.add("customer_id", _("Choose one of your customers."))
     opportunity_id = check.whole(form, "opportunity_id", errors)
     opp = session.get(Opportunity, opportunity_id) if opportunity_id else None
     if opportunity_id and (opp is None or not _visible(opp.owner_id, scope)
                            or (customer is not None and opp.customer_id != customer.id)):
-        errors.add("opportunity_id", "Choose an opportunity of this customer.")
+        errors.add("opportunity_id", _("Choose an opportunity of this customer."))
     values.update(customer=customer, opportunity=opp)
-    values["title"] = check.text(form, "title", errors, max_length=200, required=True)
+    values["title"] = check.text(form, "title", errors, max_length=200, required=True, label=_("title"))
     values["valid_until"] = check.date(form, "valid_until", errors, required=True)
     values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2) or ZERO
     values["tax_percent"] = check.percent(form, "tax_percent", errors, decimals=2) or ZERO
@@ -112,7 +112,7 @@ def read_terms(form: Mapping[str, str]) -> QuoteForm:
                                                        "tax_percent", "notes")})
     errors, values = result.errors, result.values
     values["version"] = check.whole(form, "version", errors)
-    values["title"] = check.text(form, "title", errors, max_length=200, required=True)
+    values["title"] = check.text(form, "title", errors, max_length=200, required=True, label=_("title"))
     values["valid_until"] = check.date(form, "valid_until", errors, required=True)
     values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2) or ZERO
     values["tax_percent"] = check.percent(form, "tax_percent", errors, decimals=2) or ZERO
@@ -138,10 +138,10 @@ def read_line(session: Session, form: Mapping[str, str]) -> QuoteForm:
     product_id = check.whole(form, "product_id", errors)
     product = session.get(Product, product_id) if product_id else None
     if product_id and product is None:
-        errors.add("product_id", "Choose a product of the catalogue.")
+        errors.add("product_id", _("Choose a product of the catalogue."))
     description = check.text(form, "description", errors, max_length=300)
     if not description and product is None and "product_id" not in errors:
-        errors.add("description", "Enter a description (or choose a product).")
+        errors.add("description", _("Enter a description (or choose a product)."))
     values["product"], values["description"] = product, description or (product.name if product else "")
     values["quantity"] = check.quantity(form, "quantity", errors)
     price = check.money(form, "unit_price", errors, required=product is None)

@@ -164,7 +164,7 @@ def test_an_over_payment_and_a_payment_on_a_settled_line_are_422(api, template_i
     advance = _plan(sales, _contract(sales, template_id)["id"])["lines"][0]
     over = finance.post("/api/payments", json={"plan_line_id": advance["id"], "amount": "30000.01",
                                                "received_on": "2027-01-10"})
-    assert over.status_code == 422 and "only 30000.00 is open" in over.get_json()["fields"]["amount"][0]
+    assert over.status_code == 422 and "Only ¥30,000.00 is open" in over.get_json()["fields"]["amount"][0]
     settled = finance.post("/api/payments", json={"plan_line_id": advance["id"], "amount": "30000.00",
                                                   "received_on": "2027-01-10"})
     assert settled.status_code == 201

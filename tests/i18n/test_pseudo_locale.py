@@ -6,6 +6,7 @@ page). Add your pages to ``PAGES`` as you mark an area (``{name}`` in a URL is a
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -13,14 +14,18 @@ from babel import Locale
 from sqlalchemy import select
 
 import i18n
+from crm import formatting
 from crm.accounts.users import User
 from crm.customers import records as customer_records
 from crm.notifications.messages import OutboxMessage, add_notification
+from crm.orders import contracts, payments, projects, quotes, reminders
+from crm.orders.contracts import ContractTemplate
 from crm.sales.activities import comment_plan, complete_activity, plan_activity, save_plan_notes
 from crm.sales.opportunities import close_opportunity, create_opportunity, edit_opportunity
 from crm.service import engineers, service_desk, settlements
 from crm.service.service_desk import ServiceOrderItem
 from demo.users import DEMO_USERS
+from i18n import zones
 from tests.i18n.pseudo import pseudo_translations, unmarked_text
 from tests.processes.helpers import FILE, KEY, chain, deploy
 
@@ -31,6 +36,12 @@ WEEKDAYS = tuple(Locale("en").days["format"]["wide"].values())
 """Dates with their weekday read ``Monday 7 Dec 2026`` (Babel's names, data too)."""
 PEOPLE = (*LANGUAGE_NAMES, *(name for name, _roles in DEMO_USERS.values()), *DEMO_USERS, *MONTHS)
 """The demo users' display and user names, the language switcher's names and month names (data on many pages)."""
+CURRENCIES = tuple(formatting.currency_choices())
+"""The currency codes the new quote form offers."""
+TEMPLATE_PLACEHOLDERS = ("contract", "customer", "lines", "position", "description", "quantity", "unit_price",
+                         "discount_percent", "amount", "payments", "label", "due_date", "company", "today", "money",
+                         "date", "HTML")
+"""The contract template page names the placeholders a template may use (code, not prose)."""
 PAGES = [
     # (user or None, URL, data shown on the page)
     (None, "/login", ()),
@@ -78,6 +89,24 @@ PAGES = [
     ("sales", "/notifications/outbox?mine=1", PEOPLE),
     ("admin", "/notifications/", PEOPLE),
     ("admin", "/notifications/outbox", PEOPLE),
+    # orders: the quote, contract, plan and project of the records below
+    ("sales", "/quotes/", PEOPLE),
+    ("sales", "/quotes/new", (*PEOPLE, *CURRENCIES)),
+    ("sales", "/quotes/{quote}", PEOPLE),
+    ("custdir", "/quotes/{quote}", PEOPLE),
+    ("sales", "/quotes/{accepted_quote}", PEOPLE),
+    ("sales", "/quotes/{quote}/edit", PEOPLE),
+    ("sales", "/quotes/{quote}/lines/{quote_line}/edit", PEOPLE),
+    ("sales", "/contracts/", PEOPLE),
+    ("sales", "/contracts/{contract}", PEOPLE),
+    ("custdir", "/contracts/{contract}", PEOPLE),
+    ("custdir", "/contracts/templates?id={template}", (*PEOPLE, *TEMPLATE_PLACEHOLDERS)),
+    ("sales", "/projects/", PEOPLE),
+    ("sales", "/projects/{project}", PEOPLE),
+    ("finance", "/payments/plans/{plan}", PEOPLE),
+    ("sales", "/payments/plans/{plan}", PEOPLE),
+    ("finance", "/payments/receivables", PEOPLE),
+    ("finance", "/products/costs", PEOPLE),
 ]
 
 
@@ -119,7 +148,7 @@ def records(platform) -> dict[str, int]:
         session.flush()
         return {"customer": customer.id, "duplicate": duplicate.id, "contact": contact.id,
                 "opportunity": opportunity.id, "won": won.id, "lost": lost.id, "sales": sam.id,
-                "service_request": service_request.id}
+                "service_request": service_request.id, **_orders(session, customer, sam)}
 
 
 def _settled_service_request(session, customer) -> service_desk.ServiceRequest:
@@ -144,6 +173,35 @@ def _settled_service_request(session, customer) -> service_desk.ServiceRequest:
     with i18n.force_locale("zh_CN"):  # the receivable's title is written in the site's language (data)
         settlements.settle(session, order, "standard", Decimal(10), settled_by="finance", today=dt.date.today())
     return request
+
+
+def _orders(session, customer, sam) -> dict[str, int]:
+    """A draft quote, an accepted one made into a contract with a payment plan (an instalment overdue, one paid
+    in part, a reminder kept) and the contract's project with a milestone."""
+    today = zones.site_today()
+    quote = quotes.create_quote(session, customer, sam, "二号线改造报价", today + dt.timedelta(days=30),
+                                tax_percent=Decimal(13))
+    line = quotes.add_line(session, quote, Decimal(2), description="液压站", unit_price=Decimal("1234.50"))
+    accepted = quotes.create_quote(session, customer, sam, "三号船体分段", today + dt.timedelta(days=30))
+    quotes.add_line(session, accepted, Decimal(1), description="船体分段焊接", unit_price=Decimal("50000"))
+    quotes.set_status(accepted, "accepted", today)
+    contract = contracts.from_quote(session, accepted, payment_terms="预付 30%，交付后付清")
+    template = ContractTemplate(name="标准合同",
+                                body="<h1>销售合同 {{ contract.number }}</h1><p>{{ contract.amount|money }}</p>")
+    session.add(template)
+    plan = payments.create_plan(session, customer, [
+        payments.LineSpec("预付款", today - dt.timedelta(days=40), percent=Decimal(30)),
+        payments.LineSpec("尾款", today + dt.timedelta(days=60), percent=Decimal(70))],
+        contract=contract, title="预付款及尾款")
+    payments.record_payment(session, plan.lines[1].id, Decimal("1000"), today, reference="银行转账", recorded_by="财务")
+    reminders.record(session, "payment_overdue", "预付款已逾期", ["finance"], sent=True, plan_line_id=plan.lines[0].id)
+    reminders.record(session, "approval_request", "合同待审批", ["custdir"], sent=False, contract_id=contract.id)
+    project = projects.create_project(session, "三号船体分段项目", customer, sam, contract=contract,
+                                      planned_delivery=today + dt.timedelta(days=90))
+    projects.add_milestone(session, project, "龙骨铺设", today + dt.timedelta(days=20))
+    session.flush()
+    return {"quote": quote.id, "quote_line": line.id, "accepted_quote": accepted.id, "contract": contract.id,
+            "plan": plan.id, "project": project.id, "template": template.id}
 
 
 @pytest.mark.parametrize("username,url,data", PAGES, ids=[f"{u}:{url}" for u, url, _ in PAGES])
@@ -247,3 +305,21 @@ def test_the_modeler_page_has_no_unmarked_text(platform, login):
     assert answer.status_code == 200
     assert unmarked_text(answer.get_data(as_text=True), (*LANGUAGE_NAMES, DEMO_USERS["owner"][0], "Discount approval",
                                                           KEY, FILE)) == []
+
+
+def test_a_chinese_user_sees_the_order_pages_in_chinese(login, records):
+    sales = login("sales")
+    sales.post("/language", data={"language": "zh_CN", "next": "/"})
+    quote = sales.get(f"/quotes/{records['quote']}").get_data(as_text=True)
+    assert "报价单" in quote and "草稿" in quote and "小计" in quote and "¥2,789.97" in quote
+    contract = sales.get(f"/contracts/{records['contract']}").get_data(as_text=True)
+    assert "提交审批" in contract and "回款计划" in contract and "审批请求" in contract and "未发送" in contract
+    plan = sales.get(f"/payments/plans/{records['plan']}").get_data(as_text=True)
+    assert "部分回款" in plan and "逾期 40 天" in plan and "合计" in plan
+    project = sales.get(f"/projects/{records['project']}").get_data(as_text=True)
+    assert "投标" in project and "里程碑" in project and "龙骨铺设" in project
+    receivables = sales.get("/payments/receivables").get_data(as_text=True)
+    assert "应收账款" in receivables and "未到期" in receivables and "逾期 31–60 天" in receivables
+    refused = sales.post(f"/quotes/{records['quote']}/lines", data={"quantity": "许多", "description": "x",
+                                                                     "unit_price": "1"}, follow_redirects=True)
+    assert "数量：'许多' 不是数字" in html.unescape(refused.get_data(as_text=True))

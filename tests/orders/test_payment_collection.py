@@ -90,7 +90,7 @@ def test_reminder_partial_payment_and_settlement(desk, active_contract, settle_j
     assert finance.get(f"/api/tasks/{task.id}").get_json()["initial"]["amount_received"] == "16295.83"
     desk.do(instance_id, "pc_record", amount_received="16295.84", received_on=dt.date.today())
     detail = finance.get(f"/api/tasks/{desk.task(instance_id, 'pc_record').id}").get_json()
-    assert detail["initial"]["payment_refused"] == "only 16295.83 is open on “Advance”"
+    assert detail["initial"]["payment_refused"] == "Only ¥16,295.83 is open on “Advance”."
     assert detail["initial"]["amount_received"] == "16295.83"
     desk.do(instance_id, "pc_record", amount_received="16295.83", received_on=dt.date.today())
     assert desk.instance(instance_id).status == "completed"

@@ -149,7 +149,7 @@ def test_a_sent_quote_is_revised_as_a_new_draft(platform, draft, login):
     assert 'id="superseded-by"' in old_page and f"{number}-R2" in old_page and 'id="revise-quote"' not in old_page
     assert "Revision 2 of" in client.get(f"/quotes/{second_id}").get_data(as_text=True)
     refused = client.post(f"/quotes/{quote_id}/status", data={"status": "accepted"}, follow_redirects=True)
-    assert "cannot become accepted" in refused.get_data(as_text=True)
+    assert "cannot become Accepted" in refused.get_data(as_text=True)
     timeline = client.get(f"/customers/{customer_id}").get_data(as_text=True)
     assert "Quote revised" in timeline and f"superseded by revision {number}-R2" in timeline
     client.post(f"/quotes/{second_id}/status", data={"status": "sent"})

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from crm.accounts.access import sees_costs
-from crm.orders import contract_documents, contracts, margins, payments, reminders
+from crm.orders import contract_documents, contracts, labels, margins, payments, reminders
 from crm.orders.contracts import Contract, ContractTemplate
 from crm.scoped_lists import newest_in_scope
 from i18n import _, ngettext, zones
@@ -40,6 +40,30 @@ def order_roles_only():
     require_role(*VIEW_ROLES)
 
 
+@bp.app_template_filter("order_status_label")
+def order_status_label(status: str) -> str:
+    """A quote, contract or plan line status in the reader's language (another status as stored, readable)."""
+    return labels.status_label(status).replace("_", " ")
+
+
+@bp.app_template_filter("project_stage_label")
+def project_stage_label(stage: str) -> str:
+    """A project stage in the reader's language."""
+    return labels.stage_label(stage)
+
+
+@bp.app_template_filter("reminder_label")
+def reminder_label(kind: str) -> str:
+    """A contract or payment reminder kind in the reader's language."""
+    return labels.reminder_label(kind)
+
+
+@bp.app_template_filter("bucket_label")
+def bucket_label(bucket: str) -> str:
+    """An ageing bucket of the receivables as a column heading."""
+    return labels.bucket_label(bucket)
+
+
 def _contract(contract_id: int) -> Contract:
     contract = queries.contract_by_id(db.session(), contract_id) or abort(404)
     require_visible(contract.owner_id)
@@ -71,7 +95,7 @@ def create():
             flash(_("Choose a template and one of your customers."), "danger")
             return redirect(url_for(".index"))
         contract = contracts.from_template(
-            db.session(), template, customer, current_user.user, request.form.get("title", "").strip() or "Contract",
+            db.session(), template, customer, current_user.user, request.form.get("title", "").strip() or _("Contract"),
             decimal_field("amount", Contract.amount), payment_terms=request.form.get("payment_terms", ""),
             start_date=date_field("start_date", required=False), end_date=date_field("end_date", required=False),
         )

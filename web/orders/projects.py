@@ -49,7 +49,7 @@ def create():
             flash(_("Choose one of your customers."), "danger")
             return redirect(url_for(".index"))
         project = projects.create_project(
-            session, request.form.get("name", "").strip() or (contract.title if contract else "Project"), customer,
+            session, request.form.get("name", "").strip() or (contract.title if contract else _("Project")), customer,
             user_by_id(session, int_field("responsible_id")), contract=contract,
             planned_delivery=date_field("planned_delivery", required=False),
         )
@@ -64,6 +64,7 @@ def show(project_id: int):
     project = _project(project_id)
     return render_template("orders/project.html", project=project, stages=projects.STAGES,
                            users=active_users_by_name(db.session()),
+                           currency=project.contract.currency if project.contract else None,
                            performance=projects.performance(db.session(), project), today=zones.site_today())
 
 
@@ -83,7 +84,7 @@ def update(project_id: int):
 def add_milestone(project_id: int):
     project = _project(project_id)
     with refusals():
-        projects.add_milestone(db.session(), project, request.form.get("name", "").strip() or "Milestone",
+        projects.add_milestone(db.session(), project, request.form.get("name", "").strip() or _("Milestone"),
                                date_field("due_date"))
         db.commit()
     return redirect(url_for(".show", project_id=project_id))
