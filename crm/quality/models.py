@@ -26,6 +26,9 @@ class QualityRun(CrmBase):
     finished_at: Mapped[dt.datetime | None]
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     """check -> open findings after the run."""
+    period_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    """The scheduled period the run is for (its start, ISO); unique, so two schedulers queue one run. None: a run
+    asked for on the page."""
 
 
 class QualityFinding(CrmBase):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crm.base import utcnow
@@ -64,17 +65,31 @@ class QualitySchedule:
         last = session.scalar(select(func.max(QualityRun.started_at)))
         if last is not None and now - last < self.every:
             return 0
-        queue_run(session, now, self.idle_days)
-        return 1
+        return 1 if queue_run(session, now, self.idle_days, period_key=self.period_of(now)) else 0
+
+    def period_of(self, now: dt.datetime) -> str:
+        """The start of the interval ``now`` falls in (counted from 2000-01-01), as the run's unique key."""
+        start = PERIODS_FROM + (now - PERIODS_FROM) // self.every * self.every
+        return start.isoformat(timespec="seconds")
 
 
-def queue_run(session: Session, now: dt.datetime, idle_days: int) -> QualityRun:
-    """A new run, to be done by a job after the commit."""
-    run = QualityRun(started_at=now, counts={})
-    session.add(run)
-    session.flush()
-    enqueue(session, None, JOB_KIND, {"run_id": run.id, "idle_days": idle_days})
-    return run
+PERIODS_FROM = dt.datetime(2000, 1, 1)
+
+
+def queue_run(session: Session, now: dt.datetime, idle_days: int, *, period_key: str | None = None
+              ) -> QualityRun | None:
+    """A new run, to be done by a job after the commit; with a ``period_key``, None when that period's run exists
+    already (the unique key decides: a second scheduler inserting it at the same time waits for the first one's
+    commit and then inserts nothing)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(QualityRun).values(started_at=now, counts={}, period_key=period_key)
+    if period_key is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=["period_key"])
+    run_id = session.execute(statement.returning(QualityRun.id)).scalar()
+    if run_id is None:
+        return None
+    enqueue(session, None, JOB_KIND, {"run_id": run_id, "idle_days": idle_days})
+    return session.get(QualityRun, run_id)
 
 
 def run_job(session: Session, _job: OutboxJob, payload: dict) -> None:
