@@ -27,6 +27,7 @@ from engine.models import HumanTask, ProcessVersion
 from engine.parser import NS
 from i18n import _
 from services.notifications.notifier import CHANNELS, Notifier, Text
+from services.processes import labels
 from services.processes.version_sources import parsed_files
 from services.processes.worklist import DUE_SOON
 
@@ -45,10 +46,10 @@ class TaskAlerts:
         def body() -> str:
             if row.assignee:
                 return _("%(task)s is assigned to you.", task=_about(row)) + _due(row)
-            return _("%(task)s is waiting in the %(lane)s queue.", task=_about(row),
-                     lane=row.lane or row.role) + _due(row)
+            lane = labels.text(row.instance.version, f"lane:{row.lane}", row.lane) if row.lane else row.role
+            return _("%(task)s is waiting in the %(lane)s queue.", task=_about(row), lane=lane) + _due(row)
 
-        self._send(session, row, lambda: _("New task: %(task)s", task=row.title), body, ("in_app",))
+        self._send(session, row, lambda: _("New task: %(task)s", task=_title(row)), body, ("in_app",))
 
     def remind_due(self, session: Session, now: dt.datetime) -> int:
         """Relay periodic work: remind about tasks due within a day or overdue, once per kind; returns how many."""
@@ -65,10 +66,10 @@ class TaskAlerts:
             if not overdue and row.due_at - row.created_at <= DUE_SOON:
                 continue  # due soon from birth: the new-task notice already said when
             if overdue:
-                subject = lambda row=row: _("Overdue: %(task)s", task=row.title)  # noqa: E731
+                subject = lambda row=row: _("Overdue: %(task)s", task=_title(row))  # noqa: E731
                 body = lambda row=row: _("%(task)s is overdue.", task=_about(row)) + _due(row, now)  # noqa: E731
             else:
-                subject = lambda row=row: _("Due soon: %(task)s", task=row.title)  # noqa: E731
+                subject = lambda row=row: _("Due soon: %(task)s", task=_title(row))  # noqa: E731
                 body = lambda row=row: _("%(task)s is due soon.", task=_about(row)) + _due(row, now)  # noqa: E731
             self._send(session, row, subject, body, ("in_app", "email"))
             sent += 1
@@ -95,8 +96,13 @@ class TaskAlerts:
         return by_task.get(task_name, ())
 
 
+def _title(row: HumanTask) -> str:
+    """The task's title in the recipient's language (the diagram's translation, else its own label)."""
+    return labels.text(row.instance.version, row.task_name, row.title)
+
+
 def _about(row: HumanTask) -> str:
-    return f"“{row.title}” ({row.instance.title} #{row.instance_id})"
+    return f"“{_title(row)}” ({labels.process_name(row.instance.version)} #{row.instance_id})"
 
 
 def _due(row: HumanTask, now: dt.datetime | None = None) -> str:

@@ -107,6 +107,7 @@ PAGES = [
     ("sales", "/payments/plans/{plan}", PEOPLE),
     ("finance", "/payments/receivables", PEOPLE),
     ("finance", "/products/costs", PEOPLE),
+    ("salesdir", "/kpi/targets?year=2026", (*PEOPLE, "Sales")),
 ]
 
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from crm.accounts.users import User
+from crm.notifications.messages import Notification
 from crm.orders.payments import PaymentPlan
 from crm.service.engineers import Booking, engineer_for_user
 from crm.service.service_desk import ServiceOrder, ServiceRequest
@@ -178,3 +180,16 @@ def test_booking_outside_working_hours_is_refused(desk, shop):
     desk.do(instance_id, "sr_dispatch", engineer=shop["engineer_user"],
             scheduled_start=next_monday().isoformat(timespec="minutes"))
     assert desk.ready_names(instance_id) == ["sr_carry_out"]
+
+
+def test_the_new_task_notice_names_the_step_in_the_recipients_language(desk, shop, platform):
+    """The shipped diagram's own labels are Chinese with English translations: each agent reads their own."""
+    english = start(desk, shop)
+    with platform.sessions.begin() as session:
+        session.scalar(select(User).where(User.username == "agent")).language = "zh_CN"
+    chinese = start(desk, shop)
+    with platform.sessions() as session:
+        notes = dict(session.execute(select(Notification.link, Notification.subject).join(
+            User, Notification.user_id == User.id).where(User.username == "agent")).all())
+    assert notes[f"/tasks/{desk.task(english, 'sr_classify').id}"] == "New task: Classify and grade"
+    assert notes[f"/tasks/{desk.task(chinese, 'sr_classify').id}"] == "新任务：分类定级"
