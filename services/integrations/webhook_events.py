@@ -1,5 +1,5 @@
 """The process events a webhook can subscribe to, read from the engine as they are written (same transaction):
-a task created (task listener), a task completed, a process completed or failed (step listener)."""
+a task created (task listener), a task completed, a process completed or failed for good (step listener)."""
 
 from __future__ import annotations
 
@@ -24,11 +24,17 @@ def task_created(session: Session, row: HumanTask) -> None:
         "customer_id": row.customer_id, "due_at": _iso(row.due_at)})
 
 
+def _retry_queued(session: Session, instance_id: int) -> bool:
+    """Whether the engine queued a retry of the failed step in this transaction: the error is not final yet
+    (``process.failed`` is sent once the last retry fails, or for an error the engine does not retry)."""
+    return any(job.kind == "retry" and job.instance_id == instance_id for job in session.info.get("new_jobs", ()))
+
+
 def step_written(session: Session, instance: ProcessInstance, events: list[dict]) -> None:
     """Step listener: ``task.completed``, ``process.completed`` and ``process.failed`` from the step's history."""
     for event in events:
         name = STEP_EVENTS.get(event["kind"])
-        if name is None:
+        if name is None or (name == "process.failed" and _retry_queued(session, instance.id)):
             continue
         data = {"instance_id": instance.id, "process": instance.process_key, "title": instance.title,
                 "customer_id": instance.customer_id, "actor": event["actor"], "at": _iso(event["at"])}
