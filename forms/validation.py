@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from crm import formatting
 from i18n import _, _l, ngettext
 
 from .coercion import InvalidValue, coerce, empty_value, is_missing
@@ -95,6 +96,15 @@ def _submitted(raw: Mapping[str, Any], field: FieldDefinition) -> Any:
     return raw.get(field.id)
 
 
+def _bound(limit: Any) -> str:
+    """A field's limit as the reader writes it: ``10,000``, ``1 Jan 2024``, ``1 Jan 2024 08:00`` (their zone)."""
+    if isinstance(limit, datetime):
+        return formatting.datetime(limit)
+    if isinstance(limit, date):
+        return formatting.date(limit)
+    return formatting.number(limit)
+
+
 def _constraint_problems(field: FieldDefinition, value: Any) -> list[str]:
     problems = []
     is_date = isinstance(value, date)
@@ -103,11 +113,11 @@ def _constraint_problems(field: FieldDefinition, value: Any) -> list[str]:
         if low == 0 and field.min is None:
             problems.append(_("Must not be negative."))
         else:
-            problems.append(_("Must be on or after %(low)s.", low=low) if is_date
-                            else _("Must be at least %(low)s.", low=low))
+            problems.append(_("Must be on or after %(low)s.", low=_bound(low)) if is_date
+                            else _("Must be at least %(low)s.", low=_bound(low)))
     if high is not None and value > high:
-        problems.append(_("Must be on or before %(high)s.", high=high) if is_date
-                        else _("Must be at most %(high)s.", high=high))
+        problems.append(_("Must be on or before %(high)s.", high=_bound(high)) if is_date
+                        else _("Must be at most %(high)s.", high=_bound(high)))
     if isinstance(value, Decimal) and value.normalize().as_tuple().exponent < -DECIMAL_PLACES:
         problems.append(_("Must have at most %(n)s decimal places.", n=DECIMAL_PLACES))
     if field.minlength is not None and len(value) < field.minlength:

@@ -81,9 +81,9 @@ def test_owner_adds_a_capped_field_and_a_rule_and_the_next_instance_enforces_bot
 
     over_limit = director.post(f"/tasks/{review.id}", data={"approved": "true", "granted": "20000"})
     assert over_limit.status_code == 422
-    assert "Must be at most 10000." in html.unescape(over_limit.get_data(as_text=True))
+    assert "Must be at most 10,000." in html.unescape(over_limit.get_data(as_text=True))
     answer = director.api("POST", f"/api/tasks/{review.id}/complete", json={"approved": True, "granted": "20000"})
-    assert answer.status_code == 422 and answer.get_json()["fields"]["granted"] == ["Must be at most 10000."]
+    assert answer.status_code == 422 and answer.get_json()["fields"]["granted"] == ["Must be at most 10,000."]
 
     breaks_rule = director.post(f"/tasks/{review.id}", data={"approved": "true", "granted": "3000"})
     assert breaks_rule.status_code == 422 and RULE_MESSAGE in html.unescape(breaks_rule.get_data(as_text=True))

@@ -7,6 +7,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from forms import FieldDefinition, FormDefinition, FormValidationError, initial_values, validate
+from i18n import force_locale
 
 OPTIONS = (("low", "Low"), ("mid", "Medium"), ("high", "High"))
 UPLOAD = {"name": "offer.pdf", "size": 1234, "content_type": "application/pdf", "storage_key": "ab/cd"}
@@ -155,12 +156,12 @@ def test_required_falsy_values_that_are_present_are_accepted(field_type, raw, ex
     (field("integer", max=20), 21, ["Must be at most 20."]),
     (field("decimal", min=Decimal("0.5")), "0.49", ["Must be at least 0.5."]),
     (field("decimal", max=Decimal("100")), "100.01", ["Must be at most 100."]),
-    (field("date", min=date(2024, 1, 1)), "2023-12-31", ["Must be on or after 2024-01-01."]),
-    (field("date", max=date(2024, 1, 1)), "2024-01-02", ["Must be on or before 2024-01-01."]),
+    (field("date", min=date(2024, 1, 1)), "2023-12-31", ["Must be on or after 1 Jan 2024."]),
+    (field("date", max=date(2024, 1, 1)), "2024-01-02", ["Must be on or before 1 Jan 2024."]),
     (field("datetime", min=datetime(2024, 1, 1, 8)), "2024-01-01T07:59",
-     ["Must be on or after 2024-01-01 08:00:00."]),
+     ["Must be on or after 1 Jan 2024 08:00."]),
     (field("datetime", max=datetime(2024, 1, 1, 8)), "2024-01-01T08:01",
-     ["Must be on or before 2024-01-01 08:00:00."]),
+     ["Must be on or before 1 Jan 2024 08:00."]),
     (field("string", minlength=3), "ab", ["Must be at least 3 characters."]),
     (field("text", minlength=2), "a", ["Must be at least 2 characters."]),
     (field("string", maxlength=1), "ab", ["Must be at most 1 character."]),
@@ -173,6 +174,15 @@ def test_required_falsy_values_that_are_present_are_accepted(field_type, raw, ex
 ])
 def test_constraint_violations_are_reported(definition, raw, messages):
     assert errors_of(definition, {"x": raw}) == messages
+
+
+def test_limits_read_as_the_reader_writes_them():
+    """Thousands separators, never scientific notation, dates in the reader's language."""
+    assert errors_of(field("decimal", max=Decimal("1E+12")), {"x": "1000000000001"}) == [
+        "Must be at most 1,000,000,000,000."]
+    with force_locale("zh_CN"):
+        assert errors_of(field("decimal", max=Decimal("10000")), {"x": "10001"}) == ["不能大于 10,000。"]
+        assert errors_of(field("date", min=date(2024, 1, 1)), {"x": "2023-12-31"}) == ["不能早于 2024年1月1日。"]
 
 
 @pytest.mark.parametrize(("definition", "raw", "expected"), [

@@ -51,7 +51,7 @@ def test_opportunity_amount_out_of_range_is_refused_with_a_message(platform, log
     sales = login("sales")
     page = sales.post(f"/opportunities/{opportunity}", data={"stage": "1", "amount": amount}, follow_redirects=True)
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Not saved: amount:" in html
+    assert page.status_code == 200 and "Not saved: Amount:" in html
     assert _amount(platform, opportunity) == Decimal("1000")
     assert sales.get("/opportunities/").status_code == 200
     assert sales.get(f"/opportunities/{opportunity}").status_code == 200
@@ -60,7 +60,7 @@ def test_opportunity_amount_out_of_range_is_refused_with_a_message(platform, log
 def test_opportunity_probability_out_of_range_is_refused(platform, login, opportunity):
     page = login("sales").post(f"/opportunities/{opportunity}", data={"stage": "1", "probability": "9" * 30},
                                follow_redirects=True)
-    assert "Not saved: probability:" in page.get_data(as_text=True)
+    assert "Not saved: Win probability:" in page.get_data(as_text=True)
 
 
 def test_a_fitting_amount_is_stored(platform, login, opportunity):
@@ -115,9 +115,9 @@ def _form(**field) -> FormDefinition:
 
 
 @pytest.mark.parametrize(("field", "raw", "message"), [
-    ({"type": "integer"}, "2147483648", "Must be at most 2147483647."),
+    ({"type": "integer"}, "2147483648", "Must be at most 2,147,483,647."),
     ({"type": "integer"}, "-1", "Must not be negative."),
-    ({"type": "decimal"}, "1e30", "Must be at most 999999999999.99."),
+    ({"type": "decimal"}, "1e30", "Must be at most 999,999,999,999.99."),
     ({"type": "decimal"}, "-0.01", "Must not be negative."),
     ({"type": "decimal"}, "1.0001", "Must have at most 3 decimal places."),
     ({"type": "decimal", "min": Decimal(-10)}, "-11", "Must be at least -10."),
@@ -145,5 +145,5 @@ def test_api_start_refuses_out_of_range_numbers_per_field(platform, login):
     answer = login("sales").api("POST", "/api/processes/bidding/instances", json=body)
     assert answer.status_code == 422, answer.get_data(as_text=True)
     fields = answer.get_json()["fields"]
-    assert fields["estimated_value"] == ["Must be at most 999999999999.99."]
+    assert fields["estimated_value"] == ["Must be at most 999,999,999,999.99."]
     assert fields["bid_manager"] == ["Not a valid reference."]
