@@ -14,7 +14,8 @@ from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.orders import contracts, payments, projects, quotes
 from crm.orders.catalog import Product, add_product
-from crm.orders.contract_documents import DEFAULT_TEMPLATE, save_template
+from crm.orders.contract_documents import save_template
+from crm.orders.document_wording import CONTRACT_TEMPLATES, document_language
 from crm.service.engineers import add_engineer, book
 from demo.users import DEMO_PASSWORD
 from demo.vocabulary import vocabulary
@@ -32,6 +33,8 @@ PRODUCTS = (
     ("SVC-COMMISSION", _l("Commissioning"), "service_item", "2000.00", "automation"),
     ("SVC-TRAINING", _l("Crew training"), "service_item", "800.00", "automation"),
 )
+TEMPLATE_NAMES = {"zh_CN": "标准销售合同", "en": "Standard sales contract"}
+"""The standard contract template in each document language (its name in its own language)."""
 OWN_CUSTOMERS = (("key", _l("Blue Whale Lines")), ("ordinary", _l("Harbour Ferries")),
                  ("prospect", _l("New Tide Shipping")))
 
@@ -45,7 +48,9 @@ def load(platform, session: Session, users: dict[str, User]) -> str:
     customers = _customers(session, users["sales"])
     catalogue = {code: add_product(session, code, str(name), Decimal(price), kind=kind, skill=skill)
                  for code, name, kind, price, skill in PRODUCTS}
-    template = save_template(session, _("Standard sales contract"), DEFAULT_TEMPLATE)
+    templates = {language: save_template(session, name, CONTRACT_TEMPLATES[language], language=language)
+                 for language, name in TEMPLATE_NAMES.items()}
+    template = templates[document_language(current_locale())]
     run = _Runner(platform, session, actors)
     signed = _contracts(session, run, customers, catalogue, template, users["sales"], today)
     collections = _plan(session, run, signed, users, today)

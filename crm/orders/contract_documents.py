@@ -17,37 +17,10 @@ from sqlalchemy.orm import Session
 from crm import formatting, pdf_fonts
 from crm.orders.contract_safety import clean_html, clean_template, url_fetcher
 from crm.orders.contracts import Contract, ContractError, ContractTemplate
+from crm.orders.document_wording import COMPANIES, CONTRACT_TEMPLATES, document_language
 from crm.orders.payments import plans_for_contract
-from i18n import _, current_locale, zones
+from i18n import LANGUAGES, _, current_locale, force_locale, zones
 
-DEFAULT_TEMPLATE = """\
-<h1>Sales contract {{ contract.number }}</h1>
-<p><strong>Seller:</strong> {{ company }}<br>
-<strong>Buyer:</strong> {{ customer.company }}, {{ customer.address }}</p>
-<h2>{{ contract.title }}</h2>
-{% if lines %}
-<table>
-  <tr><th>#</th><th>Item</th><th>Quantity</th><th>Unit price</th><th>Discount</th><th>Amount</th></tr>
-  {% for line in lines %}
-  <tr><td>{{ line.position }}</td><td>{{ line.description }}</td><td>{{ line.quantity }}</td>
-      <td>{{ line.unit_price|money }}</td><td>{{ line.discount_percent }} %</td><td>{{ line.amount|money }}</td></tr>
-  {% endfor %}
-</table>
-{% endif %}
-<p>Total amount: <strong>{{ contract.amount|money }}</strong>
-{% if contract.tax_amount %}(including tax {{ contract.tax_amount|money }}){% endif %}</p>
-{% if payments %}
-<h3>Payment schedule</h3>
-<ul>{% for p in payments %}<li>{{ p.label }}: {{ p.amount|money }} due {{ p.due_date }}</li>{% endfor %}</ul>
-{% endif %}
-<p>{{ contract.payment_terms }}</p>
-<p>Term: {{ contract.start_date or "on signature" }} to {{ contract.end_date or "completion" }}.</p>
-<p>Signed for the seller on {{ contract.company_signed_on or "__________" }},
-   for the buyer on {{ contract.customer_signed_on or "__________" }}.</p>
-"""
-"""Used when a contract names no template."""
-
-COMPANY = "Shipyard Ltd."
 _PAGE = ("<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title><style>"
          "body{{margin:2cm}}table{{border-collapse:collapse;width:100%}}"
          "td,th{{border:1px solid #999;padding:4px;text-align:left}}</style></head><body>{body}</body></html>")
@@ -62,12 +35,19 @@ _environment = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUn
 _environment.filters.update(formatting.JINJA_FILTERS, money=_money)
 
 
-def context(session: Session, contract: Contract) -> dict:
-    """Plain values a template may use: ``contract``, ``customer``, ``lines``, ``payments``, ``company``
-    (``|money`` writes amounts in the contract's ``currency``)."""
+def contract_language(contract: Contract) -> str:
+    """The language the contract prints in: its template's, else its quote's, else the site's."""
+    if contract.template is not None:
+        return document_language(contract.template.language)
+    return document_language(contract.quote.language if contract.quote is not None else "")
+
+
+def context(session: Session, contract: Contract, language: str) -> dict:
+    """Plain values a template may use: ``contract``, ``customer``, ``lines``, ``payments``, ``company`` (the
+    seller's name in ``language``; ``|money`` writes amounts in the contract's ``currency``)."""
     customer = contract.customer
     return {
-        "company": COMPANY, "currency": contract.currency,
+        "company": COMPANIES[language], "currency": contract.currency,
         "today": zones.site_today(),
         "contract": {key: getattr(contract, key) for key in (
             "number", "title", "amount", "tax_amount", "tax_percent", "discount_percent", "start_date", "end_date",
@@ -90,15 +70,19 @@ def render_body(body: str, values: dict) -> str:
 
 
 def render_html(session: Session, contract: Contract) -> str:
-    """The contract as a complete HTML page (the filled body sanitised: no script, no external resource)."""
-    body = render_body(contract.template.body if contract.template else DEFAULT_TEMPLATE, context(session, contract))
-    return page(f"Contract {contract.number}", body)
+    """The contract as a complete HTML page in its language (:func:`contract_language`: wording, amounts and
+    dates), the filled body sanitised (no script, no external resource)."""
+    language = contract_language(contract)
+    with force_locale(language):
+        body = contract.template.body if contract.template else CONTRACT_TEMPLATES[language]
+        filled = render_body(body, context(session, contract, language))
+        return page(_("Contract %(number)s", number=contract.number), filled, language)
 
 
-def page(title: str, body: str) -> str:
-    """A filled body as a complete HTML page: the title escaped, the body sanitised (no script, no external
-    resource); quote documents use it too."""
-    lang = (current_locale() or "zh_CN").replace("_", "-")  # also picks the Chinese glyph forms of a CJK font
+def page(title: str, body: str, language: str | None = None) -> str:
+    """A filled body as a complete HTML page in ``language`` (default the request's): the title escaped, the body
+    sanitised (no script, no external resource); quote documents use it too."""
+    lang = (language or current_locale() or "zh_CN").replace("_", "-")  # also picks a CJK font's Chinese glyphs
     return _PAGE.format(title=escape(title), body=clean_html(body), lang=lang)
 
 
@@ -114,7 +98,7 @@ def render_pdf(html: str) -> bytes:
 def check_template(body: str) -> None:
     """Raise :class:`ContractError` unless ``body`` renders with sample values."""
     sample = {
-        "company": COMPANY, "today": zones.site_today(), "currency": formatting.site_currency(),
+        "company": COMPANIES["en"], "today": zones.site_today(), "currency": formatting.site_currency(),
         "contract": dict.fromkeys(("number", "title", "payment_terms", "status"), "x") | dict.fromkeys(
             ("amount", "tax_amount", "tax_percent", "discount_percent"), Decimal(0)) | dict.fromkeys(
             ("start_date", "end_date", "company_signed_on", "customer_signed_on")),
@@ -124,14 +108,18 @@ def check_template(body: str) -> None:
     render_body(body, sample)
 
 
-def save_template(session: Session, name: str, body: str, template: ContractTemplate | None = None) -> ContractTemplate:
-    """Create or change a template: sanitised to the layout allow-list, and it must render with sample values."""
+def save_template(session: Session, name: str, body: str, template: ContractTemplate | None = None,
+                  language: str = "") -> ContractTemplate:
+    """Create or change a template written in ``language`` (empty: the site's): sanitised to the layout
+    allow-list, and it must render with sample values."""
     if not name.strip():
         raise ContractError(_("A template needs a name."))
+    if language and language not in LANGUAGES:
+        raise ContractError(_("Choose the language the template is written in."))
     body = clean_template(body)
     check_template(body)
     template = template or ContractTemplate()
-    template.name, template.body = name.strip(), body
+    template.name, template.body, template.language = name.strip(), body, language
     session.add(template)
     session.flush()
     return template

@@ -37,6 +37,8 @@ class ContractTemplate(CrmBase):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    """The language the template is written in (``zh_CN``, ``en``; empty: the site's): its contracts print in it."""
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

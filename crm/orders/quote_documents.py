@@ -1,4 +1,5 @@
-"""The quote document: the built-in quote template filled in the contract documents' sandboxed engine; HTML or PDF.
+"""The quote document: the built-in quote template of its language (:mod:`crm.orders.document_wording`) filled in
+the contract documents' sandboxed engine; HTML or PDF.
 
 Nothing is copied from :mod:`crm.orders.contract_documents`: the same environment (money, number and date
 filters of :mod:`crm.formatting`), the same sanitising page and the same PDF renderer with its safe url_fetcher.
@@ -6,39 +7,18 @@ filters of :mod:`crm.formatting`), the same sanitising page and the same PDF ren
 
 from __future__ import annotations
 
-from crm.orders.contract_documents import COMPANY, page, render_body
+from crm.orders.contract_documents import page, render_body
+from crm.orders.document_wording import COMPANIES, QUOTE_TEMPLATES, document_language
 from crm.orders.quotes import Quote, quote_totals
-from i18n import zones
-
-TEMPLATE = """\
-<h1>Quotation {{ quote.number }}</h1>
-<p><strong>From:</strong> {{ company }}<br>
-<strong>To:</strong> {{ customer.company }}{% if customer.address %}, {{ customer.address }}{% endif %}</p>
-<h2>{{ quote.title }}</h2>
-<p>Date: {{ today|date }} · valid until {{ quote.valid_until|date }}{% if quote.revision > 1 %}
- · revision {{ quote.revision }}{% endif %}</p>
-<table>
-  <tr><th>#</th><th>Item</th><th>Quantity</th><th>Unit price</th><th>Discount</th><th>Amount</th></tr>
-  {% for line in lines %}
-  <tr><td>{{ line.position }}</td><td>{{ line.description }}</td><td>{{ line.quantity|number }}</td>
-      <td>{{ line.unit_price|money }}</td><td>{{ line.discount_percent|percent }}</td>
-      <td>{{ line.amount|money }}</td></tr>
-  {% endfor %}
-</table>
-<p>Subtotal: {{ totals.subtotal|money }}<br>
-{% if totals.discount %}Discount ({{ quote.discount_percent|percent }}): −{{ totals.discount|money }}<br>{% endif %}
-Tax ({{ quote.tax_percent|percent }}): {{ totals.tax|money }}<br>
-<strong>Total: {{ totals.total|money }}</strong></p>
-{% if quote.notes %}<p>{{ quote.notes }}</p>{% endif %}
-"""
-"""The quote document's wording (filled in the sandbox, escaped, sanitised)."""
+from i18n import _, force_locale, zones
 
 
-def context(quote: Quote) -> dict:
-    """Plain values the template uses: ``quote``, ``customer``, ``lines``, ``totals``, ``company``, ``today``."""
+def context(quote: Quote, language: str) -> dict:
+    """Plain values the template uses: ``quote``, ``customer``, ``lines``, ``totals``, ``company`` (in
+    ``language``), ``today``."""
     totals = quote_totals(quote)
     return {
-        "company": COMPANY, "currency": quote.currency,
+        "company": COMPANIES[language], "currency": quote.currency,
         "today": zones.site_today(),
         "quote": {key: getattr(quote, key) for key in (
             "number", "title", "revision", "valid_until", "discount_percent", "tax_percent", "notes", "status")},
@@ -51,5 +31,8 @@ def context(quote: Quote) -> dict:
 
 
 def render_html(quote: Quote) -> str:
-    """The quote as a complete, sanitised HTML page."""
-    return page(f"Quotation {quote.number}", render_body(TEMPLATE, context(quote)))
+    """The quote as a complete, sanitised HTML page in the quote's language (wording, amounts and dates)."""
+    language = document_language(quote.language)
+    with force_locale(language):
+        body = render_body(QUOTE_TEMPLATES[language], context(quote, language))
+        return page(_("Quotation %(number)s", number=quote.number), body, language)

@@ -56,6 +56,8 @@ class Quote(CrmBase):
     """The sent quote this one revises (its number gets ``-R<revision>``)."""
     currency: Mapped[str] = mapped_column(String(3), default=formatting.site_currency)
     """ISO 4217 code of every amount of the quote (default the site's ``CRM_CURRENCY``)."""
+    language: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    """The language of the printed quote and of a contract made from it (``zh_CN``, ``en``; empty: the site's)."""
     version: Mapped[int] = mapped_column(default=1)
     """Raised by every change of a draft: a form that carries an older one was filled in before someone saved."""
     updated_by: Mapped[str] = mapped_column(String(100), default="")
@@ -115,13 +117,15 @@ def quote_totals(quote: Quote) -> Totals:
 def create_quote(
     session: Session, customer: Customer, owner: User | None, title: str, valid_until: dt.date,
     *, discount_percent: Decimal = ZERO, tax_percent: Decimal = ZERO, notes: str = "", currency: str | None = None,
+    language: str = "",
 ) -> Quote:
-    """A draft quote with a number, in ``currency`` (default the site's)."""
+    """A draft quote with a number, in ``currency`` (default the site's), printed in ``language`` (empty: the
+    site's)."""
     _check_percent(discount_percent, "discount")
     _check_percent(tax_percent, "tax")
     quote = Quote(customer=customer, owner=owner, title=title, valid_until=valid_until, notes=notes,
                   discount_percent=Decimal(discount_percent), tax_percent=Decimal(tax_percent),
-                  currency=currency or formatting.site_currency())
+                  currency=currency or formatting.site_currency(), language=language)
     assign_number(session, quote, "Q")
     return quote
 
@@ -200,8 +204,8 @@ def edit_line(
 
 
 def edit_terms(quote: Quote, by: str, *, version: int | None, title: str, valid_until: dt.date,
-               discount_percent: Decimal, tax_percent: Decimal, notes: str) -> None:
-    """Change a draft quote's title, validity date, overall discount, tax and notes."""
+               discount_percent: Decimal, tax_percent: Decimal, notes: str, language: str | None = None) -> None:
+    """Change a draft quote's title, validity date, overall discount, tax, notes and document language."""
     _draft(quote)
     check_version(quote, version)
     if not title:
@@ -210,6 +214,8 @@ def edit_terms(quote: Quote, by: str, *, version: int | None, title: str, valid_
     _check_percent(tax_percent, "tax")
     quote.title, quote.valid_until, quote.notes = title, valid_until, notes
     quote.discount_percent, quote.tax_percent = discount_percent, tax_percent
+    if language is not None:
+        quote.language = language
     _touched(quote, by)
 
 
@@ -237,7 +243,8 @@ def revise(session: Session, quote: Quote, by: str) -> Quote:
     revision = Quote(customer_id=quote.customer_id, owner_id=quote.owner_id, opportunity_id=quote.opportunity_id,
                      title=quote.title, valid_until=quote.valid_until, notes=quote.notes,
                      discount_percent=quote.discount_percent, tax_percent=quote.tax_percent,
-                     currency=quote.currency, revision=quote.revision + 1, revision_of_id=quote.id)
+                     currency=quote.currency, language=quote.language, revision=quote.revision + 1,
+                     revision_of_id=quote.id)
     revision.lines = [QuoteLine(position=line.position, product_id=line.product_id, description=line.description,
                                 quantity=line.quantity, unit_price=line.unit_price,
                                 discount_percent=line.discount_percent, unit_cost=line.unit_cost)

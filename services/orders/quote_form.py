@@ -20,8 +20,9 @@ from crm.customers.models import Customer
 from crm.money import ZERO
 from crm.orders import quotes
 from crm.orders.catalog import Product
+from crm.orders.document_wording import document_language
 from crm.sales.opportunities import Opportunity
-from i18n import _
+from i18n import LANGUAGES, _
 
 VALID_DAYS = 30
 """A new quote's default validity."""
@@ -48,14 +49,16 @@ def blank(session: Session, scope: set[int] | None, customer_id: int | None, opp
     return QuoteForm({"customer_id": str(customer_id or ""), "opportunity_id": str(opp.id if opp else ""),
                       "title": opp.name if opp else "", "valid_until": (today + dt.timedelta(days=VALID_DAYS))
                       .isoformat(), "discount_percent": "0", "tax_percent": "13", "notes": "",
-                      "currency": formatting.site_currency()})
+                      "currency": formatting.site_currency(), "language": document_language("")})
 
 
 def read(session: Session, form: Mapping[str, str], scope: set[int] | None) -> QuoteForm:
     """Check every field of the new quote form."""
     result = QuoteForm({k: form.get(k, "") for k in ("customer_id", "opportunity_id", "title", "valid_until",
-                                                       "discount_percent", "tax_percent", "notes", "currency")})
+                                                       "discount_percent", "tax_percent", "notes", "currency",
+                                                       "language")})
     errors, values = result.errors, result.values
+    values["language"] = _language(form, errors)
     values["currency"] = formatting.currency_code(form.get("currency", "") or formatting.site_currency())
     if values["currency"] is None:
         errors.add("currency", _("Choose a currency (an ISO 4217 code such as CNY or USD)."))
@@ -82,7 +85,7 @@ def create(session: Session, checked: QuoteForm, user: User) -> quotes.Quote:
     v = checked.values
     quote = quotes.create_quote(session, v["customer"], user, v["title"], v["valid_until"],
                                 discount_percent=v["discount_percent"], tax_percent=v["tax_percent"],
-                                notes=v["notes"], currency=v["currency"])
+                                notes=v["notes"], currency=v["currency"], language=v["language"])
     opp: Opportunity | None = v["opportunity"]
     if opp is not None:
         quote.opportunity_id = opp.id
@@ -95,6 +98,11 @@ def create(session: Session, checked: QuoteForm, user: User) -> quotes.Quote:
     return quote
 
 
+def _language(form: Mapping[str, str], errors: check.FieldErrors) -> str:
+    """The document language chosen (empty: the site's)."""
+    return check.choice(form, "language", errors, LANGUAGES, required=False)
+
+
 def _money_text(value: Decimal) -> str:
     return f"{value:f}"
 
@@ -103,13 +111,14 @@ def terms_of(quote: quotes.Quote) -> QuoteForm:
     """The terms form filled from a quote."""
     return QuoteForm({"version": str(quote.version), "title": quote.title, "valid_until": quote.valid_until.isoformat(),
                       "discount_percent": _money_text(quote.discount_percent),
-                      "tax_percent": _money_text(quote.tax_percent), "notes": quote.notes})
+                      "tax_percent": _money_text(quote.tax_percent), "notes": quote.notes,
+                      "language": document_language(quote.language)})
 
 
 def read_terms(form: Mapping[str, str]) -> QuoteForm:
     """Check the terms of a draft quote: title, validity date, overall discount, tax, notes."""
     result = QuoteForm({k: form.get(k, "") for k in ("version", "title", "valid_until", "discount_percent",
-                                                       "tax_percent", "notes")})
+                                                       "tax_percent", "notes", "language")})
     errors, values = result.errors, result.values
     values["version"] = check.whole(form, "version", errors)
     values["title"] = check.text(form, "title", errors, max_length=200, required=True, label=_("title"))
@@ -117,6 +126,7 @@ def read_terms(form: Mapping[str, str]) -> QuoteForm:
     values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2) or ZERO
     values["tax_percent"] = check.percent(form, "tax_percent", errors, decimals=2) or ZERO
     values["notes"] = check.text(form, "notes", errors, max_length=4000)
+    values["language"] = _language(form, errors) or None
     return result
 
 

@@ -15,6 +15,7 @@ from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.orders import contract_documents
 from crm.orders.contracts import ContractTemplate, from_template
+from crm.orders.document_wording import CONTRACT_TEMPLATES
 
 COMPANY = "北京世纪重工机械有限公司"
 TITLE = "三号船体分段焊接工程"
@@ -40,7 +41,7 @@ def contract_id(platform) -> int:
     with platform.sessions.begin() as session:
         owner = session.scalars(select(User).where(User.username == "sales")).one()
         customer = Customer(company=COMPANY, address="北京市朝阳区建国路88号", owner=owner)
-        template = ContractTemplate(name="标准合同", body=contract_documents.DEFAULT_TEMPLATE)
+        template = ContractTemplate(name="标准合同", body=CONTRACT_TEMPLATES["zh_CN"], language="zh_CN")
         session.add_all([customer, template])
         session.flush()
         return from_template(session, template, customer, owner, TITLE, Decimal("1234.5"),

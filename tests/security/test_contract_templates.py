@@ -15,6 +15,7 @@ from crm.customers.models import Customer
 from crm.orders import contract_documents
 from crm.orders.contract_safety import allowed_asset, clean_template, url_fetcher
 from crm.orders.contracts import Contract, ContractTemplate, from_template
+from crm.orders.document_wording import CONTRACT_TEMPLATES
 
 HOSTILE = ('<h1>Contract {{ contract.number }}</h1><link rel="attachment" href="file:///etc/passwd">'
            '<img src="http://127.0.0.1:1/x"><script>alert(document.cookie)</script>'
@@ -51,9 +52,10 @@ def test_saving_a_template_strips_what_is_not_layout(platform, login):
     assert "<h1>Contract {{ contract.number }}</h1>" in body and 'style="color:red"' in body and "Terms" in body
 
 
-def test_the_default_template_survives_sanitising_and_still_renders():
-    cleaned = clean_template(contract_documents.DEFAULT_TEMPLATE)
-    for tag in ("{% for line in lines %}", "{{ line.unit_price|money }}", '{{ contract.start_date or "on signature" }}',
+@pytest.mark.parametrize("language", CONTRACT_TEMPLATES)
+def test_the_default_template_survives_sanitising_and_still_renders(language):
+    cleaned = clean_template(CONTRACT_TEMPLATES[language])
+    for tag in ("{% for line in lines %}", "{{ line.unit_price|money }}", "{{ contract.start_date|date if",
                 "{% endfor %}", "<table>", "<td>{{ line.position }}</td>"):
         assert tag in cleaned, tag
     contract_documents.check_template(cleaned)

@@ -8,8 +8,9 @@ from flask_login import current_user, login_required
 from crm.accounts.access import sees_costs
 from crm.orders import contract_documents, contracts, labels, margins, payments, reminders
 from crm.orders.contracts import Contract, ContractTemplate
+from crm.orders.document_wording import CONTRACT_TEMPLATES, document_language, language_choices
 from crm.scoped_lists import newest_in_scope
-from i18n import _, ngettext, zones
+from i18n import LANGUAGES, _, ngettext, zones
 from services.customers.queries import customer_by_id
 from services.orders import queries
 from services.orders.process_starts import submit_for_approval
@@ -116,6 +117,7 @@ def show(contract_id: int):
         project=queries.project_of_contract(session, contract.id),
         plan_rows=range(1, PLAN_ROWS + 1),
         margin=margins.contract_margin(contract) if sees_costs(current_user.user) else None,
+        language=LANGUAGES[contract_documents.contract_language(contract)],
     )
 
 
@@ -190,9 +192,12 @@ def templates():
     if request.method == "POST":
         with refusals():
             saved = contract_documents.save_template(db.session(), request.form.get("name", ""),
-                                                     request.form.get("body", ""), chosen)
+                                                     request.form.get("body", ""), chosen,
+                                                     language=request.form.get("language", ""))
             db.commit()
             flash(_("Template “%(name)s” saved.", name=saved.name), "success")
             return redirect(url_for(".templates", id=saved.id))
+    language = document_language(chosen.language if chosen else request.args.get("language", ""))
     return render_template("orders/contract_templates.html", templates=_templates(), chosen=chosen,
-                           default_body=contract_documents.DEFAULT_TEMPLATE)
+                           language=language, languages=language_choices(), language_names=LANGUAGES,
+                           default_body=CONTRACT_TEMPLATES[language])

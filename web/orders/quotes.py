@@ -13,8 +13,9 @@ from crm.accounts.access import COST_ROLES, sees_costs
 from crm.money import ZERO
 from crm.orders import contract_documents, contracts, margins, quote_documents, quotes
 from crm.orders.catalog import products
+from crm.orders.document_wording import document_language, language_choices
 from crm.scoped_lists import newest_in_scope
-from i18n import _, zones
+from i18n import LANGUAGES, _, zones
 from services.orders import queries, quote_form
 from web import db
 from web.accounts.auth import require_role
@@ -58,7 +59,7 @@ def index():
 
 def _new_page(form: quote_form.QuoteForm, status: int = 200):
     return render_template("orders/quote_new.html", form=form, customers=visible_customers(),
-                           currencies=formatting.currency_choices()), status
+                           currencies=formatting.currency_choices(), languages=language_choices()), status
 
 
 @bp.get("/new")
@@ -91,7 +92,8 @@ def show(quote_id: int):
     return render_template("orders/quote.html", quote=quote, totals=quotes.quote_totals(quote), contract=contract,
                            earlier=earlier, later=queries.revision_of_quote(db.session(), quote.id),
                            products=products(db.session()), templates=templates, today=zones.site_today(),
-                           costs=costs, margin=margins.quote_margin(quote) if costs else None)
+                           costs=costs, margin=margins.quote_margin(quote) if costs else None,
+                           language=LANGUAGES[document_language(quote.language)])
 
 
 @bp.post("/<int:quote_id>/lines/<int:line_id>/cost")
@@ -149,7 +151,7 @@ def _refused_unless_draft(quote: quotes.Quote):
 
 
 def _terms_page(quote: quotes.Quote, form: quote_form.QuoteForm, status: int = 200):
-    return render_template("orders/quote_terms.html", quote=quote, form=form), status
+    return render_template("orders/quote_terms.html", quote=quote, form=form, languages=language_choices()), status
 
 
 @bp.get("/<int:quote_id>/edit")
