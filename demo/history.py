@@ -20,6 +20,7 @@ from crm.sales.opportunities import Opportunity
 from crm.service import service_desk
 from crm.service.engineers import book, engineers
 from i18n import _, _l, zones
+from services.service import policies
 
 SEED = 20261201
 FAILURES = (("repair", "ENG-2000", _l("Main engine overheats")), ("repair", "NAV-PKG", _l("Radar display freezes")),
@@ -75,7 +76,8 @@ def _service(session: Session, rng: random.Random, customers: list[Customer], to
         if kind == "complaint" or rng.random() < 0.3:
             service_desk.record_complaint(request, rng.choice(CAUSES), _("Apologised and followed up"))
         order = service_desk.create_order(session, request, ["SVC-INSPECT"], free_service=False,
-                                          required_skill="hull", planned_hours=Decimal(2), scheduled_start=start)
+                                          required_skill="hull", planned_hours=Decimal(2), scheduled_start=start,
+                                          labour_rate=policies.current_policy(session, "standard").labour_rate)
         service_desk.record_confirmation(order, True)
         book(session, rng.choice(staff).id, start, start + dt.timedelta(hours=2), order_id=order.id, note=text,
              created_by="agent")

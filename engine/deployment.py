@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import decisions
 from .errors import DeploymentError
-from .models import ProcessVersion
+from .models import DecisionVersion, ProcessVersion
 from .parser import NS, ParsedBundle, ParsedProcess, parse_bundle
 from .serializer import StateSerializer
 from .xml_safety import parse_xml
@@ -22,7 +23,9 @@ Check = Callable[[ParsedBundle, dict[str, bytes]], list[dict]]
 
 @dataclass
 class DeployResult:
-    version: ProcessVersion
+    """A process version, or a decision table version (a new one only), that a deploy made or found unchanged."""
+
+    version: ProcessVersion | DecisionVersion
     created: bool
 
 
@@ -71,6 +74,9 @@ def validate_files(
 ) -> tuple[ParsedBundle, dict[str, bytes]]:
     """Parse ``files`` together with the deployed library and run every check; raise on problems."""
     bundle_files = _with_library(session, files, max_bytes)
+    problems = decisions.deploy_problems(files, max_bytes)
+    if problems:
+        raise DeploymentError(problems)
     bundle = parse_bundle(bundle_files, max_bytes)
     problems = [p for check in checks for p in check(bundle, files)]
     if problems:
@@ -87,10 +93,12 @@ def deploy(
     checks: Iterable[Check] = (),
     comment: str = "",
 ) -> list[DeployResult]:
-    """Deploy ``files`` (name -> bytes). Every process they define or feed gets a version if it changed."""
+    """Deploy ``files`` (name -> bytes). Every process they define or feed gets a version if it changed, and so
+    does every decision of a changed DMN file (:mod:`engine.decisions`)."""
     bundle, bundle_files = validate_files(session, files, max_bytes, checks)
+    results = [DeployResult(v, created=True) for v in decisions.record_versions(session, files, user, comment,
+                                                                                max_bytes)]
     latest = latest_versions(session)
-    results = []
     for process in bundle.processes.values():
         touched = process.filename in files or process.dependencies & set(files)
         if not touched:

@@ -175,4 +175,6 @@ def _refresh_task_rows(session: Session, instance: ProcessInstance, meta: dict[s
             continue
         if info.role != row.role:
             row.assignee = None
-        row.title, row.lane, row.role, row.priority = info.title, info.lane, info.role, info.priority
+        row.title, row.lane, row.role = info.title, info.lane, info.role
+        if info.priority_expression is None:  # a priority from the task data stays what it was evaluated to
+            row.priority = info.priority

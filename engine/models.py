@@ -50,6 +50,30 @@ class ProcessVersion(EngineBase):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+class DecisionVersion(EngineBase):
+    """One deployed version of one decision table (DMN), evaluated by key outside processes
+    (:func:`engine.decisions.decide`); a process keeps the copy stored with its own version."""
+
+    __tablename__ = "decision_version"
+    __table_args__ = (UniqueConstraint("decision_key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    deployed_by: Mapped[str] = mapped_column(String(100))
+    deployed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def process_key(self) -> str:
+        """The key deploy answers list it under, as they list a process version's (its decision key)."""
+        return self.decision_key
+
+
 INSTANCE_STATUSES = ("running", "waiting", "completed", "error", "suspended", "terminated")
 
 

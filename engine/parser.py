@@ -56,12 +56,16 @@ class TaskMeta:
     instructions: str = ""
     assignee: str | None = None
     """``camunda:assignee``: a username, or ``${expression}`` over the task data naming the user."""
+    priority_expression: str | None = None
+    """``camunda:priority="${supply_priority}"``: the priority comes from the task data (``priority`` if it fails)."""
 
     def to_json(self) -> dict:
-        """The stored form; ``assignee`` only when set, so older versions keep their content hash."""
+        """The stored form; ``assignee`` and ``priority_expression`` only when set, so older versions keep their
+        content hash."""
         data = dataclasses.asdict(self)
-        if self.assignee is None:
-            del data["assignee"]
+        for optional in ("assignee", "priority_expression"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
 
@@ -134,7 +138,7 @@ def parse_bundle(files: dict[str, bytes], max_bytes: int) -> ParsedBundle:
             )
     if problems:
         raise DeploymentError(problems)
-    if not processes:
+    if not processes and all(etree.QName(root).namespace == BPMN_NS for root in roots.values()):
         raise DeploymentError([{"file": ", ".join(files), "message": _("no BPMN process found")}])
     return ParsedBundle(processes=processes, roots=roots)
 
@@ -183,17 +187,23 @@ def read_task_meta(process: etree._Element) -> dict[str, TaskMeta]:
         task_id = task.get("id")
         lane, role = lanes.get(task_id, (None, None))
         doc = task.find("bpmn:documentation", NS)
+        priority = (task.get(f"{{{CAMUNDA_NS}}}priority") or "").strip()
         meta[task_id] = TaskMeta(
             name=task_id,
             title=task.get("name") or task_id,
             lane=lane,
             role=role,
             due=task.get(f"{{{CAMUNDA_NS}}}dueDate"),
-            priority=int(task.get(f"{{{CAMUNDA_NS}}}priority") or 50),
+            priority=50 if _is_expression(priority) else int(priority or 50),
+            priority_expression=priority if _is_expression(priority) else None,
             instructions=(doc.text or "").strip() if doc is not None else "",
             assignee=(task.get(f"{{{CAMUNDA_NS}}}assignee") or "").strip() or None,
         )
     return meta
+
+
+def _is_expression(text: str) -> bool:
+    return text.startswith("${") and text.endswith("}")
 
 
 def _problem(exc: Exception, filename: str) -> dict:

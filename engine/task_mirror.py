@@ -84,7 +84,7 @@ def sync_tasks(
         changes.inserted.append(HumanTask(
             id=task_id, instance_id=instance.id, process_key=instance.process_key,
             task_name=task.task_spec.name, title=info.title, lane=info.lane, role=info.role, assignee=assignee,
-            status="ready", priority=info.priority, customer_id=customer_id, created_at=now,
+            status="ready", priority=task_priority(info, task, workflow), customer_id=customer_id, created_at=now,
             due_at=due_date(info.due, task, workflow, now), follow_up_at=None, completed_by=None,
             completed_at=None,
         ))
@@ -134,6 +134,17 @@ def _evaluate(expression: str, task, workflow) -> Any:
     if expression.startswith("${") and expression.endswith("}"):
         return workflow.script_engine.evaluate(task, expression[2:-1])
     return expression
+
+
+def task_priority(info: TaskMeta, task, workflow) -> int:
+    """The task's priority: ``${expr}`` over the task data (0 to 100), else the fixed one; a failing
+    expression leaves the fixed one (the priority only orders a worklist)."""
+    if info.priority_expression is None:
+        return info.priority
+    try:
+        return max(0, min(100, int(_evaluate(info.priority_expression, task, workflow))))
+    except Exception:  # any failure: the worklist still needs a number
+        return info.priority
 
 
 def due_date(expression: str | None, task, workflow, now: dt.datetime) -> dt.datetime | None:

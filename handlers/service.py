@@ -10,6 +10,7 @@ from crm.service import engineers, service_desk, settlements
 from crm.service.labels import label
 from engine.services import HandlerContext, HandlerRegistry
 from i18n import _, zones
+from services.service import policies
 
 
 def _request(ctx: HandlerContext, request_id) -> service_desk.ServiceRequest:
@@ -22,6 +23,21 @@ def _order(ctx: HandlerContext, order_id) -> service_desk.ServiceOrder:
 
 def _slot(starts_at: dt.datetime, hours) -> tuple[dt.datetime, dt.datetime]:
     return starts_at, starts_at + dt.timedelta(hours=float(hours))
+
+
+def _grade_discount(ctx: HandlerContext, order: service_desk.ServiceOrder, grade_discount=None,
+                    ) -> tuple[Decimal, int | None]:
+    """The discount an order's customer gets (grade plus goodwill) and the grade terms table version it is from.
+
+    ``grade_discount`` is what the instance's own grade terms table gave; versions deployed before that table
+    pass none and take the newest table's (no grade discount while none is deployed)."""
+    goodwill = order.follow_up.goodwill_percent if order.follow_up else Decimal(0)
+    if grade_discount is not None:
+        return (settlements.customer_discount(Decimal(str(grade_discount)), goodwill),
+                policies.instance_grade_version(ctx.session, ctx.instance_id))
+    terms = policies.grade_terms(ctx.session, order.customer.grade)
+    return (settlements.customer_discount(terms.discount_percent if terms else Decimal(0), goodwill),
+            terms.version if terms else None)
 
 
 def register(registry: HandlerRegistry) -> None:
@@ -56,13 +72,14 @@ def register(registry: HandlerRegistry) -> None:
     @registry.register("service.create_order")
     def create_order(ctx: HandlerContext, request_id, items: list[str], free_service: bool, required_skill: str,
                      planned_hours: Decimal, scheduled_start: dt.datetime):
-        """A service order with its items and fee quote."""
+        """A service order with its items and fee quote (labour at the service policy table's standard rate)."""
         order = service_desk.create_order(
             ctx.session, _request(ctx, request_id), list(items), free_service=bool(free_service),
             required_skill=required_skill, planned_hours=Decimal(planned_hours), scheduled_start=scheduled_start,
-            instance_id=ctx.instance_id,
+            labour_rate=policies.current_policy(ctx.session, "standard").labour_rate, instance_id=ctx.instance_id,
         )
-        return {"id": order.id, "number": order.number, "fee_quote": str(order.fee_quote)}
+        return {"id": order.id, "number": order.number, "fee_quote": str(order.fee_quote),
+                "customer_grade": order.customer.grade or ""}
 
     @registry.register("service.record_confirmation")
     def record_confirmation(ctx: HandlerContext, order_id, confirmed: bool):
@@ -118,18 +135,29 @@ def register(registry: HandlerRegistry) -> None:
         return str(order.follow_up.goodwill_percent)
 
     @registry.register("service.discount")
-    def discount(ctx: HandlerContext, order_id):
-        """The customer's discount percent: by grade, plus goodwill granted on a complaint."""
-        order = _order(ctx, order_id)
-        goodwill = order.follow_up.goodwill_percent if order.follow_up else Decimal(0)
-        return str(settlements.customer_discount(order.customer.grade, goodwill))
+    def discount(ctx: HandlerContext, order_id, grade_discount=None):
+        """The customer's discount percent: the grade's (``grade_discount``, from the instance's grade terms
+        table), plus goodwill granted on a complaint."""
+        return str(_grade_discount(ctx, _order(ctx, order_id), grade_discount)[0])
 
     @registry.register("service.settle")
-    def settle(ctx: HandlerContext, order_id, policy: str, discount_percent):
-        """Settle the fees and post the amount to finance as a receivable."""
+    def settle(ctx: HandlerContext, order_id, policy: str, discount_percent, labour_rate=None, labour_share=None,
+               materials_share=None, items_share=None, grade_discount=None):
+        """Settle the fees under the figures the instance's service policy table gave, post them to finance.
+
+        Versions deployed before the policy table pass no figures: they settle under the newest table."""
+        order = _order(ctx, order_id)
+        if labour_rate is None:
+            rules = policies.current_policy(ctx.session, policy)
+        else:
+            rules = policies.instance_policy(ctx.session, ctx.instance_id, {
+                "labour_rate": labour_rate, "labour_share": labour_share, "materials_share": materials_share,
+                "items_share": items_share})
+        grade_discount, grade_version = _grade_discount(ctx, order, grade_discount)
         settlement, plan = settlements.settle(
-            ctx.session, _order(ctx, order_id), policy, Decimal(discount_percent), settled_by=ctx.actor,
+            ctx.session, order, policy, rules, Decimal(discount_percent), settled_by=ctx.actor,
             today=zones.site_today(), instance_id=ctx.instance_id,
+            discount_version=grade_version if Decimal(discount_percent) == grade_discount else None,
         )
         return {"settlement_id": settlement.id, "amount": str(settlement.amount),
                 "receivable_plan_id": plan.id if plan else None}

@@ -58,6 +58,10 @@ class Quote(CrmBase):
     """ISO 4217 code of every amount of the quote (default the site's ``CRM_CURRENCY``)."""
     language: Mapped[str] = mapped_column(String(10), default="", server_default="")
     """The language of the printed quote and of a contract made from it (``zh_CN``, ``en``; empty: the site's)."""
+    discount_version: Mapped[int | None]
+    """Version of the grade terms decision table that gave the overall discount (None: the discount was typed)."""
+    payment_days: Mapped[int | None]
+    """Days the customer has to pay, by grade (the grade terms table); the default of a contract's payment terms."""
     version: Mapped[int] = mapped_column(default=1)
     """Raised by every change of a draft: a form that carries an older one was filled in before someone saved."""
     updated_by: Mapped[str] = mapped_column(String(100), default="")
@@ -117,15 +121,16 @@ def quote_totals(quote: Quote) -> Totals:
 def create_quote(
     session: Session, customer: Customer, owner: User | None, title: str, valid_until: dt.date,
     *, discount_percent: Decimal = ZERO, tax_percent: Decimal = ZERO, notes: str = "", currency: str | None = None,
-    language: str = "",
+    language: str = "", discount_version: int | None = None, payment_days: int | None = None,
 ) -> Quote:
     """A draft quote with a number, in ``currency`` (default the site's), printed in ``language`` (empty: the
-    site's)."""
+    site's); ``discount_version`` names the grade terms table version the discount came from."""
     _check_percent(discount_percent, "discount")
     _check_percent(tax_percent, "tax")
     quote = Quote(customer=customer, owner=owner, title=title, valid_until=valid_until, notes=notes,
                   discount_percent=Decimal(discount_percent), tax_percent=Decimal(tax_percent),
-                  currency=currency or formatting.site_currency(), language=language)
+                  currency=currency or formatting.site_currency(), language=language,
+                  discount_version=discount_version, payment_days=payment_days)
     assign_number(session, quote, "Q")
     return quote
 
@@ -213,6 +218,8 @@ def edit_terms(quote: Quote, by: str, *, version: int | None, title: str, valid_
     _check_percent(discount_percent, "discount")
     _check_percent(tax_percent, "tax")
     quote.title, quote.valid_until, quote.notes = title, valid_until, notes
+    if Decimal(discount_percent) != quote.discount_percent:
+        quote.discount_version = None  # typed now, no longer the table's
     quote.discount_percent, quote.tax_percent = discount_percent, tax_percent
     if language is not None:
         quote.language = language
@@ -243,6 +250,7 @@ def revise(session: Session, quote: Quote, by: str) -> Quote:
     revision = Quote(customer_id=quote.customer_id, owner_id=quote.owner_id, opportunity_id=quote.opportunity_id,
                      title=quote.title, valid_until=quote.valid_until, notes=quote.notes,
                      discount_percent=quote.discount_percent, tax_percent=quote.tax_percent,
+                     discount_version=quote.discount_version, payment_days=quote.payment_days,
                      currency=quote.currency, language=quote.language, revision=quote.revision + 1,
                      revision_of_id=quote.id)
     revision.lines = [QuoteLine(position=line.position, product_id=line.product_id, description=line.description,

@@ -3,7 +3,7 @@ causes, skills and settlement policies (the wording of the service-request diagr
 
 from __future__ import annotations
 
-from crm.service.policy import POLICIES
+from crm.service.policy import POLICY_LABELS
 from i18n import _l
 
 LABELS = {
@@ -22,7 +22,7 @@ LABELS = {
                         "delivery": _l("Delivery"), "billing": _l("Billing"), "other": _l("Other")},
     "skill": {"hull": _l("Hull"), "electrical": _l("Electrical"), "hydraulics": _l("Hydraulics"),
               "propulsion": _l("Propulsion"), "automation": _l("Automation")},
-    "policy": {key: rules.label for key, rules in POLICIES.items()},
+    "policy": POLICY_LABELS,
 }
 """Labels by kind, then stored key."""
 

@@ -1,48 +1,47 @@
-"""The company's service policy: labour rate and which share of each charge the customer pays."""
+"""The company's service policy: labour rate and which share of each charge the customer pays.
+
+The figures live in the decision table ``bpmn/service_policy.dmn`` (changed by deploying it, not in code);
+this module holds what one row of it says and the arithmetic that uses it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from crm.money import ZERO
-from crm.orders.errors import OrderError
-from i18n import _, _l
+from i18n import _l
+
+POLICY_LABELS = {
+    "standard": _l("Standard rates"),
+    "service_contract": _l("Service contract (labour included, items half price)"),
+    "warranty": _l("Under warranty (free of charge)"),
+}
+"""The policies the settlement form offers (rows of the service policy table), by key."""
+FREE = "warranty"
+"""The policy a free service is settled under."""
 
 
 @dataclass(frozen=True)
 class ServicePolicy:
-    """Shares are percentages of the labour, materials and service-item charges the customer pays."""
+    """Labour rate per engineer hour and the shares (percent) of labour, materials and items the customer pays.
 
-    label: str  # translated when shown (a lazy string)
+    ``version`` is the version of the service policy table that gave these figures (None: not from a table).
+    """
+
     labour_rate: Decimal
     labour_share: Decimal
     materials_share: Decimal
     items_share: Decimal
+    version: int | None = None
+
+    @classmethod
+    def from_outputs(cls, outputs: Mapping, version: int | None) -> ServicePolicy:
+        """The policy a table row gave (numbers as text, floats or decimals)."""
+        return cls(*(Decimal(str(outputs[name])) for name in ("labour_rate", "labour_share", "materials_share",
+                                                              "items_share")), version=version)
 
 
-LABOUR_RATE = Decimal("280.00")
-"""Per engineer hour."""
-
-POLICIES: dict[str, ServicePolicy] = {
-    "standard": ServicePolicy(_l("Standard rates"), LABOUR_RATE, Decimal(100), Decimal(100), Decimal(100)),
-    "service_contract": ServicePolicy(_l("Service contract (labour included, items half price)"), LABOUR_RATE,
-                                      Decimal(0), Decimal(100), Decimal(50)),
-    "warranty": ServicePolicy(_l("Under warranty (free of charge)"), LABOUR_RATE, ZERO, ZERO, ZERO),
-}
-FREE = "warranty"
-"""The policy a free service is settled under."""
-
-GRADE_DISCOUNTS: dict[str, Decimal] = {"key": Decimal(10), "ordinary": Decimal(5), "prospect": ZERO}
-"""Customer discount (percent) by grade."""
-
-
-def policy(key: str) -> ServicePolicy:
-    if key not in POLICIES:
-        raise OrderError(_("Unknown service policy %(key)s; use one of %(keys)s.", key=key, keys=", ".join(POLICIES)))
-    return POLICIES[key]
-
-
-def estimate(items_total: Decimal, planned_hours: Decimal) -> Decimal:
-    """Unrounded fee estimate under standard rates: service items plus planned labour."""
-    return Decimal(items_total) + Decimal(planned_hours) * LABOUR_RATE
+def estimate(items_total: Decimal, planned_hours: Decimal, labour_rate: Decimal) -> Decimal:
+    """Unrounded fee estimate: service items plus planned labour at ``labour_rate``."""
+    return Decimal(items_total) + Decimal(planned_hours) * Decimal(labour_rate)

@@ -199,9 +199,10 @@ def close(request: ServiceRequest, status: str, resolution: str = "") -> None:
 
 def create_order(
     session: Session, request: ServiceRequest, item_codes: list[str], *, free_service: bool,
-    required_skill: str, planned_hours: Decimal, scheduled_start: dt.datetime | None, instance_id: int | None = None,
+    required_skill: str, planned_hours: Decimal, scheduled_start: dt.datetime | None, labour_rate: Decimal,
+    instance_id: int | None = None,
 ) -> ServiceOrder:
-    """A service order with catalogue items and a fee quote (zero for a free service)."""
+    """A service order with catalogue items and a fee quote at ``labour_rate`` (zero for a free service)."""
     if request.order is not None:
         raise ServiceError(_("Request %(request)s already has order %(order)s.", request=request.number,
                              order=request.order.number))
@@ -214,7 +215,7 @@ def create_order(
         items=[ServiceOrderItem(product_id=p.id, description=p.name, quantity=Decimal(1), unit_price=p.unit_price)
                for p in by_codes(session, item_codes)],
     )
-    order.fee_quote = ZERO if free_service else to_cents(estimate(order.items_total, order.planned_hours))
+    order.fee_quote = ZERO if free_service else to_cents(estimate(order.items_total, order.planned_hours, labour_rate))
     request.status = "in_service"
     assign_number(session, order, "SO")
     return order

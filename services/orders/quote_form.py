@@ -23,6 +23,7 @@ from crm.orders.catalog import Product
 from crm.orders.document_wording import document_language
 from crm.sales.opportunities import Opportunity
 from i18n import LANGUAGES, _
+from services.service.policies import grade_terms
 
 VALID_DAYS = 30
 """A new quote's default validity."""
@@ -48,7 +49,7 @@ def blank(session: Session, scope: set[int] | None, customer_id: int | None, opp
     customer_id = opp.customer_id if opp is not None else customer_id
     return QuoteForm({"customer_id": str(customer_id or ""), "opportunity_id": str(opp.id if opp else ""),
                       "title": opp.name if opp else "", "valid_until": (today + dt.timedelta(days=VALID_DAYS))
-                      .isoformat(), "discount_percent": "0", "tax_percent": "13", "notes": "",
+                      .isoformat(), "discount_percent": "", "tax_percent": "13", "notes": "",
                       "currency": formatting.site_currency(), "language": document_language("")})
 
 
@@ -74,18 +75,27 @@ def read(session: Session, form: Mapping[str, str], scope: set[int] | None) -> Q
     values.update(customer=customer, opportunity=opp)
     values["title"] = check.text(form, "title", errors, max_length=200, required=True, label=_("title"))
     values["valid_until"] = check.date(form, "valid_until", errors, required=True)
-    values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2) or ZERO
+    values["discount_percent"] = check.percent(form, "discount_percent", errors, decimals=2)
     values["tax_percent"] = check.percent(form, "tax_percent", errors, decimals=2) or ZERO
     values["notes"] = check.text(form, "notes", errors, max_length=4000)
     return result
 
 
 def create(session: Session, checked: QuoteForm, user: User) -> quotes.Quote:
-    """The draft quote; for an opportunity, with its lines (see the module docstring)."""
+    """The draft quote; for an opportunity, with its lines (see the module docstring).
+
+    The customer's grade gives the days to pay and, when none is typed, the discount (the grade terms table);
+    the quote records that table's version when its discount is the table's. Without a deployed table a quote
+    has no discount unless one is typed, and no days to pay."""
     v = checked.values
-    quote = quotes.create_quote(session, v["customer"], user, v["title"], v["valid_until"],
-                                discount_percent=v["discount_percent"], tax_percent=v["tax_percent"],
-                                notes=v["notes"], currency=v["currency"], language=v["language"])
+    terms = grade_terms(session, v["customer"].grade)
+    table_discount = terms.discount_percent if terms else ZERO
+    discount = table_discount if v["discount_percent"] is None else v["discount_percent"]
+    quote = quotes.create_quote(
+        session, v["customer"], user, v["title"], v["valid_until"], discount_percent=discount,
+        tax_percent=v["tax_percent"], notes=v["notes"], currency=v["currency"], language=v["language"],
+        payment_days=terms.payment_days if terms else None,
+        discount_version=terms.version if terms and discount == terms.discount_percent else None)
     opp: Opportunity | None = v["opportunity"]
     if opp is not None:
         quote.opportunity_id = opp.id

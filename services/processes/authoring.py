@@ -21,7 +21,7 @@ from crm.processes import drafts
 from engine import migration
 from engine.deployment import DeployResult, latest_versions, validate_files
 from engine.errors import Conflict, DeploymentError, EngineError, NotFound
-from engine.models import ProcessInstance, ProcessVersion
+from engine.models import DecisionVersion, ProcessInstance, ProcessVersion
 from engine.parser import BPMN_NS, DMN_NAMESPACES, ParsedBundle
 from engine.runtime import Actor, ProcessEngine
 from engine.services import HandlerRegistry
@@ -185,7 +185,8 @@ def deploy(session: Session, engine: ProcessEngine, files: dict[str, str], actor
     for result in results:
         if result.created:
             version = result.version
-            audit.record(session, actor.username, "process.deploy", f"process:{version.process_key}",
+            kind = "decision" if isinstance(version, DecisionVersion) else "process"
+            audit.record(session, actor.username, f"{kind}.deploy", f"{kind}:{version.process_key}",
                          {"version": version.version, "files": sorted(files)}, comment)
     if draft_key:
         drafts.discard_draft(session, draft_key)

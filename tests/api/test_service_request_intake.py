@@ -8,6 +8,7 @@ import pytest
 from crm.accounts.access import create_user
 from crm.accounts.users import User
 from crm.customers.models import Customer
+from tests.orders.driver import SERVICE_FILES
 from tests.support.api_driver import bpmn_files
 
 PASSWORD = "booking-form-kettle-57"
@@ -16,7 +17,7 @@ PASSWORD = "booking-form-kettle-57"
 @pytest.fixture
 def booking_form(platform, api):
     with platform.sessions.begin() as session:
-        platform.engine.deploy(session, bpmn_files(["service_request.bpmn"]), "owner")
+        platform.engine.deploy(session, bpmn_files(SERVICE_FILES), "owner")
         create_user(session, "website", PASSWORD, "Website booking form", ["integration"])
         customer = Customer(company="Bohai Ferries")
         session.add(customer)

@@ -23,6 +23,7 @@ from crm.orders.contracts import ContractTemplate
 from crm.sales.activities import comment_plan, complete_activity, plan_activity, save_plan_notes
 from crm.sales.opportunities import close_opportunity, create_opportunity, edit_opportunity
 from crm.service import engineers, service_desk, settlements
+from crm.service.policy import ServicePolicy
 from crm.service.service_desk import ServiceOrderItem
 from demo.users import DEMO_USERS
 from i18n import zones
@@ -161,7 +162,7 @@ def _settled_service_request(session, customer) -> service_desk.ServiceRequest:
     monday = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
     starts_at = dt.datetime.combine(monday, dt.time(10, 0))
     order = service_desk.create_order(session, request, [], free_service=False, required_skill="hydraulics",
-                                      planned_hours=Decimal(3), scheduled_start=starts_at)
+                                      planned_hours=Decimal(3), scheduled_start=starts_at, labour_rate=Decimal(280))
     order.items.append(ServiceOrderItem(description="油封更换", quantity=Decimal(1), unit_price=Decimal("350")))
     service_desk.record_confirmation(order, True)
     session.flush()
@@ -172,7 +173,9 @@ def _settled_service_request(session, customer) -> service_desk.ServiceRequest:
     follow_up = service_desk.record_follow_up(session, order, 4, 5, True, "到场较晚", "agent")
     service_desk.resolve_follow_up_complaint(follow_up, "致歉并给予折扣", Decimal(5))
     with i18n.force_locale("zh_CN"):  # the receivable's title is written in the site's language (data)
-        settlements.settle(session, order, "standard", Decimal(10), settled_by="finance", today=dt.date.today())
+        rates = ServicePolicy(Decimal(280), Decimal(100), Decimal(100), Decimal(100), version=1)  # a table's row
+        settlements.settle(session, order, "standard", rates, Decimal(10), settled_by="finance",
+                           today=dt.date.today(), discount_version=1)
     return request
 
 

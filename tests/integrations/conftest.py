@@ -12,6 +12,7 @@ import pytest
 
 from app import create_app
 from tests.conftest import clear_tables, make_settings
+from tests.orders.driver import SERVICE_FILES
 from tests.support.api_driver import bpmn_files
 from tests.support.web import WebUser
 
@@ -78,7 +79,7 @@ def hook_app(database_url, queue_name, workers):
     application = create_app(hook_settings(database_url, queue_name))
     platform = application.extensions["crm"]
     with platform.sessions.begin() as session:
-        platform.engine.deploy(session, bpmn_files(["service_request.bpmn"]), "owner")
+        platform.engine.deploy(session, bpmn_files(SERVICE_FILES), "owner")
     yield application
     clear_tables(platform)
     platform.db.dispose()

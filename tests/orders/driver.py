@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from tests.support.api_driver import picked_value
 
-ORDER_FILES = ("contract_approval.bpmn", "contract_approval_route.dmn", "payment_collection.bpmn",
-               "service_request.bpmn")
+SERVICE_FILES = ("service_request.bpmn", "service_policy.dmn", "customer_grade_terms.dmn")
+"""The service process and the decision tables that price it."""
+ORDER_FILES = ("contract_approval.bpmn", "contract_approval_route.dmn", "payment_collection.bpmn", *SERVICE_FILES)
 
 
 def next_monday(at: dt.time = dt.time(10, 0)) -> dt.datetime:

@@ -96,8 +96,8 @@ def instance_id(platform) -> int:
     from pathlib import Path
     root = Path(__file__).resolve().parents[2] / "bpmn"
     with platform.sessions.begin() as session:
-        platform.engine.deploy(session, {"service_request.bpmn": (root / "service_request.bpmn").read_bytes()},
-                               "owner")
+        platform.engine.deploy(session, {name: (root / name).read_bytes() for name in (
+            "service_request.bpmn", "service_policy.dmn", "customer_grade_terms.dmn")}, "owner")
         owner = session.scalars(select(User).where(User.username == "sales")).one()
         customer = Customer(company="Blue Whale", owner=owner)
         session.add(customer)

@@ -52,6 +52,11 @@ class Editor {
       });
       this.modeler.on('commandStack.changed', onChange);
     } else {
+      pane.appendChild(el('p', 'small text-body-secondary mb-1 crm-dmn-help', _(
+        'Click a cell to change a rate, share or condition. "Hit policy" chooses which rules apply: Unique or '
+        + 'First (the first matching rule) or Collect (every match). The pencil on a column header changes its '
+        + 'label, the data it reads and its type (string, number, integer, boolean or date). Deploy makes a new '
+        + 'version; records priced earlier keep theirs.')));
       const canvas = pane.appendChild(el('div', 'crm-modeler-canvas crm-modeler-dmn'));
       this.modeler = new window.DmnJS({ container: canvas });
       this.modeler.on('views.changed', () => this._watchDmnView(onChange));
