@@ -200,7 +200,7 @@ def frontend_messages(locale: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with a catalog: ``kind`` is stale, missing, untranslated, fuzzy or invalid."""
+    """Something wrong with a catalog: ``kind`` is stale, missing, untranslated, fuzzy, invalid or ambiguous."""
 
     area: str
     locale: str
@@ -215,11 +215,14 @@ def check() -> list[Problem]:
     """Every problem of the catalogs against the sources (empty when all is well)."""
     problems = []
     templates = extract()
+    readings: dict[tuple[str, tuple], dict[str, object]] = {}
     for area in sorted(set(templates) | _existing_areas()):
         wanted = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in templates.get(area, []) if m.id}
         for locale in LANGUAGES:
             catalog = _read(po_path(area, locale), locale)
             have = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog if m.id}
+            for key, message in have.items():
+                readings.setdefault((locale, key), {})[area] = message.string
             problems += [Problem(area, locale, "missing", key[1]) for key in sorted(wanted - set(have), key=str)]
             problems += [Problem(area, locale, "stale", key[1]) for key in sorted(set(have) - wanted, key=str)]
             for key, message in have.items():
@@ -230,6 +233,19 @@ def check() -> list[Problem]:
                     problems.append(Problem(area, locale, "fuzzy", key[1]))
             for message, errors in catalog.check():
                 problems += [Problem(area, locale, "invalid", f"{message.id!r}: {error}") for error in errors]
+    return problems + _ambiguous(readings)
+
+
+def _ambiguous(readings: dict[tuple[str, tuple], dict[str, object]]) -> list[Problem]:
+    """Flask-Babel merges the areas' catalogs into one, so a message (with its context) translated differently in
+    two areas reads as the last area's everywhere: give it one translation, or a context (``pgettext``/``_lp``)
+    where the senses differ (``pgettext("week", "Next")``)."""
+    problems = []
+    for (locale, (context, message_id)), by_area in sorted(readings.items(), key=str):
+        if len({str(text) for text in by_area.values() if text}) > 1:
+            seen = ", ".join(f"{area}: {text}" for area, text in sorted(by_area.items()))
+            where = f"{context} | {message_id}" if context else message_id
+            problems.append(Problem(",".join(sorted(by_area)), locale, "ambiguous", f"{where} ({seen})"))
     return problems
 
 

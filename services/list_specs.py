@@ -17,7 +17,7 @@ from crm.sales.opportunities import STAGES as OPPORTUNITY_STAGES
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import REQUEST_STATUSES, ServiceOrder, ServiceRequest
 from engine.models import INSTANCE_STATUSES, ProcessInstance
-from i18n import _l
+from i18n import _l, _lp
 from services.listing import Column, ListSpec
 
 SALES = frozenset({"salesperson", "customer_director", "sales_director", "administrator"})
@@ -135,7 +135,7 @@ SPECS = {spec.name: spec for spec in (
     ), "company", ("customers.show", "customer_id", "id"), default_desc=False),
     ListSpec("contacts", _l("Contacts"), EVERYONE, _contacts, (
         Column("id", "#", Contact.id, "number"),
-        Column("name", _l("Name"), Contact.name, filter="contains", sort=Contact.name_pinyin),
+        Column("name", _lp("person", "Name"), Contact.name, filter="contains", sort=Contact.name_pinyin),
         Column("title", _l("Title"), Contact.title, filter="contains"),
         Column("company", _l("Customer"), Customer.company, filter="contains"),
         Column("phone", _l("Phone"), Contact.phone, filter="contains"),

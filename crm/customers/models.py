@@ -10,14 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
 from crm.customers.names import INITIALS_LENGTH, PINYIN_LENGTH, name_key, pinyin_keys
-from i18n import _l
+from i18n import _l, _lp
 
 GRADES = ("key", "ordinary", "prospect")
 RELATIONSHIP_TYPES = ("relationship", "occasional")
 CUSTOMER_STATUSES = ("active", "dormant", "lost")
 GRADE_LABELS = {"key": _l("Key customer"), "ordinary": _l("Ordinary customer"), "prospect": _l("Prospect")}
 RELATIONSHIP_LABELS = {"relationship": _l("Long-term relationship"), "occasional": _l("Occasional")}
-STATUS_LABELS = {"active": _l("Active"), "dormant": _l("Dormant"), "lost": _l("Lost")}
+STATUS_LABELS = {"active": _lp("customer status", "Active"), "dormant": _l("Dormant"),
+                 "lost": _lp("customer status", "Lost")}
 """How grades, relationship types and statuses are shown (the stored values are the keys)."""
 
 

@@ -17,7 +17,7 @@ from crm.base import utcnow
 from crm.customers.history import record_event
 from crm.customers.models import GRADES, RELATIONSHIP_TYPES, Contact, Customer
 from crm.sales.activities import ACTIVITY_KINDS, Activity, complete_activity, plan_activity
-from i18n import _, _l
+from i18n import _, _l, _lp
 
 CUSTOMER_FIELDS: dict[str, tuple[object, int, bool, object]] = {
     "company": (_l("Company"), 200, True, None),
@@ -33,7 +33,7 @@ CUSTOMER_FIELDS: dict[str, tuple[object, int, bool, object]] = {
 }
 """Field: (label, maximum length, required, format check)."""
 CONTACT_FIELDS: dict[str, tuple[object, int, bool, object]] = {
-    "name": (_l("Name"), 200, True, None),
+    "name": (_lp("person", "Name"), 200, True, None),
     "title": (_l("Job title"), 100, False, None),
     "phone": (_l("Phone"), 50, False, fields.phone),
     "mobile": (_l("Mobile"), 50, False, fields.phone),

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.accounts.users import User
 from crm.base import CrmBase, utcnow
-from i18n import _, _l
+from i18n import _, _l, _lp
 
 REPORT_KINDS = {"daily": _l("Daily"), "weekly": _l("Weekly"), "monthly": _l("Monthly")}
 REPORT_STATUSES = {"open": _l("To write"), "submitted": _l("Submitted"), "returned": _l("Returned"),
-                   "accepted": _l("Accepted")}
+                   "accepted": _lp("report status", "Accepted")}
 REVIEW_DECISIONS = ("accept", "return")
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.imports.models import ImportBatch, ImportRow
-from i18n import _, _l
+from i18n import _, _l, _lp
 from services.exports import write_only_row
 
 from .kinds import KINDS
@@ -20,7 +20,7 @@ from .kinds import KINDS
 CHUNK = 2000
 OUTCOME_HEADER, MESSAGE_HEADER = _l("Import outcome"), _l("Import messages")
 STATUS_LABELS = {"created": _l("created"), "updated": _l("updated"), "skipped": _l("skipped"), "failed": _l("failed"),
-                 "error": _l("error"), "duplicate": _l("duplicate"), "ready": _l("ready")}
+                 "error": _l("error"), "duplicate": _l("duplicate"), "ready": _lp("import row", "ready")}
 
 
 def status_of(row: ImportRow) -> str:

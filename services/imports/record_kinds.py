@@ -16,7 +16,7 @@ from crm.customers.history import CustomerEvent
 from crm.customers.models import Contact
 from crm.customers.records import contact_values, update_contact
 from crm.orders.catalog import PRODUCT_KINDS, Product
-from i18n import _, _l
+from i18n import _, _l, _lp
 
 from . import references
 from .bulk import insert_many, insert_returning_ids
@@ -26,8 +26,8 @@ CUSTOMER_REF = ImportField("customer", _l("Customer"), ("customer", "company", "
                                                     "公司", "公司名称", "单位名称"), True)
 CONTACT_FIELDS = (
     CUSTOMER_REF,
-    ImportField("name", _l("Name"), ("name", "contact", "contact name", "person", "姓名", "联系人", "联系人姓名"),
-                True),
+    ImportField("name", _lp("person", "Name"),
+                ("name", "contact", "contact name", "person", "姓名", "联系人", "联系人姓名"), True),
     ImportField("title", _l("Title"), ("title", "position", "job title", "职位", "职务", "岗位")),
     ImportField("phone", _l("Phone"), ("phone", "telephone", "tel", "office phone", "电话", "座机", "办公电话")),
     ImportField("mobile", _l("Mobile"), ("mobile", "cell", "cellphone", "mobile phone", "手机", "手机号", "移动电话")),

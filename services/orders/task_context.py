@@ -11,7 +11,7 @@ from crm import formatting as fmt
 from crm.orders.contracts import Contract
 from crm.orders.labels import status_label
 from crm.orders.payments import PaymentPlanLine
-from i18n import _
+from i18n import _, pgettext
 from services.context_views import context_view, missing
 
 
@@ -51,7 +51,7 @@ def payment(session: Session, data: Mapping[str, Any]) -> dict:
         "payment", _("%(line)s · due %(date)s", line=line.label, date=fmt.date(line.due_date)),
         [(_("Customer"), plan.customer.company), (_("Plan"), plan.title),
          (_("Amount"), fmt.money(line.amount, currency)), (_("Paid"), fmt.money(line.paid_amount, currency)),
-         (_("Open"), fmt.money(line.open_amount, currency)), (_("Due"), fmt.date(line.due_date)),
+         (pgettext("amount", "Open"), fmt.money(line.open_amount, currency)), (_("Due"), fmt.date(line.due_date)),
          (_("Status"), status_label(line.status))],
         lines=((_("Received on"), _("Amount"), _("Reference")),
                [(fmt.date(p.received_on), fmt.money(p.amount, currency), p.reference) for p in line.payments]),

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from i18n import _
+from i18n import _, pgettext
 from services.context_views import context_view
 
 from .labels import CHECK_LABELS
@@ -25,7 +25,7 @@ def quality_batch(session: Session, data: Mapping[str, Any]) -> dict:
             seen.add(finding.customer_id)
             links.append((company, f"/customers/{finding.customer_id}"))
     return context_view("quality_batch", _("Customer data to fix"),
-                        [(_("Customers"), len(ids)), (_("Open problems"), open_count)],
+                        [(pgettext("count", "Customers"), len(ids)), (_("Open problems"), open_count)],
                         lines=((_("Customer"), _("Check"), _("Problem"), _("Status")),
                                [(company, str(CHECK_LABELS.get(f.check, f.check)), f.detail,
                                  _("open") if f.status == "open" else _("fixed")) for f, company in rows]),

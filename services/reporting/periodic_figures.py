@@ -24,7 +24,7 @@ from crm.sales.activities import ACTIVITY_KINDS, Activity
 from crm.sales.opportunities import Opportunity, StageChange
 from crm.sales.visits import Reception, Visit
 from engine.models import HumanTask
-from i18n import _
+from i18n import _, pgettext
 from services.reporting.periods import Period, utc_bounds
 
 HELD_RECEPTIONS = ("held", "reported", "closed")
@@ -169,7 +169,7 @@ def sections(figures: dict[str, Any] | None) -> list[tuple[str, list[tuple[str, 
                                       (_("Customers visited"), "text", ", ".join(f["visits"]["customers"])),
                                       (_("Receptions held"), "count", f["receptions"]["count"]),
                                       (_("Customers received"), "text", ", ".join(f["receptions"]["customers"]))]),
-        (_("Opportunities"), [*pair(_("Created"), opportunities["created"]),
+        (_("Opportunities"), [*pair(pgettext("records", "Created"), opportunities["created"]),
                               *pair(_("Advanced"), opportunities["advanced"]),
                               *pair(_("Won"), opportunities["won"]), *pair(_("Lost"), opportunities["lost"])]),
         (_("Quotes and contracts"), [*pair(_("Quotes made"), quotes["created"]),

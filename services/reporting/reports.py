@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm.customers.models import Customer
 from crm.orders.contracts import Contract
-from i18n import _, _l
+from i18n import _, _l, pgettext
 from services.reporting.filters import ReportFilter, for_customers, narrowed_scope
 from services.reporting.kpis import kpi_reports, signed_within
 from services.reporting.margin_report import margin_by_month
@@ -40,7 +40,7 @@ def customer_breakdown(session: Session, scope: set[int] | None, attribute: str,
     return Report(
         key=f"customers_by_{attribute}", title=str(BREAKDOWNS[attribute]), section="customers",
         labels=[value or str(NOT_SET) for value, _count, _amount in rows],
-        series=[Series(_("Customers"), [count for _value, count, _amount in rows]),
+        series=[Series(pgettext("count", "Customers"), [count for _value, count, _amount in rows]),
                 Series(_("Contracted amount"), [money(amount) for _value, _count, amount in rows], axis="y2",
                        unit="money")],
         note=_("Contracted amount: contracts signed by both sides in the period, by the customer's attribute "
