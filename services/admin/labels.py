@@ -29,7 +29,8 @@ JOB_KINDS = {
     "quality_check": _l("Data quality check"), "import_check": _l("Check an import"),
     "import_run": _l("Run an import"),
 }
-JOB_STATUSES = {"pending": _l("Pending"), "queued": _l("Queued"), "done": _l("Done"), "failed": _l("Failed")}
+JOB_STATUSES = {"pending": _l("Pending"), "queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
+                "failed": _l("Failed")}
 WAITING_ON = {"timer": _l("a timer"), "message": _l("a message")}
 """What an instance with no ready work waits for."""
 QUEUE_MODES = {"rq": _l("rq workers (Redis)"), "in process": _l("in the web process")}

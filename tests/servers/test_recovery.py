@@ -126,7 +126,7 @@ def test_worker_killed_mid_job_repaired_from_the_console(private_stack, actors, 
     victim.wait(timeout=10)
     admin = _login(app, "admin")
     page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
-    assert re.search(r"<td>advance</td><td>running</td>", page)  # the console shows the stuck job
+    assert re.search(r"<td>Run the process on</td><td>Running</td>", page)  # the console shows the stuck job
     start_worker()
     admin.post(f"/admin/instances/{instance_id}/requeue", {"reason": "worker host crashed"})
     settle(platform, timeout=60)
