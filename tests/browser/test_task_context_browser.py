@@ -18,7 +18,7 @@ from tests.orders.conftest import desk, order_processes, shop  # noqa: F401 (fix
 from tests.orders.driver import next_monday
 from tests.orders.test_contract_approval import quote_to_contract, sales, submit  # noqa: F401 (fixture)
 from tests.service.test_service import prepare, start
-from tests.support.browser import sign_in
+from tests.support.browser import pick_reference, sign_in
 
 pytestmark = pytest.mark.browser
 SITE = "Berth 7, Waigaoqiao Shipyard, Shanghai"
@@ -75,8 +75,7 @@ def test_a_refused_booking_is_shown_as_a_refusal(live_server, browser_page, desk
     page = browser_page
     sign_in(page, live_server, "agent")
     page.goto(f"{live_server}/tasks/{dispatch.id}")
-    page.fill("#engineer", "Eve")  # the reference field's search box
-    page.click("[role=option]:has-text('Eve Engineer')")
+    pick_reference(page, "engineer", "Eve", "Eve Engineer")
     page.click("button:has-text('Complete')")
     refusal = page.locator(".alert", has_text="The booking was refused")
     expect(refusal).to_contain_text("Eve Engineer does not work on Saturday")
