@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import statistics
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psycopg
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 import config
@@ -135,3 +136,26 @@ def _fmt(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return "—" if value is None else str(value)
+
+
+def explain(platform, call: Callable[[], object]) -> list[dict]:
+    """Each statement ``call`` runs, with its time and EXPLAIN (ANALYZE, BUFFERS) plan."""
+    captured: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        captured.append((statement, parameters))
+
+    event.listen(platform.db, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        event.remove(platform.db, "before_cursor_execute", capture)
+    plans = []
+    with platform.db.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        for statement, parameters in captured:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)
+            lines = [row[0] for row in cursor.fetchall()]
+            took = next((line.split(":")[1].strip() for line in lines if line.startswith("Execution Time")), "")
+            plans.append({"sql": " ".join(statement.split())[:300], "execution": took, "plan": "\n".join(lines)})
+    return plans

@@ -11,14 +11,14 @@ import random
 import re
 import time
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert, text
 
 from app import build_platform, create_app
 from crm.accounts.access import create_user, ensure_roles
 from crm.customers.models import Customer
 from services import search
 
-from .common import settings, summary_ms
+from .common import explain, settings, summary_ms
 
 CUSTOMERS = 100_000
 SALESPEOPLE = 20
@@ -108,24 +108,15 @@ def _plans(platform) -> dict[str, str]:
     server's execution time (all statements) and the search indexes of migration 0029 they read."""
     plans = {}
     for query in ("船舶", "上海船舶重工"):
-        sent: list[tuple[str, dict]] = []
+        def director_searches(query=query):
+            with platform.sessions() as session:
+                search.search(session, query, None, frozenset({"customer_director"}))
 
-        def record(conn, cursor, statement, parameters, context, executemany, sent=sent):
-            sent.append((statement, parameters))
-
-        event.listen(platform.db, "before_cursor_execute", record)
-        with platform.sessions() as session:
-            search.search(session, query, None, frozenset({"customer_director"}))
-        event.remove(platform.db, "before_cursor_execute", record)
-        lines = []
-        with platform.db.connect() as conn:
-            cursor = conn.connection.driver_connection.cursor()
-            for statement, parameters in sent:
-                cursor.execute(f"EXPLAIN ANALYZE {statement}", parameters)
-                lines += [row[0] for row in cursor.fetchall()]
-        took = sum(float(line.split()[2]) for line in lines if line.startswith("Execution Time"))
-        plans[query] = f"Execution Time: {took:.3f} ms ({len(sent)} statements)"
-        plans[f"{query} search indexes"] = ", ".join(sorted(set(re.findall(r"ix_search_\w+", "\n".join(lines)))))
+        explained = explain(platform, director_searches)
+        took = sum(float(p["execution"].split()[0]) for p in explained if p["execution"])
+        plans[query] = f"Execution Time: {took:.3f} ms ({len(explained)} statements)"
+        plan_text = "\n".join(p["plan"] for p in explained)
+        plans[f"{query} search indexes"] = ", ".join(sorted(set(re.findall(r"ix_search_\w+", plan_text))))
     return plans
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -15,7 +15,7 @@ from engine.runtime import Actor
 from services.processes import worklist
 from services.processes.scope import owner_scope
 
-from .common import settings, summary_ms
+from .common import explain, settings, summary_ms
 from .worklist_data import PASSWORD, USER, USER_ROLES
 
 WARMUP = 10
@@ -62,29 +62,6 @@ def list_sizes(session: Session, actor: Actor) -> dict[str, int]:
     return {name: session.scalar(select(func.count()).select_from(q.subquery())) for name, q in lists.items()}
 
 
-def explain(platform, call: Callable[[], object]) -> list[dict]:
-    """Each statement ``call`` runs, with its time and EXPLAIN (ANALYZE, BUFFERS) plan."""
-    captured: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        captured.append((statement, parameters))
-
-    event.listen(platform.db, "before_cursor_execute", capture)
-    try:
-        call()
-    finally:
-        event.remove(platform.db, "before_cursor_execute", capture)
-    plans = []
-    with platform.db.connect() as conn:
-        cursor = conn.connection.driver_connection.cursor()
-        for statement, parameters in captured:
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)
-            lines = [row[0] for row in cursor.fetchall()]
-            took = next((line.split(":")[1].strip() for line in lines if line.startswith("Execution Time")), "")
-            plans.append({"sql": " ".join(statement.split())[:300], "execution": took, "plan": "\n".join(lines)})
-    return plans
-
-
 def _timed(call: Callable[[], None]) -> dict:
     for _ in range(WARMUP):
         call()
@@ -102,4 +79,3 @@ def _login(client: FlaskClient) -> FlaskClient:
     response = client.post("/login", data={"username": USER, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302, response.status_code
     return client
-
