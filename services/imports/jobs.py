@@ -5,6 +5,7 @@ chunks and queues itself again until every row is done."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,6 +19,8 @@ from i18n import _, force_locale
 
 from . import running, staging
 from .kinds import KINDS
+
+log = logging.getLogger(__name__)
 
 CHECK_KIND, RUN_KIND = "import_check", "import_run"
 CHECK_DELAY = dt.timedelta(seconds=1)
@@ -39,7 +42,8 @@ def queue_run(session: Session, batch: ImportBatch, username: str) -> None:
 def check_job(session: Session, job: OutboxJob, payload: dict) -> None:
     """Job kind ``import_check``: the dry run; a file that cannot be read marks the batch failed, and so does any
     other error once the job's last attempt meets it (earlier attempts are retried), so a batch never stays
-    "checking" and the user may start the check again."""
+    "checking" and the user may start the check again. The user reads the job's number, not the exception (it
+    can name server paths or SQL): the exception goes to the log and to the job's ``last_error`` for admins."""
     batch = session.get(ImportBatch, payload["batch_id"], with_for_update=True)
     if batch is None or batch.status != "checking":
         return
@@ -53,11 +57,12 @@ def check_job(session: Session, job: OutboxJob, payload: dict) -> None:
     except Exception as exc:
         if job.attempts < job.max_attempts:
             raise
-        error = f"{exc.__class__.__name__}: {exc}"[:1500]
+        log.exception("import check of batch %s stopped on its last attempt (job %s)", batch.id, job.id)
+        job.last_error = f"{exc.__class__.__name__}: {exc}"[:4000]
         with force_locale(language):
             batch.status, batch.problem = "failed", _(
-                "The check stopped on an error (%(error)s). Start it again; if it stops again, tell an "
-                "administrator.", error=error)
+                "The check stopped on an error (job %(job)s). Start it again; if it stops again, tell an "
+                "administrator the job number.", job=job.id)
         return
     batch.status = "checked"
 

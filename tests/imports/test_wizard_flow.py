@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.imports.models import ImportBatch
+from engine.models import OutboxJob
 
 USCC = "91310000MA1FL8LQ34"
 
@@ -209,9 +210,14 @@ def test_a_check_that_keeps_failing_ends_failed_with_its_error_and_can_be_starte
     for _ in range(3):  # the job's attempts, retried with backoff
         settle_jobs(fast_forward=True)
     batch = batch_of(platform, batch_id)
-    assert batch.status == "failed" and "FileNotFoundError" in batch.problem
+    with platform.sessions() as session:
+        job = session.scalars(select(OutboxJob).where(OutboxJob.kind == "import_check")
+                              .order_by(OutboxJob.id.desc())).first()
+    assert batch.status == "failed" and f"job {job.id}" in batch.problem
+    assert job.last_error.startswith("FileNotFoundError") and str(path) in job.last_error  # for admins
     page = info.get(f"/imports/{batch_id}").get_data(as_text=True)
-    assert "The check stopped on an error" in page and "FileNotFoundError" in page
+    assert "The check stopped on an error" in page and f"job {job.id}" in page
+    assert "FileNotFoundError" not in page and str(tmp_uploads) not in page  # no exception or server path
 
     path.write_bytes(content)
     batch = dry_run(info, platform, settle_jobs, batch_id, {0: "company", 1: "phone"})
