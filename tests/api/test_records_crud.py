@@ -153,6 +153,23 @@ def test_quote_with_lines_and_terms(api):
     assert api("agent").get(url).status_code == 403
 
 
+def test_a_quote_names_its_currency_and_the_language_it_prints_in(api):
+    sales = api("sales")
+    customer = _customer(sales).get_json()
+    valid = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    base = {"customer_id": customer["id"], "title": "Export tug", "valid_until": valid}
+    created = sales.post("/api/quotes", json={**base, "currency": "usd", "language": "en"})
+    assert created.status_code == 201, created.get_json()
+    assert (created.get_json()["currency"], created.get_json()["language"]) == ("USD", "en")
+    url = f"/api/quotes/{created.get_json()['id']}"
+    changed = sales.patch(url, json={"language": "zh_CN"}, headers={"If-Match": created.headers["ETag"]})
+    assert changed.status_code == 200, changed.get_json()
+    assert (changed.get_json()["language"], changed.get_json()["title"]) == ("zh_CN", "Export tug")
+    for bad in ({"language": "fr"}, {"currency": "XX1"}):
+        refused = sales.post("/api/quotes", json={**base, **bad})
+        assert refused.status_code == 422 and set(bad) <= set(refused.get_json()["fields"]), refused.get_json()
+
+
 def test_read_only_kinds_list_within_the_role(api):
     assert api("finance").get("/api/payment-plans").status_code == 200
     assert api("finance").get("/api/payments").status_code == 200

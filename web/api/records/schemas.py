@@ -232,6 +232,8 @@ class QuoteOut(Out):
     tax_percent: Money
     status: str
     notes: str
+    currency: str
+    language: str
     revision: int
     revision_of_id: int | None
     version: int
@@ -248,6 +250,8 @@ class QuoteIn(BaseModel):
     discount_percent: Number | None = None
     tax_percent: Number | None = None
     notes: str | None = None
+    currency: str | None = Field(None, description="ISO 4217 code such as CNY (default the site's); on create only")
+    language: str | None = Field(None, description="The printed quote's language: zh_CN or en (empty: the site's)")
 
 
 class QuoteLineIn(BaseModel):
