@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Select
@@ -45,7 +45,8 @@ class Report:
     """The labels are months (``YYYY-MM``): the workbook writes them as dates."""
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The report as plain data (JSON, chart data), its series as dicts; shares the lists of figures."""
+        return dict(vars(self), series=[dict(vars(series)) for series in self.series])
 
 
 def money(value: Decimal | int | None) -> float:

@@ -6,7 +6,7 @@ returns plain data (:class:`Report`), so the page, the JSON endpoint and the wor
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from crm.customers.models import Customer
@@ -26,17 +26,27 @@ BREAKDOWNS = {
 """Customer attributes the customer analyses group by (§5), with the report's title."""
 NOT_SET = _l("(not set)")
 
-def customer_breakdown(session: Session, scope: set[int] | None, attribute: str,
-                       report_filter: ReportFilter) -> Report:
-    """Visible customers grouped by ``attribute``: how many, and the amount of their contracts signed in the
-    period."""
-    column = getattr(Customer, attribute)
+
+def customer_breakdowns(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:
+    """Visible customers grouped by each attribute of :data:`BREAKDOWNS`: how many, and the amount of their
+    contracts signed in the period. One statement: the visible customers once, grouped five ways."""
     contracted = (select(Contract.customer_id, func.sum(Contract.amount).label("amount"))
                   .where(*signed_within(report_filter)).group_by(Contract.customer_id).subquery())
-    query = (select(column, func.count(Customer.id), func.sum(contracted.c.amount))
-             .outerjoin(contracted, contracted.c.customer_id == Customer.id).group_by(column).order_by(column))
-    query = for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
-    rows = session.execute(query).all()
+    customers = (select(Customer.id, *(getattr(Customer, attribute) for attribute in BREAKDOWNS), contracted.c.amount)
+                 .outerjoin(contracted, contracted.c.customer_id == Customer.id))
+    customers = for_customers(scoped(customers, Customer.owner_id, scope), Customer.id, report_filter).cte("visible")
+    groups = union_all(*(
+        select(literal(attribute).label("attribute"), customers.c[attribute].label("value"),
+               func.count(customers.c.id).label("customers"), func.sum(customers.c.amount).label("amount"))
+        .group_by(customers.c[attribute]) for attribute in BREAKDOWNS)).subquery()
+    rows: dict[str, list[tuple]] = {attribute: [] for attribute in BREAKDOWNS}
+    for attribute, value, count, amount in session.execute(
+            select(groups).order_by(groups.c.attribute, groups.c.value)):
+        rows[attribute].append((value, count, amount))
+    return [_breakdown(attribute, found) for attribute, found in rows.items()]
+
+
+def _breakdown(attribute: str, rows: list[tuple]) -> Report:
     return Report(
         key=f"customers_by_{attribute}", title=str(BREAKDOWNS[attribute]), section="customers",
         labels=[value or str(NOT_SET) for value, _count, _amount in rows],
@@ -58,10 +68,10 @@ def build_reports(session: Session, scope: set[int] | None, report_filter: Repor
     """
     owners = narrowed_scope(session, scope, report_filter)
     return [
-        *(customer_breakdown(session, owners, attribute, report_filter) for attribute in BREAKDOWNS),
+        *customer_breakdowns(session, owners, report_filter),
         *wallet_reports(session, owners, report_filter),
         *kpi_reports(session, owners, report_filter),
         *([margin_by_month(session, owners, report_filter)] if costs else []),
-        *service_reports(session, narrowed_scope(session, None if service_staff else scope, report_filter),
+        *service_reports(session, narrowed_scope(session, None, report_filter) if service_staff else owners,
                          report_filter),
     ]

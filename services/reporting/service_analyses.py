@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from crm.customers.models import Customer
@@ -35,24 +35,29 @@ def _humanize(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-def failures_by_product(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
-    """Service requests of the period per product, stacked by request type (quality tracking)."""
+def request_counts(session: Session, scope: set[int] | None,
+                   report_filter: ReportFilter) -> list[tuple[str | None, str, str | None, int]]:
+    """(product name, request type, complaint cause, how many) of the service requests registered in the period."""
     query = _for_customers(
-        select(Product.name, ServiceRequest.request_type).outerjoin(Product, Product.id == ServiceRequest.product_id)
-        .where(*_requests_within(report_filter)), ServiceRequest.customer_id, scope, report_filter)
-    rows = [(product or str(NO_PRODUCT), _humanize(kind), 1) for product, kind in session.execute(query)]
+        select(Product.name, ServiceRequest.request_type, ServiceRequest.complaint_cause, func.count())
+        .outerjoin(Product, Product.id == ServiceRequest.product_id).where(*_requests_within(report_filter))
+        .group_by(Product.name, ServiceRequest.request_type, ServiceRequest.complaint_cause),
+        ServiceRequest.customer_id, scope, report_filter)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def failures_by_product(counts: list[tuple[str | None, str, str | None, int]]) -> Report:
+    """Service requests of the period per product, stacked by request type (quality tracking); ``counts``:
+    :func:`request_counts`."""
+    rows = [(product or str(NO_PRODUCT), _humanize(kind), count) for product, kind, _cause, count in counts]
     labels = sorted({label for label, _, _ in rows})
     return Report("failures_by_product", _("Service requests by product and type"), labels, pivot(rows, labels),
                   section="service", stacked=True, note=_("Requests registered in the period."))
 
 
-def complaint_causes(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
-    """Causes recorded when complaints were handled, within the period."""
-    query = _for_customers(
-        select(ServiceRequest.complaint_cause).where(ServiceRequest.complaint_cause != "",
-                                                     *_requests_within(report_filter)),
-        ServiceRequest.customer_id, scope, report_filter)
-    rows = [(_humanize(cause), _("Complaints"), 1) for cause in session.scalars(query)]
+def complaint_causes(counts: list[tuple[str | None, str, str | None, int]]) -> Report:
+    """Causes recorded when complaints were handled, within the period; ``counts``: :func:`request_counts`."""
+    rows = [(_humanize(cause), _("Complaints"), count) for _product, _kind, cause, count in counts if cause]
     labels = sorted({label for label, _, _ in rows})
     return Report("complaint_causes", _("Complaint causes"), labels, pivot(rows, labels), section="service",
                   note=_("Complaints registered in the period, by the cause the agent recorded."))
@@ -86,5 +91,5 @@ def engineer_performance(session: Session, scope: set[int] | None, report_filter
 
 def service_reports(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:
     """The §7 analyses: failure causes and monthly performance of service staff."""
-    return [failures_by_product(session, scope, report_filter), complaint_causes(session, scope, report_filter),
-            *engineer_performance(session, scope, report_filter)]
+    counts = request_counts(session, scope, report_filter)
+    return [failures_by_product(counts), complaint_causes(counts), *engineer_performance(session, scope, report_filter)]

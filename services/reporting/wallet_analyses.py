@@ -1,44 +1,74 @@
 """§5 share of wallet in the analyses: by customer grade, and each salesperson's growth against their customers'
 overall growth, from the estimates of customers' purchases (:mod:`crm.customers.wallet`).
 
-Works in calendar years: an estimate is for a year, our sales are the contracts signed in that year."""
+Works in calendar years: an estimate is for a year, our sales are the contracts signed in that year. Both reports
+come from two statements: the visible estimates of every year either needs (with the customer's grade and owner),
+and our sales to those customers grouped by customer and year of signing.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, extract, func, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.users import User
 from crm.customers.models import Customer
-from crm.customers.wallet import WalletEstimate, latest_estimates, our_sales
+from crm.customers.wallet import WalletEstimate
+from crm.orders.contracts import Contract
 from i18n import _, _l
 from services.reporting.filters import ReportFilter, for_customers
 from services.reporting.report_types import Report, Series, money, scoped
 
 UNASSIGNED = _l("(no owner)")
+SIGNED_ON = case((Contract.company_signed_on >= Contract.customer_signed_on, Contract.company_signed_on),
+                 else_=Contract.customer_signed_on)
+"""The later of a contract's two signatures: the day it was signed."""
 
 
-def _estimates(session: Session, scope: set[int] | None, report_filter: ReportFilter,
-               years: list[int]) -> list[tuple[WalletEstimate, Customer]]:
-    query = (select(WalletEstimate).join(Customer, Customer.id == WalletEstimate.customer_id)
+@dataclass(frozen=True)
+class Estimate:
+    """A visible customer's estimated purchases in a year (the one entered last), with what we sold them."""
+
+    customer_id: int
+    year: int
+    amount: Decimal
+    grade: str
+    owner: str
+    """The owner's display name (empty: no owner)."""
+    ours: Decimal
+
+
+def _estimate_query(scope: set[int] | None, report_filter: ReportFilter, years: list[int]) -> Select:
+    query = (select(WalletEstimate.customer_id, WalletEstimate.year, WalletEstimate.amount, Customer.grade,
+                    User.display_name)
+             .join(Customer, Customer.id == WalletEstimate.customer_id).outerjoin(User, User.id == Customer.owner_id)
              .where(WalletEstimate.year.in_(years)))
-    query = for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
-    estimates = latest_estimates(session, query)
-    customers = {c.id: c for c in session.scalars(select(Customer).where(
-        Customer.id.in_({e.customer_id for e in estimates})))} if estimates else {}
-    return [(e, customers[e.customer_id]) for e in estimates]
+    return for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
 
 
-def _sales(session: Session, pairs: list[tuple[WalletEstimate, Customer]]) -> dict[tuple[int, int], Decimal]:
-    """Our sales per (customer, year) of the estimates."""
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for estimate, _customer in pairs:
-        by_year[estimate.year].append(estimate.customer_id)
-    return {(customer_id, year): amount for year, ids in by_year.items()
-            for customer_id, amount in our_sales(session, ids, year).items()}
+def estimates(session: Session, scope: set[int] | None, report_filter: ReportFilter,
+              years: list[int]) -> list[Estimate]:
+    """The visible customers' estimates for ``years`` (the one entered last for each customer and year), each with
+    our sales to the customer that year."""
+    query = _estimate_query(scope, report_filter, years)
+    latest: dict[tuple[int, int], tuple] = {}
+    for row in session.execute(query.order_by(WalletEstimate.entered_at, WalletEstimate.id)):
+        latest[(row.customer_id, row.year)] = row
+    if not latest:
+        return []
+    year = extract("year", SIGNED_ON)
+    sales = {(customer_id, int(signed)): amount for customer_id, signed, amount in session.execute(
+        select(Contract.customer_id, year, func.sum(Contract.amount)).where(
+            Contract.customer_id.in_(query.with_only_columns(WalletEstimate.customer_id)),
+            Contract.company_signed_on.is_not(None), Contract.customer_signed_on.is_not(None), year.in_(years))
+        .group_by(Contract.customer_id, year))}
+    return [Estimate(customer_id, year, amount, grade or "", owner or "",
+                     sales.get((customer_id, year)) or Decimal(0))
+            for (customer_id, year), (_c, _y, amount, grade, owner) in latest.items()]
 
 
 def share_percent(ours: Decimal, estimate: Decimal) -> float | None:
@@ -46,17 +76,15 @@ def share_percent(ours: Decimal, estimate: Decimal) -> float | None:
     return round(float(ours * 100 / estimate), 1) if estimate > 0 else None
 
 
-def wallet_by_grade(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
-    """Per customer grade: estimated purchases, our sales and our share, over the years of the period."""
-    years = list(range(report_filter.first.year, report_filter.last.year + 1))
-    pairs = _estimates(session, scope, report_filter, years)
-    sales = _sales(session, pairs)
+def wallet_by_grade(found: list[Estimate], years: list[int]) -> Report:
+    """Per customer grade: estimated purchases, our sales and our share, over ``years`` (the period's)."""
     estimate: dict[str, Decimal] = defaultdict(Decimal)
     ours: dict[str, Decimal] = defaultdict(Decimal)
-    for row, customer in pairs:
-        grade = customer.grade or _("(not set)")
-        estimate[grade] += row.amount
-        ours[grade] += sales.get((row.customer_id, row.year), Decimal(0))
+    for row in found:
+        if row.year in years:
+            grade = row.grade or _("(not set)")
+            estimate[grade] += row.amount
+            ours[grade] += row.ours
     labels = sorted(estimate)
     return Report("wallet_by_grade", _("Share of wallet by grade"), labels, [
         Series(_("Estimated purchases"), [money(estimate[g]) for g in labels], unit="money"),
@@ -68,23 +96,20 @@ def wallet_by_grade(session: Session, scope: set[int] | None, report_filter: Rep
                "the same year.", years=_years(years)))
 
 
-def wallet_growth(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
+def wallet_growth(found: list[Estimate], year: int) -> Report:
     """Per salesperson (customer owner): growth of our sales against growth of the customers' purchases, from the
-    year before the period's last year to that year, over customers with an estimate for both."""
-    year = report_filter.last.year
-    pairs = _estimates(session, scope, report_filter, [year - 1, year])
+    year before ``year`` (the period's last) to that year, over customers with an estimate for both."""
     years_of: dict[int, set[int]] = defaultdict(set)
-    for row, _customer in pairs:
-        years_of[row.customer_id].add(row.year)
-    pairs = [(row, customer) for row, customer in pairs if len(years_of[row.customer_id]) == 2]
-    sales = _sales(session, pairs)
-    names = dict(session.execute(select(User.id, User.display_name)).all())
+    for row in found:
+        if row.year in (year - 1, year):
+            years_of[row.customer_id].add(row.year)
     estimate: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     ours: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
-    for row, customer in pairs:
-        person = names.get(customer.owner_id) or str(UNASSIGNED)
-        estimate[(person, row.year)] += row.amount
-        ours[(person, row.year)] += sales.get((row.customer_id, row.year), Decimal(0))
+    for row in found:
+        if row.year in (year - 1, year) and len(years_of[row.customer_id]) == 2:
+            person = row.owner or str(UNASSIGNED)
+            estimate[(person, row.year)] += row.amount
+            ours[(person, row.year)] += row.ours
     labels = sorted({person for person, _ in estimate})
 
     def growth(figures: dict[tuple[str, int], Decimal], person: str) -> float | None:
@@ -106,5 +131,8 @@ def _years(years: list[int]) -> str:
 
 
 def wallet_reports(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:
-    """Share of wallet by grade and the salespeople's growth against their customers'."""
-    return [wallet_by_grade(session, scope, report_filter), wallet_growth(session, scope, report_filter)]
+    """Share of wallet by grade (the period's years) and the salespeople's growth against their customers' (the
+    period's last year against the one before)."""
+    years, last = list(range(report_filter.first.year, report_filter.last.year + 1)), report_filter.last.year
+    found = estimates(session, scope, report_filter, sorted({*years, last - 1}))
+    return [wallet_by_grade(found, years), wallet_growth(found, last)]

@@ -10,7 +10,6 @@ from flask import request
 from services.reporting.filter_choices import filter_choices
 from services.reporting.filters import PERIOD_NAMES, ReportFilter, parse_filter, site_today
 from web import db
-from web.input import owner_ids
 
 
 def site_zone() -> ZoneInfo:
@@ -28,14 +27,16 @@ def request_filter(default_period: str = "") -> ReportFilter:
     return parse_filter(args, site_today(zone), zone)
 
 
-def filter_page_context(report_filter: ReportFilter) -> dict:
-    """Template variables of the filter bar (``reporting/_filters.html``)."""
+def filter_page_context(report_filter: ReportFilter, scope: set[int] | None) -> dict:
+    """Template variables of the filter bar (``reporting/_filters.html``) for a viewer whose data scope is
+    ``scope`` (:func:`web.input.owner_ids`)."""
     return {"report_filter": report_filter, "filter_args": report_filter.query_args(), "period_names": PERIOD_NAMES,
-            "choices": filter_choices(db.session(), owner_ids())}
+            "choices": filter_choices(db.session(), scope)}
 
 
-def filter_names(report_filter: ReportFilter) -> dict[str, str]:
-    """How the chosen salesperson and team read (within the viewer's choices; blank when none or outside)."""
-    choices = filter_choices(db.session(), owner_ids())
+def filter_names(report_filter: ReportFilter, scope: set[int] | None) -> dict[str, str]:
+    """How the chosen salesperson and team read (within the choices of a viewer whose data scope is ``scope``;
+    blank when none or outside)."""
+    choices = filter_choices(db.session(), scope)
     return {"salesperson": dict(choices.salespeople).get(report_filter.salesperson_id, ""),
             "team": dict(choices.teams).get(report_filter.team_id, "")}

@@ -34,26 +34,27 @@ def _filter_and_year():
     return report_filter, year
 
 
-def _board():
+def _board(scope: set[int] | None):
     report_filter, year = _filter_and_year()
     today, costs = site_today(site_zone()), sees_costs(current_user.user)
-    board = kpi_board(db.session(), owner_ids(), report_filter, year, today, costs=costs)
-    rows = kpi_by_person_and_team(db.session(), owner_ids(), report_filter, year, today, costs=costs)
+    board = kpi_board(db.session(), scope, report_filter, year, today, costs=costs)
+    rows = kpi_by_person_and_team(db.session(), scope, report_filter, year, today, costs=costs)
     return report_filter, year, board, rows
 
 
 @bp.get("/")
 def index():
-    report_filter, year, board, rows = _board()
+    scope = owner_ids()
+    report_filter, year, board, rows = _board(scope)
     return render_template("reporting/kpi.html", year=year, board=board, rows=rows,
                            reports=[k.report.as_dict() for k in board],
                            can_set_targets=current_user.has_role(*TARGET_SETTERS),
-                           **filter_page_context(report_filter))
+                           **filter_page_context(report_filter, scope))
 
 
 @bp.get("/data.json")
 def data():
-    report_filter, year, board, rows = _board()
+    report_filter, year, board, rows = _board(owner_ids())
 
     def figures(k) -> dict:
         return {"key": k.measure.key, "title": str(k.measure.title), "unit": k.measure.unit,
@@ -70,10 +71,10 @@ def data():
 def _target_form_context():
     report_filter, year = _filter_and_year()
     kind, scope_id = target_scope(report_filter)
-    today = site_today(site_zone())
-    board = kpi_board(db.session(), owner_ids(), report_filter, year, today, costs=sees_costs(current_user.user))
+    today, scope = site_today(site_zone()), owner_ids()
+    board = kpi_board(db.session(), scope, report_filter, year, today, costs=sees_costs(current_user.user))
     return {"year": year, "scope_kind": kind, "scope_id": scope_id, "board": board,
-            "choices": filter_choices(db.session(), owner_ids()), "report_filter": report_filter}
+            "choices": filter_choices(db.session(), scope), "report_filter": report_filter}
 
 
 @bp.get("/targets")

@@ -11,6 +11,7 @@ from services.reporting.reports import build_reports
 from services.reporting.workbook import workbook_bytes
 from web import db
 from web.input import owner_ids
+from web.reporting.figures import figure_formatter
 from web.reporting.filtering import filter_names, filter_page_context, request_filter
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -25,29 +26,29 @@ def signed_in() -> None:
     """Every signed-in user; the figures are narrowed to their data scope."""
 
 
-def _reports(report_filter):
-    return build_reports(db.session(), owner_ids(), report_filter,
+def _reports(report_filter, scope: set[int] | None):
+    return build_reports(db.session(), scope, report_filter,
                          service_staff=current_user.has_role(*SERVICE_STAFF), costs=sees_costs(current_user.user))
 
 
 @bp.get("/")
 def index():
-    report_filter = request_filter()
-    return render_template("reporting/reports.html", reports=[r.as_dict() for r in _reports(report_filter)],
-                           **filter_page_context(report_filter))
+    report_filter, scope = request_filter(), owner_ids()
+    return render_template("reporting/reports.html", reports=[r.as_dict() for r in _reports(report_filter, scope)],
+                           figure=figure_formatter(), **filter_page_context(report_filter, scope))
 
 
 @bp.get("/data.json")
 def data():
     report_filter = request_filter()
-    return jsonify(reports=[r.as_dict() for r in _reports(report_filter)], filters=report_filter.query_args(),
-                   problems=list(report_filter.problems))
+    return jsonify(reports=[r.as_dict() for r in _reports(report_filter, owner_ids())],
+                   filters=report_filter.query_args(), problems=list(report_filter.problems))
 
 
 @bp.get("/export.xlsx")
 def export():
-    report_filter = request_filter()
+    report_filter, scope = request_filter(), owner_ids()
     filename = f"crm-reports-{report_filter.first:%Y-%m-%d}-{report_filter.last:%Y-%m-%d}.xlsx"
-    return Response(workbook_bytes(_reports(report_filter), report_filter,
-                                   filter_names(report_filter)), mimetype=XLSX,
+    return Response(workbook_bytes(_reports(report_filter, scope), report_filter,
+                                   filter_names(report_filter, scope)), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,84 @@
+"""The reports page in a fixed number of SQL statements (issue 18): one grouped statement per figure (the five
+customer breakdowns in one), the closed opportunities read once for the win rate and the sales cycle, the share of
+wallet in two statements however many years and customers, the margin's contracts with their lines and products
+in one, the filter bar's customer values in one, the viewer's data scope once per request. Counted, not timed."""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event, select
+
+from crm.accounts.access import visible_owner_ids
+from crm.accounts.users import User
+from crm.customers.models import Customer
+from crm.customers.wallet import record_estimate
+from services.reporting.filter_choices import filter_choices
+from services.reporting.filters import ReportFilter, last_twelve_months
+from services.reporting.reports import build_reports
+from tests.reporting.test_reports import THIS, TODAY, ZONE, dataset  # noqa: F401  (dataset: a fixture)
+
+
+@contextlib.contextmanager
+def statements(platform):
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith("BEGIN"):  # SQLite's explicit transaction start
+            seen.append(" ".join(statement.split()))
+
+    event.listen(platform.db, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(platform.db, "before_cursor_execute", note)
+
+
+@pytest.fixture
+def estimates(platform, dataset):  # noqa: F811
+    """Estimates of both customers of sales for this year and the last (two years: still two statements)."""
+    with platform.sessions.begin() as session:
+        for customer in session.scalars(select(Customer).where(Customer.company.in_(("Blue Whale", "Red Snapper")))):
+            for year in (THIS.year - 1, THIS.year):
+                record_estimate(session, customer, year, Decimal(500000), "trade association", "info")
+
+
+def _counted(platform, username: str, report_filter: ReportFilter, **options) -> tuple[list[str], dict]:
+    with platform.sessions() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        scope = visible_owner_ids(session, user)
+        with statements(platform) as seen:
+            reports = {r.key: r for r in build_reports(session, scope, report_filter, **options)}
+    return seen, reports
+
+
+@pytest.mark.parametrize(("username", "options", "expected"), [
+    ("sales", {}, 9),  # breakdowns 1, wallet 2, sales, opportunities, follow-ups, expense claims, service 2
+    ("salesdir", {"costs": True}, 10),  # + the margin (contracts, lines and products in one)
+    ("custdir", {"costs": True}, 11),  # + campaigns: everyone's figures
+])
+def test_every_report_in_a_fixed_number_of_statements(platform, estimates, username, options, expected):
+    seen, reports = _counted(platform, username, last_twelve_months(TODAY, ZONE), **options)
+    assert len(seen) == expected, "\n".join(seen)
+    assert reports["wallet_by_grade"].labels  # the estimates were read, and our sales to those customers
+    assert sum(reports["failures_by_product"].series[0].data) > 0 and reports["complaint_causes"].labels
+
+
+def test_the_filter_bar_in_three_statements(platform, dataset):  # noqa: F811
+    with platform.sessions() as session, statements(platform) as seen:
+        choices = filter_choices(session, None)
+    assert len(seen) == 3, "\n".join(seen)
+    assert (choices.regions, choices.industries, choices.grades) == (
+        ["East", "North"], ["Fishing", "Shipping"], ["key", "ordinary", "prospect"])
+
+
+def test_the_page_reads_the_scope_once_and_stays_within_its_statements(platform, login, estimates):
+    salesdir = login("salesdir")
+    assert salesdir.get("/reports/").status_code == 200
+    with statements(platform) as seen:
+        page = salesdir.get("/reports/")
+    assert page.status_code == 200
+    assert len([s for s in seen if "RECURSIVE" in s]) == 1, "\n".join(seen)
+    assert len(seen) <= 16, "\n".join(seen)  # was 33: 10 for the reports, 3 for the filter bar, the page's own
