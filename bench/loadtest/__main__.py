@@ -6,6 +6,8 @@ Prepares a PostgreSQL database (``LOAD_DATABASE_URL``, default ``crm_load`` on t
 Locust headless for ``--duration`` seconds (sign-ins spread over the first ``--ramp`` seconds), stops
 everything and writes ``bench/results/load.json`` (the run for this number of users replaces an older
 one) and prints a table. Figures come from the steady window after the ramp; sign-ins from the whole run.
+CPU per request over the whole run: the web tier's, the load generator's and the rest of the machine's
+(PostgreSQL, Redis, worker, scheduler, other work), so a reader sees who used the cores.
 """
 
 from __future__ import annotations
@@ -20,13 +22,12 @@ import threading
 import uuid
 from pathlib import Path
 
-import psutil
-
 from bench import servers
 from bench.common import RESULTS_DIR, prepare_postgres, settings, table
 from bench.machine import machine_info
 from demo import load_demo
 
+from . import cpu
 from .data import generate
 from .stats import summarize
 
@@ -80,16 +81,17 @@ def main(argv: list[str] | None = None) -> int:
     scheduler = servers.flask_command(env, "engine", "scheduler")
     try:
         servers.wait_ready(base, web)
-        cpu_before = _tree_cpu_seconds(web.pid)
-        samples, load = run_locust(base, args.users, args.duration, ramp)
-        web_cpu = _tree_cpu_seconds(web.pid) - cpu_before
+        web_before, machine_before = cpu.tree_cpu_seconds(web.pid), cpu.machine_busy_seconds()
+        samples, load, generator_cpu = run_locust(base, args.users, args.duration, ramp)
+        web_cpu = cpu.tree_cpu_seconds(web.pid) - web_before
+        machine_cpu = cpu.machine_busy_seconds() - machine_before
     finally:
         servers.stop(web, worker, scheduler)
         _empty_queue(redis, queue)
     run["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     run["machine"]["load_during"] = load
     run.update(summarize(samples, ramp))
-    run["web_cpu"] = web_cpu_figures(web_cpu, len(samples))
+    run.update(cpu.shares(web_cpu, generator_cpu, machine_cpu, len(samples)))
     print_run(run)
     if args.output:
         args.output.write_text(json.dumps(run, indent=2, default=str) + "\n")
@@ -111,8 +113,9 @@ def prepare_data(database: str, rounds: int) -> dict:
         platform.db.dispose()
 
 
-def run_locust(base: str, users: int, duration: int, ramp: int) -> tuple[list, dict]:
-    """Locust headless in its own process; returns its samples and the machine's load meanwhile."""
+def run_locust(base: str, users: int, duration: int, ramp: int) -> tuple[list, dict, float | None]:
+    """Locust headless in its own process; returns its samples, the machine's load meanwhile and the CPU seconds
+    Locust used while the test ran."""
     with tempfile.TemporaryDirectory(prefix="crm-load-") as scratch:
         samples_file = Path(scratch) / "samples.json"
         command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base,
@@ -120,13 +123,14 @@ def run_locust(base: str, users: int, duration: int, ramp: int) -> tuple[list, d
                    "--only-summary", "--loglevel", "WARNING"]
         stop = threading.Event()
         load: dict = {"samples": []}
-        sampler = threading.Thread(target=_sample_load, args=(load, stop), daemon=True)
+        sampler = threading.Thread(target=cpu.sample_load, args=(load, stop), daemon=True)
         sampler.start()
         done = subprocess.run(command, env={**os.environ, "LOAD_SAMPLES": str(samples_file)},
                               capture_output=True, text=True, timeout=duration + 120)
         stop.set()
         sampler.join()
-        raw = json.loads(samples_file.read_text()) if samples_file.exists() else []
+        recorded = json.loads(samples_file.read_text()) if samples_file.exists() else {"samples": []}
+        raw = recorded["samples"]
         if not raw:
             raise RuntimeError(f"locust recorded nothing (exit {done.returncode}): {done.stderr[-3000:]}")
         began = min(t for t, *_ in raw)  # the first person's first request: Locust itself takes a while to start
@@ -135,46 +139,7 @@ def run_locust(base: str, users: int, duration: int, ramp: int) -> tuple[list, d
     load["load_1m_max"] = max(values, default=None)
     load["cpu_busy_percent_mean"] = round(sum(s["cpu_busy_percent"] for s in load["samples"])
                                           / max(1, len(load["samples"])), 1)
-    return samples, load
-
-
-def _tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process and its children (gunicorn's master and workers) so far."""
-    root = psutil.Process(pid)
-    total = 0.0
-    for process in [root, *root.children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
-
-
-def web_cpu_figures(cpu_seconds: float, requests: int) -> dict:
-    """The web tier's CPU per request over the whole run and the requests per second one core serves at that cost:
-    figures that other work on the machine changes far less than the latencies (it delays requests; it hardly
-    changes the CPU each one needs)."""
-    ms = 1000 * cpu_seconds / requests if requests else None
-    return {"cpu_s": round(cpu_seconds, 1), "requests": requests, "cpu_ms_per_request": round(ms, 2) if ms else None,
-            "requests_per_s_per_core": round(1000 / ms, 1) if ms else None}
-
-
-def _sample_load(load: dict, stop: threading.Event, every: float = 5.0) -> None:
-    """Load average and CPU busy share every ``every`` seconds (from /proc/stat)."""
-    previous = _cpu_times()
-    while not stop.wait(every):
-        now = _cpu_times()
-        busy, total = now[0] - previous[0], now[1] - previous[1]
-        previous = now
-        load["samples"].append({"load_1m": round(os.getloadavg()[0], 2),
-                                "cpu_busy_percent": round(100 * busy / total, 1) if total else None})
-
-
-def _cpu_times() -> tuple[int, int]:
-    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = fields[3] + fields[4]
-    return sum(fields) - idle, sum(fields)
+    return samples, load, recorded["cpu_s"]
 
 
 def _empty_queue(redis: str, queue: str) -> None:
@@ -203,6 +168,9 @@ def print_run(run: dict) -> None:
     web = run["web_cpu"]
     print(f"web (gunicorn, all workers) CPU: {web['cpu_ms_per_request']} ms per request = "
           f"{web['requests_per_s_per_core']} requests/s per core")
+    print(f"who used the cores, CPU ms per request: web {web['cpu_ms_per_request']}, load generator (Locust) "
+          f"{run['generator_cpu']['cpu_ms_per_request']}, the rest (PostgreSQL, Redis, worker, scheduler, other "
+          f"work) {run['other_cpu']['cpu_ms_per_request']}; machine {run['machine_cpu']['cpu_ms_per_request']}")
     print(f"machine: {run['machine']['cpu_count']} CPUs, load average before "
           f"{run['machine']['load_average_before']}, max during {load['load_1m_max']}, CPU busy "
           f"{load['cpu_busy_percent_mean']} % (everything on the machine, other work included)")

@@ -5,7 +5,12 @@ Each person signs in once (the ramp spreads sign-ins as people arrive in the mor
 form (CSRF token, idempotency key) or the JSON API (bearer token), browses and searches customers,
 reads reports, starts a process. A 409 (a colleague completed the task first) and a 422 (the generated
 answer did not pass the form's rules) are outcomes, not errors; both are counted. Every request's
-time, name and status go to ``LOAD_SAMPLES`` (JSON) when Locust quits.
+time, name and status go to ``LOAD_SAMPLES`` (JSON) when Locust quits, with the CPU seconds Locust itself
+used while the test ran (it shares the machine's cores with the servers it measures).
+
+People are ``FastHttpUser``s (geventhttpclient): python-requests' ``HttpUser`` costs the generator several
+times the CPU per request, taken from the same cores as the web tier. The behaviour is the same: each person
+keeps its cookies, redirects are not followed where a call says so, ``catch_response`` decides the outcome.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ import json
 import os
 import random
 import re
+import resource
 import time
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 PASSWORD = "demo"
 META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -27,6 +33,7 @@ CUSTOMER_LINK = re.compile(r'href="/customers/(\d+)"')
 HTML_TYPES = {"string", "text", "integer", "decimal", "enum", "boolean", "date", "reference"}
 EXPECTED = {409: "conflict", 422: "rejected"}
 SAMPLES: list[tuple] = []
+CPU_AT_START: list[float] = []
 
 
 @events.request.add_listener
@@ -35,10 +42,22 @@ def _record(request_type, name, response_time, response_length, exception=None, 
     SAMPLES.append((time.time(), name, round(response_time, 2), exception is not None, status))
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this Locust process so far (every greenlet and thread)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+@events.test_start.add_listener
+def _started(**_):
+    CPU_AT_START.append(_cpu_seconds())
+
+
 @events.quitting.add_listener
 def _write(**_):
+    cpu = _cpu_seconds() - CPU_AT_START[0] if CPU_AT_START else None
     with open(os.environ["LOAD_SAMPLES"], "w") as out:
-        json.dump(SAMPLES, out)
+        json.dump({"samples": SAMPLES, "cpu_s": cpu}, out)
 
 
 def answer_for(field: dict, initial: dict, customer_ids: list[int]):
@@ -77,7 +96,12 @@ def html_value(value):
     return "y" if value is True else value
 
 
-class Person(HttpUser):
+def text(answer) -> str:
+    """The answer's body ("" when there was none: a connection error, as python-requests gives)."""
+    return answer.text or ""
+
+
+class Person(FastHttpUser):
     """One office person; subclasses say which logins (roles) and what they do how often."""
 
     abstract = True
@@ -90,7 +114,7 @@ class Person(HttpUser):
         self.customer_ids: list[int] = []
         self.token: str | None = None
         page = self.client.get("/login", name="GET /login")
-        csrf = META_CSRF.search(page.text).group(1)
+        csrf = META_CSRF.search(text(page)).group(1)
         with self.client.post("/login", data={"username": self.username, "password": PASSWORD, "csrf_token": csrf},
                               name="POST /login (sign-in)", allow_redirects=False, catch_response=True) as answer:
             if answer.status_code != 302:
@@ -99,7 +123,7 @@ class Person(HttpUser):
     # -- what people do ------------------------------------------------------------------------------------------
     def worklist(self, which: str = "queue") -> None:
         page = self.client.get(f"/worklist/?list={which}", name=f"GET /worklist/ {which}")
-        found = TASK_LINK.findall(page.text)
+        found = TASK_LINK.findall(text(page))
         if found:
             self.task_ids = found
 
@@ -114,7 +138,7 @@ class Person(HttpUser):
         task_id = self.task_ids.pop(random.randrange(len(self.task_ids)))
         page = self.client.get(f"/tasks/{task_id}", name="GET /tasks/[id]")
         detail = self._api_get(f"/api/tasks/{task_id}", "GET /api/tasks/[id]")
-        key = IDEMPOTENCY.search(page.text) if page.ok else None
+        key = IDEMPOTENCY.search(text(page)) if page.ok else None
         if detail is None or key is None or not detail.get("form"):
             return None
         fields = detail["form"]["fields"]
@@ -125,7 +149,7 @@ class Person(HttpUser):
         except LookupError:
             return None
         form = {k: html_value(v) for k, v in values.items() if v not in (None, False)}
-        form.update(csrf_token=META_CSRF.search(page.text).group(1), idempotency_key=key.group(1))
+        form.update(csrf_token=META_CSRF.search(text(page)).group(1), idempotency_key=key.group(1))
         self._expect(self.client.post(f"/tasks/{task_id}", data=form, name="POST /tasks/[id] (form)",
                                       allow_redirects=False, catch_response=True), 302)
 
@@ -143,7 +167,7 @@ class Person(HttpUser):
 
     def customers(self) -> None:
         page = self.client.get("/customers/", name="GET /customers/")
-        self.customer_ids = [int(i) for i in CUSTOMER_LINK.findall(page.text)] or self.customer_ids
+        self.customer_ids = [int(i) for i in CUSTOMER_LINK.findall(text(page))] or self.customer_ids
         if self.customer_ids:
             self.client.get(f"/customers/{random.choice(self.customer_ids)}", name="GET /customers/[id]")
 
@@ -195,7 +219,7 @@ class Person(HttpUser):
             if answer.status_code == status or answer.status_code in EXPECTED:
                 answer.success()
             else:
-                answer.failure(f"{answer.status_code}: {answer.text[:200]}")
+                answer.failure(f"{answer.status_code}: {text(answer)[:200]}")
 
 
 class Salesperson(Person):

@@ -38,3 +38,5 @@ def test_a_short_load_run_answers_every_request(tmp_path):
     assert "GET /worklist/ queue" in run["endpoints"]
     assert run["web_cpu"]["requests"] >= run["overall"]["requests"]
     assert run["web_cpu"]["cpu_ms_per_request"] > 0  # gunicorn's workers were found and measured
+    assert run["generator_cpu"]["cpu_ms_per_request"] > 0  # Locust's own CPU, reported apart from the web tier's
+    assert run["machine_cpu"]["cpu_s"] >= run["web_cpu"]["cpu_s"]
