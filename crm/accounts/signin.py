@@ -42,28 +42,33 @@ def authenticate(session: Session, username: str, password: str, address: str, t
     Raises :class:`LoginThrottled` before checking anything when the address is past a limit.
     """
     username, address = username[:USERNAME_MAX_LENGTH + 1], (address or "-")[:ADDRESS_MAX_LENGTH]
-    _check_throttle(session, username[:USERNAME_MAX_LENGTH], address, throttle)
+    pair_failures = _check_throttle(session, username[:USERNAME_MAX_LENGTH], address, throttle)
     user = None
     if len(username) <= USERNAME_MAX_LENGTH:
         user = session.scalar(select(User).where(User.username == username))
     if check_password(user, password[:PASSWORD_MAX_LENGTH]) and len(password) <= PASSWORD_MAX_LENGTH \
             and user.active:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.username == username,
-                                                   LoginAttempt.address == address))
+        if pair_failures:  # without recent ones, older failures of the pair count for nothing already
+            session.execute(delete(LoginAttempt).where(LoginAttempt.username == username,
+                                                       LoginAttempt.address == address))
         return user
     session.add(LoginAttempt(username=username[:USERNAME_MAX_LENGTH], address=address))
     session.flush()
     return None
 
 
-def _check_throttle(session: Session, username: str, address: str, throttle: Throttle) -> None:
-    recent = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.address == address, LoginAttempt.at >= utcnow() - throttle.window)
+def _check_throttle(session: Session, username: str, address: str, throttle: Throttle) -> int:
+    """The recent failures of this username from this address (both counts in one statement); raises
+    :class:`LoginThrottled` when they or the address's failures over any usernames reach their limit."""
+    pair, from_address = session.execute(
+        select(func.count().filter(LoginAttempt.username == username), func.count())
+        .where(LoginAttempt.address == address, LoginAttempt.at >= utcnow() - throttle.window)).one()
     minutes = int(throttle.window.total_seconds() // 60)
-    if session.scalar(recent.where(LoginAttempt.username == username)) >= throttle.pair_limit:
+    if pair >= throttle.pair_limit:
         raise LoginThrottled(f"too many failed logins; try again in {minutes} minutes")
-    if session.scalar(recent) >= throttle.address_limit:
+    if from_address >= throttle.address_limit:
         raise LoginThrottled(f"too many failed logins from your address; try again in {minutes} minutes")
+    return pair
 
 
 def forget_old_attempts(session: Session, now: dt.datetime, window: dt.timedelta = dt.timedelta(days=1)) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 import crm.accounts.access as access
 from crm.accounts.users import LoginAttempt
@@ -81,6 +81,51 @@ def test_unknown_and_known_users_cost_the_same_password_hash(app, monkeypatch, m
     assert browser.sign_in("nobody-by-that-name", "whatever-password") == 401
     assert browser.sign_in(member, "whatever-password") == 401
     assert len(checked) == 2 and all(stored.startswith("$argon2id$") for stored in checked)
+
+
+def test_the_decoy_hash_of_unknown_users_is_made_once_per_process(app, monkeypatch):
+    """An unknown username costs one verify against a decoy, like a known one; the decoy itself is hashed once per
+    process, not per attempt (hashing it each time would make a miss cost twice a real check)."""
+    hashed, verified = [], []
+    real = access._hasher
+
+    class Spy:
+        def hash(self, password):
+            hashed.append(password)
+            return real.hash(password)
+
+        def verify(self, stored, password):
+            verified.append(stored)
+            return real.verify(stored, password)
+
+    monkeypatch.setattr(access, "_hasher", Spy())
+    access._dummy_hash.cache_clear()
+    browser = Browser(app, "198.51.100.25")
+    for n in range(3):
+        assert browser.sign_in(f"nobody-{n}", "whatever-password") == 401
+    assert len(hashed) == 1 and len(verified) == 3 and len(set(verified)) == 1
+
+
+def test_a_sign_in_costs_three_statements(app, platform, member):
+    """Both throttle counts in one statement, the user and their roles; no delete without recent failures."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *_):
+        if not statement.startswith("BEGIN"):  # SQLite's explicit transaction start is not a query
+            seen.append(" ".join(statement.split()))
+
+    browser = Browser(app, "198.51.100.26")
+    csrf = browser.csrf_token()
+    event.listen(platform.db, "before_cursor_execute", note)
+    try:
+        answer = browser.client.post("/login", data={"username": member, "password": PASSWORD, "csrf_token": csrf})
+        token = client_from(app, "198.51.100.26").post("/api/auth/token",
+                                                       json={"username": member, "password": PASSWORD})
+    finally:
+        event.remove(platform.db, "before_cursor_execute", note)
+    assert (answer.status_code, token.status_code) == (302, 200)
+    assert len(seen) == 6, "\n".join(seen)
+    assert not any(s.startswith("DELETE") for s in seen)
 
 
 def test_usernames_are_bounded(app, platform):
