@@ -104,6 +104,29 @@ def test_a_contract_in_approval_is_refused_with_409(api, platform, template_id):
     assert sales.post(f"{url}/deactivate").status_code == 409
 
 
+def test_an_active_contract_is_terminated_by_a_director_under_if_match(api, platform, template_id):
+    from crm.orders.contracts import Contract
+
+    contract = _contract(api("sales"), template_id)
+    url = f"/api/contracts/{contract['id']}/terminate"
+    director = api("salesdir")
+    draft = director.post(url, json={"terminated_on": "2027-03-31"}, headers={"If-Match": '"1"'})
+    assert draft.status_code == 409 and "not Active" in draft.get_json()["error"]
+    with platform.sessions.begin() as session:
+        session.get(Contract, contract["id"]).status = "active"  # approved (the approval process's outcome)
+    assert api("sales").post(url, json={"terminated_on": "2027-03-31"}, headers={"If-Match": '"2"'}
+                             ).status_code == 403
+    assert director.post(url, json={"terminated_on": "2027-03-31"}).status_code == 428
+    assert director.post(url, json={"terminated_on": "2027-03-31"}, headers={"If-Match": '"1"'}).status_code == 412
+    bad = director.post(url, json={"terminated_on": "31/03/2027"}, headers={"If-Match": '"2"'})
+    assert bad.status_code == 422 and "terminated_on" in bad.get_json()["fields"]
+    ended = director.post(url, json={"terminated_on": "2027-03-31"}, headers={"If-Match": '"2"'})
+    assert ended.status_code == 200, ended.get_json()
+    assert (ended.get_json()["status"], ended.get_json()["version"]) == ("terminated", 3)
+    again = director.post(url, json={"terminated_on": "2027-04-01"}, headers={"If-Match": '"3"'})
+    assert again.status_code == 409
+
+
 def test_contracts_and_plans_outside_the_scope_are_404_or_refused(api, template_id):
     sales, sales2 = api("sales"), api("sales2")
     contract = _contract(sales, template_id)

@@ -195,6 +195,7 @@ TABLE: dict[str, Expect] = {
     "POST api.contracts_create": api(only(*SALES_SIDE)),
     "PATCH api.contracts_update": api(only(*SALES_SIDE, sales2=404)),
     "POST api.contracts_deactivate": api(only(*SALES_SIDE, sales2=404)),
+    "POST api.contract_terminate": api(only(*DIRECTORS)),
     "GET api.payment_plans_list": api(only(*ORDER_VIEWERS)),
     "GET api.payment_plans_read": api(only(*ORDER_VIEWERS, sales2=404)),
     "POST api.payment_plans_create": api(only(*ORDER_VIEWERS)),

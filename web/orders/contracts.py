@@ -33,6 +33,8 @@ from web.paging import paginate
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 VIEW_ROLES = (*SALES_ROLES, "finance")
+TERMINATE_ROLES = ("customer_director", "sales_director", "administrator")
+"""End an active contract before its end date (page and API)."""
 
 
 @bp.before_request
@@ -165,7 +167,7 @@ def submit(contract_id: int):
 
 @bp.post("/<int:contract_id>/terminate")
 def terminate(contract_id: int):
-    require_role("customer_director", "sales_director", "administrator")
+    require_role(*TERMINATE_ROLES)
     contract = _contract(contract_id)
     with refusals():
         contracts.terminate(contract, date_field("terminated_on"))

@@ -113,7 +113,7 @@ def record_openapi() -> tuple[dict, dict]:
 
 
 def _extras(paths: dict, components: dict) -> None:
-    """The operations beyond create/read/update: stage change, quote line, service request."""
+    """The operations beyond create/read/update: stage change, quote line, contract termination, service request."""
     opportunity = {"$ref": REF.format(model="OpportunityOut")}
     paths["/api/opportunities/{opp_id}/stage"] = {
         "parameters": [{"name": "opp_id", "in": "path", "required": True, "schema": ID}],
@@ -127,6 +127,13 @@ def _extras(paths: dict, components: dict) -> None:
                  "requestBody": _body(_schema(schemas.QuoteLineIn, components, "validation")),
                  "responses": _answer("Added", {"$ref": REF.format(model="QuoteOut")},
                                       (403, 404, 409, 412, 422, 428), etag=True, status="201")}}
+    paths["/api/contracts/{contract_id}/terminate"] = {
+        "parameters": [{"name": "contract_id", "in": "path", "required": True, "schema": ID}],
+        "post": {"summary": "End an active contract on a date (directors and administrators; 409 unless active)",
+                 "parameters": [IF_MATCH],
+                 "requestBody": _body(_schema(schemas.ContractTerminationIn, components, "validation")),
+                 "responses": _answer("Terminated", {"$ref": REF.format(model="ContractOut")},
+                                      (403, 404, 409, 412, 422, 428), etag=True)}}
     paths["/api/service-requests"]["post"] = {
         "summary": "Register a service request: starts the service-request process (its start form's checks "
                    "apply). Service roles and integration users (a website booking form) may.",

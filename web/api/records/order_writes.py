@@ -236,6 +236,19 @@ def update_contract(session, contract: Contract, form: Mapping[str, str], versio
         raise invalid({"_body": str(exc)}) from None
 
 
+def terminate_contract(session, contract: Contract, form: Mapping[str, str], version: int, _me) -> None:
+    """End an active contract on ``terminated_on`` (409 unless it is active), as the contract page does."""
+    errors = check.FieldErrors()
+    on = check.date(form, "terminated_on", errors, required=True)
+    if errors:
+        raise invalid(errors)
+    locked(session, contract, version)
+    try:
+        contracts.terminate(contract, on)
+    except OrderError as exc:
+        raise Conflict(str(exc)) from None
+
+
 def cancel_contract(_session, contract: Contract, _reason: str, _me) -> None:
     try:
         contracts.cancel(contract)

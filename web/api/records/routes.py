@@ -19,11 +19,12 @@ from services.records import kinds, listing
 from services.service.queries import service_request_of_instance
 from web import db
 from web.accounts.auth import actor, may_be_signed_in
-from web.api.records import schemas, writes
+from web.api.records import order_writes, schemas, writes
 from web.api.records.resources import BY_NAME, RESOURCES, Resource
 from web.api.routes import api_login_required, bp
 from web.errors import error_body
 from web.idempotency import idempotent
+from web.orders.contracts import TERMINATE_ROLES
 
 LISTING_PROBLEMS = {
     "sort": _l("Sort by one of %(sorts)s (prefix - for descending)."),
@@ -239,10 +240,19 @@ def quote_line(quote_id: int):
     return _versioned_change("quotes", quote_id, writes.add_quote_line, schemas.QuoteLineIn, status=201)
 
 
-def _versioned_change(name: str, record_id: int, change, schema, status: int = 200):
-    """Apply ``change`` to a record of resource ``name`` under its If-Match version; the answer is the record."""
+@bp.post("/contracts/<int:contract_id>/terminate")
+@api_login_required
+def contract_terminate(contract_id: int):
+    """End an active contract on a date (directors and administrators, as on the contract page)."""
+    return _versioned_change("contracts", contract_id, order_writes.terminate_contract,
+                             schemas.ContractTerminationIn, roles=TERMINATE_ROLES)
+
+
+def _versioned_change(name: str, record_id: int, change, schema, status: int = 200, roles=None):
+    """Apply ``change`` to a record of resource ``name`` under its If-Match version; the answer is the record.
+    ``roles`` may make the change (default: the resource's writers)."""
     resource = BY_NAME[name]
-    _may(resource.write_roles)
+    _may(resource.write_roles if roles is None else roles)
     record = _record(resource, record_id)
     version = _if_match(record)
     try:

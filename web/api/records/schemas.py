@@ -262,6 +262,10 @@ class QuoteLineIn(BaseModel):
     discount_percent: Number | None = None
 
 
+class ContractTerminationIn(BaseModel):
+    terminated_on: str = Field(description="YYYY-MM-DD: the day the contract ends")
+
+
 class ContractOut(Out):
     id: int
     number: str | None
