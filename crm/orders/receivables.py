@@ -1,4 +1,7 @@
-"""Receivables at any time: open plan lines per customer, aged by days past their due date."""
+"""Receivables at any time: open plan lines per customer and currency, aged by days past their due date.
+
+Amounts in different currencies are never added up: a customer owing in two currencies has a row per currency,
+and the totals are per currency."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from crm import formatting
 from crm.customers.models import Customer
 from crm.money import ZERO
 from crm.orders.payments import PaymentPlan, PaymentPlanLine
@@ -31,6 +35,7 @@ def bucket_of(days_overdue: int) -> str:
 class CustomerAgeing:
     customer_id: int
     company: str
+    currency: str
     buckets: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(BUCKETS, ZERO))
 
     @property
@@ -45,25 +50,34 @@ class CustomerAgeing:
 def open_lines(session: Session, customer_id: int | None = None) -> list[PaymentPlanLine]:
     """Unsettled plan lines, earliest due first."""
     query = (select(PaymentPlanLine).join(PaymentPlanLine.plan).where(PaymentPlanLine.status != "settled")
-             .options(joinedload(PaymentPlanLine.plan).joinedload(PaymentPlan.customer))
+             .options(joinedload(PaymentPlanLine.plan).joinedload(PaymentPlan.customer),
+                      joinedload(PaymentPlanLine.plan).joinedload(PaymentPlan.contract))
              .order_by(PaymentPlanLine.due_date, PaymentPlanLine.id))
     if customer_id is not None:
         query = query.where(PaymentPlan.customer_id == customer_id)
     return list(session.scalars(query))
 
 
-def ageing(session: Session, today: dt.date, customer_id: int | None = None) -> list[CustomerAgeing]:
-    """Open amounts per customer and bucket, largest total first."""
-    rows: dict[int, CustomerAgeing] = {}
-    for line in open_lines(session, customer_id):
+def ageing(session: Session, today: dt.date, customer_id: int | None = None,
+           lines: list[PaymentPlanLine] | None = None) -> list[CustomerAgeing]:
+    """Open amounts per customer, currency and bucket: the site's currency first, then by currency code, largest
+    total first within a currency. ``lines``: the open lines already read (else they are read here)."""
+    rows: dict[tuple[int, str], CustomerAgeing] = {}
+    for line in open_lines(session, customer_id) if lines is None else lines:
         customer: Customer = line.plan.customer
-        row = rows.setdefault(customer.id, CustomerAgeing(customer.id, customer.company))
+        currency = line.plan.currency
+        row = rows.setdefault((customer.id, currency), CustomerAgeing(customer.id, customer.company, currency))
         row.buckets[bucket_of(line.days_overdue(today))] += line.open_amount
-    return sorted(rows.values(), key=lambda r: (-r.total, r.company))
+    site = formatting.site_currency()
+    return sorted(rows.values(), key=lambda r: (r.currency != site, r.currency, -r.total, r.company))
 
 
-def totals(rows: list[CustomerAgeing]) -> dict[str, Decimal]:
-    """Bucket totals over all customers (plus ``total``)."""
-    result = {name: sum((r.buckets[name] for r in rows), ZERO) for name in BUCKETS}
-    result["total"] = sum(result.values(), ZERO)
+def totals(rows: list[CustomerAgeing]) -> dict[str, dict[str, Decimal]]:
+    """Per currency (in the rows' order): bucket totals over all customers, plus ``total``."""
+    result: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        sums = result.setdefault(row.currency, {**dict.fromkeys(BUCKETS, ZERO), "total": ZERO})
+        for name in BUCKETS:
+            sums[name] += row.buckets[name]
+        sums["total"] += row.total
     return result

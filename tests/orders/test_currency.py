@@ -51,3 +51,33 @@ def test_the_site_currency_is_the_default_and_unknown_codes_are_refused(platform
     assert "¥1,234.50" in client.get(f"/quotes/{quote_id}").get_data(as_text=True)
     refused, _ = _quote(platform, client, currency="ABC")
     assert refused.status_code == 422 and "ISO 4217" in refused.get_data(as_text=True)
+
+
+def test_receivables_never_add_up_amounts_in_different_currencies(platform, login):
+    """A customer owing in yuan and in dollars has a row per currency, and the totals are per currency."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from crm.orders.contracts import Contract
+    from crm.orders.payments import LineSpec, create_plan
+
+    today = dt.date.today()
+    with platform.sessions.begin() as session:
+        sales = session.scalar(select(User).where(User.username == "sales"))
+        customer = Customer(company="Pacific Lines", region="East", owner=sales)
+        session.add(customer)
+        session.flush()
+        for currency, amount, due in (("CNY", "1000.00", today + dt.timedelta(days=10)),
+                                      ("USD", "250.00", today - dt.timedelta(days=40))):
+            contract = Contract(customer=customer, title=f"In {currency}", amount=Decimal(amount), currency=currency,
+                                status="active", owner=sales)
+            session.add(contract)
+            session.flush()
+            create_plan(session, customer, [LineSpec("All", due, amount=Decimal(amount))], contract=contract)
+        customer_id = customer.id
+    page = login("finance").get("/payments/receivables").get_data(as_text=True)
+    assert page.count(f'data-customer="{customer_id}"') == 2
+    assert 'data-currency="CNY"' in page and 'data-currency="USD"' in page
+    assert "¥1,000.00" in page and "$250.00" in page
+    assert "1,250.00" not in page  # never added up across currencies
+    assert 'data-total="CNY"' in page and 'data-total="USD"' in page

@@ -8,7 +8,6 @@ from flask_login import login_required
 from crm.orders import payments, receivables, reminders
 from crm.orders.payments import LineSpec, PaymentPlan, PaymentPlanLine
 from i18n import _, ngettext, zones
-from services.customers.queries import customer_by_id
 from services.orders import queries
 from services.orders.process_starts import start_collection
 from web import db
@@ -103,12 +102,7 @@ def receivables_page():
     """What customers owe, by ageing bucket, and every open line."""
     require_role(*FINANCE_ROLES, "salesperson")
     today = zones.site_today()
-    rows = [r for r in receivables.ageing(db.session(), today) if _customer_visible(r.customer_id)]
-    lines = [line for line in receivables.open_lines(db.session()) if _customer_visible(line.plan.customer_id)]
+    lines = [line for line in receivables.open_lines(db.session()) if visible(line.plan.customer.owner_id)]
+    rows = receivables.ageing(db.session(), today, lines=lines)
     return render_template("orders/receivables.html", rows=rows, totals=receivables.totals(rows),
                            buckets=receivables.BUCKETS, lines=lines, today=today)
-
-
-def _customer_visible(customer_id: int) -> bool:
-    customer = customer_by_id(db.session(), customer_id)
-    return customer is not None and visible(customer.owner_id)
