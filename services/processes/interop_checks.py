@@ -18,6 +18,7 @@ from lxml import etree
 from engine.deployment import Check
 from engine.parser import BPMN_NS, CAMUNDA_NS, DMN_NAMESPACES, NS, ParsedBundle
 from i18n import _, _l
+from services.processes.rule_overlaps import overlapping_rules
 
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 KNOWN_NAMESPACES = {BPMN_NS, CAMUNDA_NS, SPIFF_NS, *DMN_NAMESPACES,
@@ -318,3 +319,9 @@ def _dmn_findings(filename: str, root: etree._Element) -> Iterator[Finding]:
             yield _finding(filename, element, _("COLLECT with aggregation %(aggregation)s is not supported; aggregate "
                                                 "the collected list in a script task",
                                                 aggregation=element.get("aggregation")))
+        elif policy == "UNIQUE":
+            for first, second, rule in overlapping_rules(element):
+                yield _finding(filename, rule, _(
+                    "rules %(first)s and %(second)s can both match the same inputs, but hit policy UNIQUE allows one "
+                    "match only: make their conditions exclusive, or use hit policy FIRST (the first matching rule "
+                    "wins)", first=first, second=second))

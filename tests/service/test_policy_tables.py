@@ -169,6 +169,11 @@ def test_a_quote_takes_its_discount_and_days_to_pay_from_the_grade_terms_table(p
      "output 人工费率（元/工时） has type money; use one of string, number, integer, boolean, date"),
     ('<inputEntry id="policy_rule_standard_policy"><text>"standard"</text></inputEntry>', "",
      "rule 1 has 4 cells; the table has 5 columns"),
+    ('<inputEntry id="policy_rule_warranty_policy"><text>"warranty"</text>',
+     '<inputEntry id="policy_rule_warranty_policy"><text>"standard"</text>',
+     "rules 1 and 3 can both match the same inputs, but hit policy UNIQUE allows one match only"),
+    ('<inputEntry id="policy_rule_warranty_policy"><text>"warranty"</text>',
+     '<inputEntry id="policy_rule_warranty_policy"><text>-</text>', "rules 2 and 3 can both match the same inputs"),
 ])
 def test_deploy_refuses_a_malformed_table_with_a_clear_message(platform, order_processes, login, old, new, message):
     response = _upload(login, "service_policy.dmn", _edited("service_policy.dmn", old, new))
