@@ -62,8 +62,9 @@ def set_target(session: Session, year: int, kpi: str, scope_kind: str, scope_id:
     return row
 
 
-def targets_of(session: Session, year: int, scope_kind: str, scope_id: int) -> dict[str, KpiTarget]:
-    """The targets set for a year and scope, by KPI key."""
-    rows = session.scalars(select(KpiTarget).where(KpiTarget.year == year, KpiTarget.scope_kind == scope_kind,
-                                                   KpiTarget.scope_id == scope_id))
-    return {row.kpi: row for row in rows}
+def targets_of(session: Session, year: int) -> dict[tuple[str, int], dict[str, KpiTarget]]:
+    """The targets set for a year, by scope (``(scope_kind, scope_id)``) and KPI key."""
+    found: dict[tuple[str, int], dict[str, KpiTarget]] = {}
+    for row in session.scalars(select(KpiTarget).where(KpiTarget.year == year)):
+        found.setdefault((row.scope_kind, row.scope_id), {})[row.kpi] = row
+    return found

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.accounts.users import Role, Team, User
-from crm.reporting.targets import targets_of
+from crm.reporting.targets import KpiTarget, targets_of
 from i18n import _
 from services.reporting.filters import ReportFilter, narrowed_scope
-from services.reporting.kpi_measures import MEASURES, Measure, monthly_parts, value
+from services.reporting.kpi_measures import MEASURES, Measure, Parts, monthly_parts, value
 from services.reporting.report_types import Report, Series
 
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
@@ -75,19 +75,30 @@ def _share(measure: Measure, annual: float | None, months: int) -> float | None:
 
 
 def evaluate(session: Session, owners: set[int] | None, report_filter: ReportFilter, year: int, today: dt.date,
-             measure: Measure, scope_kind: str, scope_id: int) -> KpiFigures:
-    """One KPI for ``owners`` (already narrowed) over ``year``, against the targets of the scope."""
-    current = year_filter(report_filter, year)
-    parts = monthly_parts(session, owners, current, measure.key)
-    labels = current.labels
-    explicit = targets_of(session, year, scope_kind, scope_id).get(measure.key)
+             measures: list[Measure], targets: dict[str, KpiTarget]) -> list[KpiFigures]:
+    """Each of ``measures`` for ``owners`` (already narrowed) over ``year``, against ``targets`` (the scope's, by
+    KPI key). Where none is set, last year's actual is the baseline: read with this year's in one two-year window
+    (a month is a month of one year), except for a cumulative KPI, which runs within its year."""
+    current, before = year_filter(report_filter, year), year_filter(report_filter, year - 1)
+    spanning = [m.key for m in measures if m.key not in targets and not m.cumulative]
+    parts = {**monthly_parts(session, owners, current, [m.key for m in measures if m.key not in spanning]),
+             **monthly_parts(session, owners, replace(before, last=current.last, period="custom", anchor=""),
+                             spanning)}
+    earlier = {**{key: parts[key] for key in spanning}, **monthly_parts(
+        session, owners, before, [m.key for m in measures if m.key not in targets and m.cumulative])}
+    return [_figures(measure, parts[measure.key], earlier.get(measure.key), targets.get(measure.key), current,
+                     before, today) for measure in measures]
+
+
+def _figures(measure: Measure, parts: Parts, earlier: Parts | None, explicit: KpiTarget | None,
+             current: ReportFilter, before: ReportFilter, today: dt.date) -> KpiFigures:
+    labels, year = current.labels, current.first.year
     if explicit is not None:
         baseline = None if explicit.baseline is None else float(explicit.baseline)
         target = None if explicit.target is None else float(explicit.target)
         source = "set"
     else:
-        before = year_filter(report_filter, year - 1)
-        baseline = value(measure, monthly_parts(session, owners, before, measure.key), before.labels)
+        baseline = value(measure, earlier, before.labels)
         target = None if baseline is None else round(measure.default(baseline), 2)
         source = "plan"
     months = ytd_month_count(year, today)
@@ -124,8 +135,8 @@ def kpi_board(session: Session, scope: set[int] | None, report_filter: ReportFil
               *, costs: bool) -> list[KpiFigures]:
     """Every KPI the viewer sees for the filter's salesperson, team or the company, over ``year``."""
     owners = narrowed_scope(session, scope, report_filter)
-    kind, scope_id = target_scope(report_filter)
-    return [evaluate(session, owners, report_filter, year, today, m, kind, scope_id) for m in shown_measures(costs)]
+    targets = targets_of(session, year).get(target_scope(report_filter), {})
+    return evaluate(session, owners, report_filter, year, today, shown_measures(costs), targets)
 
 
 @dataclass(frozen=True)
@@ -158,13 +169,13 @@ def kpi_by_person_and_team(session: Session, scope: set[int] | None, report_filt
         teams = teams.where(Team.id.in_(select(User.team_id).where(User.id == report_filter.salesperson_id)))
     elif report_filter.team_id is not None:
         teams = teams.where(Team.id == report_filter.team_id)
-    measures = shown_measures(costs)
+    measures, targets = shown_measures(costs), targets_of(session, year)
     rows = []
     for kind, query in (("salesperson", people.order_by(User.display_name)), ("team", teams.order_by(Team.name))):
         for row_id, name in session.execute(query).all():
             chosen = replace(report_filter, salesperson_id=row_id if kind == "salesperson" else None,
                              team_id=row_id if kind == "team" else None)
             owners = narrowed_scope(session, scope, chosen)
-            rows.append(ScopeRow(kind, row_id, name, [
-                evaluate(session, owners, chosen, year, today, m, kind, row_id) for m in measures]))
+            rows.append(ScopeRow(kind, row_id, name, evaluate(session, owners, chosen, year, today, measures,
+                                                              targets.get((kind, row_id), {}))))
     return rows

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.support import LazyProxy
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from crm.customers.models import Customer
@@ -81,19 +81,19 @@ def _marketing_cost(session: Session, scope: set[int] | None, report_filter: Rep
     return {month: (round(value, 2), None) for month, value in totals.items()}
 
 
-def _win_rate(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Parts:
+def _win_rate(closed: list[Row], report_filter: ReportFilter) -> Parts:
     won: dict[str, int] = defaultdict(int)
-    closed: dict[str, int] = defaultdict(int)
-    for opp in closed_opportunities(session, scope, report_filter):
+    counted: dict[str, int] = defaultdict(int)
+    for opp in closed:
         month = report_filter.month_of(opp.closed_at)
-        closed[month] += 1
+        counted[month] += 1
         won[month] += opp.status == "won"
-    return {month: (100.0 * won[month], float(count)) for month, count in closed.items()}
+    return {month: (100.0 * won[month], float(count)) for month, count in counted.items()}
 
 
-def _sales_cycle(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Parts:
+def _sales_cycle(closed: list[Row], report_filter: ReportFilter) -> Parts:
     days: dict[str, list[float]] = defaultdict(list)
-    for opp in closed_opportunities(session, scope, report_filter):
+    for opp in closed:
         if opp.status == "won":
             days[report_filter.month_of(opp.closed_at)].append(
                 (opp.closed_at - opp.created_at).total_seconds() / 86400)
@@ -135,14 +135,24 @@ def _share_of_wallet(session: Session, scope: set[int] | None, report_filter: Re
 
 
 _PARTS: dict[str, Callable[[Session, set[int] | None, ReportFilter], Parts]] = {
-    "sales": _sales, "marketing_cost": _marketing_cost, "win_rate": _win_rate, "sales_cycle": _sales_cycle,
-    "satisfaction": _satisfaction, "margin": _margin, "share_of_wallet": _share_of_wallet,
+    "sales": _sales, "marketing_cost": _marketing_cost, "satisfaction": _satisfaction, "margin": _margin,
+    "share_of_wallet": _share_of_wallet,
 }
+_OPPORTUNITY_PARTS: dict[str, Callable[[list[Row], ReportFilter], Parts]] = {
+    "win_rate": _win_rate, "sales_cycle": _sales_cycle,
+}
+"""KPIs of the closed opportunities: read once for all of them."""
 
 
-def monthly_parts(session: Session, scope: set[int] | None, report_filter: ReportFilter, key: str) -> Parts:
-    """The KPI ``key``'s parts per month of the period."""
-    return _PARTS[key](session, scope, report_filter)
+def monthly_parts(session: Session, scope: set[int] | None, report_filter: ReportFilter,
+                  keys: list[str]) -> dict[str, Parts]:
+    """The parts per month of the period of each KPI of ``keys`` (the closed opportunities read once for the win
+    rate and the sales cycle)."""
+    found = {key: _PARTS[key](session, scope, report_filter) for key in keys if key in _PARTS}
+    if opportunity_keys := [key for key in keys if key in _OPPORTUNITY_PARTS]:
+        closed = closed_opportunities(session, scope, report_filter)
+        found.update({key: _OPPORTUNITY_PARTS[key](closed, report_filter) for key in opportunity_keys})
+    return {key: found[key] for key in keys}
 
 
 def value(measure: Measure, parts: Parts, months: list[str]) -> float | None:

@@ -6,6 +6,7 @@ in one, the filter bar's customer values in one, the viewer's data scope once pe
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,9 @@ from crm.customers.models import Customer
 from crm.customers.wallet import record_estimate
 from services.reporting.filter_choices import filter_choices
 from services.reporting.filters import ReportFilter, last_twelve_months
+from services.reporting.kpi_board import kpi_board, kpi_by_person_and_team, year_filter
 from services.reporting.reports import build_reports
+from tests.reporting.kpi_dataset import make_kpi_dataset
 from tests.reporting.test_reports import THIS, TODAY, ZONE, dataset  # noqa: F401  (dataset: a fixture)
 
 
@@ -82,3 +85,29 @@ def test_the_page_reads_the_scope_once_and_stays_within_its_statements(platform,
     assert page.status_code == 200
     assert len([s for s in seen if "RECURSIVE" in s]) == 1, "\n".join(seen)
     assert len(seen) <= 16, "\n".join(seen)  # was 33: 10 for the reports, 3 for the filter bar, the page's own
+
+
+@pytest.fixture
+def kpi_ids(platform):
+    with platform.sessions.begin() as session:
+        return make_kpi_dataset(session)
+
+
+def test_the_kpi_page_reads_each_source_once_per_scope(platform, kpi_ids):
+    """Per scope (the company, each salesperson, each team): both years of a KPI in one window, the closed
+    opportunities once for the win rate and the sales cycle; the targets once per year for every scope."""
+    with platform.sessions() as session:
+        user = session.scalar(select(User).where(User.username == "custdir"))
+        scope, today = visible_owner_ids(session, user), dt.date(2026, 6, 1)
+        report_filter = year_filter(last_twelve_months(today, ZONE), 2025)
+        with statements(platform) as seen:
+            board = kpi_board(session, scope, report_filter, 2025, today, costs=True)
+        # sales, marketing cost and campaigns, opportunities, margin, satisfaction, share of wallet for 2025 and
+        # 2024 (estimates and our sales each), the targets: 11
+        assert len(seen) == 11 and len(board) == 7, "\n".join(seen)
+        with statements(platform) as seen:
+            rows = kpi_by_person_and_team(session, scope, report_filter, 2025, today, costs=True)
+        people_and_teams = len(rows)
+        # the targets, the salespeople, the teams, the team's members; per row one statement per source as the
+        # company's (no campaigns), our sales skipped for a year without estimates
+        assert people_and_teams == 3 and len(seen) == 29, "\n".join(seen)

@@ -15,6 +15,7 @@ from services.reporting.kpi_board import kpi_board, kpi_by_person_and_team, show
 from web import db
 from web.accounts.auth import require_role
 from web.input import decimal_field, owner_ids, refusals
+from web.reporting.figures import kpi_formatter
 from web.reporting.filtering import filter_page_context, request_filter, site_zone
 
 bp = Blueprint("kpi", __name__, url_prefix="/kpi")
@@ -48,7 +49,7 @@ def index():
     report_filter, year, board, rows = _board(scope)
     return render_template("reporting/kpi.html", year=year, board=board, rows=rows,
                            reports=[k.report.as_dict() for k in board],
-                           can_set_targets=current_user.has_role(*TARGET_SETTERS),
+                           can_set_targets=current_user.has_role(*TARGET_SETTERS), kpi_value=kpi_formatter(),
                            **filter_page_context(report_filter, scope))
 
 
@@ -74,7 +75,8 @@ def _target_form_context():
     today, scope = site_today(site_zone()), owner_ids()
     board = kpi_board(db.session(), scope, report_filter, year, today, costs=sees_costs(current_user.user))
     return {"year": year, "scope_kind": kind, "scope_id": scope_id, "board": board,
-            "choices": filter_choices(db.session(), scope), "report_filter": report_filter}
+            "choices": filter_choices(db.session(), scope), "report_filter": report_filter,
+            "kpi_value": kpi_formatter()}
 
 
 @bp.get("/targets")
