@@ -31,7 +31,7 @@ from services.integrations import webhook_events
 from services.integrations.webhook_sender import WebhookSender
 from services.notifications.channels import configured_transports
 from services.notifications.notifier import DELIVER_KIND, Notifier
-from services.notifications.task_alerts import TaskAlerts
+from services.notifications.task_alerts import LANE_RIDER, TaskAlerts
 from services.processes.deploy_checks import platform_checks
 from services.processes.form_catalog import FormCatalog
 from services.processes.interop_checks import interop_check
@@ -74,6 +74,7 @@ def build_platform(settings: config.Settings) -> Platform:
         deploy_checks=[*platform_checks(registry, script_limits), interop_check()],
         task_listeners=[alerts.task_ready, webhook_events.task_created], step_listeners=[webhook_events.step_written],
         assignee_resolver=assignable_username, script_limits=script_limits,
+        riders=[webhook_events.HOOKS_RIDER, LANE_RIDER],
     )
     stale_after = dt.timedelta(seconds=settings.job_stale_seconds)
     sender = WebhookSender(settings.webhook_allow_private, settings.webhook_pause_after)

@@ -30,11 +30,20 @@ from .metrics import ENGINE_STEP_SECONDS
 from .models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion, utcnow
 from .outbox import enqueue
 from .parser import TaskMeta, role_key
+from .riders import Rider
 from .sandbox import SandboxedEnvironment, ScriptLimits
 from .serializer import StateSerializer
 from .services import HandlerContext, HandlerRegistry
 from .state import current_data, next_timer, waiting_on
-from .step_writer import NewRows, SetValues, attach_written, mark_written, write_one, write_together
+from .step_writer import (
+    NewRows,
+    SetValues,
+    attach_written,
+    insert_together,
+    mark_written,
+    write_one,
+    write_together,
+)
 from .task_mirror import AssigneeResolver, ready_user_tasks, sync_tasks, usernames_as_given
 from .workflow import PlatformScriptEngine, PlatformWorkflow
 
@@ -84,6 +93,8 @@ class _Step:
     events: list[dict] = field(default_factory=list)
     done: HumanTask | None = None
     done_values: dict = field(default_factory=dict)
+    new_instance: dict[str, Any] | None = None
+    """A started instance's first column values while its row is not written yet (see :meth:`ProcessEngine.start`)."""
 
 
 _LOCK_TASK = (
@@ -112,6 +123,7 @@ class ProcessEngine:
         step_listeners: Iterable[StepListener] = (),
         assignee_resolver: AssigneeResolver = usernames_as_given,
         script_limits: ScriptLimits | None = None,
+        riders: Iterable[Rider] = (),
     ):
         self.registry = registry
         self.serializer = serializer or StateSerializer()
@@ -121,6 +133,7 @@ class ProcessEngine:
         self.step_listeners = list(step_listeners)
         self.assignee_resolver = assignee_resolver
         self.environment = SandboxedEnvironment(script_limits)
+        self.riders = list(riders)
         self._loaded: dict[int, LoadedVersion] = {}
 
     # -- versions ---------------------------------------------------------------------------
@@ -171,9 +184,8 @@ class ProcessEngine:
             "started_by": actor.username, "started_at": now, "updated_at": now, "completed_at": None,
             "next_timer_at": None, "error_task": None, "error_message": None, "error_traceback": None,
         }
-        instance = ProcessInstance(id=session.execute(_INSERT_INSTANCE, values).scalar_one(), version=version, **values)
-        attach_written(session, instance)
-        step = _Step(ready_before=set())
+        instance = ProcessInstance(version=version, **values)  # its row comes with the step's write, on PostgreSQL
+        step = _Step(ready_before=set(), new_instance=values)
         step.events.append(history.event_values(
             instance.id, actor.username, "started", after=self.serializer.data_to_json(dict(data))))
         self._run(session, instance, workflow, loaded, actor, step, in_job=False)
@@ -382,6 +394,7 @@ class ProcessEngine:
             operation = self.registry.get(operation_name)
             if operation is None:
                 raise LookupError(f"no handler is registered for operation {operation_name!r}")
+            _insert_instance(session, instance, step)  # the handler's rows may refer to it
             _write_events(session, step)  # the history so far comes before the handler's rows
             context = HandlerContext(
                 instance_id=instance.id, process_key=instance.process_key, task_name=task.task_spec.name,
@@ -396,6 +409,7 @@ class ProcessEngine:
         return call
 
     def _record_error(self, session, instance, actor, exc: Exception, step: _Step) -> None:
+        _insert_instance(session, instance, step)  # the retry job names it
         task = getattr(exc, "task", None)
         instance.error_task = task.task_spec.name if task is not None else None
         instance.error_message = _error_message(exc, task)
@@ -428,7 +442,13 @@ class ProcessEngine:
         self._write(session, instance, workflow, loaded, step, values)
 
     def _write(self, session, instance, workflow, loaded, step: _Step, values: dict[str, Any]) -> None:
-        """Write state, task rows and history in one go (see :mod:`engine.step_writer`), then tell listeners."""
+        """Write state, task rows and history in one go (see :mod:`engine.step_writer`), then tell listeners.
+
+        A started instance's row is inserted by the same statement on PostgreSQL (its task and history rows take
+        its new id there); elsewhere first, on its own.
+        """
+        if step.new_instance is not None and session.get_bind().dialect.name != "postgresql":
+            _insert_instance(session, instance, step)
         if session.new or session.dirty:
             session.flush()  # handlers' rows, an admin's or a retry's edits: written first, in order
         changes = sync_tasks(session, instance, workflow, loaded.tasks, step.ready_before,
@@ -442,23 +462,44 @@ class ProcessEngine:
             writes.append(SetValues(HumanTask.__table__, step.done_values, {"id": step.done.id}))
         if step.events:
             writes.append(NewRows(InstanceEvent.__table__, step.events))
-        save_instance = SetValues(ProcessInstance.__table__, values,
-                                  {"id": instance.id, "lock_version": instance.lock_version})
-        if write_together(session, writes, save_instance) != 1:
-            raise Conflict(_("someone else changed this process at the same moment; reload and try again"))
-        written = list(step.events)
+        params: dict[str, Any] = {}
+        for rider in self.riders:
+            params.update(rider.params(changes.new_rows))
+        answers = [rider.column for rider in self.riders]
+        new, step.new_instance = step.new_instance, None
+        if new is not None:
+            new_row = NewRows(ProcessInstance.__table__, [{**new, **values}])
+            written = insert_together(session, new_row, writes, "instance_id", answers, params)
+            instance.id = written.answers["id"]
+        else:
+            save_instance = SetValues(ProcessInstance.__table__, values,
+                                      {"id": instance.id, "lock_version": instance.lock_version})
+            written = write_together(session, writes, save_instance, answers, params)
+            if written.count != 1:
+                raise Conflict(_("someone else changed this process at the same moment; reload and try again"))
+        events = list(step.events)
         step.events.clear()
-        mark_written(instance, values)
+        if new is not None:
+            for key, value in values.items():
+                setattr(instance, key, value)
+            attach_written(session, instance)
+            for event in events:
+                event["instance_id"] = instance.id
+        else:
+            mark_written(instance, values)
         if step.done is not None:
             mark_written(step.done, step.done_values)
         for row in changes.inserted:
+            row.instance_id = instance.id
             attach_written(session, row)
+        for rider in self.riders:
+            rider.received(session, written.answers[rider.column.key], changes.new_rows)
         _expire_rows(session, changes.cancelled)
         for row in changes.new_rows:
             for listener in self.task_listeners:
                 listener(session, row)
         for step_listener in self.step_listeners:
-            step_listener(session, instance, written)
+            step_listener(session, instance, events)
 
 
 
@@ -485,6 +526,17 @@ def _error_message(exc: Exception, task) -> str:
     kind = spec.__class__.__name__.removesuffix("Task").removesuffix("Event")
     label = f"{spec.bpmn_name!r} ({spec.name})" if spec.bpmn_name else spec.name
     return f"{kind} {label}: {cause}"
+
+
+def _insert_instance(session: Session, instance: ProcessInstance, step: _Step) -> None:
+    """Insert a started instance's row now, if not yet written (its id is needed before the step's write)."""
+    if step.new_instance is None:
+        return
+    instance.id = session.execute(_INSERT_INSTANCE, step.new_instance).scalar_one()
+    step.new_instance = None
+    attach_written(session, instance)
+    for event in step.events:
+        event["instance_id"] = instance.id
 
 
 def _write_events(session: Session, step: _Step) -> None:

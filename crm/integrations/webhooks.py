@@ -14,7 +14,7 @@ import json
 import secrets
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, Text, exists, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
@@ -117,6 +117,19 @@ def _active_hooks(session: Session) -> list[Webhook]:
 
 _ACTIVE_HOOKS = "webhooks_active"
 """``session.info`` key: (the transaction, the active hooks it read)."""
+
+ANY_ACTIVE = exists().where(Webhook.active.is_(True)).label("webhooks_any_active")
+"""Whether any hook is active: asked along with an engine step's write (:class:`engine.riders.Rider`)."""
+
+
+def note_any_active(session: Session, any_active: bool, rows: object = ()) -> None:
+    """The answer to :data:`ANY_ACTIVE` (``rows``: the step's new tasks, not needed): none active means this
+    transaction's events go nowhere, known without a read. A hook created later in the transaction is read again
+    (:func:`create_webhook`)."""
+    transaction = session.get_transaction()
+    read = session.info.get(_ACTIVE_HOOKS)
+    if not any_active and (read is None or read[0] is not transaction):
+        session.info[_ACTIVE_HOOKS] = (transaction, [])
 
 
 def record_attempt(session: Session, delivery: WebhookDelivery, ok: bool, status: int | None, error: str,

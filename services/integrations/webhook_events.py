@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from crm.integrations.webhooks import emit
+from crm.integrations.webhooks import ANY_ACTIVE, emit, note_any_active
 from engine.models import HumanTask, ProcessInstance
+from engine.riders import Rider
 
 STEP_EVENTS = {"task_completed": "task.completed", "completed": "process.completed", "error": "process.failed"}
 """History row kind -> webhook event."""
+HOOKS_RIDER = Rider(ANY_ACTIVE, note_any_active)
+"""Whether any hook is active, asked along with the engine step's write: with none, the step's events are not read
+for (:mod:`engine.riders`)."""
 
 
 def _iso(value) -> str | None:

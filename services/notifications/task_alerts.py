@@ -17,14 +17,17 @@ given less than a day gets no "due soon" reminder: its new-task notice already n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from crm import formatting
+from crm.accounts.users import User, user_roles
 from crm.notifications.messages import ReminderSent, reminded
 from engine.models import HumanTask, ProcessVersion
 from engine.parser import NS
+from engine.riders import Rider
 from i18n import _
 from services.notifications.notifier import CHANNELS, Notifier, Text
 from services.processes import labels
@@ -32,6 +35,35 @@ from services.processes.version_sources import parsed_files
 from services.processes.worklist import DUE_SOON
 
 REMINDERS_PER_TICK = 200
+_UNSTAFFED = "task_alerts_unstaffed"
+"""``session.info`` key: (the transaction, lanes (role keys) its engine step found without active members)."""
+_staffed = (
+    select(user_roles.c.role_key).join(User, User.id == user_roles.c.user_id)
+    .where(user_roles.c.role_key.in_(bindparam("alert_lane_roles", expanding=True)), User.active.is_(True))
+    .distinct().subquery()
+)
+STAFFED_LANES = select(func.aggregate_strings(_staffed.c.role_key, ",")).scalar_subquery().label("staffed_lanes")
+"""Which lanes of the step's new queued tasks have active members (comma-separated role keys)."""
+
+
+def lanes_asked(rows: Sequence[HumanTask]) -> dict[str, list[str]]:
+    """:data:`STAFFED_LANES`'s parameter: the lanes of the new tasks that wait in a queue (no assignee)."""
+    return {"alert_lane_roles": sorted({row.role for row in rows if row.role and not row.assignee})}
+
+
+def note_staffed_lanes(session: Session, staffed: str | None, rows: Sequence[HumanTask]) -> None:
+    """Remember the lanes nobody holds: their new tasks' notices would reach no one, so the members are not read."""
+    unstaffed = set(lanes_asked(rows)["alert_lane_roles"]) - set((staffed or "").split(","))
+    session.info[_UNSTAFFED] = (session.get_transaction(), frozenset(unstaffed))
+
+
+LANE_RIDER = Rider(STAFFED_LANES, note_staffed_lanes, lanes_asked)
+"""The new tasks' lane members asked along with the engine step's write (:mod:`engine.riders`)."""
+
+
+def _unstaffed(session: Session) -> frozenset[str]:
+    known = session.info.get(_UNSTAFFED)
+    return known[1] if known is not None and known[0] is session.get_transaction() else frozenset()
 
 
 class TaskAlerts:
@@ -43,6 +75,8 @@ class TaskAlerts:
 
     def task_ready(self, session: Session, row: HumanTask) -> None:
         """Task listener: tell the assignee, or the lane, that the task is waiting for them."""
+        if not row.assignee and row.role in _unstaffed(session):
+            return  # nobody holds the lane (asked along with the step's write): no one to tell
         def body() -> str:
             if row.assignee:
                 return _("%(task)s is assigned to you.", task=_about(row)) + _due(row)

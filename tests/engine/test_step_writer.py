@@ -24,7 +24,7 @@ def test_writes_land_together_and_the_last_count_is_returned(platform, actors):
             NewRows(InstanceEvent.__table__, rows),
             SetValues(HumanTask.__table__, {"assignee": "sales"}, {"id": [task.id], "status": "ready"}),
         ], SetValues(ProcessInstance.__table__, {"lock_version": lock + 1, "title": "written"},
-                     {"id": instance_id, "lock_version": lock}))
+                     {"id": instance_id, "lock_version": lock})).count
         session.commit()
     assert count == 1
     with platform.sessions() as session:
@@ -39,7 +39,7 @@ def test_a_stale_lock_version_counts_zero(platform, actors):
     with platform.sessions() as session:
         lock = session.get(ProcessInstance, instance_id).lock_version
         count = write_together(session, [], SetValues(ProcessInstance.__table__, {"title": "lost"},
-                                                      {"id": instance_id, "lock_version": lock - 1}))
+                                                      {"id": instance_id, "lock_version": lock - 1})).count
     assert count == 0
 
 
@@ -74,3 +74,31 @@ def test_a_completion_reads_once_and_writes_the_step_in_one_statement(platform, 
     with platform.sessions() as session:
         assert _events(session, instance_id) == ["started", "task_completed"]
         assert session.get(HumanTask, task.id).status == "completed"
+
+
+def test_a_start_writes_its_instance_task_and_history_in_one_statement(platform, actors):
+    """PostgreSQL: the new instance's row comes with the step's write, its task and history rows take its id there."""
+    deploy(platform, "approval.bpmn")
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(platform.db, "before_cursor_execute", note)
+    try:
+        instance_id = start(platform, "approval", actors["sales"])
+    finally:
+        event.remove(platform.db, "before_cursor_execute", note)
+    writes = [s for s in statements if not s.lstrip().upper().startswith(("SELECT", "BEGIN"))
+              and "INTO notification" not in s]
+    if platform.db.dialect.name == "postgresql":
+        assert len(writes) == 1 and writes[0].lstrip().startswith("WITH")
+        assert "INSERT INTO process_instance" in writes[0] and "INSERT INTO human_task" in writes[0]
+    else:  # the instance, its task, its history, the instance's state
+        assert len(writes) == 4 and writes[0].startswith("INSERT INTO process_instance")
+    [task] = ready_tasks(platform, instance_id)
+    with platform.sessions() as session:
+        assert _events(session, instance_id) == ["started"]
+        instance = session.get(ProcessInstance, instance_id)
+        assert (instance.status, instance.lock_version, instance.started_by) == ("running", 2, "sales")
+        assert task.instance_id == instance_id and task.task_name
