@@ -14,11 +14,20 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol, list_currencies
+from babel.numbers import (
+    NumberPattern,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+    list_currencies,
+    parse_pattern,
+)
 
 from i18n import _, current_locale, zones
 
@@ -83,9 +92,22 @@ def currency_choices() -> list[str]:
     return list(dict.fromkeys([_defaults.currency, *COMMON_CURRENCIES]))
 
 
-def _locale(locale: str | None) -> str:
+def _locale(locale: str | None) -> Locale:
     """The locale asked for, else the current request's language, else the deployment's."""
-    return locale or current_locale() or _defaults.locale
+    return _babel_locale(locale or current_locale() or _defaults.locale)
+
+
+@cache
+def _babel_locale(name: str) -> Locale:
+    """Babel's locale ``name``, parsed once per process: its data (symbols, patterns) is immutable, and
+    ``Locale.parse`` of a name builds a new object whose data is loaded again on first use."""
+    return Locale.parse(name)
+
+
+@cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    """A number format pattern (``#,##0.00``) parsed once per process (Babel parses it on every call)."""
+    return parse_pattern(pattern)
 
 
 def defaults() -> Defaults:
@@ -134,7 +156,7 @@ def amount(value: Any, locale: str | None = None) -> str:
     number = as_decimal(value)
     if number is None:
         return EMPTY
-    return format_decimal(number.quantize(_CENT, rounding=ROUND_HALF_UP), format="#,##0.00",
+    return format_decimal(number.quantize(_CENT, rounding=ROUND_HALF_UP), format=_number_pattern("#,##0.00"),
                           locale=_locale(locale))
 
 
@@ -148,7 +170,7 @@ def number(value: Any, places: int | None = None, locale: str | None = None) -> 
     else:
         pattern = "#,##0." + "0" * places if places else "#,##0"
         figure = figure.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return format_decimal(figure, format=pattern, locale=_locale(locale))
+    return format_decimal(figure, format=_number_pattern(pattern), locale=_locale(locale))
 
 
 def hours(value: Any, locale: str | None = None, unit: bool = True) -> str:
@@ -156,7 +178,7 @@ def hours(value: Any, locale: str | None = None, unit: bool = True) -> str:
     figure = as_decimal(value)
     if figure is None:
         return EMPTY
-    text = format_decimal(figure.quantize(_TENTH, rounding=ROUND_HALF_UP), format="#,##0.0",
+    text = format_decimal(figure.quantize(_TENTH, rounding=ROUND_HALF_UP), format=_number_pattern("#,##0.0"),
                           locale=_locale(locale))
     return f"{text} h" if unit else text
 
@@ -167,7 +189,8 @@ def percent(value: Any, places: int = 1, locale: str | None = None) -> str:
     if figure is None:
         return EMPTY
     pattern = "#,##0" + ("." + "#" * places if places else "") + "%"
-    return format_percent(figure / 100, format=pattern, locale=_locale(locale), decimal_quantization=True)
+    return format_percent(figure / 100, format=_number_pattern(pattern), locale=_locale(locale),
+                          decimal_quantization=True)
 
 
 DATE_PATTERNS = {"zh": "y年M月d日", "en": "d MMM y"}
@@ -177,8 +200,8 @@ WEEKDAY_PATTERNS = {"zh": "y年M月d日EEEE", "en": "EEEE d MMM y"}
 TIME_PATTERN = "HH:mm"
 
 
-def _date_pattern(locale: str) -> str:
-    return DATE_PATTERNS.get(Locale.parse(locale).language, "medium")
+def _date_pattern(locale: Locale) -> str:
+    return DATE_PATTERNS.get(locale.language, "medium")
 
 
 def _moment(value: dt.date | str) -> dt.date:
@@ -204,7 +227,7 @@ def date(value: dt.date | dt.datetime | str | None, locale: str | None = None, w
     locale = _locale(locale)
     pattern = _date_pattern(locale)
     if weekday:
-        pattern = WEEKDAY_PATTERNS.get(Locale.parse(locale).language, "full")
+        pattern = WEEKDAY_PATTERNS.get(locale.language, "full")
     return format_date(day, pattern, locale=locale)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request, url_for
+from babel.support import LazyProxy
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from crm.notifications.messages import unread_count
@@ -59,17 +60,35 @@ _NAV = (
 )
 
 
+_MENUS = "crm_menus"
+"""The application's cache of menus: ``{(roles, script root): ((label, url, icon, endpoint), ...)}``."""
+_LINKS = ("auth.logout", "account.show", "notifications.index", "search.results")
+
+
+def _menu(roles: frozenset[str]) -> tuple[tuple[tuple[LazyProxy, str, str, str], ...], tuple[str, ...]]:
+    """The entries of ``_NAV`` open to ``roles`` with their URLs, followed by the URLs of ``_LINKS``.
+
+    Built once per set of roles and script root in each application (the URLs come from its URL map, which does
+    not change while it runs); the labels stay lazy, translated per request.
+    """
+    menus = current_app.extensions.setdefault(_MENUS, {})
+    key = (roles, request.script_root)
+    menu = menus.get(key)
+    if menu is None:
+        entries = tuple((label, url_for(endpoint), icon, endpoint) for label, endpoint, icon, allowed in _NAV
+                        if not allowed or roles & set(allowed))
+        menu = menus[key] = (entries, tuple(url_for(endpoint) for endpoint in _LINKS))
+    return menu
+
+
 def inject_navigation() -> dict:
     """``nav_items``, ``logout_url``, ``account_url``, the bell's ``unread_count`` / ``notifications_url`` and
     the search box's ``search_url`` for ``base.html``."""
     if not current_user.is_authenticated:
         return {"nav_items": []}
-    roles = current_user.role_keys
-    items = [
-        NavItem(str(label), url_for(endpoint), icon, request.endpoint == endpoint)
-        for label, endpoint, icon, allowed in _NAV
-        if not allowed or roles & set(allowed)
-    ]
-    return {"nav_items": items, "logout_url": url_for("auth.logout"), "account_url": url_for("account.show"),
+    entries, (logout_url, account_url, notifications_url, search_url) = _menu(frozenset(current_user.role_keys))
+    here = request.endpoint
+    items = [NavItem(str(label), url, icon, here == endpoint) for label, url, icon, endpoint in entries]
+    return {"nav_items": items, "logout_url": logout_url, "account_url": account_url,
             "unread_count": unread_count(db.session(), current_user.id),
-            "notifications_url": url_for("notifications.index"), "search_url": url_for("search.results")}
+            "notifications_url": notifications_url, "search_url": search_url}

@@ -7,16 +7,22 @@ switcher's choice in their session. Time zone: the user's, else the site's (``CR
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
-from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
+from babel import Locale
+from babel.support import NullTranslations
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, force_locale, get_locale, get_timezone, get_translations
 from flask_login import current_user
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 import i18n
 from i18n import zones
 from i18n.catalogs import frontend_messages, stale_compiled, translation_directories
-from web import db
+from web import db, template_gettext
 from web.accounts.auth import may_be_signed_in
 from web.redirects import safe_next
 
@@ -57,9 +63,46 @@ def _request_zone() -> str | None:
     return str(tzinfo) if tzinfo is not None else None
 
 
+_NO_TRANSLATIONS = NullTranslations()
+_MEMO = "_crm_translations"
+"""Where :func:`request_translations` keeps ``(locale, translations)`` on the application context's ``g``."""
+
+
+def _request_locale() -> Locale | None:
+    """Flask-Babel's locale of the current application context (what ``get_locale`` answers), read from
+    its per-context namespace when it is already chosen; None outside an application context."""
+    try:
+        state = g._get_current_object()
+    except RuntimeError:
+        return None
+    babel_state = state.__dict__.get("_flask_babel")
+    return getattr(babel_state, "babel_locale", None) or get_locale()
+
+
+def request_translations() -> NullTranslations:
+    """Flask-Babel's translations of the current language, looked up once per application context and language.
+
+    Flask-Babel's ``get_translations`` finds its context, the locale and the cache key (``str(locale)``) again
+    for every message; a page translates a hundred or more. The result is kept with the locale object it was
+    found for: Flask-Babel replaces that object in ``force_locale`` and ``refresh``, so a changed language
+    is looked up afresh (and what Flask-Babel answers, a test's patched catalog included, is what is used).
+    Outside an application context: no translations (the English source text), as Flask-Babel answers.
+    """
+    locale = _request_locale()
+    if locale is None:
+        return _NO_TRANSLATIONS
+    state = g._get_current_object()
+    memo = state.__dict__.get(_MEMO)
+    if memo is not None and memo[0] is locale:
+        return memo[1]
+    translations = get_translations()
+    setattr(state, _MEMO, (locale, translations))
+    return translations
+
+
 def _current_locale() -> str | None:
     """The request's language as the catalogs name it (``zh_CN``, not Babel's ``zh_Hans_CN``)."""
-    locale = get_locale()
+    locale = _request_locale()
     if locale is None:
         return None
     return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
@@ -77,25 +120,29 @@ def init_i18n(app: Flask, site_locale: str, site_timezone: str) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = site_timezone
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    template_gettext.install(app, request_translations)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, languages=i18n.LANGUAGES, current_language=_current_locale,
                                  script_messages=_script_messages)
     app.context_processor(lambda: {"language_url": url_for("language.choose")})  # the switcher in base.html
-    i18n.use(get_translations, _current_locale, force_locale)
+    i18n.use(request_translations, _current_locale, force_locale)
     zones.use(_request_zone)
     if stale := stale_compiled():
         app.logger.warning("translations not compiled (run make catalogs): %s", ", ".join(map(str, stale)))
     app.register_blueprint(bp_language)
 
 
-@cache
-def _messages_of(locale: str) -> dict[str, str]:
-    return frontend_messages(locale)
+def _script_messages() -> Markup:
+    """The browser scripts' messages in the page's language (read by ``crmGettext`` in app.js) as HTML-safe JSON,
+    written as ``|tojson`` writes them (with the environment's JSON policy) once per language: they are 18 KB."""
+    policies = current_app.jinja_env.policies
+    return _messages_json(_current_locale() or "en", policies["json.dumps_function"],
+                          tuple(sorted(policies["json.dumps_kwargs"].items())))
 
 
-def _script_messages() -> dict[str, str]:
-    """The browser scripts' messages in the page's language (read by ``crmGettext`` in app.js)."""
-    return _messages_of(_current_locale() or "en")
+@lru_cache(maxsize=8)
+def _messages_json(locale: str, dumps: Callable[..., str], dumps_kwargs: tuple[tuple[str, Any], ...]) -> Markup:
+    return htmlsafe_json_dumps(frontend_messages(locale), dumps=dumps, **dict(dumps_kwargs))
 
 
 bp_language = Blueprint("language", __name__)
