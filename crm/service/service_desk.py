@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Select, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from crm.base import CrmBase, utcnow
 from crm.change_tracking import ChangeTracked
@@ -261,12 +261,30 @@ def resolve_follow_up_complaint(follow_up: FollowUp, action: str, goodwill_perce
     follow_up.complaint_action, follow_up.goodwill_percent = action, Decimal(goodwill_percent)
 
 
-def list_requests(session: Session, status: str = "") -> list[ServiceRequest]:
-    query = select(ServiceRequest).order_by(ServiceRequest.id.desc())
-    if status:
-        query = query.where(ServiceRequest.status == status)
-    return list(session.scalars(query))
+def _of_status(query: Select, status: str) -> Select:
+    return query.where(ServiceRequest.status == status) if status else query
 
 
-def list_orders(session: Session) -> list[ServiceOrder]:
-    return list(session.scalars(select(ServiceOrder).order_by(ServiceOrder.id.desc())))
+def count_requests(session: Session, status: str = "") -> int:
+    """How many service requests there are (of ``status``, when given)."""
+    return session.scalar(_of_status(select(func.count()).select_from(ServiceRequest), status))
+
+
+def list_requests(session: Session, status: str = "", *, offset: int = 0, limit: int | None = None,
+                  ) -> list[ServiceRequest]:
+    """Service requests newest first (of ``status``, when given), ``limit`` of them from ``offset``, each with its
+    customer's name loaded (one statement, however many customers a page shows)."""
+    query = _of_status(select(ServiceRequest), status).options(
+        joinedload(ServiceRequest.customer).load_only(Customer.company))
+    return list(session.scalars(query.order_by(ServiceRequest.id.desc()).offset(offset).limit(limit)))
+
+
+def count_orders(session: Session) -> int:
+    """How many service orders there are."""
+    return session.scalar(select(func.count()).select_from(ServiceOrder))
+
+
+def list_orders(session: Session, *, offset: int = 0, limit: int | None = None) -> list[ServiceOrder]:
+    """Service orders newest first, ``limit`` of them from ``offset``, each with its customer's name loaded."""
+    query = select(ServiceOrder).options(joinedload(ServiceOrder.customer).load_only(Customer.company))
+    return list(session.scalars(query.order_by(ServiceOrder.id.desc()).offset(offset).limit(limit)))

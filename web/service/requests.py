@@ -13,7 +13,7 @@ from services.service import queries
 from web import db
 from web.accounts.auth import require_role
 from web.input import SERVICE_ROLES
-from web.paging import paginate
+from web.paging import paginate_counted
 
 bp = Blueprint("service", __name__, url_prefix="/service")
 
@@ -26,11 +26,15 @@ def service_roles_only():
 
 @bp.get("/")
 def index():
-    status = request.args.get("status", "")
+    status, session = request.args.get("status", ""), db.session()
+    found = paginate_counted(service_desk.count_requests(session, status),
+                             lambda offset, limit: service_desk.list_requests(session, status, offset=offset,
+                                                                              limit=limit))
+    orders = paginate_counted(service_desk.count_orders(session),
+                              lambda offset, limit: service_desk.list_orders(session, offset=offset, limit=limit),
+                              "orders_page")
     return render_template("service/service_requests.html", status=status, statuses=service_desk.REQUEST_STATUSES,
-                           requests=(found := paginate(service_desk.list_requests(db.session(), status))).items,
-                           paged=found, orders=(orders := paginate(service_desk.list_orders(db.session()),
-                                                                   "orders_page")).items, orders_paged=orders)
+                           requests=found.items, paged=found, orders=orders.items, orders_paged=orders)
 
 
 @bp.get("/requests/<int:request_id>")
