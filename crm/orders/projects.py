@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, contains_eager, joinedload, mapped_column, relationship
 
 from crm import formatting
 from crm.accounts.users import User
@@ -128,5 +128,12 @@ def performance(session: Session, project: Project) -> Performance:
     )
 
 
-def list_projects(session: Session) -> list[Project]:
-    return list(session.scalars(select(Project).order_by(Project.id.desc())))
+def list_projects(session: Session, scope: set[int] | None) -> list[Project]:
+    """Projects whose customer is owned within ``scope`` (None: every project), newest first, in one statement
+    with the customer, contract and responsible person the list shows."""
+    query = (select(Project).join(Project.customer)
+             .options(contains_eager(Project.customer), joinedload(Project.contract), joinedload(Project.responsible))
+             .order_by(Project.id.desc()))
+    if scope is not None:
+        query = query.where(Customer.owner_id.in_(scope))
+    return list(session.scalars(query))

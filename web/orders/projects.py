@@ -13,7 +13,16 @@ from services.customers.queries import customer_by_id
 from services.orders import queries
 from web import db
 from web.accounts.auth import require_role
-from web.input import SALES_ROLES, date_field, int_field, refusals, require_visible, visible, visible_customers
+from web.input import (
+    SALES_ROLES,
+    date_field,
+    int_field,
+    owner_ids,
+    refusals,
+    require_visible,
+    visible,
+    visible_customers,
+)
 from web.redirects import safe_next
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -33,8 +42,7 @@ def _project(project_id: int) -> Project:
 
 @bp.get("/")
 def index():
-    return render_template("orders/projects.html", projects=[p for p in projects.list_projects(db.session())
-                                                            if visible(p.customer.owner_id)],
+    return render_template("orders/projects.html", projects=projects.list_projects(db.session(), owner_ids()),
                            customers=visible_customers(), users=active_users_by_name(db.session()))
 
 
