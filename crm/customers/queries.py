@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Integer, Select, func, join, literal, or_, select, union_all
+from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.users import User
 from crm.customers.models import Contact, Customer
@@ -71,24 +71,37 @@ def search_customers(session: Session, scope: set[int] | None, flt: CustomerFilt
                           (Customer.region, flt.region), (Customer.owner_id, flt.owner_id)):
         if value not in ("", None):
             query = query.where(column == value)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = list(session.scalars(
-        query.options(selectinload(Customer.owner)).order_by(Customer.name_pinyin, Customer.company, Customer.id)
-        .offset((max(page, 1) - 1) * per_page).limit(per_page)
-    ))
+    ordered = (query.options(joinedload(Customer.owner).lazyload(User.roles))
+               .order_by(Customer.name_pinyin, Customer.company, Customer.id))
+    found = session.execute(ordered.add_columns(func.count().over().label("total"))
+                            .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
+    items = [row[0] for row in found]
+    if found:
+        total = found[0].total
+    else:  # no row on this page: an empty list, or a page past its end
+        total = session.scalar(select(func.count()).select_from(query.subquery())) if page > 1 else 0
     return CustomerPage(items, total, page, per_page, filter_options(session, scope))
 
 
 def filter_options(session: Session, scope: set[int] | None) -> dict[str, list]:
-    """Industries, regions and owners that occur among the visible customers."""
-    def distinct(column) -> list[str]:
-        return [v for v in session.scalars(_scoped(select(column).distinct(), scope).order_by(column)) if v]
+    """Industries, regions and owners that occur among the visible customers (one statement)."""
+    def distinct(kind: str, value, key, joined=None) -> Select:
+        query = select(literal(kind).label("kind"), value.label("value"), key.label("key"))
+        return _scoped((query if joined is None else query.select_from(joined)).distinct(), scope)
 
-    owners = session.execute(_scoped(
-        select(User.id, User.display_name).join(Customer, Customer.owner_id == User.id).distinct(), scope,
-    ).order_by(User.display_name)).all()
-    return {"industries": distinct(Customer.industry), "regions": distinct(Customer.region),
-            "owners": [(row.id, row.display_name) for row in owners]}
+    nothing = literal(None, Integer)
+    options = union_all(
+        distinct("industry", Customer.industry, nothing),
+        distinct("region", Customer.region, nothing),
+        distinct("owner", User.display_name, User.id, join(User, Customer, Customer.owner_id == User.id)),
+    ).subquery()
+    found = {"industry": [], "region": [], "owner": []}
+    for row in session.execute(select(options).order_by(options.c.kind, options.c.value)):
+        if row.kind == "owner":
+            found["owner"].append((row.key, row.value))
+        elif row.value:
+            found[row.kind].append(row.value)
+    return {"industries": found["industry"], "regions": found["region"], "owners": found["owner"]}
 
 
 def visible_customer(session: Session, scope: set[int] | None, customer_id: int) -> Customer | None:

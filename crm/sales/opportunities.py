@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from crm import formatting
 from crm.accounts.users import User
@@ -250,7 +250,8 @@ class PipelineColumn:
 
 def pipeline(session: Session, owner_ids: set[int] | None) -> list[PipelineColumn]:
     """Open opportunities by stage (``owner_ids`` None: everyone's), biggest first."""
-    query = select(Opportunity).where(Opportunity.status == "open").order_by(Opportunity.amount.desc())
+    query = (select(Opportunity).where(Opportunity.status == "open").order_by(Opportunity.amount.desc())
+             .options(joinedload(Opportunity.customer), joinedload(Opportunity.owner).lazyload(User.roles)))
     if owner_ids is not None:
         query = query.where(Opportunity.owner_id.in_(owner_ids))
     rows = list(session.scalars(query))
