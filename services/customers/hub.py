@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from crm.customers.models import Customer
 from crm.files import StoredFile
@@ -50,13 +50,16 @@ def customer_hub(session: Session, customer: Customer) -> Hub:
         return list(session.scalars(select(model).where(model.customer_id == cid).order_by(order).limit(LIMIT)))
 
     instances = rows(ProcessInstance, ProcessInstance.id.desc())
+    plans = list(session.scalars(  # with their lines: the page shows each plan's total
+        select(PaymentPlan).where(PaymentPlan.customer_id == cid).options(selectinload(PaymentPlan.lines))
+        .order_by(PaymentPlan.id.desc()).limit(LIMIT)))
     instance_ids = [i.id for i in instances]
     return Hub(
         customer=customer,
         opportunities=list(session.scalars(select(Opportunity).where(Opportunity.customer_id == cid)
                                            .order_by(Opportunity.status, Opportunity.stage.desc()).limit(LIMIT))),
         quotes=rows(Quote, Quote.id.desc()), contracts=rows(Contract, Contract.id.desc()),
-        projects=rows(Project, Project.id.desc()), payment_plans=rows(PaymentPlan, PaymentPlan.id.desc()),
+        projects=rows(Project, Project.id.desc()), payment_plans=plans,
         open_receivables=list(session.scalars(
             select(PaymentPlanLine).join(PaymentPlan).where(PaymentPlan.customer_id == cid,
                                                             PaymentPlanLine.status != "paid")

@@ -3,14 +3,22 @@ statement per row): counted in SQL statements per request, which do not depend o
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from crm.accounts.users import User
-from crm.customers.models import Customer
-from crm.sales.opportunities import create_opportunity
+from crm.customers.behaviour import BehaviourEvent
+from crm.customers.history import CustomerEvent
+from crm.customers.models import Contact, Customer
+from crm.customers.ownership import OwnerChange
+from crm.orders.payments import PaymentPlan, PaymentPlanLine
+from crm.sales.activities import Activity
+from crm.sales.opportunities import create_opportunity, move_to_stage
+from crm.sales.tenders import Tender
+from crm.sales.visits import Reception, Visit
 from tests.support.statements import reading, statements
 
 
@@ -30,9 +38,10 @@ def two_owners(platform):
 
 
 def _owner_reads(seen: list[str]) -> list[str]:
-    """Statements reading users or their roles other than the signed-in user's (the request's first)."""
-    return [s for s in seen[seen.index(next(s for s in seen if s.startswith("SELECT app_user"))) + 1:]
-            if s.startswith(("SELECT app_user", "SELECT user_role"))]
+    """Users (or their roles) read one by one, besides the signed-in user: the N+1 of a row's owner."""
+    signed_in = next(s for s in seen if s.startswith("SELECT app_user"))
+    return [s for s in seen if s is not signed_in and (s.startswith("SELECT user_role") or (
+        s.startswith("SELECT app_user") and ("WHERE app_user.id =" in s or "WHERE app_user.id IN" in s)))]
 
 
 @pytest.mark.parametrize("url", ["/customers/", "/customers/?q=harbour"])
@@ -70,3 +79,62 @@ def test_the_pipeline_reads_its_opportunities_with_customers_and_owners_in_one_s
     assert len(reading(seen, "opportunity")) == 1 and len(reading(seen, "customer")) == 1, "\n".join(seen)
     assert _owner_reads(seen) == [], "\n".join(seen)
     assert len(seen) <= 5, "\n".join(seen)
+
+
+@pytest.fixture
+def busy_customer(platform):
+    """A customer of ``sales`` whose history was written by several people: activities, visits, receptions,
+    tenders, behaviour of two contacts, an owner change, opportunity stages, record events, two payment plans."""
+    with platform.sessions.begin() as session:
+        sales, sales2, salesdir = (session.scalar(select(User).where(User.username == name))
+                                   for name in ("sales", "sales2", "salesdir"))
+        customer = Customer(company="Busy Yard", owner=sales)
+        contacts = [Contact(name=f"Contact {n}") for n in range(2)]
+        customer.contacts.extend(contacts)
+        session.add(customer)
+        session.flush()
+        people = (sales, sales2, salesdir)
+        for n, person in enumerate(people):
+            session.add_all([
+                Activity(customer=customer, kind="call", subject=f"Call {n}", status="done", owner=person,
+                         done_at=dt.datetime(2026, 12, 1 + n, 10), outcome="ok", next_action="" if n else "write"),
+                Visit(customer=customer, visitor=person, purpose=f"Visit {n}", status="visited",
+                      visited_on=dt.date(2026, 11, 1 + n)),
+                Reception(customer=customer, host=person, purpose=f"Reception {n}", arrival_date=dt.date(2026, 10, 1)),
+                Tender(customer=customer, owner=person, project=f"Tender {n}"),
+                BehaviourEvent(customer_id=customer.id, contact_id=contacts[n % 2].id, kind="web_visit",
+                               detail=f"page {n}"),
+                CustomerEvent(customer_id=customer.id, kind="edited", summary=f"edit {n}", by=person.username),
+                PaymentPlan(customer=customer, title=f"Plan {n}", lines=[
+                    PaymentPlanLine(label="Deposit", due_date=dt.date(2027, 1, 1 + n), amount=Decimal(100)),
+                    PaymentPlanLine(label="Balance", due_date=dt.date(2027, 2, 1 + n), amount=Decimal(200))]),
+            ])
+            opp = create_opportunity(session, customer, f"Deal {n}", Decimal(500), person.username, owner=person)
+            move_to_stage(session, opp, 2, person.username)
+        session.add_all([OwnerChange(customer_id=customer.id, from_owner_id=sales2.id, to_owner_id=sales.id,
+                                     changed_by="salesdir", reason="handover"),
+                         OwnerChange(customer_id=customer.id, from_owner_id=None, to_owner_id=sales2.id,
+                                     changed_by="salesdir")])
+        return customer.id
+
+
+def test_the_customer_page_reads_its_timeline_in_one_statement_whoever_wrote_it(platform, login, busy_customer):
+    director = login("salesdir")
+    url = f"/customers/{busy_customer}"
+    director.get(url)
+    with statements(platform) as seen:
+        page = director.get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for kind, count in (("activity", 3), ("visit", 3), ("reception", 3), ("tender", 3), ("behaviour", 3),
+                        ("owner", 2), ("opportunity", 6), ("record", 3)):
+        assert html.count(f'data-kind="{kind}"') == count, kind
+    assert "Owner changed from nobody to" in html
+    timeline = [s for s in seen if " UNION ALL " in s and "activity" in s]
+    assert len(timeline) == 1, "\n".join(seen)
+    for table in ("activity", "visit", "reception", "tender", "behaviour_event", "customer_owner_change",
+                  "opportunity_stage_change", "customer_event"):
+        assert reading(seen, table) == timeline, table  # nothing else reads them
+    assert _owner_reads(seen) == [] and len(reading(seen, "contact")) == 2, "\n".join(seen)  # timeline, contacts
+    assert len(reading(seen, "payment_plan_line")) == 2, "\n".join(seen)  # every plan's lines, open receivables
+    assert len(seen) <= 22, "\n".join(seen)
