@@ -125,13 +125,26 @@ def filtered(spec: ListSpec, query: ListQuery, scope: set[int] | None) -> Select
 
 def list_page(session: Session, spec: ListSpec, query: ListQuery, scope: set[int] | None,
               per_page: int = PER_PAGE) -> ListPage:
-    """One page of the filtered list and the number of rows in it."""
+    """One page of the filtered list and the number of rows in it: both from one statement, unless the page
+    asked for lies past the end (then the count, and the last page)."""
     statement = filtered(spec, query, scope)
+    rows, total = _rows_with_total(session, statement, query.page, per_page)
+    if rows or query.page == 1:
+        return ListPage(rows, total, query.page, per_page)
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(query.page, pages)
-    rows = [dict(row) for row in session.execute(statement.offset((page - 1) * per_page).limit(per_page)).mappings()]
-    return ListPage(rows, total, page, per_page)
+    page = max(1, -(-total // per_page))
+    return ListPage(_rows_with_total(session, statement, page, per_page)[0] if total else [], total, page, per_page)
+
+
+_TOTAL = "list_total_"
+"""The label of the row count each page row carries (a window count over the filtered rows)."""
+
+
+def _rows_with_total(session: Session, statement: Select, page: int, per_page: int) -> tuple[list[dict], int]:
+    found = session.execute(statement.add_columns(func.count().over().label(_TOTAL))
+                            .offset((page - 1) * per_page).limit(per_page)).mappings().all()
+    rows = [{key: value for key, value in row.items() if key != _TOTAL} for row in found]
+    return rows, found[0][_TOTAL] if found else 0
 
 
 def export_rows(session: Session, spec: ListSpec, query: ListQuery, scope: set[int] | None) -> list[list]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
+from crm.accounts.users import User
 from crm.orders.quotes import Quote
 from crm.sales.activities import Activity
 from crm.sales.opportunities import Opportunity
@@ -12,8 +13,9 @@ from crm.sales.tenders import Tender, tender_of_opportunity
 
 
 def opportunity_by_id(session: Session, opportunity_id: int) -> Opportunity | None:
-    """The opportunity with this id (callers check the data scope)."""
-    return session.get(Opportunity, opportunity_id)
+    """The opportunity with this id, with its customer and owner (callers check the data scope)."""
+    return session.get(Opportunity, opportunity_id,
+                       options=[joinedload(Opportunity.customer), joinedload(Opportunity.owner).lazyload(User.roles)])
 
 
 def activity_of(session: Session, activity_id: int, owner_id: int) -> Activity | None:

@@ -16,7 +16,7 @@ from crm.customers.models import Contact, Customer
 from crm.customers.ownership import OwnerChange
 from crm.orders.payments import PaymentPlan, PaymentPlanLine
 from crm.sales.activities import Activity
-from crm.sales.opportunities import create_opportunity, move_to_stage
+from crm.sales.opportunities import Opportunity, create_opportunity, move_to_stage
 from crm.sales.tenders import Tender
 from crm.sales.visits import Reception, Visit
 from tests.support.statements import reading, statements
@@ -138,3 +138,28 @@ def test_the_customer_page_reads_its_timeline_in_one_statement_whoever_wrote_it(
     assert _owner_reads(seen) == [] and len(reading(seen, "contact")) == 2, "\n".join(seen)  # timeline, contacts
     assert len(reading(seen, "payment_plan_line")) == 2, "\n".join(seen)  # every plan's lines, open receivables
     assert len(seen) <= 22, "\n".join(seen)
+
+
+def test_the_contact_page_resolves_the_data_scope_once(platform, login, make_customer):
+    customer_id = make_customer()
+    sales = login("sales")
+    customer_page = sales.get(f"/customers/{customer_id}").get_data(as_text=True)
+    contact_id = customer_page.split('data-contact-id="')[1].split('"')[0]
+    url = f"/customers/{customer_id}/contacts/{contact_id}/edit"
+    sales.get(url)
+    with statements(platform) as seen:
+        page = sales.get(url)
+    assert page.status_code == 200 and "Li Wei" in page.get_data(as_text=True)
+    assert len([s for s in seen if "RECURSIVE" in s]) == 1, "\n".join(seen)
+
+
+def test_the_opportunity_page_reads_its_customer_and_owner_with_it(platform, login, two_owners):
+    director = login("salesdir")
+    with platform.sessions() as session:
+        opp_id = session.scalar(select(Opportunity.id).where(Opportunity.name == "Crane 1"))
+    director.get(f"/opportunities/{opp_id}")
+    with statements(platform) as seen:
+        page = director.get(f"/opportunities/{opp_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Harbour Works 1" in html
+    assert len(reading(seen, "customer")) == 1 and _owner_reads(seen) == [], "\n".join(seen)

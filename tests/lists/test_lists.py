@@ -17,6 +17,7 @@ from crm.customers.models import Customer
 from crm.orders.quotes import create_quote
 from crm.sales.opportunities import create_opportunity
 from services.list_specs import SPECS
+from tests.support.statements import reading, statements
 
 
 @pytest.fixture
@@ -103,3 +104,18 @@ def test_quote_and_contract_pages_are_paged(platform, login, customers):
     assert sales.get("/quotes/?page=999").status_code == 200
     assert 'data-table-link="contracts"' in sales.get("/contracts/").get_data(as_text=True)
     assert 'data-table-link="service_requests"' in login("agent").get("/service/").get_data(as_text=True)
+
+
+def test_a_page_and_its_total_are_one_statement_and_a_page_past_the_end_shows_the_last(platform, login, customers):
+    sales = login("sales")
+    sales.get("/lists/customers?page=2")
+    with statements(platform) as seen:
+        second = sales.get("/lists/customers?page=2").get_data(as_text=True)
+    assert second.count("data-row-id=") == 6 and 'data-count="customers">31<' in second
+    assert len(reading(seen, "customer")) == 1, "\n".join(seen)  # the rows carry their total
+    with statements(platform) as seen:
+        past = sales.get("/lists/customers?page=9").get_data(as_text=True)
+    assert past.count("data-row-id=") == 6 and "Page 2 of 2" in past and 'data-count="customers">31<' in past
+    assert len(reading(seen, "customer")) == 3, "\n".join(seen)  # nothing on page 9, the count, page 2
+    nothing = sales.get("/lists/customers?company=no+such+yard&page=3").get_data(as_text=True)
+    assert 'data-count="customers">0<' in nothing and "Nothing matches." in nothing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from crm.accounts.access import users_with_role, visible_owner_ids
+from crm.accounts.access import users_with_role
 from crm.customers import records
 from crm.customers.models import GRADE_LABELS, GRADES, RELATIONSHIP_LABELS, STATUS_LABELS
 from crm.customers.ownership import hand_over, reassign_customers
@@ -22,7 +22,7 @@ from services.customers.timeline import customer_timeline
 from web import db
 from web.accounts.auth import actor, require_role
 from web.customers.merge import MERGERS
-from web.customers.records import EDITORS, editable_customer
+from web.customers.records import EDITORS, editable_customer, scope
 from web.customers.wallet import ESTIMATORS
 from web.idempotency import idempotent
 
@@ -52,11 +52,6 @@ def customer_status_label(status: str) -> str:
 def sales_status_label(status: str) -> str:
     """An opportunity, visit, tender or activity status in the reader's language."""
     return status_label(status)
-
-
-def scope() -> set[int] | None:
-    """Owner ids whose customers the current user sees (None: all)."""
-    return visible_owner_ids(db.session(), current_user.user)
 
 
 @bp.get("/")

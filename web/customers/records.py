@@ -6,15 +6,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from crm.accounts.access import users_with_role, visible_owner_ids
+from crm.accounts.access import users_with_role
 from crm.customers import records
 from crm.customers.models import GRADES, RELATIONSHIP_TYPES, Contact, Customer
 from crm.fields import RecordInvalid
 from i18n import _
 from services.accounts.directory import user_by_id
 from services.customers import duplicates, queries
+from services.processes.scope import owner_scope
 from web import db
-from web.accounts.auth import require_role
+from web.accounts.auth import actor, require_role
 from web.idempotency import idempotent
 
 bp = Blueprint("customer_records", __name__, url_prefix="/customers")
@@ -25,13 +26,17 @@ OWNER_CHOOSERS = ("information_officer", "customer_director", "sales_director", 
 """May give a new customer to someone other than themselves."""
 
 
+def scope() -> set[int] | None:
+    """Owner ids whose customers the current user sees (None: all); read once per request."""
+    return owner_scope(db.session(), actor(), current_user.user)
+
+
 def editable_customer(customer_id: int) -> Customer:
     """The customer, if the current user may edit it (404 outside their data scope)."""
     require_role(*EDITORS)
-    session = db.session()
-    customer = queries.customer_by_id(session, customer_id)
-    scope = visible_owner_ids(session, current_user.user)
-    if customer is None or (scope is not None and customer.owner_id not in scope):
+    customer = queries.customer_by_id(db.session(), customer_id)
+    visible = scope()
+    if customer is None or (visible is not None and customer.owner_id not in visible):
         abort(404)
     return customer
 
@@ -42,7 +47,7 @@ def _form_page(template: str, status: int = 200, **context):
     return render_template(template, grades=GRADES, relationship_types=RELATIONSHIP_TYPES,
                            fields=records.CUSTOMER_FIELDS, options=queries.attribute_options(session),
                            salespeople=users_with_role(session, "salesperson") if choosers else [],
-                           scope=visible_owner_ids(session, current_user.user), **context), status
+                           scope=scope(), **context), status
 
 
 def _new_owner():
@@ -105,7 +110,7 @@ def _contact_duplicates(customer: Customer, values: dict, contact: Contact | Non
     """Contacts the new or edited one may duplicate (on edit, only by what the user changed)."""
     session = db.session()
     found = duplicates.possible_contact_duplicates(session, customer.id, values,
-                                                   visible_owner_ids(session, current_user.user),
+                                                   scope(),
                                                    exclude_id=contact.id if contact else None)
     return found if contact is None else duplicates.changed_only(found, contact, values, duplicates.CONTACT_REASONS)
 
@@ -130,7 +135,7 @@ def set_active(customer_id: int):
 def _contact_page(customer: Customer, contact, form, errors, status=200, stale="", found=()):
     return render_template("customers/contact.html", customer=customer, contact=contact, form=form, errors=errors,
                            fields=records.CONTACT_FIELDS, stale=stale, duplicates=found,
-                           scope=visible_owner_ids(db.session(), current_user.user)), status
+                           scope=scope()), status
 
 
 @bp.route("/<int:customer_id>/contacts/new", methods=["GET", "POST"])
