@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ARRAY, ColumnElement, Select, Text, cast, func, or_, select, union
+from sqlalchemy import ARRAY, ColumnElement, Select, Text, cast, func, null, or_, select, union
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -156,17 +156,19 @@ def _contacts(session: Session, query: _Query, scope: set[int] | None) -> list[H
     return [Hit("contacts", r.customer_id, r.name, " · ".join(v for v in (r.title, r.company) if v)) for r in rows]
 
 
+_TITLES = {Opportunity: Opportunity.name, Quote: Quote.title, Contract: Contract.title}
+"""What a hit of each owned kind is called (after its number, when it has one)."""
+
+
 def _owned(session: Session, kind: str, model, query: _Query, scope: set[int] | None) -> list[Hit]:
-    """Opportunities, quotes or contracts whose text matches, newest first."""
+    """Opportunities, quotes or contracts whose text matches, newest first (the columns a hit shows)."""
     ids = _first(_in_scope(select(model.id.label("id")).where(query.matches(model)), model, scope), f"{kind}_hits")
-    rows = session.execute(select(model, Customer.company).join(Customer, Customer.id == model.customer_id)
+    number = model.number if hasattr(model, "number") else null()
+    rows = session.execute(select(model.id, number.label("number"), _TITLES[model].label("title"), model.status,
+                                  Customer.company).join(Customer, Customer.id == model.customer_id)
                            .where(model.id.in_(ids.subquery().select())).order_by(model.id.desc()))
-    hits = []
-    for row, company in rows:
-        number = getattr(row, "number", None)
-        title = getattr(row, "title", None) or getattr(row, "name", "")
-        hits.append(Hit(kind, row.id, f"{number} · {title}" if number else title, f"{company} · {row.status}"))
-    return hits
+    return [Hit(kind, r.id, f"{r.number} · {r.title or ''}" if r.number else r.title or "", f"{r.company} · {r.status}")
+            for r in rows]
 
 
 def _service_requests(session: Session, query: _Query) -> list[Hit]:
