@@ -5,9 +5,10 @@ customer, newest first."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Date, DateTime, Integer, String, cast, func, literal, null, select, union_all
+from sqlalchemy import Date, DateTime, Integer, String, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from crm.accounts.users import User
@@ -73,10 +74,11 @@ def _row(source: int, key, *, at=_NO_MOMENT, day=_NO_DAY, fallback=_NO_MOMENT, s
                   newest.label("newest"))
 
 
-def _sources(customer_id: int) -> list:
-    """The record sources of the timeline, in the order their entries are listed (newest first in each)."""
+def _sources() -> list:
+    """The record sources of the timeline, in the order their entries are listed (newest first in each); the
+    customer is the ``customer_id`` parameter."""
     def by_customer(model):
-        return model.customer_id == customer_id
+        return model.customer_id == bindparam("customer_id")
 
     return [
         _row(0, Activity.id, at=Activity.done_at, day=Activity.planned_for, fallback=Activity.created_at,
@@ -111,6 +113,15 @@ def _sources(customer_id: int) -> list:
              who=CustomerEvent.by)
         .where(by_customer(CustomerEvent)).order_by(CustomerEvent.id.desc()),
     ]
+
+
+@functools.cache
+def _statement():
+    """Every source's newest ``per_source`` rows in one statement: built once (building it costs more Python than
+    running it), run with the customer and the limit as parameters."""
+    limit = bindparam("per_source", type_=Integer)
+    rows = union_all(*(select(part.limit(limit).subquery()) for part in _sources())).subquery()
+    return select(rows).order_by(rows.c.source, rows.c.newest.desc(), rows.c.id.desc())
 
 
 def _entry(row) -> Entry:
@@ -148,9 +159,7 @@ def _entry(row) -> Entry:
 def customer_timeline(session: Session, customer_id: int, per_source: int = 100) -> list[Entry]:
     """Everything that happened with the customer, newest first (at most ``per_source`` per kind): the records
     in one statement (each source's newest ``per_source``), the process history in another."""
-    parts = [select(part.limit(per_source).subquery()) for part in _sources(customer_id)]
-    rows = union_all(*parts).subquery()
-    found = session.execute(select(rows).order_by(rows.c.source, rows.c.newest.desc(), rows.c.id.desc()))
+    found = session.execute(_statement(), {"customer_id": customer_id, "per_source": per_source})
     entries = [_entry(row) for row in found]
     entries += _process_history(session, customer_id, per_source)
     return sorted(entries, key=lambda e: e.at, reverse=True)
