@@ -61,3 +61,11 @@ def test_the_projects_list_does_not_grow_with_the_projects(platform, login):
     many, page = _listed(platform, sales)
     assert all(f"more project {n}" in page for n in range(1, 5)) and "sales2 project" not in page
     assert many == few, "statements grew with the projects"
+
+
+def test_the_quotes_and_contracts_lists_read_the_scope_once(platform, login):
+    salesdir = login("salesdir")
+    for url in ("/quotes/", "/contracts/"):
+        with statements(platform) as seen:
+            assert salesdir.get(url).status_code == 200
+        assert len([s for s in seen if "RECURSIVE" in s]) == 1, "\n".join(seen)

@@ -11,7 +11,7 @@ from crm.orders.contracts import Contract, ContractTemplate
 from crm.orders.document_wording import CONTRACT_TEMPLATES, document_language, language_choices
 from crm.scoped_lists import newest_in_scope
 from i18n import LANGUAGES, _, ngettext, zones
-from services.customers.queries import customer_by_id
+from services.customers.queries import customer_by_id, customers_in_scope
 from services.orders import queries
 from services.orders.process_starts import submit_for_approval
 from web import db
@@ -26,7 +26,6 @@ from web.input import (
     refusals,
     require_visible,
     visible,
-    visible_customers,
 )
 from web.orders.payments import PLAN_ROWS
 from web.paging import paginate
@@ -79,12 +78,12 @@ def _templates() -> list[ContractTemplate]:
 
 @bp.get("/")
 def index():
-    status = request.args.get("status", "")
+    status, scope = request.args.get("status", ""), owner_ids()
     return render_template("orders/contracts.html", status=status, statuses=contracts.CONTRACT_STATUSES,
-                           paged=(listed := paginate(newest_in_scope(db.session(), Contract, owner_ids(), status))),
+                           paged=(listed := paginate(newest_in_scope(db.session(), Contract, scope, status))),
                            contracts=listed.items,
                            templates=[t for t in _templates() if t.active],
-                           customers=visible_customers())
+                           customers=customers_in_scope(db.session(), scope))
 
 
 @bp.post("/")

@@ -16,6 +16,7 @@ from crm.orders.catalog import products
 from crm.orders.document_wording import document_language, language_choices
 from crm.scoped_lists import newest_in_scope
 from i18n import LANGUAGES, _, zones
+from services.customers.queries import customers_in_scope
 from services.orders import queries, quote_form
 from web import db
 from web.accounts.auth import require_role
@@ -49,11 +50,11 @@ def _quote(quote_id: int) -> quotes.Quote:
 
 @bp.get("/")
 def index():
-    status = request.args.get("status", "")
-    listed = paginate(newest_in_scope(db.session(), quotes.Quote, owner_ids(), status))
+    status, scope = request.args.get("status", ""), owner_ids()
+    listed = paginate(newest_in_scope(db.session(), quotes.Quote, scope, status))
     return render_template("orders/quotes.html", quotes=listed.items, paged=listed, status=status,
                            statuses=quotes.QUOTE_STATUSES,
-                           customers=visible_customers(), today=zones.site_today(),
+                           customers=customers_in_scope(db.session(), scope), today=zones.site_today(),
                            valid_until=zones.site_today() + dt.timedelta(days=30))
 
 
