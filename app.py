@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 import handlers
 from config.logs import configure_logging
-from crm import formatting, pdf_fonts
+from crm import formatting, pdf_fonts, sealing
 from crm.accounts.access import assignable_username
 from crm.accounts.signin import forget_old_attempts
 from crm.database import make_engine, make_sessions
@@ -60,6 +60,7 @@ class Platform:
 def build_platform(settings: config.Settings) -> Platform:
     """Create the engine, job machinery and handler registry for ``settings``."""
     formatting.configure(settings.currency, settings.locale or "en")
+    sealing.configure(settings.secret_key)
     zones.configure(settings.timezone)
     db = make_engine(settings.database_url)
     sessions = make_sessions(db)

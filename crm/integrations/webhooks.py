@@ -4,7 +4,8 @@ that rolls back and nothing is lost when the queue is away. The sending itself i
 :mod:`services.integrations.webhook_sender`; the pages name the events (:mod:`web.admin.webhooks`).
 
 A hook whose deliveries keep failing is paused after ``pause_after`` failed attempts in a row; events for a paused
-hook are kept (``held``) and sent when an administrator resumes it.
+hook are kept (``held``) and sent when an administrator resumes it. A hook's signing secret is stored sealed
+(:mod:`crm.sealing`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, exists, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from crm import sealing
 from crm.base import CrmBase, utcnow
 from engine.outbox import enqueue
 
@@ -35,8 +37,8 @@ class Webhook(CrmBase):
     url: Mapped[str] = mapped_column(String(500))
     events: Mapped[str] = mapped_column(String(500))
     """Subscribed event keys, comma-separated."""
-    secret: Mapped[str] = mapped_column(String(100))
-    """Signs every delivery (HMAC-SHA256); shown to administrators to configure the receiver."""
+    sealed_secret: Mapped[str] = mapped_column("secret", Text)
+    """The signing secret, sealed (:mod:`crm.sealing`): a database dump does not reveal it."""
     description: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     paused_at: Mapped[dt.datetime | None]
@@ -46,6 +48,12 @@ class Webhook(CrmBase):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     deliveries: Mapped[list[WebhookDelivery]] = relationship(back_populates="webhook")
+
+    @property
+    def secret(self) -> str:
+        """Signs every delivery (HMAC-SHA256); shown to administrators to configure the receiver.
+        :class:`crm.sealing.SealBroken` when ``SECRET_KEY`` changed since the hook was registered."""
+        return sealing.unseal(self.sealed_secret)
 
     @property
     def event_keys(self) -> list[str]:
@@ -76,8 +84,8 @@ class WebhookDelivery(CrmBase):
 
 def create_webhook(session: Session, url: str, events: list[str], by: str, description: str = "") -> Webhook:
     """A new active hook with a fresh secret (``url`` and ``events`` already checked by the caller)."""
-    hook = Webhook(url=url, events=",".join(key for key in EVENTS if key in events), secret=secrets.token_hex(32),
-                   description=description[:200], created_by=by)
+    hook = Webhook(url=url, events=",".join(key for key in EVENTS if key in events),
+                   sealed_secret=sealing.seal(secrets.token_hex(32)), description=description[:200], created_by=by)
     session.add(hook)
     session.flush()
     session.info.pop(_ACTIVE_HOOKS, None)

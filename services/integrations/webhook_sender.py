@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 
 from crm.integrations import webhooks
 from crm.integrations.webhooks import WebhookDelivery
+from crm.sealing import SealBroken
 from engine.models import OutboxJob
 from services.admin.webhook_targets import Target, TargetRefused, check_target
 
 USER_AGENT = "ProcessCRM-Webhooks/1"
 TIMEOUT = urllib3.Timeout(connect=5.0, read=10.0)
+UNREADABLE_SECRET = "secret unreadable: SECRET_KEY changed since the hook was registered; register the hook again"
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -66,9 +68,14 @@ class WebhookSender:
             return
         body = delivery.body.encode()
         stamp = int(time.time())
+        try:
+            secret = hook.secret
+        except SealBroken:
+            webhooks.record_attempt(session, delivery, False, None, UNREADABLE_SECRET, self.pause_after)
+            return
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, "X-CRM-Event": delivery.event,
                    "X-CRM-Delivery": str(delivery.id), "X-CRM-Timestamp": str(stamp),
-                   "X-CRM-Signature": signature(hook.secret, stamp, body)}
+                   "X-CRM-Signature": signature(secret, stamp, body)}
         status, error = None, ""
         try:
             status = post(check_target(hook.url, self.allow_private), headers, body)

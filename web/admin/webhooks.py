@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from crm.integrations import webhooks
+from crm.sealing import SealBroken
 from i18n import _, _l, ngettext
 from services.admin import webhooks as hook_admin
 from web import db
@@ -69,7 +70,12 @@ def show(hook_id: int):
     hook = _hook(hook_id)
     status = request.args.get("status", "")
     session = db.session()
-    return render_template("admin/webhook.html", hook=hook, events=EVENT_LABELS, statuses=STATUS_LABELS, status=status,
+    try:
+        secret = hook.secret
+    except SealBroken:
+        secret = None
+    return render_template("admin/webhook.html", hook=hook, secret=secret, events=EVENT_LABELS, statuses=STATUS_LABELS,
+                           status=status,
                            deliveries=hook_admin.deliveries(session, hook.id, status),
                            counts=hook_admin.counts(session, hook.id))
 
