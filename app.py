@@ -35,6 +35,7 @@ from services.notifications.task_alerts import LANE_RIDER, TaskAlerts
 from services.processes.deploy_checks import platform_checks
 from services.processes.form_catalog import FormCatalog
 from services.processes.interop_checks import interop_check
+from services.processes.tasks import keep_new_rows
 from services.processes.uploads import OrphanCleanup
 from services.quality.runs import JOB_KINDS as QUALITY_JOBS
 from services.quality.runs import QualitySchedule
@@ -73,7 +74,8 @@ def build_platform(settings: config.Settings) -> Platform:
     engine = ProcessEngine(
         registry, max_bpmn_bytes=settings.max_bpmn_bytes,
         deploy_checks=[*platform_checks(registry, script_limits), interop_check()],
-        task_listeners=[alerts.task_ready, webhook_events.task_created], step_listeners=[webhook_events.step_written],
+        task_listeners=[alerts.task_ready, webhook_events.task_created, keep_new_rows],
+        step_listeners=[webhook_events.step_written],
         assignee_resolver=assignable_username, script_limits=script_limits,
         riders=[webhook_events.HOOKS_RIDER, LANE_RIDER],
     )

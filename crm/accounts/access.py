@@ -9,7 +9,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, ScalarSelect, String, cast, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from crm.accounts.sessions import end_all_sessions
@@ -83,10 +83,37 @@ def subordinates(session: Session, user: User) -> list[User]:
 
 
 def subordinate_ids(session: Session, user_id: int) -> set[int]:
-    """Ids of everyone reporting to the user, directly or indirectly, in one (recursive) query."""
+    """Ids of everyone reporting to the user, directly or indirectly, in one (recursive) query.
+
+    The signed-in user's are read with their row at the start of the request (:func:`reports_of`), like their
+    roles: a change of manager shows on their next request.
+    """
+    known = session.info.get(_REPORTS, {}).get(user_id)
+    if known is not None:
+        return set(known)
+    return set(session.scalars(select(_reports_tree(user_id).c.id)))
+
+
+def reports_of(user_id: int | ColumnElement[int]) -> ScalarSelect:
+    """SQL for the comma-separated ids of everyone reporting to the user (None: nobody), to read with their row
+    (``user_id`` may be a bound parameter of that statement)."""
+    tree = _reports_tree(user_id)
+    return select(func.aggregate_strings(cast(tree.c.id, String), ",")).scalar_subquery()
+
+
+def remember_reports(session: Session, user_id: int, reports: str | None) -> None:
+    """Keep what :func:`reports_of` read for this session (the request): :func:`subordinate_ids` answers from it."""
+    session.info.setdefault(_REPORTS, {})[user_id] = frozenset(int(i) for i in reports.split(",")) if reports \
+        else frozenset()
+
+
+def _reports_tree(user_id: int | ColumnElement[int]):
     tree = select(User.id).where(User.manager_id == user_id).cte("reports", recursive=True)
-    tree = tree.union(select(User.id).where(User.manager_id == tree.c.id))
-    return set(session.scalars(select(tree.c.id)))
+    return tree.union(select(User.id).where(User.manager_id == tree.c.id))
+
+
+_REPORTS = "reports_by_user"
+"""``session.info`` key of the reports read with the signed-in user, by user id."""
 
 
 COST_ROLES = frozenset({"customer_director", "sales_director", "marketing_director", "finance"})

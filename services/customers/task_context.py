@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
+from crm.accounts.users import User
 from crm.customers.models import GRADE_LABELS, Customer
 from i18n import _
 from services.context_views import context_view, missing
@@ -14,7 +15,8 @@ from services.context_views import context_view, missing
 
 def customer(session: Session, data: Mapping[str, Any]) -> dict:
     """The customer named by ``customer_id``: key facts, contacts and a link to its page."""
-    found = session.get(Customer, data.get("customer_id") or 0)
+    found = session.get(Customer, data.get("customer_id") or 0,
+                        options=[joinedload(Customer.owner).lazyload(User.roles), joinedload(Customer.contacts)])
     if found is None:
         return missing("customer", _("customer"))
     return context_view("customer", found.company, customer_facts(found),

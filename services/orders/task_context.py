@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from crm import formatting as fmt
+from crm.accounts.users import User
 from crm.orders.contracts import Contract
 from crm.orders.labels import status_label
-from crm.orders.payments import PaymentPlanLine
+from crm.orders.payments import PaymentPlan, PaymentPlanLine
 from i18n import _, pgettext
 from services.context_views import context_view, missing
 
 
 def contract(session: Session, data: Mapping[str, Any]) -> dict:
     """Amount, tax, terms, dates and lines of the contract, with links to it and its PDF."""
-    found = session.get(Contract, data.get("contract_id") or 0)
+    found = session.get(Contract, data.get("contract_id") or 0, options=[
+        joinedload(Contract.customer), joinedload(Contract.owner).lazyload(User.roles), joinedload(Contract.lines)])
     if found is None:
         return missing("contract", _("contract"))
     currency, number = found.currency, found.number or "#" + str(found.id)
@@ -39,7 +41,8 @@ def contract(session: Session, data: Mapping[str, Any]) -> dict:
 
 def payment(session: Session, data: Mapping[str, Any]) -> dict:
     """The payment plan line being collected: amount, paid, open, due date, contract."""
-    line = session.get(PaymentPlanLine, data.get("plan_line_id") or 0)
+    line = session.get(PaymentPlanLine, data.get("plan_line_id") or 0, options=[
+        joinedload(PaymentPlanLine.plan).joinedload(PaymentPlan.customer), joinedload(PaymentPlanLine.payments)])
     if line is None:
         return missing("payment", _("payment plan line"))
     plan = line.plan

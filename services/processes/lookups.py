@@ -10,7 +10,7 @@ starts with a reference it cannot use.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select, true
@@ -105,7 +105,29 @@ def visible_label(session: Session, scope: OwnerScope, kind: str, record_id: int
 
 def label(session: Session, kind: str, record_id: int) -> str | None:
     """The display label of one record, whoever may see it (process data already shown to the reader)."""
+    known = session.info.get(_LABELS)
+    if known and isinstance(record_id, int) and (kind, record_id) in known:
+        return known[kind, record_id]
     return visible_label(session, None, kind, record_id)
+
+
+def prefetch_labels(session: Session, references: Iterable[tuple[str, Any]]) -> None:
+    """Read the labels of several records, one statement per kind, for :func:`label` to answer in this session
+    (a page showing many references); references that are no record id are left to :func:`label`."""
+    known = session.info.setdefault(_LABELS, {})
+    wanted: dict[str, set[int]] = {}
+    for kind, record_id in references:
+        if kind in _KINDS and type(record_id) is int and 0 < record_id <= LARGEST_ID \
+                and (kind, record_id) not in known:
+            wanted.setdefault(kind, set()).add(record_id)
+    for kind, ids in wanted.items():
+        spec = _KINDS[kind]
+        found = {row[0]: row[1] for row in session.execute(spec.rows().where(_id_column(spec).in_(ids)))}
+        known.update(((kind, record_id), found.get(record_id)) for record_id in ids)
+
+
+_LABELS = "reference_labels"
+"""``session.info`` key of the labels :func:`prefetch_labels` read, by (kind, id)."""
 
 
 def problem(session: Session, scope: OwnerScope, kind: str, record_id: int) -> str | None:

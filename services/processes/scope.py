@@ -8,7 +8,7 @@ expense claim) is theirs and their managers'.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, or_, select, true
 from sqlalchemy.orm import Session
 
 from crm.accounts.access import visible_owner_ids
@@ -52,12 +52,29 @@ _SCOPES = "owner_scopes"
 def in_scope(session: Session, row: HumanTask, scope: OwnerScope) -> bool:
     """Whether a task lies within ``scope``: its customer's owner, or — for a task about no customer that is
     assigned to someone (their own sales report, their expense claim) — its assignee."""
+    if scope is None or row.role not in SCOPED_LANES or (row.customer_id is None and row.assignee is None):
+        return True
+    if row.customer_id is None:
+        owner_id = session.scalar(select(User.id).where(User.username == row.assignee))
+    else:
+        owner_id = session.scalar(select(Customer.owner_id).where(Customer.id == row.customer_id))
+    return owner_in_scope(row, scope, owner_id)
+
+
+def scope_owner_id() -> ColumnElement[int | None]:
+    """SQL over the task table for the user whose scope decides :func:`in_scope`: the owner of the task's customer,
+    or — for a task about no customer — its assignee's id (to read with the task)."""
+    assignee_id = select(User.id).where(User.username == HumanTask.assignee).scalar_subquery()
+    owner_id = select(Customer.owner_id).where(Customer.id == HumanTask.customer_id).scalar_subquery()
+    return case((HumanTask.customer_id.is_(None), assignee_id), else_=owner_id)
+
+
+def owner_in_scope(row: HumanTask, scope: OwnerScope, owner_id: int | None) -> bool:
+    """:func:`in_scope` with the deciding user already read (``owner_id``, as :func:`scope_owner_id` gives it)."""
     if scope is None or row.role not in SCOPED_LANES:
         return True
     if row.customer_id is None:
-        return row.assignee is None or session.scalar(
-            select(User.id).where(User.username == row.assignee)) in scope
-    owner_id = session.scalar(select(Customer.owner_id).where(Customer.id == row.customer_id))
+        return row.assignee is None or owner_id in scope
     return owner_id is None or owner_id in scope
 
 

@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.util import identity_key
 
 from crm import formatting
 from crm.files import StoredFile
@@ -20,12 +21,13 @@ from engine.deployment import latest_versions
 from engine.errors import Forbidden, NotFound, TaskDataInvalid
 from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
 from engine.runtime import Actor, ProcessEngine, current_data
+from engine.task_mirror import ready_user_tasks
 from forms import FieldDefinition, FormDefinition, FormValidationError, Rule, initial_values, validate
 from i18n import _
-from services.processes import labels, lookups, task_context, uploads
+from services.processes import labels, lookups, outcomes, task_context, uploads
 from services.processes import rules as task_rules
 from services.processes.form_catalog import FormCatalog
-from services.processes.scope import in_scope, owner_scope
+from services.processes.scope import in_scope, owner_in_scope, owner_scope, scope_owner_id
 
 
 @dataclass(frozen=True)
@@ -66,17 +68,34 @@ def visible_to(session: Session, row: HumanTask, actor: Actor) -> bool:
     return (row.role is None or row.role in actor.roles) and in_scope(session, row, owner_scope(session, actor))
 
 
-def load_task(session: Session, engine: ProcessEngine, task_id: str, actor: Actor) -> HumanTask:
-    """A task the actor may see; others' tasks look like missing ones (404, not 403)."""
-    row = session.get(HumanTask, task_id)
-    if row is None or not visible_to(session, row, actor):
+def _visible_with_owner(session: Session, row: HumanTask, actor: Actor, owner_id: int | None) -> bool:
+    """:func:`visible_to`, the user deciding the scope read with the task (:func:`scope_owner_id`)."""
+    if actor.is_admin or row.assignee == actor.username:
+        return True
+    return (row.role is None or row.role in actor.roles) and owner_in_scope(row, owner_scope(session, actor), owner_id)
+
+
+_TASK = select(HumanTask, scope_owner_id()).where(HumanTask.id == bindparam("task_id"))
+_TASK_WITH_STATE = _TASK.options(joinedload(HumanTask.instance).undefer(ProcessInstance.state))
+"""A task with its instance (and the instance's saved state, to show the task), and the user deciding whether it
+is in the reader's scope: one statement."""
+
+
+def load_task(session: Session, engine: ProcessEngine, task_id: str, actor: Actor, *,
+              with_state: bool = False) -> HumanTask:
+    """A task the actor may see; others' tasks look like missing ones (404, not 403).
+
+    ``with_state``: its instance's saved state too (to restore the workflow), in the same statement.
+    """
+    found = session.execute(_TASK_WITH_STATE if with_state else _TASK, {"task_id": task_id}).first()
+    if found is None or not _visible_with_owner(session, found[0], actor, found[1]):
         raise NotFound(_("no such task, or it is not in your lanes"))
-    return row
+    return found[0]
 
 
 def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, task_id: str, actor: Actor) -> TaskView:
     """The task, its form with initial values, the process data in context and the history."""
-    row = load_task(session, engine, task_id, actor)
+    row = load_task(session, engine, task_id, actor, with_state=True)
     instance = row.instance
     workflow = engine.restore(instance)
     task = workflow.get_task_from_id(UUID(task_id))
@@ -84,18 +103,17 @@ def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, tas
     form = catalog.task_form(instance.version, row.task_name)
     loaded = engine.load_version(instance.version)
     meta = loaded.tasks.get(row.task_name)
-    history = instance_history(session, instance.id)
+    history, titles = _history_and_titles(session, instance)
     declared = catalog.declarations(instance.version, row.task_name)
-    titles = labels.titles(instance.version, session.execute(
-        select(HumanTask.id, HumanTask.task_name, HumanTask.title).where(HumanTask.instance_id == instance.id)))
     labels.show(session, [row])
+    steps = _steps(session, engine, catalog, instance, history, titles)
     return TaskView(
         row=row, instance=instance, form=form, data=data,
         initial=initial_values(form, data) if form else {},
         history=history,
         instructions=labels.instructions(instance.version, row.task_name, meta.instructions) if meta else "",
         customer=lookups.label(session, "customer", instance.customer_id) if instance.customer_id else None,
-        steps=_steps(session, engine, catalog, instance, history, titles),
+        steps=steps,
         comments=comments_on(session, instance.id),
         done_elements=[e.task_name for e in history if e.kind in ("task_completed", "service_called")],
         task_titles=titles,
@@ -104,10 +122,21 @@ def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, tas
     )
 
 
+def _history_and_titles(session: Session, instance: ProcessInstance) -> tuple[list[InstanceEvent], dict[str, str]]:
+    """The instance's history, oldest first, and the titles of the tasks it names (``{task id: title}``, in the
+    request's language), in one statement."""
+    rows = session.execute(_HISTORY_WITH_TITLES, {"instance_id": instance.id}).all()
+    named = {(event.task_id, name, title) for event, name, title in rows if name is not None}
+    return [event for event, _name, _title in rows], labels.titles(instance.version, named)
+
+
 def _steps(session: Session, engine: ProcessEngine, catalog: FormCatalog, instance: ProcessInstance,
            history: list[InstanceEvent], titles: dict[str, str]) -> list[Step]:
-    """The start data and every completed task's submitted values, labelled by their forms."""
-    steps = []
+    """The start data and every completed task's submitted values, labelled by their forms.
+
+    The records they reference, and the instance's customer, are labelled with one statement per kind.
+    """
+    submitted = []
     for event in history:
         if event.kind not in ("started", "task_completed") or not event.data_after:
             continue
@@ -117,6 +146,12 @@ def _steps(session: Session, engine: ProcessEngine, catalog: FormCatalog, instan
         else:
             form, title = catalog.task_form(instance.version, event.task_name), titles.get(event.task_id, "")
         fields = {f.id: f for f in form.fields} if form else {}
+        submitted.append((event, title, form, fields, values))
+    references = [(fields[k].reference, v) for *_before, fields, values in submitted for k, v in values.items()
+                  if k in fields and fields[k].type == "reference"]
+    lookups.prefetch_labels(session, [*references, ("customer", instance.customer_id)])
+    steps = []
+    for event, title, form, fields, values in submitted:
         shown = [(fields[k].label if k in fields else k, display_value(session, fields.get(k), v))
                  for k, v in values.items() if (not form or k in fields) and v not in (None, "", [])]
         steps.append(Step(title or event.task_name or "", event.actor, event.at, shown))
@@ -149,9 +184,17 @@ def display_value(session: Session, field_def: FieldDefinition | None, value: An
 
 def instance_history(session: Session, instance_id: int) -> list[InstanceEvent]:
     """History rows of an instance, oldest first."""
-    return list(session.scalars(
-        select(InstanceEvent).where(InstanceEvent.instance_id == instance_id).order_by(InstanceEvent.id)
-    ))
+    return list(session.scalars(_HISTORY, {"instance_id": instance_id}))
+
+
+_HISTORY = (select(InstanceEvent).where(InstanceEvent.instance_id == bindparam("instance_id"))
+            .order_by(InstanceEvent.id))
+_HISTORY_WITH_TITLES = (
+    select(InstanceEvent, HumanTask.task_name, HumanTask.title)
+    .outerjoin(HumanTask, HumanTask.id == InstanceEvent.task_id)
+    .where(InstanceEvent.instance_id == bindparam("instance_id")).order_by(InstanceEvent.id)
+)
+"""Built once (every task page and API answer reads the history)."""
 
 
 def validated(
@@ -245,6 +288,29 @@ def start_process(
     instance = engine.start(session, process_key, data, actor, version=version)
     uploads.attach_to_instance(session, form, data, instance.id)
     return instance
+
+
+def keep_new_rows(session: Session, row: HumanTask) -> None:
+    """Task listener: keep the task rows the engine creates in this session (request or job) in it, so that
+    :func:`open_task_rows` finds them (the session itself holds loaded rows only while someone else does)."""
+    session.info.setdefault(_NEW_ROWS, []).append(row)
+
+
+_NEW_ROWS = "new_task_rows"
+"""``session.info`` key of the task rows created in the session."""
+
+
+def open_task_rows(session: Session, instance: ProcessInstance, workflow) -> list[HumanTask]:
+    """The instance's task rows waiting for someone now, oldest first (as :func:`outcomes.ready_tasks` reads them).
+
+    They are the rows of ``workflow``'s READY user tasks (the engine mirrors one into the other with every step).
+    When the session holds them all (a step in this session created them, :func:`keep_new_rows`) nothing is read;
+    otherwise they are read.
+    """
+    rows = [session.identity_map.get(identity_key(HumanTask, str(task.id))) for task in ready_user_tasks(workflow)]
+    if any(row is None or "status" in inspect(row).unloaded or row.status != "ready" for row in rows):
+        return outcomes.ready_tasks(session, instance.id)
+    return sorted(rows, key=lambda row: row.created_at)
 
 
 def may_download(session: Session, stored: StoredFile, actor: Actor) -> bool:

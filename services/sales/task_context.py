@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from crm import formatting as fmt
+from crm.accounts.users import User
 from crm.customers.models import Contact, Customer
 from crm.sales.expenses import EXPENSE_CATEGORIES, ExpenseClaim
 from crm.sales.labels import bond_label, status_label
@@ -26,7 +27,8 @@ def _customer_link(customer_id: int) -> tuple[str, str]:
 
 def visit(session: Session, data: Mapping[str, Any]) -> dict:
     """The visit application (once saved) or the requested visit: customer, contact, date, budget, advance."""
-    found = session.get(Visit, data.get("visit_id") or 0)
+    found = session.get(Visit, data.get("visit_id") or 0, options=[
+        joinedload(Visit.customer).joinedload(Customer.contacts), joinedload(Visit.visitor).lazyload(User.roles)])
     customer = found.customer if found else session.get(Customer, data.get("customer_id") or 0)
     contact = session.get(Contact, (found.contact_id if found else data.get("contact_id")) or 0)
     facts: list[tuple[str, Any]] = [
@@ -45,7 +47,8 @@ def visit(session: Session, data: Mapping[str, Any]) -> dict:
 
 def reception(session: Session, data: Mapping[str, Any]) -> dict:
     """The reception: customer, guests, arrival, budget, arrangements and advance."""
-    found = session.get(Reception, data.get("reception_id") or 0)
+    found = session.get(Reception, data.get("reception_id") or 0,
+                        options=[joinedload(Reception.customer), joinedload(Reception.host).lazyload(User.roles)])
     customer = found.customer if found else session.get(Customer, data.get("customer_id") or 0)
     facts: list[tuple[str, Any]] = [(_("Customer"), customer.company if customer else None)]
     if found:
@@ -65,7 +68,8 @@ def reception(session: Session, data: Mapping[str, Any]) -> dict:
 
 def tender(session: Session, data: Mapping[str, Any]) -> dict:
     """The tender: project, deadline, estimated value, bond, bid price and status."""
-    found = session.get(Tender, data.get("tender_id") or 0)
+    found = session.get(Tender, data.get("tender_id") or 0,
+                        options=[joinedload(Tender.customer), joinedload(Tender.owner).lazyload(User.roles)])
     if found is None:
         customer = session.get(Customer, data.get("customer_id") or 0)
         return context_view("tender", _("Tender: %(project)s", project=data.get("project") or fmt.EMPTY), [
@@ -85,7 +89,8 @@ def tender(session: Session, data: Mapping[str, Any]) -> dict:
 
 def opportunity(session: Session, data: Mapping[str, Any]) -> dict:
     """The opportunity: stage, amount, expected close and owner."""
-    found = session.get(Opportunity, data.get("opportunity_id") or 0)
+    found = session.get(Opportunity, data.get("opportunity_id") or 0,
+                        options=[joinedload(Opportunity.customer), joinedload(Opportunity.owner).lazyload(User.roles)])
     if found is None:
         return missing("opportunity", _("opportunity"))
     return context_view("opportunity", found.name, [
@@ -98,7 +103,9 @@ def opportunity(session: Session, data: Mapping[str, Any]) -> dict:
 
 def expense_claim(session: Session, data: Mapping[str, Any]) -> dict:
     """The claim: claimant, subject, lines, total, advance paid and balance."""
-    found = session.get(ExpenseClaim, data.get("claim_id") or 0)
+    found = session.get(ExpenseClaim, data.get("claim_id") or 0, options=[
+        joinedload(ExpenseClaim.claimant).lazyload(User.roles), joinedload(ExpenseClaim.customer),
+        joinedload(ExpenseClaim.lines)])
     if found is None:
         return missing("expense_claim", _("expense claim"))
     total = sum((line.amount for line in found.lines), start=fmt.as_decimal(0))

@@ -76,21 +76,26 @@ def test_a_new_subordinate_is_in_scope_on_the_next_request(platform, client, tas
             session.scalar(select(User).where(User.username == "sales")).manager_id = saved
 
 
+def _queries(seen: list[str]) -> list[str]:
+    """The statements that read or write (SQLite's ``BEGIN`` left out)."""
+    return [s for s in seen if not s.startswith("BEGIN")]
+
+
 def _reads(seen: list[str], table: str) -> list[str]:
     return [s for s in seen if s.startswith("SELECT") and f" FROM {table} " in f"{s} "]
 
 
 def test_an_api_completion_reads_the_task_once_with_its_lock_and_not_the_hooks(platform, client, task_id):
     """The task and its instance are read once (locked), not again for the form, the engine and the answer; the
-    webhooks not at all (whether any is active rides along with the step's write); the answer's open tasks once for
-    the outcome and the detail."""
+    webhooks not at all (whether any is active rides along with the step's write); the answer's open tasks are the
+    rows the step wrote (not read)."""
     sales = _token(client, "sales")
     with statements(platform) as seen:
         done = client.post(f"/api/tasks/{task_id}/complete", json={"amount": "250.10", "reason": "x"}, headers=sales)
     assert done.status_code == 200, done.json
     assert done.json["current_tasks"][0]["name"] and done.json["outcome"]["kind"] == "success"
-    task_reads = _reads(seen, "human_task")  # the task with its instance (locked), the open tasks after the step
-    assert len(task_reads) == 2 and "process_instance.state" in task_reads[0], "\n".join(seen)
+    task_reads = _reads(seen, "human_task")  # the task with its instance (locked); the open tasks come from the step
+    assert len(task_reads) == 1 and "process_instance.state" in task_reads[0], "\n".join(seen)
     if platform.settings.database_url.startswith("postgresql"):
         assert task_reads[0].endswith("FOR UPDATE OF process_instance"), task_reads[0]
     assert not _reads(seen, "process_instance"), "\n".join(seen)
@@ -103,3 +108,68 @@ def test_an_api_start_reads_the_process_version_once(platform, client, task_id):
         started = client.post("/api/processes/approval/instances", json={}, headers=sales)
     assert started.status_code == 201, started.json
     assert len(_reads(seen, "process_version")) == 1, "\n".join(seen)
+
+
+def test_an_api_start_answers_without_reading_the_tasks_it_created(platform, client, task_id):
+    """The answer's open tasks are the rows the start just wrote; the signed-in user (with roles, team and reports)
+    is one statement; besides the engine's work only the history is read."""
+    sales = _token(client, "sales")
+    with statements(platform) as seen:
+        started = client.post("/api/processes/approval/instances", json={}, headers=sales)
+    assert started.status_code == 201, started.json
+    assert [t["name"] for t in started.json["current_tasks"]] == ["request"]
+    assert not _reads(seen, "human_task"), "\n".join(seen)
+    assert len([s for s in seen if "RECURSIVE" in s]) == 1, "\n".join(seen)  # the user with their reports
+    assert len(_reads(seen, "instance_event")) == 1, "\n".join(seen)
+
+
+def test_the_api_task_detail_reads_each_table_once(platform, client, task_id):
+    """``GET /api/tasks/<id>``: the user with their scope; the task with its instance, saved state and customer
+    owner; the history with the task titles; the referenced labels; the comments — 5 statements (12 before)."""
+    sales = _token(client, "sales")
+    assert client.get(f"/api/tasks/{task_id}", headers=sales).status_code == 200  # forms cached, as in steady use
+    with statements(platform) as seen:
+        shown = client.get(f"/api/tasks/{task_id}", headers=sales)
+    assert shown.status_code == 200, shown.json
+    assert shown.json["data"]["customer_id"] and shown.json["instance"]["id"]
+    assert len(_queries(seen)) == 5, "\n".join(seen)
+    user, task, history, customer, comments = _queries(seen)
+    assert "FROM app_user" in user and "RECURSIVE" in user, user
+    assert "FROM human_task JOIN process_instance" in task and ".state" in task and "customer.owner_id" in task, task
+    assert "FROM instance_event" in history and "human_task" in history, history
+    assert "FROM customer" in customer and "task_comment" in comments, (customer, comments)
+
+
+def test_the_task_page_reads_each_table_once(platform, client, login, task_id):
+    """The HTML task page reads what the API detail reads, plus the lane's colleagues it may hand the task to and
+    the unread notifications of the menu: 7 statements (14 before)."""
+    sales = login("sales")
+    assert sales.get(f"/tasks/{task_id}").status_code == 200
+    with statements(platform) as seen:
+        page = sales.get(f"/tasks/{task_id}")
+    assert page.status_code == 200
+    assert "Scope Test" in page.get_data(as_text=True)
+    assert len(_queries(seen)) == 7, "\n".join(seen)
+    assert len([s for s in seen if "RECURSIVE" in s]) == 1, "\n".join(seen)
+
+
+def test_a_task_of_someone_else_s_customer_is_not_found_with_one_read(platform, client, task_id):
+    """The visibility check reads the customer's owner with the task: ``sales2`` (not sales's manager) gets 404."""
+    sales2 = _token(client, "sales2")
+    with statements(platform) as seen:
+        answer = client.get(f"/api/tasks/{task_id}", headers=sales2)
+    assert answer.status_code == 404
+    assert len(_queries(seen)) == 2, "\n".join(seen)  # the user with their reports, the task with its customer's owner
+
+
+def test_a_task_page_submission_builds_no_page_when_it_succeeds(platform, client, login, task_id):
+    """Completing from the HTML page reads the task for its form and then completes it as the API does: no history,
+    comments, labels or workflow for a page that is not shown (it redirects)."""
+    sales = login("sales")
+    assert sales.get(f"/tasks/{task_id}").status_code == 200 and sales.csrf_token()  # forms cached, as in steady use
+    with statements(platform) as seen:
+        done = sales.post(f"/tasks/{task_id}", data={"amount": "250.10", "reason": "x"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    assert not _reads(seen, "instance_event") and not _reads(seen, "task_comment"), "\n".join(seen)
+    # the task to see its form, the task locked to complete it, the open tasks for the message after it
+    assert len(_reads(seen, "human_task")) == 3, "\n".join(seen)

@@ -16,6 +16,7 @@ from crm.accounts.signin import LoginThrottled
 from engine.errors import NotFound, TaskDataInvalid
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import current_data
+from engine.workflow import PlatformWorkflow
 from services.processes import labels, lookups, outcomes, queries, task_actions, tasks, uploads, worklist
 from web import db
 from web.accounts.auth import TOKEN_MAX_AGE, actor, bearer_authenticated, check_credentials, issue_token
@@ -104,12 +105,14 @@ def instance(instance_id: int):
     return jsonify(_instance_detail(found))
 
 
-def _instance_detail(instance: ProcessInstance, open_tasks: list[HumanTask] | None = None) -> dict:
-    """The instance, its open tasks (``open_tasks`` when the caller has read them), data and history."""
+def _instance_detail(instance: ProcessInstance, open_tasks: list[HumanTask] | None = None,
+                     workflow: PlatformWorkflow | None = None) -> dict:
+    """The instance, its open tasks, data and history (``open_tasks``, ``workflow``: when the caller has them)."""
     session = db.session()
+    if workflow is None:
+        workflow = db.platform().engine.restore(instance)
     if open_tasks is None:
-        open_tasks = queries.tasks_of_instance(session, instance.id, ready_only=True)
-    workflow = db.platform().engine.restore(instance)
+        open_tasks = tasks.open_task_rows(session, instance, workflow)
     labels.show(session, [instance, *open_tasks])
     return {
         **instance_json(instance),
@@ -177,9 +180,10 @@ def complete(task_id: str):
     instance = tasks.complete_task(session, platform.engine, platform.forms, task_id, _body(), me)
     db.commit()
     done = platform.engine.get_task(session, task_id)  # the row the completion wrote (no query)
-    ready = outcomes.ready_tasks(session, instance.id)
+    workflow = platform.engine.restore(instance)
+    ready = tasks.open_task_rows(session, instance, workflow)
     outcome = outcomes.after_completion(session, platform.engine, instance, done, me, ready)
-    return jsonify({**_instance_detail(instance, ready), "outcome": outcome.to_api()})
+    return jsonify({**_instance_detail(instance, ready, workflow), "outcome": outcome.to_api()})
 
 
 @bp.post("/tasks/<task_id>/assign")

@@ -55,6 +55,11 @@ def discard_submission(stored: list[str]) -> None:
 def refuse_invalid(wtform: FlaskForm, errors: Mapping[str, Sequence[str]], stored: list[str]) -> None:
     """The submission did not validate: discard it, mark the fields and ask the user to correct them."""
     discard_submission(stored)
+    mark_invalid(wtform, errors)
+
+
+def mark_invalid(wtform: FlaskForm, errors: Mapping[str, Sequence[str]]) -> None:
+    """Mark the fields of a discarded submission and ask the user to correct them."""
     apply_errors(wtform, errors)
     flash(_("Please correct the marked fields."), "danger")
 

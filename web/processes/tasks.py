@@ -20,7 +20,7 @@ from services.processes.codes import event_label, status_label
 from web import db
 from web.accounts.auth import actor
 from web.idempotency import idempotent
-from web.processes.form_input import discard_submission, refuse_invalid, shown_back, submitted
+from web.processes.form_input import discard_submission, mark_invalid, shown_back, submitted
 from web.redirects import safe_next
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -64,29 +64,42 @@ def _conflict(view, reason: str = ""):
 @login_required
 @idempotent
 def show(task_id: str):
-    platform = db.platform()
-    view = tasks.task_view(db.session(), platform.engine, platform.forms, task_id, actor())
-    form_class = build_wtform(view.form, view.data) if view.form else None
+    """The task page; a submission completes the task (the page is built again only when it is refused)."""
     if request.method == "GET":
-        return _page(view, form_class(data=view.initial) if form_class else None)
-    if view.row.status != "ready":
-        return _conflict(view)
-    wtform = form_class() if form_class else None  # CSRF is checked globally by CSRFProtect
+        view = _view(task_id)
+        return _page(view, _wtform(view, data=view.initial))
+    platform = db.platform()
+    row = tasks.load_task(db.session(), platform.engine, task_id, actor())
+    if row.status != "ready":
+        return _conflict(_view(task_id))
     stored: list[str] = []
     try:
-        raw, stored = submitted(view.form)
+        raw, stored = submitted(platform.forms.task_form(row.instance.version, row.task_name))
         instance = tasks.complete_task(db.session(), platform.engine, platform.forms, task_id, raw, actor())
         db.commit()
     except TaskDataInvalid as exc:
-        refuse_invalid(wtform, exc.errors, stored)
+        discard_submission(stored)
+        view = _view(task_id)
+        wtform = _wtform(view)  # CSRF is checked globally by CSRFProtect
+        mark_invalid(wtform, exc.errors)
         return _page(view, wtform, 422)
     except Conflict as exc:
         discard_submission(stored)
         message = str(exc)
-        return _conflict(view, f"{message[:1].upper()}{message[1:]}.")
-    outcome = outcomes.after_completion(db.session(), platform.engine, instance, view.row, actor())
+        return _conflict(_view(task_id), f"{message[:1].upper()}{message[1:]}.")
+    outcome = outcomes.after_completion(db.session(), platform.engine, instance, row, actor())
     flash(outcome.text, outcome.category)
     return redirect(url_for("worklist.index"))
+
+
+def _view(task_id: str) -> tasks.TaskView:
+    platform = db.platform()
+    return tasks.task_view(db.session(), platform.engine, platform.forms, task_id, actor())
+
+
+def _wtform(view: tasks.TaskView, **kwargs):
+    """The task's generated form (None when it has none): bound to the submission, or to ``data=``."""
+    return build_wtform(view.form, view.data)(**kwargs) if view.form else None
 
 
 def back_to(default: str):
