@@ -146,7 +146,9 @@ def run_web_layer(pg: str | None, throughput_figures: dict) -> dict:
                 f"({web_layer.ROUNDS} rounds x {web_layer.PER_ROUND}; {web_layer.REQUESTS_PER_INSTANCE} requests each)",
                 ["what", "ms"], [
                     ["HTTP: start + 2 completions, per instance", figures["http_ms_per_instance"]],
-                    ["engine in process, same work (throughput, platform_postgresql)",
+                    ["engine in process, same work (same users: lane members told of each new task)",
+                     figures["engine_same_work_ms_per_instance"]],
+                    ["  (throughput section's platform_postgresql: no lane members)",
                      figures["engine_ms_per_instance"]],
                     ["web layer per request = (HTTP - engine) / 3", figures["web_ms_per_request"]]]))
     return figures
