@@ -4,28 +4,13 @@ some, every event and notice is still made."""
 
 from __future__ import annotations
 
-import contextlib
-
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from crm.accounts.users import User, user_roles
 from crm.integrations.webhooks import WebhookDelivery, create_webhook, pause
 from crm.notifications.messages import Notification
 from tests.engine.helpers import complete, deploy, ready_tasks, start
-
-
-@contextlib.contextmanager
-def statements(platform):
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(platform.db, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(platform.db, "before_cursor_execute", note)
+from tests.support.statements import statements
 
 
 def _count(platform, model) -> int:

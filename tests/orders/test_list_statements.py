@@ -4,28 +4,17 @@ the scope and the customer again for every project). Counted, not timed."""
 
 from __future__ import annotations
 
-import contextlib
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crm.accounts.users import User
 from crm.customers.models import Customer
 from crm.orders.projects import create_project
+from tests.support.statements import statements as counted
 
 
-@contextlib.contextmanager
 def statements(platform):
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):  # SQLite's explicit transaction start
-            seen.append(" ".join(statement.split()))
-
-    event.listen(platform.db, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(platform.db, "before_cursor_execute", note)
+    """The statements sent inside the block, without SQLite's explicit transaction starts."""
+    return counted(platform, without_begin=True)
 
 
 def _projects(platform, owner: str, count: int) -> None:

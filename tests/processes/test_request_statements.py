@@ -4,28 +4,13 @@ statements (not timed)."""
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crm.accounts.users import User
 from crm.customers.models import Customer
 from tests.engine.helpers import deploy
-
-
-@contextlib.contextmanager
-def statements(platform):
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(platform.db, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(platform.db, "before_cursor_execute", note)
+from tests.support.statements import statements
 
 
 def _token(client, username: str) -> dict:

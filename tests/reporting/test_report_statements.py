@@ -5,12 +5,11 @@ in one, the filter bar's customer values in one, the viewer's data scope once pe
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crm.accounts.access import visible_owner_ids
 from crm.accounts.users import User
@@ -22,21 +21,12 @@ from services.reporting.kpi_board import kpi_board, kpi_by_person_and_team, year
 from services.reporting.reports import build_reports
 from tests.reporting.kpi_dataset import make_kpi_dataset
 from tests.reporting.test_reports import THIS, TODAY, ZONE, dataset  # noqa: F401  (dataset: a fixture)
+from tests.support.statements import statements as counted
 
 
-@contextlib.contextmanager
 def statements(platform):
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):  # SQLite's explicit transaction start
-            seen.append(" ".join(statement.split()))
-
-    event.listen(platform.db, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(platform.db, "before_cursor_execute", note)
+    """The statements sent inside the block, without SQLite's explicit transaction starts."""
+    return counted(platform, without_begin=True)
 
 
 @pytest.fixture

@@ -9,12 +9,14 @@ from sqlalchemy import event
 
 
 @contextlib.contextmanager
-def statements(platform) -> Iterator[list[str]]:
-    """Every statement sent inside the block, whitespace collapsed, in order."""
+def statements(platform, *, without_begin: bool = False) -> Iterator[list[str]]:
+    """Every statement sent inside the block, whitespace collapsed, in order; ``without_begin`` leaves out SQLite's
+    explicit transaction starts (``BEGIN``)."""
     seen: list[str] = []
 
     def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
+        if not (without_begin and statement.startswith("BEGIN")):
+            seen.append(" ".join(statement.split()))
 
     event.listen(platform.db, "before_cursor_execute", note)
     try:
