@@ -1,10 +1,11 @@
 """The step writer: a step's rows land together, a stale lock version is reported, statements stay few."""
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from engine.models import HumanTask, InstanceEvent, ProcessInstance, utcnow
 from engine.step_writer import NewRows, SetValues, write_together
 from tests.engine.helpers import deploy, ready_tasks, start
+from tests.support.statements import statements
 
 
 def _events(session, instance_id: int) -> list[str]:
@@ -48,26 +49,17 @@ def test_a_completion_reads_once_and_writes_the_step_in_one_statement(platform, 
     deploy(platform, "approval.bpmn")
     instance_id = start(platform, "approval", actors["sales"])
     [task] = ready_tasks(platform, instance_id)
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(platform.db, "before_cursor_execute", note)
-    try:
-        with platform.sessions() as session:
-            platform.engine.complete(session, task.id, {"amount": 10, "reason": "x"}, actors["sales"])
-            session.commit()
-    finally:
-        event.remove(platform.db, "before_cursor_execute", note)
-    engine_writes = [s for s in statements if not s.lstrip().upper().startswith(("SELECT", "BEGIN"))
+    with statements(platform) as seen, platform.sessions() as session:
+        platform.engine.complete(session, task.id, {"amount": 10, "reason": "x"}, actors["sales"])
+        session.commit()
+    engine_writes = [s for s in seen if not s.lstrip().upper().startswith(("SELECT", "BEGIN"))
                      and "INTO notification" not in s]
     pg = platform.db.dialect.name == "postgresql"
     if pg:
         assert len(engine_writes) == 1 and engine_writes[0].lstrip().startswith("WITH")
     else:  # one statement per write: new task, completed task, history, instance
         assert len(engine_writes) == 4
-    engine_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")
+    engine_reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")
                     and ("FROM process_instance" in s or "FROM human_task" in s)]
     assert len(engine_reads) == 1
     assert ("FOR UPDATE" in engine_reads[0]) == pg  # SQLite: BEGIN IMMEDIATE locks the database instead
@@ -79,17 +71,9 @@ def test_a_completion_reads_once_and_writes_the_step_in_one_statement(platform, 
 def test_a_start_writes_its_instance_task_and_history_in_one_statement(platform, actors):
     """PostgreSQL: the new instance's row comes with the step's write, its task and history rows take its id there."""
     deploy(platform, "approval.bpmn")
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(platform.db, "before_cursor_execute", note)
-    try:
+    with statements(platform) as seen:
         instance_id = start(platform, "approval", actors["sales"])
-    finally:
-        event.remove(platform.db, "before_cursor_execute", note)
-    writes = [s for s in statements if not s.lstrip().upper().startswith(("SELECT", "BEGIN"))
+    writes = [s for s in seen if not s.lstrip().upper().startswith(("SELECT", "BEGIN"))
               and "INTO notification" not in s]
     if platform.db.dialect.name == "postgresql":
         assert len(writes) == 1 and writes[0].lstrip().startswith("WITH")

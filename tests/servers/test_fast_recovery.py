@@ -6,23 +6,18 @@ the faults disturb nothing else. Timings are printed; only the bounds the requir
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
-import subprocess
-import sys
 import time
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from engine.models import OutboxJob
-from tests.conftest import ROOT, TEST_HANDLERS, TEST_SECRET_KEY, clear_tables, make_settings
 from tests.engine.helpers import deploy, ready_tasks, start
 from tests.support.jobs import settle
-from tests.support.redis_server import RedisServer
+from tests.support.private_stack import private_stack
 from tests.support.tcp_proxy import CuttableProxy
 from tests.support.web import WebUser
 
@@ -33,31 +28,10 @@ HEARTBEAT_SECONDS = 1
 @pytest.fixture
 def stack(database_url, queue_name, workers):
     """An app, its private Redis, and a way to start workers (optionally through a database proxy)."""
-    redis_server = RedisServer()
-    redis_server.start()
-    settings = dataclasses.replace(
-        make_settings(database_url, queue_name + "-fast"), redis_url=redis_server.url,
-        job_stale_seconds=STALE_SECONDS, job_requeue_seconds=5, job_heartbeat_seconds=HEARTBEAT_SECONDS)
-    app = create_app(settings)
-    processes: list[subprocess.Popen] = []
-
-    def start_worker(db_url: str = database_url) -> subprocess.Popen:
-        env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_server.url, "CRM_QUEUE": settings.queue_name,
-               "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": TEST_SECRET_KEY,
-               "CRM_JOB_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS), "CRM_JOB_STALE_SECONDS": str(STALE_SECONDS)}
-        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"], cwd=ROOT,
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        processes.append(process)
-        return process
-
-    yield app, redis_server, start_worker
-    for process in processes:
-        process.kill()
-        process.wait(timeout=10)
-    redis_server.stop()
-    platform = app.extensions["crm"]
-    clear_tables(platform)
-    platform.db.dispose()
+    worker_env = {"CRM_JOB_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS), "CRM_JOB_STALE_SECONDS": str(STALE_SECONDS)}
+    with private_stack(database_url, queue_name + "-fast", worker_env, job_stale_seconds=STALE_SECONDS,
+                       job_requeue_seconds=5, job_heartbeat_seconds=HEARTBEAT_SECONDS) as stack:
+        yield stack.app, stack.redis_server, stack.start_worker
 
 
 def _wait_for(predicate, timeout: float, what: str) -> float:

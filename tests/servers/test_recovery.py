@@ -7,57 +7,32 @@ import datetime as dt
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 from sqlalchemy import delete, select, update
 
-from app import create_app
 from engine.models import InstanceEvent, OutboxJob, ProcessInstance, utcnow
-from tests.conftest import ROOT, TEST_HANDLERS, TEST_SECRET_KEY, clear_tables, make_settings
 from tests.engine.helpers import deploy, instance, ready_tasks, start
 from tests.support.jobs import settle
-from tests.support.redis_server import RedisServer
+from tests.support.private_stack import private_stack
 from tests.support.timers import make_timers_due
 from tests.support.web import WebUser
 
 
 @pytest.fixture
-def private_stack(database_url, queue_name, workers):
+def stack(database_url, queue_name, workers):
     """An app and a worker whose Redis the test controls; tables shared with the main test database."""
-    redis_server = RedisServer()
-    redis_server.start()
-    settings = make_settings(database_url, queue_name + "-private")
-    settings = type(settings)(**{**settings.__dict__, "redis_url": redis_server.url})
-    app = create_app(settings)
-    processes: list[subprocess.Popen] = []
-
-    def start_worker():
-        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_server.url,
-               "CRM_QUEUE": settings.queue_name, "CRM_HANDLER_MODULES": TEST_HANDLERS, "SECRET_KEY": TEST_SECRET_KEY}
-        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "engine", "worker"], cwd=ROOT,
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        processes.append(process)
-        return process
-
-    yield app, redis_server, start_worker
-    for process in processes:
-        process.kill()
-        process.wait(timeout=10)
-    redis_server.stop()
-    platform = app.extensions["crm"]
-    clear_tables(platform)
-    platform.db.dispose()
+    with private_stack(database_url, queue_name + "-private") as stack:
+        yield stack.app, stack.redis_server, stack.start_worker
 
 
 def _login(app, username):
     return WebUser(app.test_client(), username).login()
 
 
-def test_redis_down_for_30_seconds_while_users_work(private_stack, actors, tmp_path):
-    app, redis_server, start_worker = private_stack
+def test_redis_down_for_30_seconds_while_users_work(stack, actors, tmp_path):
+    app, redis_server, start_worker = stack
     platform = app.extensions["crm"]
     start_worker()
     deploy(platform, "services.bpmn")
@@ -87,8 +62,8 @@ def test_redis_down_for_30_seconds_while_users_work(private_stack, actors, tmp_p
         assert [t.task_name for t in ready_tasks(platform, instance_id)] == ["check"]
 
 
-def test_a_lost_timer_job_is_found_again_from_the_database(private_stack, actors):
-    app, redis_server, start_worker = private_stack
+def test_a_lost_timer_job_is_found_again_from_the_database(stack, actors):
+    app, redis_server, start_worker = stack
     platform = app.extensions["crm"]
     deploy(platform, "timer.bpmn")
     first = start(platform, "timer", actors["sales"], {"wait_for": "PT1H"})
@@ -112,8 +87,8 @@ def _make_due(platform, *instance_ids):
         make_timers_due(platform, instance_id)
 
 
-def test_worker_killed_mid_job_repaired_from_the_console(private_stack, actors, tmp_path):
-    app, _redis, start_worker = private_stack
+def test_worker_killed_mid_job_repaired_from_the_console(stack, actors, tmp_path):
+    app, _redis, start_worker = stack
     platform = app.extensions["crm"]
     victim = start_worker()
     deploy(platform, "slow_job.bpmn")
