@@ -189,13 +189,15 @@ def translation_directories() -> list[str]:
 
 
 def frontend_messages(locale: str) -> dict[str, str]:
-    """The browser scripts' messages in ``locale`` ({English: translation}), from the compiled catalog."""
+    """The browser scripts' messages in ``locale`` ({English: translation}), from the compiled catalog; a message
+    with a context under ``context + "\\x04" + English``, gettext's own key (``pgettext`` in web/frontend/i18n.js)."""
     mo = po_path(FRONTEND, locale).with_suffix(".mo")
     if not mo.exists():
         return {}
     with open(mo, "rb") as handle:
         catalog = read_mo(handle)
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
+    return {f"{m.context}\x04{m.id}" if m.context else m.id: m.string
+            for m in catalog if m.id and isinstance(m.id, str) and m.string}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from i18n import LANGUAGES
-from i18n.catalogs import area_of, check, extract, web_areas
+from i18n.catalogs import area_of, check, extract, frontend_messages, web_areas
 
 
 def test_every_message_is_in_every_catalog_and_translated():
@@ -28,3 +28,11 @@ def test_a_source_file_belongs_to_its_area():
     assert area_of(PurePosixPath("web/templates/base.html"), areas) == "core"
     assert area_of(PurePosixPath("crm/fields.py"), areas) == "core"
     assert area_of(PurePosixPath("engine/parser.py"), areas) == "core"
+
+
+def test_the_browser_scripts_read_a_message_with_a_context_under_gettexts_key():
+    """``pgettext('hit policy', 'Priority')`` in web/frontend/i18n.js looks up "hit policy\\x04Priority", apart from
+    the task's "Priority"."""
+    chinese, english = frontend_messages("zh_CN"), frontend_messages("en")
+    assert (chinese["Priority"], chinese["hit policy\x04Priority"]) == ("优先级", "优先级（Priority）")
+    assert (english["Priority"], english["hit policy\x04Priority"]) == ("Priority", "Priority")

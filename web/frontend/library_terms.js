@@ -1,10 +1,11 @@
 /*
  * bpmn-js and its properties panel in the page's language: the palette, context pad, replace menu and the
  * standard groups call bpmn-js's ``translate(template, replacements)`` service; this module replaces it with
- * one that looks the library's English up in the frontend catalog. The table lists the texts a process owner
- * meets (extracted by ``make messages`` like any other ``_()`` call); others stay as the library wrote them.
+ * one that looks the library's English up in the frontend catalog (``translateModule``, i18n.js). The table
+ * lists the texts a process owner meets (extracted by ``make messages`` like any other ``_()`` call); others
+ * stay as the library wrote them.
  */
-import { _ } from './i18n.js';
+import { _, translateModule } from './i18n.js';
 
 function libraryTerms() {
   return {
@@ -95,14 +96,4 @@ function libraryTerms() {
   };
 }
 
-let terms = null;
-
-/** bpmn-js's translate service: the library's English in the page's language, ``{name}`` filled in. */
-export function translate(template, replacements) {
-  terms = terms || libraryTerms();
-  const text = Object.prototype.hasOwnProperty.call(terms, template) ? terms[template] : template;
-  return text.replace(/{([^}]+)}/g, (whole, key) => (replacements && key in replacements
-    ? String(replacements[key]) : whole));
-}
-
-export const LibraryTranslateModule = { translate: ['value', translate] };
+export const LibraryTranslateModule = translateModule(libraryTerms);

@@ -12,6 +12,7 @@ import {
 } from 'bpmn-js-properties-panel';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
+import { DmnTranslateModule } from './dmn_terms.js';
 import { _ } from './i18n.js';
 import { LibraryTranslateModule } from './library_terms.js';
 import PlatformPropertiesProvider from './platform_properties.js';
@@ -21,6 +22,16 @@ const PlatformPropertiesModule = {
   __init__: ['crmPlatformProperties'],
   crmPlatformProperties: ['type', PlatformPropertiesProvider]
 };
+
+/**
+ * DmnJS's options giving each of its editors the page's language. Per editor: dmn-js 17 builds each one with
+ * ``{ ...common, ...ownOptions, additionalModules: ownOptions.additionalModules }``, which drops
+ * ``common.additionalModules``.
+ */
+function dmnEditorOptions() {
+  const translated = { additionalModules: [DmnTranslateModule] };
+  return { drd: translated, decisionTable: translated, literalExpression: translated, boxedExpression: translated };
+}
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -58,7 +69,7 @@ class Editor {
         + 'label, the data it reads and its type (string, number, integer, boolean or date). Deploy makes a new '
         + 'version; records priced earlier keep theirs.')));
       const canvas = pane.appendChild(el('div', 'crm-modeler-canvas crm-modeler-dmn'));
-      this.modeler = new window.DmnJS({ container: canvas });
+      this.modeler = new window.DmnJS({ container: canvas, ...dmnEditorOptions() });
       this.modeler.on('views.changed', () => this._watchDmnView(onChange));
     }
   }
