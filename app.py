@@ -20,6 +20,7 @@ from crm.database import make_engine, make_sessions
 from crm.idempotency import forget_expired_keys
 from crm.integrations.webhooks import DELIVER_KIND as WEBHOOK_KIND
 from engine.jobs import Dispatcher, InProcessDispatcher, JobRunner
+from engine.periodic import Every
 from engine.relay import Relay
 from engine.rq_dispatch import BestEffortPush, RqDispatcher
 from engine.runtime import ProcessEngine
@@ -40,6 +41,10 @@ from services.processes.uploads import OrphanCleanup
 from services.quality.runs import JOB_KINDS as QUALITY_JOBS
 from services.quality.runs import QualitySchedule
 from services.reporting.periodic import ReportScheduler, report_kinds
+
+HOUSEKEEPING = dt.timedelta(minutes=10)
+"""How often the scheduler deletes expired idempotency keys (kept 24 h) and failed sign-ins (kept a day): rows that
+expire by the day need no look every second."""
 
 
 @dataclass
@@ -86,7 +91,7 @@ def build_platform(settings: config.Settings) -> Platform:
                        # SQLite lets one writer in at a time: a side thread's heartbeat would only wait
                        heartbeat=0 if settings.is_sqlite else settings.job_heartbeat_seconds)
     dispatcher, urgent = _dispatchers(settings, runner)
-    periodic = [alerts.remind_due, forget_expired_keys, forget_old_attempts,
+    periodic = [alerts.remind_due, Every(HOUSEKEEPING, forget_expired_keys), Every(HOUSEKEEPING, forget_old_attempts),
                 OrphanCleanup(settings.upload_dir, dt.timedelta(hours=settings.upload_orphan_hours))]
     if settings.periodic_reports:
         periodic.append(ReportScheduler(engine, settings.zone, report_kinds(settings.daily_reports)))
