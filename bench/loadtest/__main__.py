@@ -20,11 +20,16 @@ import sys
 import tempfile
 import threading
 import uuid
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlparse
+
+from sqlalchemy.engine import make_url
 
 from bench import servers
 from bench.common import RESULTS_DIR, prepare_postgres, settings, table
 from bench.machine import machine_info
+from config import PROJECT_ROOT
 from demo import load_demo
 
 from . import cpu
@@ -79,11 +84,16 @@ def main(argv: list[str] | None = None) -> int:
     web = servers.gunicorn(env, port, args.workers, args.worker_class, args.threads)
     worker = servers.flask_command(env, "engine", "worker")
     scheduler = servers.flask_command(env, "engine", "scheduler")
+    usage = cpu.CpuByKind({
+        "web": cpu.tree(web.pid), "rq_worker": cpu.tree(worker.pid), "scheduler": cpu.tree(scheduler.pid),
+        "postgres_backends": cpu.postgres_backends(make_url(database).database), "postgres_server": cpu.postgres_server,
+        "redis_server": cpu.redis_server(urlparse(redis).port or 6379)})
     try:
         servers.wait_ready(base, web)
-        web_before, machine_before = cpu.tree_cpu_seconds(web.pid), cpu.machine_busy_seconds()
-        samples, load, generator_cpu = run_locust(base, args.users, args.duration, ramp)
-        web_cpu = cpu.tree_cpu_seconds(web.pid) - web_before
+        usage.sample()
+        machine_before = cpu.machine_busy_seconds()
+        samples, load, generator_cpu, recorded = run_locust(base, args.users, args.duration, ramp, usage)
+        usage.sample()
         machine_cpu = cpu.machine_busy_seconds() - machine_before
     finally:
         servers.stop(web, worker, scheduler)
@@ -91,7 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     run["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     run["machine"]["load_during"] = load
     run.update(summarize(samples, ramp))
-    run.update(cpu.shares(web_cpu, generator_cpu, machine_cpu, len(samples)))
+    run["refusals"] = refusal_reasons(recorded["refusals"])
+    run["work_sought"] = {login: {"found": found, "found_none": none}
+                          for login, (found, none) in sorted(recorded["work_sought"].items())}
+    run["data"]["open_tasks_after"] = open_tasks(database)
+    by_kind = usage.seconds()
+    run.update(cpu.shares(by_kind.pop("web"), generator_cpu, machine_cpu, len(samples), by_kind))
     print_run(run)
     if args.output:
         args.output.write_text(json.dumps(run, indent=2, default=str) + "\n")
@@ -113,9 +128,11 @@ def prepare_data(database: str, rounds: int) -> dict:
         platform.db.dispose()
 
 
-def run_locust(base: str, users: int, duration: int, ramp: int) -> tuple[list, dict, float | None]:
-    """Locust headless in its own process; returns its samples, the machine's load meanwhile and the CPU seconds
-    Locust used while the test ran."""
+def run_locust(base: str, users: int, duration: int, ramp: int, usage: cpu.CpuByKind
+               ) -> tuple[list, dict, float | None, dict]:
+    """Locust headless in its own process; returns its samples, the machine's load meanwhile, the CPU seconds
+    Locust used while the test ran and what it recorded besides (``refusals``: reasons of the 422s;
+    ``work_sought``: per login, how often people looking for a task to complete found one or none)."""
     with tempfile.TemporaryDirectory(prefix="crm-load-") as scratch:
         samples_file = Path(scratch) / "samples.json"
         command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base,
@@ -123,9 +140,9 @@ def run_locust(base: str, users: int, duration: int, ramp: int) -> tuple[list, d
                    "--only-summary", "--loglevel", "WARNING"]
         stop = threading.Event()
         load: dict = {"samples": []}
-        sampler = threading.Thread(target=cpu.sample_load, args=(load, stop), daemon=True)
+        sampler = threading.Thread(target=cpu.sample_load, args=(load, stop, usage), daemon=True)
         sampler.start()
-        done = subprocess.run(command, env={**os.environ, "LOAD_SAMPLES": str(samples_file)},
+        done = subprocess.run(command, env={**os.environ, "LOAD_SAMPLES": str(samples_file)}, cwd=PROJECT_ROOT,
                               capture_output=True, text=True, timeout=duration + 120)
         stop.set()
         sampler.join()
@@ -139,7 +156,29 @@ def run_locust(base: str, users: int, duration: int, ramp: int) -> tuple[list, d
     load["load_1m_max"] = max(values, default=None)
     load["cpu_busy_percent_mean"] = round(sum(s["cpu_busy_percent"] for s in load["samples"])
                                           / max(1, len(load["samples"])), 1)
-    return samples, load, recorded["cpu_s"]
+    return samples, load, recorded["cpu_s"], recorded
+
+
+def refusal_reasons(refusals: list) -> dict[str, int]:
+    """How often each form refused each answer (``process/task field: message``), most frequent first."""
+    counted = Counter(f"{about} {field}: {message}" for about, fields in refusals
+                      for field, messages in (fields or {"?": ["(no reason shown)"]}).items() for message in messages)
+    return dict(counted.most_common())
+
+
+def open_tasks(database: str) -> dict[str, int]:
+    """Ready tasks by lane when the run ended: whether people still had work to find."""
+    from sqlalchemy import create_engine, func, select
+
+    from engine.models import HumanTask
+
+    engine = create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return dict(connection.execute(select(HumanTask.role, func.count()).where(HumanTask.status == "ready")
+                                           .group_by(HumanTask.role).order_by(HumanTask.role)).all())
+    finally:
+        engine.dispose()
 
 
 def _empty_queue(redis: str, queue: str) -> None:
@@ -169,8 +208,17 @@ def print_run(run: dict) -> None:
     print(f"web (gunicorn, all workers) CPU: {web['cpu_ms_per_request']} ms per request = "
           f"{web['requests_per_s_per_core']} requests/s per core")
     print(f"who used the cores, CPU ms per request: web {web['cpu_ms_per_request']}, load generator (Locust) "
-          f"{run['generator_cpu']['cpu_ms_per_request']}, the rest (PostgreSQL, Redis, worker, scheduler, other "
-          f"work) {run['other_cpu']['cpu_ms_per_request']}; machine {run['machine_cpu']['cpu_ms_per_request']}")
+          f"{run['generator_cpu']['cpu_ms_per_request']}, the rest {run['other_cpu']['cpu_ms_per_request']} ("
+          + ", ".join(f"{kind} {figures['cpu_ms_per_request'] or 0}"
+                      for kind, figures in run["other_cpu_by_process"].items())
+          + f"); machine {run['machine_cpu']['cpu_ms_per_request']}")
+    refused = run["refusals"]
+    print(f"submissions refused (422), by reason: {json.dumps(refused, ensure_ascii=False) if refused else 'none'}")
+    sought = ", ".join(f"{login} {w['found_none']}/{w['found'] + w['found_none']}"
+                       for login, w in run["work_sought"].items())
+    print(f"looking for a task to complete, found none (per login, times/looked): {sought}")
+    print(f"open tasks by lane before -> after: {run['data'].get('open_tasks_by_role')} -> "
+          f"{run['data']['open_tasks_after']}")
     print(f"machine: {run['machine']['cpu_count']} CPUs, load average before "
           f"{run['machine']['load_average_before']}, max during {load['load_1m_max']}, CPU busy "
           f"{load['cpu_busy_percent_mean']} % (everything on the machine, other work included)")

@@ -1,5 +1,6 @@
 """``make loadtest`` in small: a few simulated people for 20 s against gunicorn, PostgreSQL, Redis, an rq
-worker and the scheduler; every request answers as expected (no errors). Timings are not asserted."""
+worker and the scheduler; every request answers as expected (no errors), no submission is refused, and the CPU
+is reported by kind of process. Timings are not asserted."""
 
 from __future__ import annotations
 
@@ -40,3 +41,9 @@ def test_a_short_load_run_answers_every_request(tmp_path):
     assert run["web_cpu"]["cpu_ms_per_request"] > 0  # gunicorn's workers were found and measured
     assert run["generator_cpu"]["cpu_ms_per_request"] > 0  # Locust's own CPU, reported apart from the web tier's
     assert run["machine_cpu"]["cpu_s"] >= run["web_cpu"]["cpu_s"]
+    rest = run["other_cpu_by_process"]  # the rest of the machine by kind of process
+    assert set(rest) == {"postgres_backends", "postgres_server", "redis_server", "rq_worker", "scheduler",
+                         "unattributed"}
+    assert rest["postgres_backends"]["cpu_ms_per_request"] and rest["scheduler"]["cpu_ms_per_request"]  # found
+    assert run["refusals"] == {}  # every form answered as the form accepts
+    assert run["work_sought"] and run["data"]["open_tasks_after"]
