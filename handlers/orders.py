@@ -163,3 +163,11 @@ def register(registry: HandlerRegistry) -> None:
         line = payment.line
         return {"payment_id": payment.id, "open_amount": str(line.open_amount), "settled": line.status == "settled",
                 "refused": ""}
+
+    @registry.register("orders.read_collection_line")
+    def read_collection_line(ctx: HandlerContext, plan_line_id):
+        """The line as it now stands, after a payment or an amount change made outside this process: what is
+        open and whether it is settled (the shape :func:`record_payment` answers)."""
+        line = payments.lock_line(ctx.session, int(plan_line_id))
+        return {"payment_id": None, "open_amount": str(line.open_amount), "settled": line.status == "settled",
+                "refused": ""}

@@ -145,15 +145,24 @@ def create_plan(
                                           percent=spec.percent, amount=amount))
     if cumulative_percent > 100:
         raise PaymentError(_("The percentages add up to more than 100."))
-    if contract is not None:
-        planned = sum((p.total for p in plans_for_contract(session, contract.id)), ZERO) + plan.total
-        if planned > contract.amount:
-            raise PaymentError(_("The plans (%(planned)s) would exceed the contract amount (%(amount)s).",
-                                 planned=formatting.money(planned, contract.currency),
-                                 amount=formatting.money(contract.amount, contract.currency)))
+    check_contract_cover(session, plan)
     session.add(plan)
     session.flush()
     return plan
+
+
+def check_contract_cover(session: Session, plan: PaymentPlan) -> None:
+    """Refuse a plan whose contract's plans, this one as it now stands included, would ask for more than the
+    contract's amount (a new plan and a changed one alike)."""
+    contract = plan.contract
+    if contract is None:
+        return
+    others = (other.total for other in plans_for_contract(session, contract.id) if other is not plan)
+    planned = sum(others, ZERO) + plan.total
+    if planned > contract.amount:
+        raise PaymentError(_("The plans (%(planned)s) would exceed the contract amount (%(amount)s).",
+                             planned=formatting.money(planned, contract.currency),
+                             amount=formatting.money(contract.amount, contract.currency)))
 
 
 def lock_line(session: Session, line_id: int) -> PaymentPlanLine:

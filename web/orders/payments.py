@@ -7,8 +7,9 @@ from flask_login import login_required
 
 from crm.orders import payments, receivables, reminders
 from crm.orders.payments import LineSpec, PaymentPlan, PaymentPlanLine
+from engine.errors import Conflict
 from i18n import _, ngettext, zones
-from services.orders import queries
+from services.orders import line_changes, queries
 from services.orders.process_starts import start_collection
 from web import db
 from web.accounts.auth import actor, require_role
@@ -82,19 +83,22 @@ def collect(plan_id: int):
 
 @bp.post("/lines/<int:line_id>/payments")
 def record_payment(line_id: int):
-    """A payment made from the plan line (lines collected by a process take it through its task)."""
+    """A payment made from the plan line; a process collecting the line learns of it (through its task)."""
     require_role("finance", "administrator")
     line = queries.payment_plan_line_by_id(db.session(), line_id) or abort(404)
-    if line.collection_instance_id and queries.ready_collection_tasks(db.session(), [line.collection_instance_id]):
-        flash(_("This line is being collected by a process: record the payment in its task."), "warning")
-        return redirect(url_for(".plan", plan_id=line.plan_id))
+    plan_id = line.plan_id
     with refusals():
         amount = decimal_field("amount", payments.Payment.amount)
-        payments.record_payment(db.session(), line.id, amount, date_field("received_on"),
-                                reference=request.form.get("reference", ""), recorded_by=actor().username)
+        try:
+            line_changes.post_payment(db.session(), db.platform().engine, line.id, amount, date_field("received_on"),
+                                      reference=request.form.get("reference", ""), actor=actor())
+        except Conflict as exc:
+            db.session().rollback()
+            flash(str(exc), "warning")
+            return redirect(url_for(".plan", plan_id=plan_id))
         db.commit()
         flash(_("Payment recorded."), "success")
-    return redirect(url_for(".plan", plan_id=line.plan_id))
+    return redirect(url_for(".plan", plan_id=plan_id))
 
 
 @bp.get("/receivables")

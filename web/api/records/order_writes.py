@@ -8,18 +8,22 @@ Each function receives the body as a form-like mapping of text and raises :class
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 
 from crm import field_checks as check
-from crm.orders import catalog, contracts, payments
+from crm.orders import catalog, contracts, payments, plan_changes
 from crm.orders.contracts import Contract
 from crm.orders.errors import OrderError
-from crm.orders.payments import LineSpec, Payment, PaymentPlan
+from crm.orders.payments import LineSpec, Payment, PaymentPlan, PaymentPlanLine
 from engine.errors import Conflict
 from i18n import _
-from services.orders import product_form, queries
-from services.processes import labels
+from services.orders import line_changes, product_form, queries
 from services.records.kinds import visible_record
+from web import db
+from web.accounts.auth import actor
 from web.api.records.writes import Existing, invalid, locked
 
 PLAN_LINES_MAX = 24
@@ -58,8 +62,8 @@ def deactivate_product(_session, product: catalog.Product, _reason: str, _me) ->
 
 def record_payment(session, form: Mapping[str, str], me, scope) -> Payment:
     """Money received against a plan line (what an ERP posts): the line's paid and open amounts and status follow,
-    and ``payment.received`` is sent to the webhooks. The same reference on the same line again answers the
-    payment already recorded instead of counting it twice."""
+    ``payment.received`` is sent to the webhooks, and a process collecting the line learns of it. The same
+    reference on the same line again answers the payment already recorded instead of counting it twice."""
     errors = check.FieldErrors()
     line_id = check.whole(form, "plan_line_id", errors)
     amount = check.money(form, "amount", errors)
@@ -78,23 +82,11 @@ def record_payment(session, form: Mapping[str, str], me, scope) -> Payment:
             raise Existing(earlier)
         raise Conflict(_("Reference %(reference)s is already payment #%(id)s of this line, with another amount or "
                          "date.", reference=reference, id=earlier.id))
-    _not_being_collected(session, line)
     try:
-        return payments.record_payment(session, line.id, amount, received_on, reference=reference,
-                                       recorded_by=me.username)
+        return line_changes.post_payment(session, db.platform().engine, line.id, amount, received_on,
+                                         reference=reference, actor=actor())
     except payments.PaymentError as exc:
         raise invalid({"plan_line_id" if line.status == "settled" else "amount": str(exc)}) from None
-
-
-def _not_being_collected(session, line: payments.PaymentPlanLine) -> None:
-    """A line whose collection process waits for the payment takes it in that process's task (as on the pages)."""
-    if not line.collection_instance_id:
-        return
-    task = queries.ready_collection_tasks(session, [line.collection_instance_id]).get(line.collection_instance_id)
-    if task is not None:
-        labels.show(session, [task])
-        raise Conflict(_("This line is being collected by process #%(id)s: record the payment in its task "
-                         "“%(task)s”.", id=line.collection_instance_id, task=task.title))
 
 
 # Payment plans ----------------------------------------------------------------------------------------------------
@@ -142,32 +134,90 @@ def plan_fields(plan: PaymentPlan) -> dict[str, object]:
     return {"title": plan.title}
 
 
-def update_plan(session, plan: PaymentPlan, form: Mapping, version: int, _me, _scope) -> None:
-    """The plan's title, and the label or due date of lines not settled and not being collected by a process."""
+def update_plan(session, plan: PaymentPlan, form: Mapping, version: int, me, _scope) -> None:
+    """The plan's title and its lines: each entry with an ``id`` changes that line (label; due date unless it is
+    settled or being collected; amount, never below what is paid on it; ``remove``, only without payments), one
+    without adds a line. The contract's plans never ask for more than its amount (as when a plan is made); a process
+    collecting a line whose amount changed goes on with the new open amount."""
     errors = check.FieldErrors()
     title = check.text(form, "title", errors, max_length=200, required=True)
-    by_id = {line.id: line for line in plan.lines}
+    changes = _line_changes(form.get("lines") or [], {line.id: line for line in plan.lines}, errors)
+    if errors:
+        raise invalid(errors)
+    engine = db.platform().engine
+    changed = sorted({change.line.id: change.line for change in changes if change.line is not None and (
+        change.remove or change.amount not in (None, change.line.amount))}.items())
+    collections = [found for _, line in changed if (found := line_changes.lock_collection(session, engine, line))]
+    for line_id, _line in changed:
+        payments.lock_line(session, line_id)
+    locked(session, plan, version)
+    for index, change in enumerate(changes):
+        try:
+            _apply(plan, change)
+        except payments.PaymentError as exc:
+            errors.add(f"lines.{index}.{'remove' if change.remove else 'amount'}", str(exc))
+    if errors:
+        raise invalid(errors)
+    plan.title = title
+    if any(change.line is None or change.amount is not None for change in changes):
+        try:
+            plan_changes.check_plan(session, plan)
+        except payments.PaymentError as exc:
+            raise invalid({"lines": str(exc)}) from None
+    for collection in collections:
+        line_changes.tell_collection(session, engine, collection, actor())
+
+
+@dataclass(frozen=True)
+class _LineChange:
+    """One entry of a plan PATCH: an existing ``line`` changed or removed, or (``line`` None) a new one."""
+
+    line: PaymentPlanLine | None
+    label: str
+    due_date: dt.date | None
+    amount: Decimal | None
+    remove: bool
+
+
+def _line_changes(entries, by_id: dict[int, PaymentPlanLine], errors: check.FieldErrors) -> list[_LineChange]:
+    if len(entries) > PLAN_LINES_MAX:
+        errors.add("lines", _("At most %(most)s lines.", most=PLAN_LINES_MAX))
     changes = []
-    for index, line in enumerate(form.get("lines") or []):
+    for index, entry in enumerate(entries[:PLAN_LINES_MAX]):
         found = check.FieldErrors()
-        target = by_id.get(check.whole(line, "id", found) or 0)
-        if target is None:
+        line_id = check.whole(entry, "id", found)
+        target = by_id.get(line_id) if line_id else None
+        if line_id and target is None:
             found.add("id", _("Not a line of this plan."))
-        label = check.text(line, "label", found, max_length=200)
-        due = check.date(line, "due_date", found)
+        new = not line_id and "id" not in found
+        label = check.text(entry, "label", found, max_length=200, required=new)
+        due = check.date(entry, "due_date", found, required=new)
+        amount = check.money(entry, "amount", found, required=new)
+        remove = bool(entry.get("remove"))
+        if remove and new:
+            found.add("remove", _("Name the line to remove by its id."))
         for name, message in found.items():
             errors.add(f"lines.{index}.{name}", message)
         if not found:
-            changes.append((target, label, due))
-    if errors:
-        raise invalid(errors)
-    locked(session, plan, version)
-    for target, label, due in changes:
-        if due and due != target.due_date and (target.status == "settled" or target.collection_instance_id):
-            raise Conflict(_("“%(line)s” is settled or being collected by a process: its due date stays.",
-                             line=target.label))
-        target.label, target.due_date = label or target.label, due or target.due_date
-    plan.title = title
+            changes.append(_LineChange(target, label, due, amount, remove))
+    return changes
+
+
+def _apply(plan: PaymentPlan, change: _LineChange) -> None:
+    target = change.line
+    if target is None:
+        plan_changes.add_line(plan, change.label, change.due_date, change.amount)
+        return
+    if change.remove:
+        plan_changes.remove_line(plan, target)
+        return
+    if change.due_date and change.due_date != target.due_date and (
+            target.status == "settled" or target.collection_instance_id):
+        raise Conflict(_("“%(line)s” is settled or being collected by a process: its due date stays.",
+                         line=target.label))
+    if change.amount is not None:
+        plan_changes.set_amount(target, change.amount)
+    target.label, target.due_date = change.label or target.label, change.due_date or target.due_date
 
 
 # Contracts --------------------------------------------------------------------------------------------------------

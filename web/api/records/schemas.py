@@ -340,14 +340,22 @@ class PaymentPlanIn(BaseModel):
 
 
 class PlanLineChange(BaseModel):
-    id: Id = Field(description="A line of this plan")
-    label: str | None = None
+    id: Id | None = Field(None, description="A line of this plan to change or remove; without it, a new line "
+                                            "(label, due_date and amount required) is added at the end")
+    label: str | None = Field(None, description="At most 200 characters")
     due_date: str | None = Field(None, description="YYYY-MM-DD; not for a settled line or one being collected")
+    amount: Number | None = Field(None, description="A fixed amount (a percent line becomes a fixed one), never "
+                                                    "below what is paid on the line; a line being collected goes on "
+                                                    "with the new open amount, or ends when it is now paid in full")
+    remove: bool | None = Field(None, description="true: take the line out of the plan (not when it has payments "
+                                                  "or a collection process)")
 
 
 class PaymentPlanUpdate(BaseModel):
     title: str | None = None
-    lines: list[PlanLineChange] | None = None
+    lines: list[PlanLineChange] | None = Field(None, description="Changes, removals and new lines, at most 24; the "
+                                                                 "plans of the contract may not ask for more than its "
+                                                                 "amount (422)")
 
 
 class PaymentOut(Out):
