@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -144,7 +144,13 @@ def money(value: Any, currency: str | None = None, locale: str | None = None, sy
     rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
     if not symbol:
         return f"{currency} {amount(rounded, locale)}"
-    locale = _locale(locale)
+    return _money_text(rounded, currency, _locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _money_text(rounded: Decimal, currency: str, locale: Locale) -> str:
+    """A figure already rounded to the cent with its currency symbol, written by Babel once per figure, currency
+    and language (a list repeats the same figures; Babel's currency formatting is the costly part)."""
     text = format_currency(rounded, currency, locale=locale, currency_digits=False,
                            format_type="standard", decimal_quantization=True, group_separator=True)
     symbol_text = SYMBOLS.get(currency)
@@ -198,6 +204,8 @@ DATE_PATTERNS = {"zh": "y年M月d日", "en": "d MMM y"}
 staff read both, and ``12/4/2026`` would be ambiguous). Other languages use Babel's medium date."""
 WEEKDAY_PATTERNS = {"zh": "y年M月d日EEEE", "en": "EEEE d MMM y"}
 TIME_PATTERN = "HH:mm"
+_DAY_PATTERNS = frozenset(DATE_PATTERNS.values())
+"""Explicit day patterns, after which a moment's ``HH:mm`` is written as it is (Babel's ``HH:mm`` is ``%H:%M``)."""
 
 
 def _date_pattern(locale: Locale) -> str:
@@ -228,6 +236,13 @@ def date(value: dt.date | dt.datetime | str | None, locale: str | None = None, w
     pattern = _date_pattern(locale)
     if weekday:
         pattern = WEEKDAY_PATTERNS.get(locale.language, "full")
+    return _day_text(day, pattern, locale)
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: dt.date, pattern: str, locale: Locale) -> str:
+    """A day in a date pattern, written by Babel once per day, pattern and language (pages list many moments of
+    few days; Babel builds a formatter and reads its locale data for every call)."""
     return format_date(day, pattern, locale=locale)
 
 
@@ -244,7 +259,10 @@ def datetime(value: dt.datetime | str | None, locale: str | None = None) -> str:
         return date(moment, locale)
     local = zones.to_local(moment)
     locale = _locale(locale)
-    return format_datetime(local, f"{_date_pattern(locale)} {TIME_PATTERN}", tzinfo=local.tzinfo, locale=locale)
+    pattern = _date_pattern(locale)
+    if pattern in _DAY_PATTERNS:  # the day as :func:`date` writes it, then the time (digits in every language)
+        return f"{_day_text(local.date(), pattern, locale)} {local:%H:%M}"
+    return format_datetime(local, f"{pattern} {TIME_PATTERN}", tzinfo=local.tzinfo, locale=locale)
 
 
 def due(value: dt.datetime | None, now: dt.datetime | None = None, locale: str | None = None) -> str:

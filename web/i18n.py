@@ -57,9 +57,14 @@ def select_timezone() -> str | None:
 
 def _request_zone() -> str | None:
     """The request's time zone name (see :func:`select_timezone`), None outside a request."""
-    if not has_request_context() or "babel" not in current_app.extensions:
+    if not has_request_context():
         return None
-    tzinfo = get_timezone()
+    babel_state = g._get_current_object().__dict__.get("_flask_babel")  # Flask-Babel's zone, once chosen
+    tzinfo = getattr(babel_state, "babel_tzinfo", None)
+    if tzinfo is None:
+        if "babel" not in current_app.extensions:
+            return None
+        tzinfo = get_timezone()
     return str(tzinfo) if tzinfo is not None else None
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Integer, Select, func, join, literal, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Integer, Row, Select, bindparam, func, join, literal, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from crm.accounts.users import User
 from crm.customers.models import Contact, Customer
@@ -37,7 +38,8 @@ class CustomerFilter:
 
 @dataclass
 class CustomerPage:
-    items: list[Customer]
+    items: list[Row]
+    """The columns the list shows, the owner's name as ``owner_name``."""
     total: int
     page: int
     per_page: int
@@ -46,6 +48,11 @@ class CustomerPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+_LISTED = (Customer.id, Customer.company, Customer.in_roster, Customer.active, Customer.grade, Customer.industry,
+           Customer.region, Customer.size, Customer.owner_id)
+"""What the list shows of a customer (it links to the customer's page for the rest)."""
 
 
 def _scoped(query: Select, scope: set[int] | None) -> Select:
@@ -71,23 +78,38 @@ def search_customers(session: Session, scope: set[int] | None, flt: CustomerFilt
                           (Customer.region, flt.region), (Customer.owner_id, flt.owner_id)):
         if value not in ("", None):
             query = query.where(column == value)
-    ordered = (query.options(joinedload(Customer.owner).lazyload(User.roles))
+    ordered = (query.outerjoin(User, User.id == Customer.owner_id)
                .order_by(Customer.name_pinyin, Customer.company, Customer.id))
-    found = session.execute(ordered.add_columns(func.count().over().label("total"))
+    found = session.execute(ordered.with_only_columns(*_LISTED, User.display_name.label("owner_name"),
+                                                      func.count().over().label("total"))
                             .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
-    items = [row[0] for row in found]
     if found:
         total = found[0].total
     else:  # no row on this page: an empty list, or a page past its end
         total = session.scalar(select(func.count()).select_from(query.subquery())) if page > 1 else 0
-    return CustomerPage(items, total, page, per_page, filter_options(session, scope))
+    return CustomerPage(found, total, page, per_page, filter_options(session, scope))
 
 
 def filter_options(session: Session, scope: set[int] | None) -> dict[str, list]:
     """Industries, regions and owners that occur among the visible customers (one statement)."""
+    found = {"industry": [], "region": [], "owner": []}
+    statement = _options_statement(scope is not None)
+    for row in session.execute(statement, {} if scope is None else {"scope": list(scope)}):
+        if row.kind == "owner":
+            found["owner"].append((row.key, row.value))
+        elif row.value:
+            found[row.kind].append(row.value)
+    return {"industries": found["industry"], "regions": found["region"], "owners": found["owner"]}
+
+
+@functools.cache
+def _options_statement(scoped: bool) -> Select:
+    """The statement of :func:`filter_options`, built once (building it cost more Python than running it); when
+    ``scoped``, the owner ids are the ``scope`` parameter."""
     def distinct(kind: str, value, key, joined=None) -> Select:
         query = select(literal(kind).label("kind"), value.label("value"), key.label("key"))
-        return _scoped((query if joined is None else query.select_from(joined)).distinct(), scope)
+        query = (query if joined is None else query.select_from(joined)).distinct()
+        return query.where(Customer.owner_id.in_(bindparam("scope", expanding=True))) if scoped else query
 
     nothing = literal(None, Integer)
     options = union_all(
@@ -95,13 +117,7 @@ def filter_options(session: Session, scope: set[int] | None) -> dict[str, list]:
         distinct("region", Customer.region, nothing),
         distinct("owner", User.display_name, User.id, join(User, Customer, Customer.owner_id == User.id)),
     ).subquery()
-    found = {"industry": [], "region": [], "owner": []}
-    for row in session.execute(select(options).order_by(options.c.kind, options.c.value)):
-        if row.kind == "owner":
-            found["owner"].append((row.key, row.value))
-        elif row.value:
-            found[row.kind].append(row.value)
-    return {"industries": found["industry"], "regions": found["region"], "owners": found["owner"]}
+    return select(options).order_by(options.c.kind, options.c.value)
 
 
 def visible_customer(session: Session, scope: set[int] | None, customer_id: int) -> Customer | None:

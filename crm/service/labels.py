@@ -34,3 +34,16 @@ def label(kind: str, key: str | None) -> str:
         return ""
     found = LABELS[kind].get(key)
     return str(found) if found is not None else key
+
+
+class Labels(dict):
+    """One kind's labels in the current language, for a page listing many rows: ``labels[key]`` reads as
+    :func:`label` does, each key translated once (not once per row)."""
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def __missing__(self, key: str | None) -> str:
+        text = self[key] = label(self.kind, key)
+        return text

@@ -21,7 +21,7 @@ from crm.sales.labels import note_label, stage_label, status_label
 from crm.sales.opportunities import Opportunity, StageChange
 from crm.sales.tenders import Tender
 from crm.sales.visits import Reception, Visit
-from engine.models import HumanTask, InstanceEvent, ProcessInstance
+from engine.models import HumanTask, InstanceEvent, ProcessInstance, ProcessVersion
 from i18n import _, _l
 from services.processes import labels
 
@@ -167,22 +167,25 @@ def customer_timeline(session: Session, customer_id: int, per_source: int = 100)
 
 def _process_history(session: Session, customer_id: int, limit: int) -> list[Entry]:
     query = (
-        select(InstanceEvent, ProcessInstance.title, HumanTask.title, ProcessInstance.version_id,
-               ProcessInstance.process_key)
+        select(InstanceEvent.instance_id, InstanceEvent.at, InstanceEvent.actor, InstanceEvent.kind,
+               InstanceEvent.task_name, InstanceEvent.message, ProcessInstance.title.label("process"),
+               HumanTask.title.label("task"), ProcessInstance.version_id, ProcessInstance.process_key,
+               ProcessVersion.content_hash)
         .join(ProcessInstance, ProcessInstance.id == InstanceEvent.instance_id)
+        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
         .outerjoin(HumanTask, HumanTask.id == InstanceEvent.task_id)
         .where(ProcessInstance.customer_id == customer_id, InstanceEvent.kind.in_(PROCESS_EVENTS))
         .order_by(InstanceEvent.id.desc()).limit(limit)
     )
     found = session.execute(query).all()
-    text = labels.lookup(session, {row.version_id for row in found})
+    text = labels.lookup(session, {row.version_id: row.content_hash for row in found})
+    events = {kind: str(label) for kind, label in PROCESS_EVENTS.items()}
     entries = []
-    for event, process, task, version_id, process_key in found:
-        process = text(version_id, process_key, process)
-        what = _("%(process)s #%(id)s %(event)s", process=process, id=event.instance_id,
-                 event=PROCESS_EVENTS[event.kind])
-        if event.task_name:
-            what = _("%(what)s: %(step)s", what=what, step=text(version_id, event.task_name, task or event.task_name))
-        entries.append(Entry(event.at, "process", what,
-                             event.message, event.actor, event.instance_id))
+    for row in found:
+        what = _("%(process)s #%(id)s %(event)s", process=text(row.version_id, row.process_key, row.process),
+                 id=row.instance_id, event=events[row.kind])
+        if row.task_name:
+            what = _("%(what)s: %(step)s", what=what,
+                     step=text(row.version_id, row.task_name, row.task or row.task_name))
+        entries.append(Entry(row.at, "process", what, row.message, row.actor, row.instance_id))
     return entries

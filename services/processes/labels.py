@@ -8,11 +8,11 @@ message takes it from here; a missing translation falls back to the diagram's ow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only, undefer
+from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 import i18n
@@ -36,12 +36,16 @@ def catalog(version: ProcessVersion) -> Catalog:
 def _catalogs_of(session: Session, versions: Iterable[ProcessVersion]) -> dict[int, Catalog]:
     """Catalogs of loaded versions by version id; the sources of those not cached yet are read in one query."""
     versions = {v.id: v for v in versions}
-    missing = [vid for vid, v in versions.items() if v.content_hash not in _catalogs]
-    if missing:
-        for version in session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(missing)).options(
+    _read_catalogs(session, [vid for vid, v in versions.items() if v.content_hash not in _catalogs])
+    return {vid: _catalogs[v.content_hash] for vid, v in versions.items()}
+
+
+def _read_catalogs(session: Session, version_ids: list[int]) -> None:
+    """Cache the catalogs of these versions, their sources read in one query (none when the list is empty)."""
+    if version_ids:
+        for version in session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(version_ids)).options(
                 undefer(ProcessVersion.source_xml), undefer(ProcessVersion.dependency_sources))):
             catalog(version)
-    return {vid: _catalogs[v.content_hash] for vid, v in versions.items()}
 
 
 def pick(catalog_: Catalog, key: str, own: str, language: str | None = None) -> str:
@@ -142,10 +146,8 @@ def translate_diagram(version: ProcessVersion, root) -> None:
             element.set("name", pick(found, element_id, element.get("name")))
 
 
-def lookup(session: Session, version_ids: Iterable[int]) -> Callable[[int, str, str], str]:
-    """``text(version id, key, own)`` over several versions (for lists of rows read as columns)."""
-    ids = set(version_ids)
-    versions = session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(ids)).options(
-        load_only(ProcessVersion.id, ProcessVersion.content_hash))) if ids else []
-    catalogs = _catalogs_of(session, versions)
-    return lambda version_id, key, own: pick(catalogs.get(version_id, {}), key, own)
+def lookup(session: Session, content_hashes: Mapping[int, str]) -> Callable[[int, str, str], str]:
+    """``text(version id, key, own)`` over several versions, for lists of rows read as columns with their version's
+    content hash (``content_hashes`` by version id): no statement once their catalogs are cached."""
+    _read_catalogs(session, [vid for vid, content_hash in content_hashes.items() if content_hash not in _catalogs])
+    return lambda version_id, key, own: pick(_catalogs.get(content_hashes.get(version_id), {}), key, own)

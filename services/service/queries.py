@@ -1,12 +1,14 @@
-"""What the service-desk and engineer-schedule pages ask: a request with its settlement, who could be an engineer."""
+"""What the service-desk and engineer-schedule pages ask: a request with its settlement, who could be an engineer,
+the desk's list of requests and orders."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.users import Role, User
-from crm.service.service_desk import ServiceRequest
+from crm.customers.models import Customer
+from crm.service.service_desk import ServiceOrder, ServiceRequest
 from crm.service.settlements import Settlement
 
 
@@ -30,3 +32,24 @@ def engineers_without_profile(session: Session, profiled_user_ids: list[int]) ->
 def service_request_of_instance(session: Session, instance_id: int) -> ServiceRequest | None:
     """The service request a service-request process registered, if it has yet."""
     return session.scalar(select(ServiceRequest).where(ServiceRequest.instance_id == instance_id))
+
+
+def request_rows(session: Session, status: str, offset: int, limit: int) -> list[Row]:
+    """A page of service requests newest first (of ``status``, when given), as the desk's list shows them: the
+    columns it shows and the customer's name (no records: the list only reads and links them)."""
+    query = (select(ServiceRequest.id, ServiceRequest.number, Customer.company, ServiceRequest.channel,
+                    ServiceRequest.request_type, ServiceRequest.urgency, ServiceRequest.handling,
+                    ServiceRequest.status, ServiceRequest.created_at)
+             .join(Customer, Customer.id == ServiceRequest.customer_id))
+    if status:
+        query = query.where(ServiceRequest.status == status)
+    return list(session.execute(query.order_by(ServiceRequest.id.desc()).offset(offset).limit(limit)))
+
+
+def order_rows(session: Session, offset: int, limit: int) -> list[Row]:
+    """A page of service orders newest first, as the desk's list shows them (columns and the customer's name)."""
+    query = (select(ServiceOrder.request_id, ServiceOrder.number, Customer.company, ServiceOrder.required_skill,
+                    ServiceOrder.scheduled_start, ServiceOrder.fee_quote, ServiceOrder.free_service,
+                    ServiceOrder.status)
+             .join(Customer, Customer.id == ServiceOrder.customer_id))
+    return list(session.execute(query.order_by(ServiceOrder.id.desc()).offset(offset).limit(limit)))

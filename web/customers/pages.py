@@ -25,6 +25,7 @@ from web.customers.merge import MERGERS
 from web.customers.records import EDITORS, editable_customer, scope
 from web.customers.wallet import ESTIMATORS
 from web.idempotency import idempotent
+from web.row_links import url_format
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 REASSIGNERS = ("administrator", "sales_director", "customer_director")
@@ -61,7 +62,16 @@ def index():
     page_no = max(request.args.get("page", 1, type=int), 1)
     page = search_customers(db.session(), scope(), flt, page_no)
     return render_template("customers/customers.html", page=page, flt=flt, grades=GRADES,
-                           page_url=lambda n: url_for("customers.index", page=n, **flt.as_args()))
+                           grade_names=GradeNames({grade: grade_label(grade) for grade in GRADES}),
+                           customer_url=url_format("customers.show", "customer_id"),
+                           page_url=url_format("customers.index", "page", **flt.as_args()).__mod__)
+
+
+class GradeNames(dict):
+    """The grades in the reader's language, each translated once per page; an unknown grade reads as it is."""
+
+    def __missing__(self, grade: str) -> str:
+        return grade_label(grade)
 
 
 @bp.get("/<int:customer_id>")
@@ -76,14 +86,25 @@ def _hub_page(customer, status: int = 200, log_form=None, log_errors=None):
     session, platform = db.session(), db.platform()
     can_reassign = current_user.has_role(*REASSIGNERS)
     return render_template(
-        "customers/customer.html", customer=customer, hub=customer_hub(session, customer),
+        "customers/customer.html", customer=customer, hub=customer_hub(session, customer.id),
         timeline=customer_timeline(session, customer.id), can_reassign=can_reassign,
         can_edit=current_user.has_role(*EDITORS), can_merge=current_user.has_role(*MERGERS),
         starts=startable_for_customer(session, platform.engine, platform.forms, actor()),
         activity_kinds=ACTIVITY_KINDS, today=zones.site_today(), log_form=log_form or {}, log_errors=log_errors or {},
         salespeople=users_with_role(session, "salesperson") if can_reassign else [],
         wallet=wallet_shares(session, customer.id), can_estimate=current_user.has_role(*ESTIMATORS),
+        links=_row_links(),
     ), status
+
+
+def _row_links() -> dict[str, str]:
+    """The links of the hub's rows, each built once (``links.quote % quote.id``)."""
+    return {name: url_format(endpoint, key) for name, (endpoint, key) in {
+        "opportunity": ("opportunities.show", "opp_id"), "quote": ("quotes.show", "quote_id"),
+        "contract": ("contracts.show", "contract_id"), "contract_document": ("contracts.document", "contract_id"),
+        "project": ("projects.show", "project_id"), "plan": ("payments.plan", "plan_id"),
+        "service_request": ("service.show", "request_id"), "instance": ("admin_instances.show", "instance_id"),
+    }.items()}
 
 
 @bp.post("/<int:customer_id>/activities")

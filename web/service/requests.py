@@ -14,6 +14,7 @@ from web import db
 from web.accounts.auth import require_role
 from web.input import SERVICE_ROLES
 from web.paging import paginate_counted
+from web.row_links import url_format
 
 bp = Blueprint("service", __name__, url_prefix="/service")
 
@@ -28,13 +29,17 @@ def service_roles_only():
 def index():
     status, session = request.args.get("status", ""), db.session()
     found = paginate_counted(service_desk.count_requests(session, status),
-                             lambda offset, limit: service_desk.list_requests(session, status, offset=offset,
-                                                                              limit=limit))
+                             lambda offset, limit: queries.request_rows(session, status, offset, limit))
     orders = paginate_counted(service_desk.count_orders(session),
-                              lambda offset, limit: service_desk.list_orders(session, offset=offset, limit=limit),
-                              "orders_page")
+                              lambda offset, limit: queries.order_rows(session, offset, limit), "orders_page")
     return render_template("service/service_requests.html", status=status, statuses=service_desk.REQUEST_STATUSES,
-                           requests=found.items, paged=found, orders=orders.items, orders_paged=orders)
+                           requests=found.items, paged=found, orders=orders.items, orders_paged=orders,
+                           request_url=url_format("service.show", "request_id"),
+                           names={kind: service_labels.Labels(kind) for kind in ROW_LABELS})
+
+
+ROW_LABELS = ("channel", "request_type", "urgency", "handling", "request_status", "skill", "order_status")
+"""The kinds of stored keys the list's rows show as labels."""
 
 
 @bp.get("/requests/<int:request_id>")
