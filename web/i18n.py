@@ -7,17 +7,27 @@ switcher's choice in their session. Time zone: the user's, else the site's (``CR
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import json
 from functools import lru_cache
-from typing import Any
 
 from babel import Locale
 from babel.support import NullTranslations
-from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import Babel, force_locale, get_locale, get_timezone, get_translations
 from flask_login import current_user
-from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
 
 import i18n
 from i18n import zones
@@ -128,7 +138,7 @@ def init_i18n(app: Flask, site_locale: str, site_timezone: str) -> None:
     template_gettext.install(app, request_translations)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, languages=i18n.LANGUAGES, current_language=_current_locale,
-                                 script_messages=_script_messages)
+                                 script_messages_url=_script_messages_url)
     app.context_processor(lambda: {"language_url": url_for("language.choose")})  # the switcher in base.html
     i18n.use(request_translations, _current_locale, force_locale)
     zones.use(_request_zone)
@@ -137,17 +147,19 @@ def init_i18n(app: Flask, site_locale: str, site_timezone: str) -> None:
     app.register_blueprint(bp_language)
 
 
-def _script_messages() -> Markup:
-    """The browser scripts' messages in the page's language (read by ``crmGettext`` in app.js) as HTML-safe JSON,
-    written as ``|tojson`` writes them (with the environment's JSON policy) once per language: they are 18 KB."""
-    policies = current_app.jinja_env.policies
-    return _messages_json(_current_locale() or "en", policies["json.dumps_function"],
-                          tuple(sorted(policies["json.dumps_kwargs"].items())))
+def _script_messages_url() -> str:
+    """Where the page's browser scripts find their messages: a file named by its content, cached for a year."""
+    locale = _current_locale() or "en"
+    return url_for("language.script_messages", locale=locale, digest=_messages_script(locale)[1])
 
 
 @lru_cache(maxsize=8)
-def _messages_json(locale: str, dumps: Callable[..., str], dumps_kwargs: tuple[tuple[str, Any], ...]) -> Markup:
-    return htmlsafe_json_dumps(frontend_messages(locale), dumps=dumps, **dict(dumps_kwargs))
+def _messages_script(locale: str) -> tuple[bytes, str]:
+    """The browser scripts' messages in ``locale`` as a script setting ``window.crmMessages`` (read by
+    ``crmGettext`` in app.js), and its digest. Built once per language: about 30 KB, so not in every page."""
+    messages = json.dumps(frontend_messages(locale), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    body = f"window.crmMessages = {messages};\n".encode()
+    return body, hashlib.sha256(body).hexdigest()[:16]
 
 
 bp_language = Blueprint("language", __name__)
@@ -164,3 +176,20 @@ def choose():
             user.language = language
             db.commit()
     return redirect(safe_next(request.form.get("next")))
+
+
+@bp_language.get("/i18n/messages.<locale>.<digest>.js")
+def script_messages(locale: str, digest: str) -> Response:
+    """The browser scripts' messages (no sign-in needed: the login page's scripts use them too). The current digest
+    may be cached for good; an old one (a page from before a new release) gets today's messages, not cached."""
+    if locale not in i18n.LANGUAGES:
+        abort(404)
+    body, current = _messages_script(locale)
+    response = Response(body, mimetype="text/javascript")
+    if digest == current:
+        response.cache_control.public = True
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.no_cache = True
+    return response

@@ -264,6 +264,7 @@ TABLE: dict[str, Expect] = {
     "POST account.save": signed_in(),
     "POST account.password": signed_in(),
     "POST language.choose": signed_in(anonymous=OK),  # the switcher also works before signing in
+    "GET language.script_messages": call(signed_in(anonymous=OK), args={"locale": "zh_CN", "digest": "any"}),
     # Behaviour tracking: public addresses answer only genuine tokens (tests/tracking), staff pages to marketers
     "GET tracking.pixel": call(signed_in(404, anonymous=404), args={"token": "forged"}),
     "GET tracking.click": call(signed_in(404, anonymous=404), args={"token": "forged"}),

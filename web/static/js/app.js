@@ -10,7 +10,7 @@
  *     (err.status, err.data) when the response is not ok.
  *   crmCsrfToken() -> string
  *   crmGettext(message, values) -> string
- *     `message` in the page's language (the frontend catalog base.html embeds as #crm-messages), with
+ *     `message` in the page's language (the frontend catalog, which base.html loads before this script as window.crmMessages), with
  *     %(name)s placeholders filled from `values`. Scripts write `var _ = window.crmGettext;` and mark
  *     every user-visible string `_('Text')` so `make messages` extracts it (i18n/catalogs.py).
  *
@@ -28,13 +28,8 @@
 (function () {
   'use strict';
 
-  var messages = null;
-
   function gettext(message, values) {
-    if (messages === null) {
-      var node = document.getElementById('crm-messages');
-      try { messages = node ? JSON.parse(node.textContent) : {}; } catch (e) { messages = {}; }
-    }
+    var messages = window.crmMessages || {};
     var text = Object.prototype.hasOwnProperty.call(messages, message) ? messages[message] : message;
     if (!values) return text;
     return text.replace(/%\((\w+)\)[sd]/g, function (whole, name) {
