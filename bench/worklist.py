@@ -58,8 +58,10 @@ def _list(platform, actor: Actor, which: str) -> worklist.Page:
 
 def list_sizes(session: Session, actor: Actor) -> dict[str, int]:
     """The lists' exact sizes, which the app does not count past ``worklist.COUNT_CAP`` (for the report)."""
-    lists = {"mine": worklist._mine(actor), "queue": worklist._queue(actor, owner_scope(session, actor))}
-    return {name: session.scalar(select(func.count()).select_from(q.subquery())) for name, q in lists.items()}
+    scope = owner_scope(session, actor)
+    lists = {"mine": worklist._mine(), "queue": worklist._queue(scope is not None)}
+    values = worklist.list_parameters(actor, scope)
+    return {name: session.scalar(select(func.count()).select_from(q.subquery()), values) for name, q in lists.items()}
 
 
 def _timed(call: Callable[[], None]) -> dict:

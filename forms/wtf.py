@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -91,14 +91,24 @@ _NO_READONLY_ATTRIBUTE = ("boolean", "enum", "multi_enum", "file")
 """Inputs HTML cannot make readonly; they are disabled instead."""
 
 
-def build_wtform(form: FormDefinition, context: Mapping[str, Any] | None = None) -> type[FlaskForm]:
-    """A FlaskForm subclass with one field per form field, starting from :func:`initial_values`.
+def build_wtform(form: FormDefinition, context: Mapping[str, Any] | None = None) -> Callable[..., FlaskForm]:
+    """Makes FlaskForms with one field per form field, filled with :func:`initial_values` (a ``data=`` given
+    when making one replaces them).
 
     Each field's HTML name and id are the field id; its attribute on the form is ``f_<id>`` so that
-    ids such as ``data`` or ``errors`` cannot clash with the form's own attributes.
+    ids such as ``data`` or ``errors`` cannot clash with the form's own attributes. The form class is built once
+    per definition (:func:`form_class`); only the values are the request's.
     """
     initial = initial_values(form, context)
-    attributes = {f"f_{field.id}": _unbound(field, initial[field.id]) for field in form.fields}
+    return functools.partial(form_class(form), data={f"f_{field.id}": initial[field.id] for field in form.fields})
+
+
+@functools.lru_cache(maxsize=512)
+def form_class(form: FormDefinition) -> type[FlaskForm]:
+    """The FlaskForm subclass of a definition, built once per process and definition: a deployed version's forms
+    never change (a definition in another language is another definition), and building the class and its fields'
+    validators and choices cost more than filling in a form."""
+    attributes = {f"f_{field.id}": _unbound(field) for field in form.fields}
     return type("DefinedForm", (FlaskForm,), attributes)
 
 
@@ -112,14 +122,13 @@ def apply_errors(wtform: FlaskForm, errors: Mapping[str, Sequence[str]]) -> None
             wtform.form_errors.extend(messages)
 
 
-def _unbound(field: FieldDefinition, value: Any) -> Any:
+def _unbound(field: FieldDefinition) -> Any:
     field_class = _FIELD_CLASSES[field.type]
     if field.readonly:
         field_class = _ignoring_submission(field_class)
     kwargs: dict[str, Any] = {
         "label": field.label,
         "name": field.id,
-        "default": value,
         "description": field.help,
         "validators": _validators(field),
         "render_kw": _render_kw(field),

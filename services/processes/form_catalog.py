@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import i18n
 from engine.models import ProcessVersion
 from forms import FormDefinition, TaskDeclarations, read_declarations, read_forms, system_started_processes
 from services.processes import labels
@@ -18,6 +19,7 @@ class FormCatalog:
         self._by_version: dict[str, dict[str, FormDefinition]] = {}
         self._declarations: dict[str, dict[str, TaskDeclarations]] = {}
         self._system_started: dict[str, bool] = {}
+        self._translated: dict[tuple[str, str, str | None], FormDefinition | None] = {}
 
     def for_version(self, version: ProcessVersion) -> dict[str, FormDefinition]:
         """Every form in the version's own file and in the files it depends on."""
@@ -32,15 +34,22 @@ class FormCatalog:
 
     def task_form(self, version: ProcessVersion, task_name: str) -> FormDefinition | None:
         """The form of one user task (None if it has none), in the request's language."""
-        return labels.form(version, task_name, self.for_version(version).get(task_name))
+        return self._translated_form(version, task_name)
 
     def start_form(self, version: ProcessVersion, spec) -> FormDefinition | None:
         """The form on the process's start event, if it has one, in the request's language."""
         start_events = spec.start.outputs
         if not start_events:
             return None
-        element_id = start_events[0].bpmn_id
-        return labels.form(version, element_id, self.for_version(version).get(element_id))
+        return self._translated_form(version, start_events[0].bpmn_id)
+
+    def _translated_form(self, version: ProcessVersion, element_id: str) -> FormDefinition | None:
+        """The form of an element in the request's language, translated once per version, element and language
+        (the same definition object every time, so what is built from it can be kept too)."""
+        key = (version.content_hash, element_id, i18n.current_locale())
+        if key not in self._translated:
+            self._translated[key] = labels.form(version, element_id, self.for_version(version).get(element_id))
+        return self._translated[key]
 
     def declarations(self, version: ProcessVersion, task_name: str) -> TaskDeclarations:
         """The context kind and cross-field rules of one user task (empty when it declares none); rule

@@ -8,7 +8,7 @@ expense claim) is theirs and their managers'.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, case, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, case, or_, select, true
 from sqlalchemy.orm import Session
 
 from crm.accounts.access import visible_owner_ids
@@ -78,16 +78,24 @@ def owner_in_scope(row: HumanTask, scope: OwnerScope, owner_id: int | None) -> b
     return owner_id is None or owner_id in scope
 
 
-def scope_condition(scope: OwnerScope) -> ColumnElement[bool]:
-    """SQL for :func:`in_scope` over the task table (no workflow is loaded)."""
-    if scope is None:
+def scope_condition(scoped: bool) -> ColumnElement[bool]:
+    """SQL for :func:`in_scope` over the task table (no workflow is loaded), for a scope that is not everyone's
+    (``scoped``); the scope's owner ids are the parameters :func:`scope_parameters` gives, so that the statement
+    can be built once."""
+    if not scoped:
         return true()
-    foreign = select(Customer.id).where(Customer.owner_id.is_not(None), Customer.owner_id.not_in(scope))
-    colleagues = select(User.username).where(User.id.in_(scope))
+    owner_ids = bindparam("scope_owner_ids", expanding=True)
+    foreign = select(Customer.id).where(Customer.owner_id.is_not(None), Customer.owner_id.not_in(owner_ids))
+    colleagues = select(User.username).where(User.id.in_(owner_ids))
     about_no_customer = and_(HumanTask.customer_id.is_(None),
                              or_(HumanTask.assignee.is_(None), HumanTask.assignee.in_(colleagues)))
     return or_(HumanTask.role.is_(None), HumanTask.role.not_in(SCOPED_LANES), about_no_customer,
                HumanTask.customer_id.not_in(foreign))
+
+
+def scope_parameters(scope: OwnerScope) -> dict[str, list[int]]:
+    """The parameters of :func:`scope_condition` for ``scope``."""
+    return {} if scope is None else {"scope_owner_ids": sorted(scope)}
 
 
 def owns_task(session: Session, row: HumanTask, actor: Actor) -> bool:

@@ -67,7 +67,7 @@ def show(task_id: str):
     """The task page; a submission completes the task (the page is built again only when it is refused)."""
     if request.method == "GET":
         view = _view(task_id)
-        return _page(view, _wtform(view, data=view.initial))
+        return _page(view, _wtform(view))
     platform = db.platform()
     row = tasks.load_task(db.session(), platform.engine, task_id, actor())
     if row.status != "ready":
@@ -97,9 +97,9 @@ def _view(task_id: str) -> tasks.TaskView:
     return tasks.task_view(db.session(), platform.engine, platform.forms, task_id, actor())
 
 
-def _wtform(view: tasks.TaskView, **kwargs):
-    """The task's generated form (None when it has none): bound to the submission, or to ``data=``."""
-    return build_wtform(view.form, view.data)(**kwargs) if view.form else None
+def _wtform(view: tasks.TaskView):
+    """The task's generated form (None when it has none), filled with its initial values (and the submission)."""
+    return build_wtform(view.form, view.data)() if view.form else None
 
 
 def back_to(default: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from crm.processes.worklist import delete_filter, filters_for, save_filter
 from engine.deployment import process_names
@@ -27,12 +28,18 @@ def index():
     page = worklist.list_tasks(session, me, which, flt, page_no, user=current_user.user)
     processes = process_names(session)
     return render_template(
-        "processes/worklist.html", page=page, which=which, flt=flt, processes=processes, due_state=worklist.due_state,
-        priority_label=worklist.priority_label, follow_up_due=worklist.follow_up_due,
+        "processes/worklist.html", page=page, which=which, flt=flt, processes=processes, row_texts=_row_texts(),
         saved_filters=filters_for(session, current_user.user),
         colleagues=worklist.colleagues_by_role(session, {task.role for task in page.items}, me),
         page_url=lambda number: url_for("worklist.index", list=which, page=number, **flt.as_args()),
     )
+
+
+def _row_texts() -> dict[str, Markup]:
+    """The messages every row fills in, translated once per page: markup-safe format strings that the template
+    fills with ``|format`` (which escapes the values, as the templates' ``_()`` does)."""
+    return {"priority": Markup(_("Priority %(n)s")), "priority_note": Markup(_("priority %(n)s")),
+            "hand_to": Markup(_("Colleague to hand “%(task)s” to"))}
 
 
 @bp.post("/<task_id>/claim")
