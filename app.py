@@ -117,7 +117,9 @@ def create_app(settings: config.Settings | None = None) -> Flask:
     settings = settings or config.from_environment()
     if not settings.testing:
         configure_logging(json_lines=settings.log_json)
-    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    from web.application import CrmFlask  # web imports this module: imported here, as init_web below
+
+    app = CrmFlask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,

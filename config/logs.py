@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
@@ -20,10 +20,11 @@ _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
 
 def accepted_request_id(offered: str | None) -> str:
-    """The client's ``X-Request-Id`` when it is sane (8-64 safe characters), else a fresh one."""
+    """The client's ``X-Request-Id`` when it is sane (8-64 safe characters), else a fresh one (32 random hex
+    digits, as many as a UUID's, without building one)."""
     if offered and _SANE_ID.fullmatch(offered):
         return offered
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 class RequestIdFilter(logging.Filter):

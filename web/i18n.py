@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import AbstractContextManager
 from functools import lru_cache
 
 from babel import Locale
@@ -47,16 +48,28 @@ def _user():
     return current_user.user if current_user and current_user.is_authenticated else None
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The language of this request (see the module's docstring)."""
     user = _user()
     if user is not None and user.language in i18n.LANGUAGES:
-        return user.language
+        return parsed_locale(user.language)
     if session.get(SESSION_KEY) in i18n.LANGUAGES:
-        return session[SESSION_KEY]
+        return parsed_locale(session[SESSION_KEY])
     if current_app.config["CRM_SITE_LOCALE_SET"]:
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(list(i18n.LANGUAGES), default="en")
+        return parsed_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return parsed_locale(request.accept_languages.best_match(list(i18n.LANGUAGES), default="en"))
+
+
+@lru_cache(maxsize=16)
+def parsed_locale(name: str) -> Locale:
+    """Babel's locale named ``name``, parsed once per process (Flask-Babel parses the name it is given on every
+    request and in every ``force_locale`` block; a :class:`Locale` it takes as it is)."""
+    return Locale.parse(name)
+
+
+def force_parsed_locale(name: str) -> AbstractContextManager[None]:
+    """Flask-Babel's ``force_locale`` with the locale parsed once per process (a notification per recipient)."""
+    return force_locale(parsed_locale(name))
 
 
 def select_timezone() -> str | None:
@@ -140,7 +153,7 @@ def init_i18n(app: Flask, site_locale: str, site_timezone: str) -> None:
     app.jinja_env.globals.update(html_lang=html_lang, languages=i18n.LANGUAGES, current_language=_current_locale,
                                  script_messages_url=_script_messages_url)
     app.context_processor(lambda: {"language_url": url_for("language.choose")})  # the switcher in base.html
-    i18n.use(request_translations, _current_locale, force_locale)
+    i18n.use(request_translations, _current_locale, force_parsed_locale)
     zones.use(_request_zone)
     if stale := stale_compiled():
         app.logger.warning("translations not compiled (run make catalogs): %s", ", ".join(map(str, stale)))

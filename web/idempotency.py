@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
+import secrets
 from functools import wraps
 
 from flask import Response, current_app, g, request, session
@@ -33,8 +33,8 @@ class InvalidKey(ValueError):
 
 
 def new_key() -> str:
-    """A fresh key for a form being rendered."""
-    return uuid.uuid4().hex
+    """A fresh key for a form being rendered (32 random hex digits)."""
+    return secrets.token_hex(16)
 
 
 def offered_key() -> str | None:

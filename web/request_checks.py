@@ -51,13 +51,14 @@ def check_request() -> None:
         if key not in FREE_TEXT and _WHOLE_NUMBER.fullmatch(value) and abs(int(value)) > LARGEST_ID:
             abort(400, f"The query parameter {key[:40]!r} is out of range.")
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.is_json:  # a JSON body is no form: werkzeug would find no fields, after setting up its parser
+            _check_json()
+            return
         for key, value in request.form.items(multi=True):
             if key is None:  # a multipart part without a name (werkzeug's key None; Flask-WTF would crash on it)
                 abort(400, "A form field has no name.")
             if "\x00" in key or "\x00" in value:
                 abort(400, f"The field {key[:40]!r} must not contain NUL characters.")
-        if request.is_json:
-            _check_json()
 
 
 def _check_json() -> None:

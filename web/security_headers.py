@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from itsdangerous import URLSafeTimedSerializer
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -31,6 +32,7 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000"
+_DEFAULTS = tuple((name.lower(), name, value) for name, value in HEADERS.items())
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
@@ -38,11 +40,23 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     ``CRM_PROXY_HOPS``), so it is never sent back over plain HTTP. A request signed in by a bearer token
     leaves the cookie alone (it is not read either: ``web.accounts.auth.register``)."""
 
+    _built: tuple[tuple, URLSafeTimedSerializer | None] | None = None
+    """The keys the signing serializer was built for, and the serializer."""
+
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(super().get_cookie_secure(app) or request.is_secure)
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
         return not g.get("bearer_authenticated") and super().should_set_cookie(app, session)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer, built once per set of keys (Flask builds it twice a request: to read the cookie and
+        to write it); a changed ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS`` builds a new one."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        built = self._built
+        if built is None or built[0] != keys:
+            built = self._built = (keys, super().get_signing_serializer(app))
+        return built[1]
 
 
 def register(app: Flask) -> None:
@@ -50,8 +64,9 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        """Add each of :data:`HEADERS` the view did not set (the headers' names read once, not per header)."""
+        present = {name.lower() for name, _ in response.headers.items()}
+        response.headers.extend([(name, value) for lower, name, value in _DEFAULTS if lower not in present])
+        if request.is_secure and "strict-transport-security" not in present:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import Actor, ProcessEngine
 from engine.state import current_data, reached_end_events
+from engine.workflow import PlatformWorkflow
 from i18n import _
 from services.processes import labels
 
@@ -43,19 +44,21 @@ class Outcome:
 
 
 def after_completion(session: Session, engine: ProcessEngine, instance: ProcessInstance, done: HumanTask,
-                     actor: Actor, ready: list[HumanTask] | None = None) -> Outcome:
+                     actor: Actor, ready: list[HumanTask] | None = None,
+                     workflow: PlatformWorkflow | None = None) -> Outcome:
     """The outcome of completing ``done``, read from what the completion wrote (``instance`` carries its new
-    status); ``ready``: the instance's READY task rows, oldest first, when the caller has read them already."""
+    status); ``ready``: the instance's READY task rows, oldest first, when the caller has read them already;
+    ``workflow``: the instance's workflow as saved, when the caller has restored it already."""
     if ready is None:
         ready = ready_tasks(session, instance.id)
     labels.show(session, [instance, done, *ready])
     again = next((row for row in ready if row.task_name == done.task_name), None)
     if again is not None:
         return Outcome("refused", _("%(refusal)s — “%(task)s” is back in %(where)s.",
-                                    refusal=_refusal(engine, instance, done), task=again.title,
+                                    refusal=_refusal(engine, instance, done, workflow), task=again.title,
                                     where=_where(again, actor)))
     if instance.status == "completed":
-        return _ended(engine, instance, done)
+        return _ended(engine, instance, done, workflow)
     if instance.status == "error":
         return Outcome("error", _("“%(task)s” was saved, but the process stopped on an error; "
                                   "an administrator can retry it from the console.", task=done.title))
@@ -92,9 +95,10 @@ def _where(row: HumanTask, actor: Actor) -> str:
     return _("the shared queue")
 
 
-def _refusal(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) -> str:
+def _refusal(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask,
+             workflow: PlatformWorkflow | None) -> str:
     """The handler's reason, from a ``…_refused`` value in the process data (e.g. ``booking_refused``)."""
-    data = current_data(engine.restore(instance))
+    data = current_data(workflow if workflow is not None else engine.restore(instance))
     for key, value in data.items():
         if key.endswith("_refused") and isinstance(value, str) and value.strip():
             what = key.removesuffix("_refused").replace("_", " ").capitalize()
@@ -102,8 +106,9 @@ def _refusal(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) 
     return _("“%(task)s” was not accepted", task=done.title)
 
 
-def _ended(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask) -> Outcome:
-    ends = reached_end_events(engine.restore(instance))
+def _ended(engine: ProcessEngine, instance: ProcessInstance, done: HumanTask,
+           workflow: PlatformWorkflow | None) -> Outcome:
+    ends = reached_end_events(workflow if workflow is not None else engine.restore(instance))
     name = labels.text(instance.version, ends[-1][0], ends[-1][1]) if ends else _("finished")
     cancelled = bool(ends) and bool(_CANCELLING.search(f"{ends[-1][0]} {name}"))
     if cancelled:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import Row, bindparam, inspect, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.util import identity_key
 
@@ -93,33 +93,41 @@ def load_task(session: Session, engine: ProcessEngine, task_id: str, actor: Acto
     return found[0]
 
 
-def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, task_id: str, actor: Actor) -> TaskView:
-    """The task, its form with initial values, the process data in context and the history."""
+def task_essentials(session: Session, engine: ProcessEngine, catalog: FormCatalog, task_id: str,
+                    actor: Actor) -> TaskView:
+    """What it takes to work on a task (all ``GET /api/tasks/{id}`` shows): the task, its form with initial values,
+    the process data in context, its instructions, the record it is about and its rules; no history."""
     row = load_task(session, engine, task_id, actor, with_state=True)
     instance = row.instance
     workflow = engine.restore(instance)
     task = workflow.get_task_from_id(UUID(task_id))
     data = dict(task.data) if task is not None else dict(current_data(workflow))
     form = catalog.task_form(instance.version, row.task_name)
-    loaded = engine.load_version(instance.version)
-    meta = loaded.tasks.get(row.task_name)
-    history, titles = _history_and_titles(session, instance)
+    meta = engine.load_version(instance.version).tasks.get(row.task_name)
     declared = catalog.declarations(instance.version, row.task_name)
     labels.show(session, [row])
-    steps = _steps(session, engine, catalog, instance, history, titles)
     return TaskView(
         row=row, instance=instance, form=form, data=data,
         initial=initial_values(form, data) if form else {},
-        history=history,
         instructions=labels.instructions(instance.version, row.task_name, meta.instructions) if meta else "",
-        customer=lookups.label(session, "customer", instance.customer_id) if instance.customer_id else None,
-        steps=steps,
-        comments=comments_on(session, instance.id),
-        done_elements=[e.task_name for e in history if e.kind in ("task_completed", "service_called")],
-        task_titles=titles,
         context=task_context.build_context(session, declared.context, data),
         rules=list(declared.rules),
     )
+
+
+def task_view(session: Session, engine: ProcessEngine, catalog: FormCatalog, task_id: str, actor: Actor) -> TaskView:
+    """The task page: :func:`task_essentials` with the instance's history, the earlier steps' values, the comments
+    and the customer's name."""
+    view = task_essentials(session, engine, catalog, task_id, actor)
+    instance = view.instance
+    history, titles = _history_and_titles(session, instance)
+    view.history = history
+    view.task_titles = titles
+    view.done_elements = [e.task_name for e in history if e.kind in ("task_completed", "service_called")]
+    view.steps = _steps(session, engine, catalog, instance, history, titles)
+    view.customer = lookups.label(session, "customer", instance.customer_id) if instance.customer_id else None
+    view.comments = comments_on(session, instance.id)
+    return view
 
 
 def _history_and_titles(session: Session, instance: ProcessInstance) -> tuple[list[InstanceEvent], dict[str, str]]:
@@ -182,13 +190,15 @@ def display_value(session: Session, field_def: FieldDefinition | None, value: An
     return str(value)
 
 
-def instance_history(session: Session, instance_id: int) -> list[InstanceEvent]:
-    """History rows of an instance, oldest first."""
-    return list(session.scalars(_HISTORY, {"instance_id": instance_id}))
+def instance_history(session: Session, instance_id: int) -> Sequence[Row]:
+    """History rows of an instance, oldest first: when, who, what, which task, the message and the data before and
+    after (as stored, JSON text) — the columns an answer shows, not whole records."""
+    return session.execute(_HISTORY, {"instance_id": instance_id}).all()
 
 
-_HISTORY = (select(InstanceEvent).where(InstanceEvent.instance_id == bindparam("instance_id"))
-            .order_by(InstanceEvent.id))
+_HISTORY = (select(InstanceEvent.at, InstanceEvent.actor, InstanceEvent.kind, InstanceEvent.task_name,
+                   InstanceEvent.message, InstanceEvent.data_before, InstanceEvent.data_after)
+            .where(InstanceEvent.instance_id == bindparam("instance_id")).order_by(InstanceEvent.id))
 _HISTORY_WITH_TITLES = (
     select(InstanceEvent, HumanTask.task_name, HumanTask.title)
     .outerjoin(HumanTask, HumanTask.id == InstanceEvent.task_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from flask import Blueprint, Flask, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -102,7 +103,13 @@ def _current_user(user_id: int, epoch: int) -> LoginUser | None:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(db.platform().settings.secret_key, salt="api-token")
+    return _token_serializer(db.platform().settings.secret_key)
+
+
+@lru_cache(maxsize=4)
+def _token_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    """The API tokens' serializer for ``secret_key``, built once per process (every API request checks a token)."""
+    return URLSafeTimedSerializer(secret_key, salt="api-token")
 
 
 def issue_token(user: User) -> str:

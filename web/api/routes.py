@@ -106,14 +106,16 @@ def instance(instance_id: int):
 
 
 def _instance_detail(instance: ProcessInstance, open_tasks: list[HumanTask] | None = None,
-                     workflow: PlatformWorkflow | None = None) -> dict:
-    """The instance, its open tasks, data and history (``open_tasks``, ``workflow``: when the caller has them)."""
+                     workflow: PlatformWorkflow | None = None, *, labelled: bool = False) -> dict:
+    """The instance, its open tasks, data and history (``open_tasks``, ``workflow``: when the caller has them;
+    ``labelled``: the instance and ``open_tasks`` carry the request's language already, see :func:`labels.show`)."""
     session = db.session()
     if workflow is None:
         workflow = db.platform().engine.restore(instance)
     if open_tasks is None:
         open_tasks = tasks.open_task_rows(session, instance, workflow)
-    labels.show(session, [instance, *open_tasks])
+    if not labelled:
+        labels.show(session, [instance, *open_tasks])
     return {
         **instance_json(instance),
         "current_tasks": [task_json(t) for t in open_tasks],
@@ -143,7 +145,7 @@ def task_list():
 @api_login_required
 def task_detail(task_id: str):
     platform = db.platform()
-    view = tasks.task_view(db.session(), platform.engine, platform.forms, task_id, actor())
+    view = tasks.task_essentials(db.session(), platform.engine, platform.forms, task_id, actor())
     return jsonify({
         **task_json(view.row), "instructions": view.instructions,
         "instance": instance_json(view.instance), "data": view.data,
@@ -182,8 +184,9 @@ def complete(task_id: str):
     done = platform.engine.get_task(session, task_id)  # the row the completion wrote (no query)
     workflow = platform.engine.restore(instance)
     ready = tasks.open_task_rows(session, instance, workflow)
-    outcome = outcomes.after_completion(session, platform.engine, instance, done, me, ready)
-    return jsonify({**_instance_detail(instance, ready, workflow), "outcome": outcome.to_api()})
+    outcome = outcomes.after_completion(session, platform.engine, instance, done, me, ready, workflow)
+    # the outcome's words are in the request's language, and so are the instance and its open tasks now
+    return jsonify({**_instance_detail(instance, ready, workflow, labelled=True), "outcome": outcome.to_api()})
 
 
 @bp.post("/tasks/<task_id>/assign")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import Row
+
 from crm import formatting
-from engine.models import HumanTask, InstanceEvent, ProcessInstance
+from engine.models import HumanTask, ProcessInstance
 from i18n import zones
 from services.processes.key_figures import About
 from services.processes.worklist import due_state
@@ -35,7 +37,8 @@ def task_json(row: HumanTask) -> dict:
     }
 
 
-def event_json(event: InstanceEvent) -> dict:
+def event_json(event: Row) -> dict:
+    """A history row as :func:`services.processes.tasks.instance_history` reads it."""
     return {
         "at": _iso(event.at), "actor": event.actor, "kind": event.kind, "task": event.task_name,
         "message": event.message,
