@@ -141,7 +141,7 @@ def money(value: Any, currency: str | None = None, locale: str | None = None, sy
     if number is None:
         return EMPTY
     currency = (currency or _defaults.currency).upper()
-    rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
+    rounded = _cents(number)
     if not symbol:
         return f"{currency} {amount(rounded, locale)}"
     return _money_text(rounded, currency, _locale(locale))
@@ -162,8 +162,14 @@ def amount(value: Any, locale: str | None = None) -> str:
     number = as_decimal(value)
     if number is None:
         return EMPTY
-    return format_decimal(number.quantize(_CENT, rounding=ROUND_HALF_UP), format=_number_pattern("#,##0.00"),
-                          locale=_locale(locale))
+    return format_decimal(_cents(number), format=_number_pattern("#,##0.00"), locale=_locale(locale))
+
+
+def _cents(number: Decimal) -> Decimal:
+    """``number`` to the cent, half up; what rounds to nothing is plain zero (never ``-0.00``, which equals
+    ``0.00`` and so would share its place in the money cache)."""
+    rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return rounded if rounded else abs(rounded)
 
 
 def number(value: Any, places: int | None = None, locale: str | None = None) -> str:

@@ -29,3 +29,10 @@ def test_money_reads_the_same_the_first_and_the_next_time_in_each_currency_and_l
         first = formatting.money(Decimal("1234.5"), currency, locale)
         assert first == formatting.money("1234.50", currency, locale) == expected
     assert formatting.money(Decimal("0.005")) != formatting.money(Decimal("0.004"))  # rounded before it is kept
+
+
+def test_what_rounds_to_nothing_reads_as_zero_whichever_sign_came_first():
+    for first, second in ((Decimal("0"), Decimal("-0.001")), (Decimal("-0.004"), Decimal("0"))):
+        formatting._money_text.cache_clear()
+        assert formatting.money(first, "CNY", "en") == formatting.money(second, "CNY", "en") == "¥0.00"
+        assert formatting.amount(first, "en") == formatting.amount(second, "en") == "0.00"
