@@ -18,7 +18,7 @@ from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.orm import Session, contains_eager, lazyload, undefer
+from sqlalchemy.orm import Session, contains_eager, undefer
 from sqlalchemy.orm.util import identity_key
 
 from i18n import _
@@ -98,8 +98,8 @@ class _Step:
 
 
 _LOCK_TASK = (
-    select(HumanTask, ProcessInstance).join(HumanTask.instance).where(HumanTask.id == bindparam("task_id"))
-    .options(contains_eager(HumanTask.instance), undefer(ProcessInstance.state), lazyload(ProcessInstance.version))
+    select(HumanTask).join(HumanTask.instance).where(HumanTask.id == bindparam("task_id"))
+    .options(contains_eager(HumanTask.instance).undefer(ProcessInstance.state))
     .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
 )
 _LATEST_VERSION = (
@@ -219,10 +219,10 @@ class ProcessEngine:
         The task row may be a moment older than the instance under the lock: the instance's state,
         not the row, decides whether the task is still READY.
         """
-        found = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
-        if found is None:
+        row = session.scalars(_LOCK_TASK, {"task_id": task_id}).first()
+        if row is None:
             raise NotFound(_("no task %(id)s", id=task_id))
-        return found[0], found[1]
+        return row, row.instance
 
     def get_task(self, session: Session, task_id: str) -> HumanTask:
         """A task row, or :class:`NotFound`."""
@@ -240,13 +240,14 @@ class ProcessEngine:
 
     def complete(
         self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor, *, override: bool = False,
-        locked: tuple[HumanTask, ProcessInstance] | None = None,
+        locked: tuple[HumanTask, ProcessInstance] | None = None, workflow: PlatformWorkflow | None = None,
     ) -> ProcessInstance:
         """Apply ``data`` to a READY user task, complete it and run the engine on.
 
         ``override`` (admin console) skips the role check. ``locked``: what :meth:`lock_task` returned for this
-        task earlier in the same transaction (the lock is held; it is not read again). Raises :class:`Conflict`
-        when the task is no longer READY or another writer saved the instance first.
+        task earlier in the same transaction (the lock is held; it is not read again). ``workflow``: what
+        :meth:`restore` rebuilt from that locked instance, unchanged (not restored again; the step runs on it).
+        Raises :class:`Conflict` when the task is no longer READY or another writer saved the instance first.
         """
         row, instance = locked or self.lock_task(session, task_id)
         if not override:
@@ -254,7 +255,8 @@ class ProcessEngine:
         self._require_ready(row)
         if instance.status in ("suspended", "terminated"):
             raise InvalidState(_("the process is %(status)s", status=instance.status))
-        workflow = self.restore(instance)
+        if workflow is None:
+            workflow = self.restore(instance)
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
             session.refresh(row)  # completed while we waited for the lock: say by whom

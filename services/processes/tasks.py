@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
@@ -248,19 +249,20 @@ def complete_task(
     engine.check_can_work_on(row, actor)
     form = catalog.task_form(row.instance.version, row.task_name)
     declared = catalog.declarations(row.instance.version, row.task_name)
-    context = _task_data(engine, row) if form or declared.rules else {}
+    workflow = engine.restore(row.instance) if form or declared.rules else None
+    context = _task_data(workflow, row) if workflow is not None else {}
     values = validated(session, form, raw, context, actor)
     task_rules.check_rules(session, declared.rules, form, context, values, raw, actor, row.instance_id, row.title)
-    instance = engine.complete(session, task_id, values, actor, locked=locked)
+    instance = engine.complete(session, task_id, values, actor, locked=locked, workflow=workflow)
     uploads.attach_to_instance(session, form, values, instance.id)
     return instance
 
 
-def _task_data(engine: ProcessEngine, row: HumanTask) -> dict:
-    """The data the READY task sees (a called process's task sees its own), else the instance's current data."""
-    workflow = engine.restore(row.instance)
+def _task_data(workflow, row: HumanTask) -> dict:
+    """The data the READY task sees (a called process's task sees its own), else the instance's current data
+    (a deep copy: the form's checks read it and the completion then runs on ``workflow``)."""
     task = workflow.get_task_from_id(UUID(row.id))
-    return dict(task.data) if task is not None else dict(current_data(workflow))
+    return copy.deepcopy(dict(task.data) if task is not None else dict(current_data(workflow)))
 
 
 def start_form(engine: ProcessEngine, catalog: FormCatalog, version: ProcessVersion) -> FormDefinition | None:
