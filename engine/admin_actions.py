@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from i18n import _
 
 from . import history
+from .actors import Actor
 from .errors import InvalidState, NotFound
 from .models import ProcessInstance, utcnow
 from .outbox import enqueue
-from .runtime import Actor, ProcessEngine
+from .runtime import ProcessEngine
 from .state import current_data
 
 

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from i18n import _
 
 from . import history
+from .actors import Actor
 from .errors import InvalidState
 from .models import HumanTask, ProcessInstance, ProcessVersion
 from .parser import TaskMeta
-from .runtime import Actor, ProcessEngine
+from .runtime import ProcessEngine
 from .version_diff import diff_sources
 
 UNFINISHED = ("running", "waiting", "error", "suspended")
