@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
@@ -36,7 +37,8 @@ _UTC = dt.UTC
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """A period ``first`` … ``last`` (site-zone days, both included) and who/which customers it covers."""
+    """A period ``first`` … ``last`` (site-zone days, both included) and who/which customers it covers. Its
+    months and instants are worked out once (a page asks for them once per figure)."""
 
     first: dt.date
     last: dt.date
@@ -52,7 +54,7 @@ class ReportFilter:
     problems: tuple[str, ...] = field(default=(), compare=False)
     """Query values that were not understood (the default was used instead)."""
 
-    @property
+    @cached_property
     def labels(self) -> list[str]:
         """``YYYY-MM`` of every month the period touches, oldest first."""
         keys, year, month = [], self.first.year, self.first.month
@@ -61,12 +63,12 @@ class ReportFilter:
             year, month = (year, month + 1) if month < 12 else (year + 1, 1)
         return keys
 
-    @property
+    @cached_property
     def starts(self) -> dt.datetime:
         """The period's first instant as a stored (naive UTC) time."""
         return _stored(dt.datetime.combine(self.first, dt.time(), self.zone))
 
-    @property
+    @cached_property
     def ends(self) -> dt.datetime:
         """The instant after the period (midnight after ``last``, site zone) as a stored time."""
         return _stored(dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), self.zone))

@@ -19,6 +19,7 @@ from crm.reporting.targets import KpiTarget, targets_of
 from i18n import _
 from services.reporting.filters import ReportFilter, narrowed_scope
 from services.reporting.kpi_measures import MEASURES, Measure, Parts, monthly_parts, value
+from services.reporting.kpi_sources import KpiSources, read_sources
 from services.reporting.report_types import Report, Series
 
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
@@ -74,20 +75,20 @@ def _share(measure: Measure, annual: float | None, months: int) -> float | None:
     return round(annual * months / 12, 2) if measure.summed else round(annual, 2)
 
 
-def evaluate(session: Session, owners: set[int] | None, report_filter: ReportFilter, year: int, today: dt.date,
-             measures: list[Measure], targets: dict[str, KpiTarget]) -> list[KpiFigures]:
-    """Each of ``measures`` for ``owners`` (already narrowed) over ``year``, against ``targets`` (the scope's, by
-    KPI key). Where none is set, last year's actual is the baseline: read with this year's in one two-year window
-    (a month is a month of one year), except for a cumulative KPI, which runs within its year."""
-    current, before = year_filter(report_filter, year), year_filter(report_filter, year - 1)
-    spanning = [m.key for m in measures if m.key not in targets and not m.cumulative]
-    parts = {**monthly_parts(session, owners, current, [m.key for m in measures if m.key not in spanning]),
-             **monthly_parts(session, owners, replace(before, last=current.last, period="custom", anchor=""),
-                             spanning)}
-    earlier = {**{key: parts[key] for key in spanning}, **monthly_parts(
-        session, owners, before, [m.key for m in measures if m.key not in targets and m.cumulative])}
-    return [_figures(measure, parts[measure.key], earlier.get(measure.key), targets.get(measure.key), current,
-                     before, today) for measure in measures]
+def kpi_window(report_filter: ReportFilter, year: int) -> ReportFilter:
+    """``report_filter`` (who and which customers) over ``year`` and the year before: what the page compares."""
+    return replace(year_filter(report_filter, year - 1), last=dt.date(year, 12, 31), period="custom", anchor="")
+
+
+def evaluate(sources: KpiSources, owners: set[int] | None, year: int, today: dt.date, measures: list[Measure],
+             targets: dict[str, KpiTarget]) -> list[KpiFigures]:
+    """Each of ``measures`` for ``owners`` (already narrowed; their rows in ``sources``) over ``year``, against
+    ``targets`` (the scope's, by KPI key). Where none is set, last year's actual is the baseline."""
+    current, before = year_filter(sources.window, year), year_filter(sources.window, year - 1)
+    parts = monthly_parts(sources, owners, [m.key for m in measures], current)
+    earlier = {**parts, **monthly_parts(sources, owners, [m.key for m in measures if m.cumulative], before)}
+    return [_figures(measure, parts[measure.key], earlier[measure.key], targets.get(measure.key), current, before,
+                     today) for measure in measures]
 
 
 def _figures(measure: Measure, parts: Parts, earlier: Parts | None, explicit: KpiTarget | None,
@@ -134,9 +135,10 @@ def target_scope(report_filter: ReportFilter) -> tuple[str, int]:
 def kpi_board(session: Session, scope: set[int] | None, report_filter: ReportFilter, year: int, today: dt.date,
               *, costs: bool) -> list[KpiFigures]:
     """Every KPI the viewer sees for the filter's salesperson, team or the company, over ``year``."""
-    owners = narrowed_scope(session, scope, report_filter)
+    owners, measures = narrowed_scope(session, scope, report_filter), shown_measures(costs)
+    sources = read_sources(session, owners, kpi_window(report_filter, year), [m.key for m in measures])
     targets = targets_of(session, year).get(target_scope(report_filter), {})
-    return evaluate(session, owners, report_filter, year, today, shown_measures(costs), targets)
+    return evaluate(sources, owners, year, today, measures, targets)
 
 
 @dataclass(frozen=True)
@@ -149,9 +151,33 @@ class ScopeRow:
     figures: list[KpiFigures]
 
 
-def kpi_by_person_and_team(session: Session, scope: set[int] | None, report_filter: ReportFilter, year: int,
-                           today: dt.date, *, costs: bool) -> list[ScopeRow]:
-    """Each salesperson and team within the viewer's scope (and the filter's choice), their year to date."""
+@dataclass(frozen=True)
+class KpiPage:
+    """The board (the filter's salesperson, team or the company) and the year to date of each salesperson and
+    team in the viewer's scope."""
+
+    board: list[KpiFigures]
+    rows: list[ScopeRow]
+
+
+def kpi_page(session: Session, scope: set[int] | None, report_filter: ReportFilter, year: int, today: dt.date,
+             *, costs: bool) -> KpiPage:
+    """The KPI page's figures: every source read once for the board and all the rows (:mod:`.kpi_sources`)."""
+    measures = shown_measures(costs)
+    sources = read_sources(session, scope, kpi_window(report_filter, year), [m.key for m in measures])
+    targets = targets_of(session, year)
+    board = evaluate(sources, narrowed_scope(session, scope, report_filter), year, today, measures,
+                     targets.get(target_scope(report_filter), {}))
+    rows = [ScopeRow(kind, row_id, name, evaluate(sources, owners, year, today, measures,
+                                                  targets.get((kind, row_id), {})))
+            for kind, row_id, name, owners in _people_and_teams(session, scope, report_filter)]
+    return KpiPage(board, rows)
+
+
+def _people_and_teams(session: Session, scope: set[int] | None,
+                      report_filter: ReportFilter) -> list[tuple[str, int, str, set[int]]]:
+    """(kind, id, name, owners) of each salesperson and team within the viewer's scope (and the filter's choice):
+    three statements (people, teams, the teams' members)."""
     if scope is not None and report_filter.salesperson_id not in (None, *scope):
         return []
     people = select(User.id, User.display_name).join(User.roles).where(Role.key == "salesperson",
@@ -169,13 +195,13 @@ def kpi_by_person_and_team(session: Session, scope: set[int] | None, report_filt
         teams = teams.where(Team.id.in_(select(User.team_id).where(User.id == report_filter.salesperson_id)))
     elif report_filter.team_id is not None:
         teams = teams.where(Team.id == report_filter.team_id)
-    measures, targets = shown_measures(costs), targets_of(session, year)
-    rows = []
-    for kind, query in (("salesperson", people.order_by(User.display_name)), ("team", teams.order_by(Team.name))):
-        for row_id, name in session.execute(query).all():
-            chosen = replace(report_filter, salesperson_id=row_id if kind == "salesperson" else None,
-                             team_id=row_id if kind == "team" else None)
-            owners = narrowed_scope(session, scope, chosen)
-            rows.append(ScopeRow(kind, row_id, name, evaluate(session, owners, chosen, year, today, measures,
-                                                              targets.get((kind, row_id), {}))))
-    return rows
+    found = [("salesperson", row_id, name, {row_id}) for row_id, name in
+             session.execute(people.order_by(User.display_name))]
+    team_rows = session.execute(teams.order_by(Team.name)).all()
+    members: dict[int, set[int]] = {team_id: set() for team_id, _name in team_rows}
+    if members:
+        for team_id, user_id in session.execute(select(User.team_id, User.id).where(User.team_id.in_(members))):
+            members[team_id].add(user_id)
+    found += [("team", team_id, name, members[team_id] if scope is None else members[team_id] & scope)
+              for team_id, name in team_rows]
+    return found

@@ -14,17 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.support import LazyProxy
-from sqlalchemy import Row, select
-from sqlalchemy.orm import Session
 
-from crm.customers.models import Customer
-from crm.customers.wallet import WalletEstimate, latest_estimates
-from crm.orders.contracts import Contract
 from i18n import _l
-from services.reporting.filters import ReportFilter, for_customers
-from services.reporting.kpis import closed_opportunities, follow_up_scores, marketing_cost_rows, signed_within
-from services.reporting.margin_report import monthly_margins
-from services.reporting.report_types import scoped
+from services.reporting.filters import ReportFilter
+from services.reporting.kpi_sources import KpiSources
+from services.reporting.margin_report import margins_of
+from services.reporting.report_types import money
 
 Parts = dict[str, tuple[float, float | None]]
 """month → (numerator, denominator); no denominator: the figure is a sum."""
@@ -64,95 +59,83 @@ MEASURES: tuple[Measure, ...] = (
 BY_KEY = {m.key: m for m in MEASURES}
 
 
-def _sales(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Parts:
-    query = select(Contract.amount, Contract.company_signed_on, Contract.customer_signed_on).where(
-        *signed_within(report_filter))
-    query = for_customers(scoped(query, Contract.owner_id, scope), Contract.customer_id, report_filter)
+def _sales(sources: KpiSources, owners: set[int] | None, months: ReportFilter) -> Parts:
     totals: dict[str, float] = defaultdict(float)
-    for amount, company, customer in session.execute(query):
-        totals[report_filter.month_of(max(company, customer))] += float(amount)
+    for _owner, amount, company, customer in sources.of("contracts", owners):
+        totals[months.month_of(max(company, customer))] += float(amount)
     return {month: (round(value, 2), None) for month, value in totals.items()}
 
 
-def _marketing_cost(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Parts:
+def _marketing_cost(sources: KpiSources, owners: set[int] | None, months: ReportFilter) -> Parts:
     totals: dict[str, float] = defaultdict(float)
-    for month, _, amount in marketing_cost_rows(session, scope, report_filter):
-        totals[month] += amount
+    for _claimant, at, _subject, amount in sources.of("claims", owners):
+        totals[months.month_of(at)] += money(amount)
+    for day, cost in sources.campaigns if owners is None else ():
+        totals[months.month_of(day)] += money(cost)
     return {month: (round(value, 2), None) for month, value in totals.items()}
 
 
-def _win_rate(closed: list[Row], report_filter: ReportFilter) -> Parts:
+def _win_rate(sources: KpiSources, owners: set[int] | None, months: ReportFilter) -> Parts:
     won: dict[str, int] = defaultdict(int)
     counted: dict[str, int] = defaultdict(int)
-    for opp in closed:
-        month = report_filter.month_of(opp.closed_at)
+    for opp in sources.of("opportunities", owners):
+        month = months.month_of(opp.closed_at)
         counted[month] += 1
         won[month] += opp.status == "won"
     return {month: (100.0 * won[month], float(count)) for month, count in counted.items()}
 
 
-def _sales_cycle(closed: list[Row], report_filter: ReportFilter) -> Parts:
+def _sales_cycle(sources: KpiSources, owners: set[int] | None, months: ReportFilter) -> Parts:
     days: dict[str, list[float]] = defaultdict(list)
-    for opp in closed:
+    for opp in sources.of("opportunities", owners):
         if opp.status == "won":
-            days[report_filter.month_of(opp.closed_at)].append(
-                (opp.closed_at - opp.created_at).total_seconds() / 86400)
+            days[months.month_of(opp.closed_at)].append((opp.closed_at - opp.created_at).total_seconds() / 86400)
     return {month: (sum(values), float(len(values))) for month, values in days.items()}
 
 
-def _satisfaction(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Parts:
+def _satisfaction(sources: KpiSources, owners: set[int] | None, months: ReportFilter) -> Parts:
     scores: dict[str, list[float]] = defaultdict(list)
-    for month, attitude, quality in follow_up_scores(session, scope, report_filter):
-        scores[month].append((attitude + quality) / 2)
+    for _owner, at, attitude, quality in sources.of("follow_ups", owners):
+        scores[months.month_of(at)].append((attitude + quality) / 2)
     return {month: (sum(values), float(len(values))) for month, values in scores.items()}
 
 
-def _margin(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Parts:
-    net, cost, _ = monthly_margins(session, scope, report_filter)
+def _margin(sources: KpiSources, owners: set[int] | None, months: ReportFilter) -> Parts:
+    net, cost, _ = margins_of([contract for _owner, contract in sources.of("margin", owners)], months)
     return {month: (float((net[month] - cost[month]) * 100), float(net[month])) for month in net}
 
 
-def _share_of_wallet(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Parts:
-    """Our sales so far this year to customers with an estimate for the year, over their estimates."""
-    year = report_filter.first.year
-    query = select(WalletEstimate).join(Customer, Customer.id == WalletEstimate.customer_id).where(
-        WalletEstimate.year == year)
-    estimates = latest_estimates(session, for_customers(scoped(query, Customer.owner_id, scope), Customer.id,
-                                                        report_filter))
+def _share_of_wallet(sources: KpiSources, owners: set[int] | None, months: ReportFilter) -> Parts:
+    """Our sales so far in the year of ``months`` to customers with an estimate for the year, over their
+    estimates."""
+    year = months.first.year
+    estimates = [row for row in sources.of("estimates", owners) if row.year == year]
     if not estimates:
         return {}
-    total = float(sum((e.amount for e in estimates), Decimal(0)))
-    contracts = select(Contract.amount, Contract.company_signed_on, Contract.customer_signed_on).where(
-        *signed_within(report_filter), Contract.customer_id.in_([e.customer_id for e in estimates]))
+    total = float(sum((row.amount for row in estimates), Decimal(0)))
+    customers = {row.customer_id for row in estimates}
     ours: dict[str, float] = defaultdict(float)
-    for amount, company, customer in session.execute(contracts):
-        ours[report_filter.month_of(max(company, customer))] += float(amount)
+    for customer_id, amount, company, customer in sources.wallet_sales:
+        if customer_id in customers and months.covers(signed := max(company, customer)):
+            ours[months.month_of(signed)] += float(amount)
     parts, so_far = {}, 0.0
-    for month in report_filter.labels:
+    for month in months.labels:
         so_far += ours[month]
         parts[month] = (so_far * 100, total)
     return parts
 
 
-_PARTS: dict[str, Callable[[Session, set[int] | None, ReportFilter], Parts]] = {
-    "sales": _sales, "marketing_cost": _marketing_cost, "satisfaction": _satisfaction, "margin": _margin,
-    "share_of_wallet": _share_of_wallet,
+_PARTS: dict[str, Callable[[KpiSources, set[int] | None, ReportFilter], Parts]] = {
+    "sales": _sales, "marketing_cost": _marketing_cost, "win_rate": _win_rate, "sales_cycle": _sales_cycle,
+    "satisfaction": _satisfaction, "margin": _margin, "share_of_wallet": _share_of_wallet,
 }
-_OPPORTUNITY_PARTS: dict[str, Callable[[list[Row], ReportFilter], Parts]] = {
-    "win_rate": _win_rate, "sales_cycle": _sales_cycle,
-}
-"""KPIs of the closed opportunities: read once for all of them."""
 
 
-def monthly_parts(session: Session, scope: set[int] | None, report_filter: ReportFilter,
-                  keys: list[str]) -> dict[str, Parts]:
-    """The parts per month of the period of each KPI of ``keys`` (the closed opportunities read once for the win
-    rate and the sales cycle)."""
-    found = {key: _PARTS[key](session, scope, report_filter) for key in keys if key in _PARTS}
-    if opportunity_keys := [key for key in keys if key in _OPPORTUNITY_PARTS]:
-        closed = closed_opportunities(session, scope, report_filter)
-        found.update({key: _OPPORTUNITY_PARTS[key](closed, report_filter) for key in opportunity_keys})
-    return {key: found[key] for key in keys}
+def monthly_parts(sources: KpiSources, owners: set[int] | None, keys: list[str],
+                  months: ReportFilter) -> dict[str, Parts]:
+    """The parts per month of each KPI of ``keys`` from the rows of ``owners`` (None: every row) in ``sources``:
+    every month the sources cover, except for a cumulative KPI (the year of ``months``)."""
+    return {key: _PARTS[key](sources, owners, months) for key in keys}
 
 
 def value(measure: Measure, parts: Parts, months: list[str]) -> float | None:

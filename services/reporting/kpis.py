@@ -7,8 +7,9 @@ the customer's owner, expense claims by the claimant. Months are the site time z
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.users import User
@@ -19,8 +20,9 @@ from crm.sales.expenses import ExpenseClaim
 from crm.sales.opportunities import Opportunity
 from crm.service.service_desk import FollowUp, ServiceOrder
 from i18n import _, _l
-from services.reporting.filters import ReportFilter, for_customers
-from services.reporting.report_types import Report, Series, mean, money, pivot, scoped
+from services.reporting.bound import ENDS, FIRST, LAST, STARTS, Shape, parameters, shape_of, within
+from services.reporting.filters import ReportFilter
+from services.reporting.report_types import Report, Series, mean, money, pivot
 
 SIGNED = (Contract.company_signed_on.is_not(None), Contract.customer_signed_on.is_not(None))
 """Contracts signed by both sides (active, or terminated or expired since); signed on the later date."""
@@ -30,21 +32,17 @@ CAMPAIGNS = _l("Campaigns")
 """Expense claims counted as marketing cost, by the process they came from."""
 
 
-def signed_within(report_filter: ReportFilter) -> tuple:
-    """Conditions of contracts whose later signature falls in the period."""
-    first, last = report_filter.first, report_filter.last
-    return (*SIGNED, or_(Contract.company_signed_on >= first, Contract.customer_signed_on >= first),
-            Contract.company_signed_on <= last, Contract.customer_signed_on <= last)
+SIGNED_WITHIN = (*SIGNED, or_(Contract.company_signed_on >= FIRST, Contract.customer_signed_on >= FIRST),
+                 Contract.company_signed_on <= LAST, Contract.customer_signed_on <= LAST)
+"""Conditions of contracts whose later signature falls in the period (:mod:`.bound` parameters)."""
 
 
 def sales_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
     """Signed contract amount per month, one series per salesperson (the contract's owner) and the total."""
     labels = report_filter.labels
-    query = (select(Contract.amount, Contract.company_signed_on, Contract.customer_signed_on, User.display_name)
-             .outerjoin(User, User.id == Contract.owner_id).where(*signed_within(report_filter)))
-    query = for_customers(scoped(query, Contract.owner_id, scope), Contract.customer_id, report_filter)
     rows = [(report_filter.month_of(max(company, customer)), name or str(UNASSIGNED), money(amount))
-            for amount, company, customer, name in session.execute(query)]
+            for amount, company, customer, name in session.execute(_sales_statement(shape_of(scope, report_filter)),
+                                                                   parameters(scope, report_filter))]
     people = pivot(rows, labels, unit="money")
     total = [round(sum(values), 2) for values in zip(*(s.data for s in people), strict=True)] or [0] * len(labels)
     return Report("sales", _("Sales (signed contract amount)"), labels,
@@ -52,13 +50,24 @@ def sales_by_month(session: Session, scope: set[int] | None, report_filter: Repo
                   note=_("A contract counts in the month the later of the two sides signed it."))
 
 
+@cache
+def _sales_statement(shape: Shape) -> Select:
+    query = (select(Contract.amount, Contract.company_signed_on, Contract.customer_signed_on, User.display_name)
+             .outerjoin(User, User.id == Contract.owner_id).where(*SIGNED_WITHIN))
+    return within(query, Contract.owner_id, Contract.customer_id, shape)
+
+
 def closed_opportunities(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Row]:
     """Opportunities won or lost within the period: their ``status``, ``created_at`` and ``closed_at``."""
-    query = select(Opportunity.status, Opportunity.created_at, Opportunity.closed_at).where(
-        Opportunity.status.in_(("won", "lost")), Opportunity.closed_at >= report_filter.starts,
-        Opportunity.closed_at < report_filter.ends)
-    query = for_customers(scoped(query, Opportunity.owner_id, scope), Opportunity.customer_id, report_filter)
-    return list(session.execute(query))
+    return list(session.execute(closed_statement(shape_of(scope, report_filter)), parameters(scope, report_filter)))
+
+
+@cache
+def closed_statement(shape: Shape) -> Select:
+    """The owner, ``status``, ``created_at`` and ``closed_at`` of the opportunities won or lost in the period."""
+    query = select(Opportunity.owner_id, Opportunity.status, Opportunity.created_at, Opportunity.closed_at).where(
+        Opportunity.status.in_(("won", "lost")), Opportunity.closed_at >= STARTS, Opportunity.closed_at < ENDS)
+    return within(query, Opportunity.owner_id, Opportunity.customer_id, shape)
 
 
 def win_rate_by_month(closed: list[Row], report_filter: ReportFilter) -> Report:
@@ -87,7 +96,8 @@ def sales_cycle_by_month(closed: list[Row], report_filter: ReportFilter) -> Repo
             days[report_filter.month_of(opp.closed_at)].append(
                 (opp.closed_at - opp.created_at).total_seconds() / 86400)
     return Report("sales_cycle", _("Average sales cycle (days)"), labels,
-                  [Series(_("Days from creation to won"), [mean(days[label]) for label in labels], unit="days")],
+                  [Series(_("Days from creation to won"), [mean(days[label]) if label in days else None
+                                                           for label in labels], unit="days")],
                   chart="line", section="kpis", monthly=True,
                   note=_("Opportunities won in the month; none won, no point."))
 
@@ -95,12 +105,18 @@ def sales_cycle_by_month(closed: list[Row], report_filter: ReportFilter) -> Repo
 def follow_up_scores(session: Session, scope: set[int] | None,
                      report_filter: ReportFilter) -> list[tuple[str, int, int]]:
     """(month, attitude, quality) of each follow-up visit within the period."""
-    query = (select(FollowUp.created_at, FollowUp.attitude, FollowUp.quality)
+    return [(report_filter.month_of(at), attitude, quality) for _owner, at, attitude, quality in session.execute(
+        follow_up_statement(shape_of(scope, report_filter)), parameters(scope, report_filter))]
+
+
+@cache
+def follow_up_statement(shape: Shape) -> Select:
+    """The customer's owner, time, attitude and quality of each follow-up visit in the period."""
+    query = (select(Customer.owner_id, FollowUp.created_at, FollowUp.attitude, FollowUp.quality)
              .join(ServiceOrder, ServiceOrder.id == FollowUp.order_id)
              .join(Customer, Customer.id == ServiceOrder.customer_id)
-             .where(FollowUp.created_at >= report_filter.starts, FollowUp.created_at < report_filter.ends))
-    query = for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
-    return [(report_filter.month_of(at), attitude, quality) for at, attitude, quality in session.execute(query)]
+             .where(FollowUp.created_at >= STARTS, FollowUp.created_at < ENDS))
+    return within(query, Customer.owner_id, Customer.id, shape)
 
 
 def satisfaction_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:
@@ -110,8 +126,10 @@ def satisfaction_by_month(session: Session, scope: set[int] | None, report_filte
     for month, attitude, quality in follow_up_scores(session, scope, report_filter):
         scores[month].append((attitude, quality))
     return Report("satisfaction", _("Service satisfaction (1-5)"), labels, [
-        Series(_("Attitude"), [mean(a for a, _quality in scores[label]) for label in labels], unit="score"),
-        Series(_("Quality"), [mean(q for _attitude, q in scores[label]) for label in labels], unit="score"),
+        Series(_("Attitude"), [mean(a for a, _quality in scores[label]) if label in scores else None
+                               for label in labels], unit="score"),
+        Series(_("Quality"), [mean(q for _attitude, q in scores[label]) if label in scores else None
+                              for label in labels], unit="score"),
     ], chart="line", section="kpis", monthly=True, note=_("Follow-up visits after service orders."))
 
 
@@ -120,17 +138,29 @@ def marketing_cost_rows(session: Session, scope: set[int] | None,
     """(month, kind, amount) of approved visit and reception expense claims claimed within the period, and of
     the campaigns starting in it (company-wide costs: only when no salesperson, team, customer attribute or
     data scope narrows the figures)."""
-    query = select(ExpenseClaim.created_at, ExpenseClaim.subject, ExpenseClaim.approved_amount).where(
-        ExpenseClaim.subject.in_(MARKETING_SUBJECTS), ExpenseClaim.status.in_(("approved", "paid")),
-        ExpenseClaim.created_at >= report_filter.starts, ExpenseClaim.created_at < report_filter.ends)
-    query = for_customers(scoped(query, ExpenseClaim.claimant_id, scope), ExpenseClaim.customer_id, report_filter)
-    rows = [(report_filter.month_of(at), str(MARKETING_SUBJECTS[subject]), money(amount))
-            for at, subject, amount in session.execute(query)]
-    if scope is None and not report_filter.narrows_customers:
-        campaigns = select(Campaign.starts_on, Campaign.cost).where(Campaign.starts_on >= report_filter.first,
-                                                                    Campaign.starts_on <= report_filter.last)
-        rows += [(report_filter.month_of(day), str(CAMPAIGNS), money(cost)) for day, cost in session.execute(campaigns)]
+    shape, values = shape_of(scope, report_filter), parameters(scope, report_filter)
+    subjects = {subject: str(name) for subject, name in MARKETING_SUBJECTS.items()}
+    rows = [(report_filter.month_of(at), subjects[subject], money(amount))
+            for _claimant, at, subject, amount in session.execute(claims_statement(shape), values)]
+    if not shape.scoped and not shape.attributes:
+        rows += [(report_filter.month_of(day), str(CAMPAIGNS), money(cost))
+                 for day, cost in session.execute(CAMPAIGNS_WITHIN, values)]
     return rows
+
+
+CAMPAIGNS_WITHIN = select(Campaign.starts_on, Campaign.cost).where(Campaign.starts_on >= FIRST,
+                                                                   Campaign.starts_on <= LAST)
+"""The start day and cost of the campaigns starting in the period."""
+
+
+@cache
+def claims_statement(shape: Shape) -> Select:
+    """The claimant, time, subject and approved amount of the marketing expense claims of the period."""
+    query = select(ExpenseClaim.claimant_id, ExpenseClaim.created_at, ExpenseClaim.subject,
+                   ExpenseClaim.approved_amount).where(
+        ExpenseClaim.subject.in_(MARKETING_SUBJECTS), ExpenseClaim.status.in_(("approved", "paid")),
+        ExpenseClaim.created_at >= STARTS, ExpenseClaim.created_at < ENDS)
+    return within(query, ExpenseClaim.claimant_id, ExpenseClaim.customer_id, shape)
 
 
 def marketing_cost_by_month(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> Report:

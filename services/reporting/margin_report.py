@@ -5,29 +5,40 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.orders.contracts import Contract, ContractLine
 from crm.orders.margins import contract_margin
 from i18n import _
-from services.reporting.filters import ReportFilter, for_customers
-from services.reporting.kpis import signed_within
-from services.reporting.report_types import Report, Series, money, scoped
+from services.reporting.bound import Shape, parameters, shape_of, within
+from services.reporting.filters import ReportFilter
+from services.reporting.kpis import SIGNED_WITHIN
+from services.reporting.report_types import Report, Series, money
 
 
 def monthly_margins(session: Session, scope: set[int] | None,
                     report_filter: ReportFilter) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, int]]:
     """Per month of signing: net amount and cost of contracts whose every line has a cost, and how many
     contracts were left out for want of costs. One statement (contracts, lines and products joined)."""
-    query = (select(Contract).where(*signed_within(report_filter))
-             .options(joinedload(Contract.lines).joinedload(ContractLine.product)))
-    query = for_customers(scoped(query, Contract.owner_id, scope), Contract.customer_id, report_filter)
+    return margins_of(signed_contracts(session, scope, report_filter), report_filter)
+
+
+def signed_contracts(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Contract]:
+    """The contracts signed in the period, with their lines and the lines' products."""
+    return list(session.scalars(_contracts_statement(shape_of(scope, report_filter)),
+                                parameters(scope, report_filter)).unique())
+
+
+def margins_of(contracts: list[Contract],
+               report_filter: ReportFilter) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, int]]:
+    """:func:`monthly_margins` of ``contracts``."""
     net: dict[str, Decimal] = defaultdict(Decimal)
     cost: dict[str, Decimal] = defaultdict(Decimal)
     left_out: dict[str, int] = defaultdict(int)
-    for contract in session.scalars(query).unique():
+    for contract in contracts:
         month = report_filter.month_of(max(contract.company_signed_on, contract.customer_signed_on))
         margin = contract_margin(contract)
         if margin.cost is None:
@@ -36,6 +47,13 @@ def monthly_margins(session: Session, scope: set[int] | None,
             net[month] += margin.net
             cost[month] += margin.cost
     return net, cost, left_out
+
+
+@cache
+def _contracts_statement(shape: Shape) -> Select:
+    query = (select(Contract).where(*SIGNED_WITHIN)
+             .options(joinedload(Contract.lines).joinedload(ContractLine.product)))
+    return within(query, Contract.owner_id, Contract.customer_id, shape)
 
 
 def margin_percent(net: Decimal, cost: Decimal) -> float | None:

@@ -6,16 +6,20 @@ returns plain data (:class:`Report`), so the page, the JSON endpoint and the wor
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select, union_all
+from functools import cache
+from typing import NamedTuple
+
+from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from crm.customers.models import Customer
 from crm.orders.contracts import Contract
 from i18n import _, _l, pgettext
-from services.reporting.filters import ReportFilter, for_customers, narrowed_scope
-from services.reporting.kpis import kpi_reports, signed_within
+from services.reporting.bound import Shape, parameters, shape_of, within
+from services.reporting.filters import ReportFilter, narrowed_scope
+from services.reporting.kpis import SIGNED_WITHIN, kpi_reports
 from services.reporting.margin_report import margin_by_month
-from services.reporting.report_types import Report, Series, money, scoped
+from services.reporting.report_types import Report, Series, money
 from services.reporting.service_analyses import service_reports
 from services.reporting.wallet_analyses import wallet_reports
 
@@ -30,31 +34,45 @@ NOT_SET = _l("(not set)")
 def customer_breakdowns(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:
     """Visible customers grouped by each attribute of :data:`BREAKDOWNS`: how many, and the amount of their
     contracts signed in the period. One statement: the visible customers once, grouped five ways."""
+    rows: dict[str, list[tuple]] = {attribute: [] for attribute in BREAKDOWNS}
+    for attribute, value, count, amount in session.execute(_breakdowns_statement(shape_of(scope, report_filter)),
+                                                           parameters(scope, report_filter)):
+        rows[attribute].append((value, count, amount))
+    words = _BreakdownWords(pgettext("count", "Customers"), _("Contracted amount"), str(NOT_SET), _(
+        "Contracted amount: contracts signed by both sides in the period, by the customer's attribute today."))
+    return [_breakdown(attribute, found, words) for attribute, found in rows.items()]
+
+
+@cache
+def _breakdowns_statement(shape: Shape) -> Select:
     contracted = (select(Contract.customer_id, func.sum(Contract.amount).label("amount"))
-                  .where(*signed_within(report_filter)).group_by(Contract.customer_id).subquery())
+                  .where(*SIGNED_WITHIN).group_by(Contract.customer_id).subquery())
     customers = (select(Customer.id, *(getattr(Customer, attribute) for attribute in BREAKDOWNS), contracted.c.amount)
                  .outerjoin(contracted, contracted.c.customer_id == Customer.id))
-    customers = for_customers(scoped(customers, Customer.owner_id, scope), Customer.id, report_filter).cte("visible")
+    customers = within(customers, Customer.owner_id, Customer.id, shape).cte("visible")
     groups = union_all(*(
         select(literal(attribute).label("attribute"), customers.c[attribute].label("value"),
                func.count(customers.c.id).label("customers"), func.sum(customers.c.amount).label("amount"))
         .group_by(customers.c[attribute]) for attribute in BREAKDOWNS)).subquery()
-    rows: dict[str, list[tuple]] = {attribute: [] for attribute in BREAKDOWNS}
-    for attribute, value, count, amount in session.execute(
-            select(groups).order_by(groups.c.attribute, groups.c.value)):
-        rows[attribute].append((value, count, amount))
-    return [_breakdown(attribute, found) for attribute, found in rows.items()]
+    return select(groups).order_by(groups.c.attribute, groups.c.value)
 
 
-def _breakdown(attribute: str, rows: list[tuple]) -> Report:
+class _BreakdownWords(NamedTuple):
+    """What every breakdown says, translated once for the five."""
+
+    customers: str
+    amount: str
+    not_set: str
+    note: str
+
+
+def _breakdown(attribute: str, rows: list[tuple], words: _BreakdownWords) -> Report:
     return Report(
         key=f"customers_by_{attribute}", title=str(BREAKDOWNS[attribute]), section="customers",
-        labels=[value or str(NOT_SET) for value, _count, _amount in rows],
-        series=[Series(pgettext("count", "Customers"), [count for _value, count, _amount in rows]),
-                Series(_("Contracted amount"), [money(amount) for _value, _count, amount in rows], axis="y2",
-                       unit="money")],
-        note=_("Contracted amount: contracts signed by both sides in the period, by the customer's attribute "
-               "today."),
+        labels=[value or words.not_set for value, _count, _amount in rows],
+        series=[Series(words.customers, [count for _value, count, _amount in rows]),
+                Series(words.amount, [money(amount) for _value, _count, amount in rows], axis="y2", unit="money")],
+        note=words.note,
     )
 
 

@@ -6,6 +6,7 @@ Scoped by the owner of the customer served.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -15,20 +16,16 @@ from crm.orders.catalog import Product
 from crm.service.engineers import Booking, Engineer
 from crm.service.service_desk import ServiceOrder, ServiceRequest
 from i18n import _, _l
-from services.reporting.filters import ReportFilter, for_customers
-from services.reporting.report_types import Report, pivot, scoped
+from services.reporting.bound import ENDS, STARTS, Shape, parameters, shape_of, within
+from services.reporting.filters import ReportFilter
+from services.reporting.report_types import Report, pivot
 
 NO_PRODUCT = _l("(no product)")
 COMPLETED = ("done", "settled")
 
 
-def _for_customers(query: Select, customer_id, scope: set[int] | None, report_filter: ReportFilter) -> Select:
-    query = scoped(query.join(Customer, Customer.id == customer_id), Customer.owner_id, scope)
-    return for_customers(query, Customer.id, report_filter)
-
-
-def _requests_within(report_filter: ReportFilter) -> tuple:
-    return ServiceRequest.created_at >= report_filter.starts, ServiceRequest.created_at < report_filter.ends
+def _for_customers(query: Select, customer_id, shape: Shape) -> Select:
+    return within(query.join(Customer, Customer.id == customer_id), Customer.owner_id, Customer.id, shape)
 
 
 def _humanize(key: str) -> str:
@@ -38,12 +35,18 @@ def _humanize(key: str) -> str:
 def request_counts(session: Session, scope: set[int] | None,
                    report_filter: ReportFilter) -> list[tuple[str | None, str, str | None, int]]:
     """(product name, request type, complaint cause, how many) of the service requests registered in the period."""
-    query = _for_customers(
+    return [tuple(row) for row in session.execute(_request_counts_statement(shape_of(scope, report_filter)),
+                                                  parameters(scope, report_filter))]
+
+
+@cache
+def _request_counts_statement(shape: Shape) -> Select:
+    return _for_customers(
         select(Product.name, ServiceRequest.request_type, ServiceRequest.complaint_cause, func.count())
-        .outerjoin(Product, Product.id == ServiceRequest.product_id).where(*_requests_within(report_filter))
+        .outerjoin(Product, Product.id == ServiceRequest.product_id)
+        .where(ServiceRequest.created_at >= STARTS, ServiceRequest.created_at < ENDS)
         .group_by(Product.name, ServiceRequest.request_type, ServiceRequest.complaint_cause),
-        ServiceRequest.customer_id, scope, report_filter)
-    return [tuple(row) for row in session.execute(query)]
+        ServiceRequest.customer_id, shape)
 
 
 def failures_by_product(counts: list[tuple[str | None, str, str | None, int]]) -> Report:
@@ -66,13 +69,18 @@ def complaint_causes(counts: list[tuple[str | None, str, str | None, int]]) -> R
 def _completed_jobs(session: Session, scope: set[int] | None,
                     report_filter: ReportFilter) -> list[tuple[str, str, Decimal]]:
     """(month completed, engineer, labour hours) of each completed service order and engineer booked on it."""
-    query = _for_customers(
+    return [(report_filter.month_of(at), name, hours or Decimal(0)) for _, at, name, hours in session.execute(
+        _completed_jobs_statement(shape_of(scope, report_filter)), parameters(scope, report_filter))]
+
+
+@cache
+def _completed_jobs_statement(shape: Shape) -> Select:
+    return _for_customers(
         select(ServiceOrder.id, ServiceOrder.completed_at, Engineer.name, ServiceOrder.labour_hours)
         .join(Booking, Booking.order_id == ServiceOrder.id).join(Engineer, Engineer.id == Booking.engineer_id)
-        .where(ServiceOrder.status.in_(COMPLETED), ServiceOrder.completed_at >= report_filter.starts,
-               ServiceOrder.completed_at < report_filter.ends).distinct(),
-        ServiceOrder.customer_id, scope, report_filter)
-    return [(report_filter.month_of(at), name, hours or Decimal(0)) for _, at, name, hours in session.execute(query)]
+        .where(ServiceOrder.status.in_(COMPLETED), ServiceOrder.completed_at >= STARTS,
+               ServiceOrder.completed_at < ENDS).distinct(),
+        ServiceOrder.customer_id, shape)
 
 
 def engineer_performance(session: Session, scope: set[int] | None, report_filter: ReportFilter) -> list[Report]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Select, case, extract, func, select
+from sqlalchemy import Select, bindparam, case, extract, func, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.users import User
@@ -20,8 +21,9 @@ from crm.customers.models import Customer
 from crm.customers.wallet import WalletEstimate
 from crm.orders.contracts import Contract
 from i18n import _, _l
-from services.reporting.filters import ReportFilter, for_customers
-from services.reporting.report_types import Report, Series, money, scoped
+from services.reporting.bound import Shape, parameters, shape_of, within
+from services.reporting.filters import ReportFilter
+from services.reporting.report_types import Report, Series, money
 
 UNASSIGNED = _l("(no owner)")
 SIGNED_ON = case((Contract.company_signed_on >= Contract.customer_signed_on, Contract.company_signed_on),
@@ -42,30 +44,41 @@ class Estimate:
     ours: Decimal
 
 
-def _estimate_query(scope: set[int] | None, report_filter: ReportFilter, years: list[int]) -> Select:
+YEARS = bindparam("years", expanding=True)
+"""The calendar years whose estimates are read."""
+
+
+@cache
+def _estimate_statement(shape: Shape) -> Select:
     query = (select(WalletEstimate.customer_id, WalletEstimate.year, WalletEstimate.amount, Customer.grade,
                     User.display_name)
              .join(Customer, Customer.id == WalletEstimate.customer_id).outerjoin(User, User.id == Customer.owner_id)
-             .where(WalletEstimate.year.in_(years)))
-    return for_customers(scoped(query, Customer.owner_id, scope), Customer.id, report_filter)
+             .where(WalletEstimate.year.in_(YEARS)))
+    return within(query, Customer.owner_id, Customer.id, shape).order_by(WalletEstimate.entered_at, WalletEstimate.id)
+
+
+@cache
+def _our_sales_statement(shape: Shape) -> Select:
+    year = extract("year", SIGNED_ON)
+    estimated = _estimate_statement(shape).with_only_columns(WalletEstimate.customer_id).order_by(None)
+    return (select(Contract.customer_id, year, func.sum(Contract.amount))
+            .where(Contract.customer_id.in_(estimated), Contract.company_signed_on.is_not(None),
+                   Contract.customer_signed_on.is_not(None), year.in_(YEARS))
+            .group_by(Contract.customer_id, year))
 
 
 def estimates(session: Session, scope: set[int] | None, report_filter: ReportFilter,
               years: list[int]) -> list[Estimate]:
     """The visible customers' estimates for ``years`` (the one entered last for each customer and year), each with
     our sales to the customer that year."""
-    query = _estimate_query(scope, report_filter, years)
+    shape, values = shape_of(scope, report_filter), {**parameters(scope, report_filter), "years": years}
     latest: dict[tuple[int, int], tuple] = {}
-    for row in session.execute(query.order_by(WalletEstimate.entered_at, WalletEstimate.id)):
+    for row in session.execute(_estimate_statement(shape), values):
         latest[(row.customer_id, row.year)] = row
     if not latest:
         return []
-    year = extract("year", SIGNED_ON)
-    sales = {(customer_id, int(signed)): amount for customer_id, signed, amount in session.execute(
-        select(Contract.customer_id, year, func.sum(Contract.amount)).where(
-            Contract.customer_id.in_(query.with_only_columns(WalletEstimate.customer_id)),
-            Contract.company_signed_on.is_not(None), Contract.customer_signed_on.is_not(None), year.in_(years))
-        .group_by(Contract.customer_id, year))}
+    sales = {(customer_id, int(signed)): amount
+             for customer_id, signed, amount in session.execute(_our_sales_statement(shape), values)}
     return [Estimate(customer_id, year, amount, grade or "", owner or "",
                      sales.get((customer_id, year)) or Decimal(0))
             for (customer_id, year), (_c, _y, amount, grade, owner) in latest.items()]

@@ -11,13 +11,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crm.accounts.access import visible_owner_ids
-from crm.accounts.users import User
+from crm.accounts.access import create_user, visible_owner_ids
+from crm.accounts.users import Team, User
 from crm.customers.models import Customer
 from crm.customers.wallet import record_estimate
 from services.reporting.filter_choices import filter_choices
 from services.reporting.filters import ReportFilter, last_twelve_months
-from services.reporting.kpi_board import kpi_board, kpi_by_person_and_team, year_filter
+from services.reporting.kpi_board import kpi_board, kpi_page, year_filter
 from services.reporting.reports import build_reports
 from tests.reporting.kpi_dataset import make_kpi_dataset
 from tests.reporting.test_reports import THIS, TODAY, ZONE, dataset  # noqa: F401  (dataset: a fixture)
@@ -59,12 +59,21 @@ def test_every_report_in_a_fixed_number_of_statements(platform, estimates, usern
     assert sum(reports["failures_by_product"].series[0].data) > 0 and reports["complaint_causes"].labels
 
 
-def test_the_filter_bar_in_three_statements(platform, dataset):  # noqa: F811
+def test_the_filter_bar_in_one_statement(platform, dataset):  # noqa: F811
     with platform.sessions() as session, statements(platform) as seen:
         choices = filter_choices(session, None)
-    assert len(seen) == 3, "\n".join(seen)
+    assert len(seen) == 1, "\n".join(seen)
     assert (choices.regions, choices.industries, choices.grades) == (
         ["East", "North"], ["Fishing", "Shipping"], ["key", "ordinary", "prospect"])
+    assert [name for _id, name in choices.teams] == ["Sales"]
+    assert "Sam Sales" in [name for _id, name in choices.salespeople]
+
+
+def test_the_filter_bar_names_only_what_is_in_scope(platform, dataset):  # noqa: F811
+    with platform.sessions() as session:
+        choices = filter_choices(session, {dataset["sales2"].id})
+    assert ([name for _id, name in choices.salespeople], choices.regions, choices.industries, choices.grades) == (
+        [dataset["sales2"].display_name], ["East"], ["Shipping"], ["ordinary"])
 
 
 def test_the_page_reads_the_scope_once_and_stays_within_its_statements(platform, login, estimates):
@@ -74,7 +83,7 @@ def test_the_page_reads_the_scope_once_and_stays_within_its_statements(platform,
         page = salesdir.get("/reports/")
     assert page.status_code == 200
     assert len([s for s in seen if "RECURSIVE" in s]) == 1, "\n".join(seen)
-    assert len(seen) <= 16, "\n".join(seen)  # was 33: 10 for the reports, 3 for the filter bar, the page's own
+    assert len(seen) == 13, "\n".join(seen)  # was 33, then 15: 10 for the reports, 1 for the filter bar, 2 the page
 
 
 @pytest.fixture
@@ -83,21 +92,39 @@ def kpi_ids(platform):
         return make_kpi_dataset(session)
 
 
-def test_the_kpi_page_reads_each_source_once_per_scope(platform, kpi_ids):
-    """Per scope (the company, each salesperson, each team): both years of a KPI in one window, the closed
-    opportunities once for the win rate and the sales cycle; the targets once per year for every scope."""
+def _kpi_statements(platform, username: str) -> tuple[list[str], list[str], object]:
     with platform.sessions() as session:
-        user = session.scalar(select(User).where(User.username == "custdir"))
+        user = session.scalar(select(User).where(User.username == username))
         scope, today = visible_owner_ids(session, user), dt.date(2026, 6, 1)
         report_filter = year_filter(last_twelve_months(today, ZONE), 2025)
-        with statements(platform) as seen:
+        with statements(platform) as board_seen:
             board = kpi_board(session, scope, report_filter, 2025, today, costs=True)
-        # sales, marketing cost and campaigns, opportunities, margin, satisfaction, share of wallet for 2025 and
-        # 2024 (estimates and our sales each), the targets: 11
-        assert len(seen) == 11 and len(board) == 7, "\n".join(seen)
-        with statements(platform) as seen:
-            rows = kpi_by_person_and_team(session, scope, report_filter, 2025, today, costs=True)
-        people_and_teams = len(rows)
-        # the targets, the salespeople, the teams, the team's members; per row one statement per source as the
-        # company's (no campaigns), our sales skipped for a year without estimates
-        assert people_and_teams == 3 and len(seen) == 29, "\n".join(seen)
+        assert len(board) == 7
+        with statements(platform) as page_seen:
+            page = kpi_page(session, scope, report_filter, 2025, today, costs=True)
+    return board_seen, page_seen, page
+
+
+def test_the_kpi_page_reads_each_source_once_for_every_scope(platform, kpi_ids):
+    """Each source read once over both years (the year shown and its baseline year) for the company, every
+    salesperson and every team; the targets once for every scope."""
+    board_seen, page_seen, page = _kpi_statements(platform, "custdir")
+    # contracts, expense claims and campaigns, opportunities, follow-ups, the margin's contracts, the estimates
+    # of both years and our sales to those customers, the targets: 9 (was 11)
+    assert len(board_seen) == 9, "\n".join(board_seen)
+    # the same sources and targets, the salespeople, the teams and their members: 12 (was 11 + 29 for 3 rows)
+    assert [(row.kind, row.name) for row in page.rows] == [
+        ("salesperson", "Sam Sales"), ("salesperson", "Sue Sales"), ("team", "Sales")]
+    assert len(page_seen) == 12, "\n".join(page_seen)
+
+
+def test_the_kpi_page_s_statements_do_not_grow_with_its_rows(platform, kpi_ids):
+    _board, before, page = _kpi_statements(platform, "custdir")
+    with platform.sessions.begin() as session:
+        users = {u.username: u for u in session.scalars(select(User))}
+        east = Team(name="East")
+        create_user(session, "sales3", "demo", "Sid Sales", ["salesperson"], team=east)
+        users["sales2"].team = east
+    _board, after, bigger = _kpi_statements(platform, "custdir")
+    assert (len(page.rows), len(bigger.rows)) == (3, 5)
+    assert len(after) == len(before) == 12, "\n".join(after)

@@ -11,7 +11,7 @@ from crm.reporting.targets import KpiTarget, set_target
 from i18n import _
 from services.reporting.filter_choices import filter_choices
 from services.reporting.filters import site_today
-from services.reporting.kpi_board import kpi_board, kpi_by_person_and_team, shown_measures, target_scope
+from services.reporting.kpi_board import kpi_board, kpi_page, shown_measures, target_scope
 from web import db
 from web.accounts.auth import require_role
 from web.input import decimal_field, owner_ids, refusals
@@ -38,9 +38,8 @@ def _filter_and_year():
 def _board(scope: set[int] | None):
     report_filter, year = _filter_and_year()
     today, costs = site_today(site_zone()), sees_costs(current_user.user)
-    board = kpi_board(db.session(), scope, report_filter, year, today, costs=costs)
-    rows = kpi_by_person_and_team(db.session(), scope, report_filter, year, today, costs=costs)
-    return report_filter, year, board, rows
+    page = kpi_page(db.session(), scope, report_filter, year, today, costs=costs)
+    return report_filter, year, page.board, page.rows
 
 
 @bp.get("/")

@@ -7,11 +7,12 @@ from flask import Blueprint, Response, jsonify, render_template
 from flask_login import current_user, login_required
 
 from crm.accounts.access import sees_costs
+from services.reporting.report_types import Report
 from services.reporting.reports import build_reports
 from services.reporting.workbook import workbook_bytes
 from web import db
 from web.input import owner_ids
-from web.reporting.figures import figure_formatter
+from web.reporting.figures import figure_tables
 from web.reporting.filtering import filter_names, filter_page_context, request_filter
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -34,8 +35,12 @@ def _reports(report_filter, scope: set[int] | None):
 @bp.get("/")
 def index():
     report_filter, scope = request_filter(), owner_ids()
-    return render_template("reporting/reports.html", reports=[r.as_dict() for r in _reports(report_filter, scope)],
-                           figure=figure_formatter(), **filter_page_context(report_filter, scope))
+    reports = _reports(report_filter, scope)
+    sections: dict[str, list[Report]] = {}
+    for report in reports:
+        sections.setdefault(report.section, []).append(report)
+    return render_template("reporting/reports.html", sections=sections, tables=figure_tables(reports),
+                           chart_data=[r.as_dict() for r in reports], **filter_page_context(report_filter, scope))
 
 
 @bp.get("/data.json")
