@@ -191,7 +191,11 @@ def display_value(session: Session, field_def: FieldDefinition | None, value: An
     return str(value)
 
 
-def instance_history(session: Session, instance_id: int) -> Sequence[Row]:
+HistoryRow = Row
+"""A row of :func:`instance_history`: ``at, actor, kind, task_name, message, data_before, data_after``."""
+
+
+def instance_history(session: Session, instance_id: int) -> Sequence[HistoryRow]:
     """History rows of an instance, oldest first: when, who, what, which task, the message and the data before and
     after (as stored, JSON text) — the columns an answer shows, not whole records."""
     return session.execute(_HISTORY, {"instance_id": instance_id}).all()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Row
-
 from crm import formatting
 from engine.models import HumanTask, ProcessInstance
 from i18n import zones
 from services.processes.key_figures import About
+from services.processes.tasks import HistoryRow
 from services.processes.worklist import due_state
 
 
@@ -37,7 +36,7 @@ def task_json(row: HumanTask) -> dict:
     }
 
 
-def event_json(event: Row) -> dict:
+def event_json(event: HistoryRow) -> dict:
     """A history row as :func:`services.processes.tasks.instance_history` reads it."""
     return {
         "at": _iso(event.at), "actor": event.actor, "kind": event.kind, "task": event.task_name,
