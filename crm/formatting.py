@@ -50,7 +50,6 @@ trade in). Other currencies take Babel's symbol for the reader's language (``US$
 COMMON_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD")
 
 _CENT = Decimal("0.01")
-_TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)
@@ -166,9 +165,14 @@ def amount(value: Any, locale: str | None = None) -> str:
 
 
 def _cents(number: Decimal) -> Decimal:
-    """``number`` to the cent, half up; what rounds to nothing is plain zero (never ``-0.00``, which equals
-    ``0.00`` and so would share its place in the money cache)."""
-    rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
+    """``number`` to the cent, half up (see :func:`_rounded`)."""
+    return _rounded(number, 2)
+
+
+def _rounded(figure: Decimal, places: int) -> Decimal:
+    """``figure`` to ``places`` decimals, half up; what rounds to nothing is plain zero: Babel writes ``-0.0`` for a
+    negative one, and ``-0`` equals ``0`` as a key of the figure caches, which would show whichever came first."""
+    rounded = figure.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return rounded if rounded else abs(rounded)
 
 
@@ -179,9 +183,10 @@ def number(value: Any, places: int | None = None, locale: str | None = None) -> 
         return EMPTY
     if places is None:
         pattern = "#,##0.###"
+        figure = figure if _rounded(figure, 3) else Decimal(0)
     else:
         pattern = "#,##0." + "0" * places if places else "#,##0"
-        figure = figure.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        figure = _rounded(figure, places)
     return format_decimal(figure, format=_number_pattern(pattern), locale=_locale(locale))
 
 
@@ -190,8 +195,7 @@ def hours(value: Any, locale: str | None = None, unit: bool = True) -> str:
     figure = as_decimal(value)
     if figure is None:
         return EMPTY
-    text = format_decimal(figure.quantize(_TENTH, rounding=ROUND_HALF_UP), format=_number_pattern("#,##0.0"),
-                          locale=_locale(locale))
+    text = format_decimal(_rounded(figure, 1), format=_number_pattern("#,##0.0"), locale=_locale(locale))
     return f"{text} h" if unit else text
 
 
@@ -201,6 +205,7 @@ def percent(value: Any, places: int = 1, locale: str | None = None) -> str:
     if figure is None:
         return EMPTY
     pattern = "#,##0" + ("." + "#" * places if places else "") + "%"
+    figure = figure if _rounded(figure, places) else Decimal(0)
     return format_percent(figure / 100, format=_number_pattern(pattern), locale=_locale(locale),
                           decimal_quantization=True)
 

@@ -36,3 +36,12 @@ def test_what_rounds_to_nothing_reads_as_zero_whichever_sign_came_first():
         formatting._money_text.cache_clear()
         assert formatting.money(first, "CNY", "en") == formatting.money(second, "CNY", "en") == "¥0.00"
         assert formatting.amount(first, "en") == formatting.amount(second, "en") == "0.00"
+
+
+def test_no_figure_reads_as_a_negative_zero():
+    for tiny in (Decimal("-0.0001"), Decimal("-0.04"), Decimal("-0")):
+        assert formatting.number(tiny, locale="en") == ("-0.04" if tiny == Decimal("-0.04") else "0")
+        assert formatting.number(tiny, 1, "en") == "0.0"
+        assert formatting.hours(tiny, "en") == "0.0 h"
+        assert formatting.percent(tiny, 1, "en") == "0%"
+    assert formatting.number(Decimal("-0.06"), 1, "en") == "-0.1"  # a figure that shows keeps its sign

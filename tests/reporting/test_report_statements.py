@@ -121,10 +121,17 @@ def test_the_kpi_page_reads_each_source_once_for_every_scope(platform, kpi_ids):
 def test_the_kpi_page_s_statements_do_not_grow_with_its_rows(platform, kpi_ids):
     _board, before, page = _kpi_statements(platform, "custdir")
     with platform.sessions.begin() as session:
-        users = {u.username: u for u in session.scalars(select(User))}
+        sales2 = session.scalar(select(User).where(User.username == "sales2"))
+        their_team = sales2.team_id
         east = Team(name="East")
         create_user(session, "sales3", "demo", "Sid Sales", ["salesperson"], team=east)
-        users["sales2"].team = east
-    _board, after, bigger = _kpi_statements(platform, "custdir")
+        sales2.team = east
+    try:
+        _board, after, bigger = _kpi_statements(platform, "custdir")
+    finally:  # users and teams live for the whole run: later tests expect the demo's
+        with platform.sessions.begin() as session:
+            session.scalar(select(User).where(User.username == "sales2")).team_id = their_team
+            session.delete(session.scalar(select(User).where(User.username == "sales3")))
+            session.delete(session.scalar(select(Team).where(Team.name == "East")))
     assert (len(page.rows), len(bigger.rows)) == (3, 5)
     assert len(after) == len(before) == 12, "\n".join(after)
