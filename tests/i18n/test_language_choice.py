@@ -19,15 +19,6 @@ def _lang(response) -> str:
 
 
 @pytest.fixture
-def chinese_site(database_url, queue_name, workers):
-    """An app whose site language is Chinese (the demo's setting)."""
-    application = create_app(dataclasses.replace(make_settings(database_url, queue_name), locale="zh_CN",
-                                                 timezone="Asia/Shanghai"))
-    yield application
-    application.extensions["crm"].db.dispose()
-
-
-@pytest.fixture
 def browser_site(database_url, queue_name, workers):
     """An app without a site language: the browser's Accept-Language decides."""
     application = create_app(dataclasses.replace(make_settings(database_url, queue_name), locale=""))

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
-import pytest
-
-from app import create_app
-from tests.conftest import make_settings
 from tests.support.web import WebUser
 
 SCRIPT = re.compile(r'<script src="(/i18n/messages\.([a-zA-Z_]+)\.([0-9a-f]+)\.js)"></script>')
-
-
-@pytest.fixture
-def chinese_site(database_url, queue_name, workers):
-    application = create_app(dataclasses.replace(make_settings(database_url, queue_name), locale="zh_CN"))
-    yield application
-    application.extensions["crm"].db.dispose()
 
 
 def test_a_page_names_its_languages_messages_file_which_is_cached_for_good(chinese_site):
