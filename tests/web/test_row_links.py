@@ -15,6 +15,8 @@ def test_a_link_built_once_is_the_one_url_for_builds_for_each_id(app):
             pattern = url_format(endpoint, key, **extra)
             for row_id in (1, 42, 918273645):
                 assert pattern % row_id == url_for(endpoint, **{key: row_id}, **extra), endpoint
+        pattern = url_format("tasks.show", "task_id")  # a text id
+        assert pattern % "3f2a-b9" == url_for("tasks.show", task_id="3f2a-b9")
 
 
 def test_a_url_where_the_id_cannot_be_told_apart_is_refused(app):

@@ -13,6 +13,7 @@ from services.processes import task_actions, worklist
 from web import db
 from web.accounts.auth import actor
 from web.processes.tasks import back_to
+from web.row_links import url_format
 
 bp = Blueprint("worklist", __name__, url_prefix="/worklist")
 
@@ -29,10 +30,18 @@ def index():
     processes = process_names(session)
     return render_template(
         "processes/worklist.html", page=page, which=which, flt=flt, processes=processes, row_texts=_row_texts(),
+        links=_row_links(which),
         saved_filters=filters_for(session, current_user.user),
         colleagues=worklist.colleagues_by_role(session, {task.role for task in page.items}, me),
         page_url=lambda number: url_for("worklist.index", list=which, page=number, **flt.as_args()),
     )
+
+
+def _row_links(which: str) -> dict[str, str]:
+    """Each row's links as format strings (:func:`web.row_links.url_format`), built once per page."""
+    claim = "worklist.unclaim" if which == "mine" else "worklist.claim"
+    return {"show": url_format("tasks.show", "task_id"), "claim": url_format(claim, "task_id"),
+            "handover": url_format("tasks.handover", "task_id")}
 
 
 def _row_texts() -> dict[str, Markup]:
